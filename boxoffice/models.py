@@ -1,0 +1,90 @@
+"""Build models from params.yaml, search their grids, and cross-validate the classifier."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import GradientBoostingRegressor, RandomForestRegressor
+from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.model_selection import KFold, cross_val_score
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
+from xgboost import XGBRegressor
+
+from boxoffice.metrics import regression_metrics
+
+REGRESSORS = {
+    "linear_regression": LinearRegression,
+    "random_forest": RandomForestRegressor,
+    "gradient_boosting": GradientBoostingRegressor,
+    "xgboost": XGBRegressor,
+}
+
+
+def grid_points(params: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Expand a model's params: a list is a set of values to search, a scalar is fixed.
+
+    ``{"max_depth": [10, 15], "n_estimators": 100}`` gives two points. All scalars
+    give one point, which means no search.
+    """
+    names = list(params)
+    choices = [value if isinstance(value, list) else [value] for value in params.values()]
+    return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*choices)]
+
+
+def make_regressor(name: str, point: Mapping[str, Any]) -> Any:
+    if name not in REGRESSORS:
+        raise KeyError(f"unknown regressor {name!r}; known: {', '.join(REGRESSORS)}")
+    return REGRESSORS[name](**point)
+
+
+def fit_regressor(
+    name: str,
+    params: Mapping[str, Any],
+    train: tuple[np.ndarray, np.ndarray],
+    validation: tuple[np.ndarray, np.ndarray],
+) -> tuple[Any, dict[str, Any], pd.DataFrame]:
+    """Fit every grid point on train, keep the one with the lowest validation RMSE.
+
+    Returns the fitted model, its params, and the whole search table (one row when
+    there is nothing to search). Ties go to the earlier point in the grid.
+    """
+    rows, best = [], None
+    for point in grid_points(params):
+        model = make_regressor(name, point).fit(*train)
+        scores = regression_metrics(validation[1], model.predict(validation[0]))
+        rows.append({**point, **{f"validation_{k}": v for k, v in scores.items()}})
+        if best is None or scores["rmse"] < best[2]:
+            best = (model, point, scores["rmse"])
+    assert best is not None, f"{name}: empty parameter grid"
+    return best[0], best[1], pd.DataFrame(rows)
+
+
+def make_classifier(C: float, max_iter: int) -> Pipeline:
+    """L2 logistic regression on standardised features (C means the same for every feature)."""
+    return make_pipeline(StandardScaler(), LogisticRegression(C=C, l1_ratio=0.0, max_iter=max_iter))
+
+
+def c_key(c: float) -> str:
+    """How a C value is written as a JSON key: 0.001, 0.5, 10."""
+    return f"{float(c):g}"
+
+
+def cross_validate_c(
+    X: np.ndarray, y: np.ndarray, Cs: Sequence[float], folds: int, seed: int, max_iter: int
+) -> tuple[dict[str, dict[str, float]], float]:
+    """Mean and std ROC AUC of each C over shuffled K folds; the best C (ties: smaller C)."""
+
+    splitter = KFold(n_splits=folds, shuffle=True, random_state=seed)
+    table: dict[str, dict[str, float]] = {}
+    best_c, best_auc = None, -np.inf
+    for c in sorted(Cs):
+        aucs = cross_val_score(make_classifier(c, max_iter), X, y, cv=splitter, scoring="roc_auc")
+        table[c_key(c)] = {"mean_auc": round(float(aucs.mean()), 6), "std_auc": round(float(aucs.std()), 6)}
+        if aucs.mean() > best_auc:
+            best_c, best_auc = c, aucs.mean()
+    return table, float(best_c)

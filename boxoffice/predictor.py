@@ -1,0 +1,142 @@
+"""Load what the pipeline produced and predict for many movies in one call.
+
+The fitted models are evaluated through "fast paths" that skip scikit-learn's
+per-call input checks (about 99% of a single prediction's cost, see
+``../shared/notes/serving-perf.md``); the service has already validated its input.
+Each fast path gives the model's own ``predict`` to float precision, which
+``tests/test_predictor.py`` checks on every row of the test split.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+from scipy.special import expit
+from sklearn.ensemble import GradientBoostingRegressor, RandomForestRegressor
+from sklearn.ensemble._gradient_boosting import predict_stages
+from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from xgboost import XGBRegressor
+
+from boxoffice.features import derive, feature_matrix
+from boxoffice.io import load_model, read_json
+
+MANIFEST = "serving.json"
+Predict = Callable[[np.ndarray], np.ndarray]
+
+
+class ModelsUnavailable(RuntimeError):
+    """A model file is missing or unreadable: the operator must run the pipeline."""
+
+
+def fast_regressor(model: Any) -> Predict:
+    """A function X -> prediction equal to ``model.predict(X)``, without its checks."""
+    if isinstance(model, GradientBoostingRegressor) and model.loss == "squared_error":
+        init = float(model._raw_predict_init(np.zeros((1, model.n_features_in_), np.float32))[0, 0])
+        stages, rate = model.estimators_, model.learning_rate
+
+        def predict_gbr(X: np.ndarray) -> np.ndarray:
+            out = np.full((len(X), 1), init)
+            predict_stages(stages, np.ascontiguousarray(X, dtype=np.float32), rate, out)
+            return out[:, 0]
+
+        return predict_gbr
+    if isinstance(model, LinearRegression):
+        coef, intercept = model.coef_, model.intercept_
+        return lambda X: X @ coef + intercept
+    if isinstance(model, RandomForestRegressor):
+        trees = [tree.tree_ for tree in model.estimators_]
+
+        def predict_forest(X: np.ndarray) -> np.ndarray:
+            X32 = np.ascontiguousarray(X, dtype=np.float32)
+            return sum(tree.predict(X32)[:, 0] for tree in trees) / len(trees)
+
+        return predict_forest
+    if isinstance(model, XGBRegressor):
+        booster = model.get_booster()
+        return lambda X: booster.inplace_predict(X).astype(np.float64)
+    return model.predict
+
+
+def fast_hit_probability(model: Any) -> Predict:
+    """A function X -> P(hit) equal to ``model.predict_proba(X)[:, 1]``."""
+    steps = [step for _, step in model.steps] if isinstance(model, Pipeline) else [model]
+    if len(steps) == 2 and isinstance(steps[0], StandardScaler) and isinstance(steps[1], LogisticRegression):
+        scaler, logistic = steps
+        # Fold the scaling into the weights: ((X - mean) / scale) @ w + b.
+        weights = logistic.coef_[0] / scaler.scale_
+        bias = logistic.intercept_[0] - scaler.mean_ @ weights
+        return lambda X: expit(X @ weights + bias)
+    return lambda X: model.predict_proba(X)[:, 1]
+
+
+def md5_of(path: Path) -> str:
+    return hashlib.md5(path.read_bytes()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Predictor:
+    """The served regressor and hit classifier, with what describes them."""
+
+    manifest: dict[str, Any]
+    features: list[str]
+    predict_log_revenue: Predict
+    predict_hit_probability: Predict
+    files: dict[str, dict[str, str]]
+
+    @classmethod
+    def load(cls, models_dir: str | Path) -> Predictor:
+        """Read ``serving.json`` (written by evaluate) and the two model files it names."""
+        models_dir = Path(models_dir)
+        try:
+            manifest = read_json(models_dir / MANIFEST)
+            paths = {role: models_dir / manifest[role]["file"] for role in ("regressor", "classifier")}
+            models = {role: load_model(path) for role, path in paths.items()}
+        except Exception as err:  # any unreadable model means the same thing to an operator
+            raise ModelsUnavailable(
+                f"cannot load the models from {models_dir}/ ({type(err).__name__}: {err}); "
+                "run `dvc repro` (or `dvc pull`) to produce them, then restart the service"
+            ) from err
+        return cls(
+            manifest=manifest,
+            features=list(manifest["features"]["columns"]),
+            predict_log_revenue=fast_regressor(models["regressor"]),
+            predict_hit_probability=fast_hit_probability(models["classifier"]),
+            files={role: {"path": f"models/{manifest[role]['file']}", "md5": md5_of(path)} for role, path in paths.items()},
+        )
+
+    def predict(self, columns: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Predictions for a batch given as columns of raw inputs (budget in dollars)."""
+        X = feature_matrix({**columns, **derive(columns)}, self.features)
+        log_revenue = self.predict_log_revenue(X)
+        probability = self.predict_hit_probability(X)
+        return {
+            "log_revenue": log_revenue,
+            "revenue": np.expm1(log_revenue),
+            "hit_probability": probability,
+            "is_hit": probability >= self.manifest["classifier"]["threshold"],
+        }
+
+    def describe(self, lock_path: str | Path) -> dict[str, Any]:
+        """The manifest plus each served file's md5, checked against ``dvc.lock``."""
+        recorded = _lock_hashes(Path(lock_path))
+        files = {
+            role: {**info, "dvc_lock_md5": recorded.get(info["path"]), "matches_dvc_lock": recorded.get(info["path"]) == info["md5"]}
+            for role, info in self.files.items()
+        }
+        return {**self.manifest, "files": files}
+
+
+def _lock_hashes(lock_path: Path) -> dict[str, str]:
+    """md5 of every stage output recorded in dvc.lock, by path."""
+    if not lock_path.is_file():
+        return {}
+    lock = yaml.safe_load(lock_path.read_text(encoding="utf-8")) or {}
+    return {out["path"]: out.get("md5") for stage in lock.get("stages", {}).values() for out in stage.get("outs", [])}

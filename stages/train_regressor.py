@@ -1,0 +1,39 @@
+"""train-regressors@MODEL: fit one regressor (searching its grid, if any) on train.
+
+Usage: python stages/train_regressor.py MODEL FEATURES_DIR MODEL_FILE METRICS_JSON GRID_CSV
+"""
+
+import argparse
+from pathlib import Path
+
+from boxoffice.dataset import load_split
+from boxoffice.io import save_model, write_csv, write_json
+from boxoffice.metrics import regression_metrics
+from boxoffice.models import fit_regressor
+from boxoffice.params import load_params
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("model")
+    parser.add_argument("features_dir", type=Path)
+    parser.add_argument("model_file")
+    parser.add_argument("metrics")
+    parser.add_argument("grid")
+    args = parser.parse_args()
+    params = load_params()
+
+    train = load_split(args.features_dir, "train", params)
+    validation = load_split(args.features_dir, "validation", params)
+    model, chosen, grid = fit_regressor(
+        args.model, params["regressors"][args.model], (train.X, train.log_revenue), (validation.X, validation.log_revenue)
+    )
+
+    save_model(args.model_file, model)
+    write_csv(args.grid, grid)
+    write_json(args.metrics, {"chosen": chosen, "train": regression_metrics(train.log_revenue, model.predict(train.X))})
+    print(f"train-regressors@{args.model}: {len(grid)} grid point(s), chose {chosen}")
+
+
+if __name__ == "__main__":
+    main()
