@@ -21,11 +21,26 @@ from fastapi.responses import JSONResponse
 from boxoffice import __version__
 from boxoffice.params import load_params
 from boxoffice.predictor import ModelsUnavailable, Predictor
-from boxoffice.schemas import BATCH_EXAMPLES, BatchPrediction, Health, Movie, Prediction
+from boxoffice.schemas import (
+    BATCH_EXAMPLES,
+    BatchPrediction,
+    Health,
+    InvalidRequest,
+    Movie,
+    Prediction,
+    Problem,
+    Unhealthy,
+)
 
 log = logging.getLogger("boxoffice.api")
 DEFAULT_MAX_BATCH = 10_000
 FIELDS = ("runtime", "popularity", "vote_avg", "budget")
+UNAVAILABLE = {503: {"model": Problem, "description": "models missing or unreadable: run `dvc repro`"}}
+ERRORS = {
+    400: {"model": Problem, "description": "the body could not be decoded (not UTF-8)"},
+    422: {"model": InvalidRequest, "description": "invalid input: which field, and why"},
+    **UNAVAILABLE,
+}
 
 
 def default_max_batch() -> int:
@@ -107,7 +122,7 @@ def create_app(
         status = "ok" if request.app.state.predictor else "models unavailable"
         return {"name": "boxoffice", "version": __version__, "status": status, "docs": "/docs"}
 
-    @app.get("/health", response_model=Health, responses={503: {"description": "models missing or unreadable"}})
+    @app.get("/health", response_model=Health, responses={503: {"model": Unhealthy}})
     async def health(request: Request) -> Any:
         loaded = request.app.state.predictor
         if loaded is None:
@@ -117,18 +132,18 @@ def create_app(
             "models": {"regressor": loaded.manifest["regressor"]["name"], "classifier": "logistic_regression"},
         }
 
-    @app.post("/predict", responses={503: {"description": "models unavailable"}})
+    @app.post("/predict", responses=ERRORS)
     async def predict(movie: Movie, request: Request) -> Prediction:
         return predictions(predictor(request), [movie])[0]
 
     Batch = Annotated[list[Movie], Body(min_length=1, max_length=max_batch, examples=[BATCH_EXAMPLES])]
 
-    @app.post("/batch_predict", responses={503: {"description": "models unavailable"}})
+    @app.post("/batch_predict", responses=ERRORS)
     def batch_predict(movies: Batch, request: Request) -> BatchPrediction:
         """Sync on purpose: a 10,000-movie batch runs in the thread pool, not on the event loop."""
         return {"predictions": predictions(predictor(request), movies)}
 
-    @app.get("/model", responses={503: {"description": "models unavailable"}})
+    @app.get("/model", responses=UNAVAILABLE)
     async def model(request: Request) -> dict[str, Any]:
         """What is being served: models, params, metrics, and file hashes checked against dvc.lock."""
         return predictor(request).describe(lock_path)

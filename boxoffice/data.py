@@ -42,8 +42,7 @@ def read_raw(path: str | Path) -> pd.DataFrame:
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         raise DataError(
-            f"{path}: not UTF-8 text (byte 0x{raw[err.start]:02x} on line {line}); "
-            "re-save the file as UTF-8"
+            f"{path}: not UTF-8 text (byte 0x{raw[err.start]:02x} on line {line}); re-save the file as UTF-8"
         ) from None
     if not text.strip():
         raise DataError(f"{path}: file is empty")
@@ -69,8 +68,7 @@ def _typed(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])
             raise DataError(
-                f"{path}: column {column!r}, data row {row + 1}: "
-                f"{frame[column].iloc[row]!r} is not a number"
+                f"{path}: column {column!r}, data row {row + 1}: {frame[column].iloc[row]!r} is not a number"
             )
         frame[column] = values.astype("int64") if column == "id" else values.astype("float64")
     return frame

@@ -50,7 +50,9 @@ def classifier_report(classifier: Any, cv: dict, splits: dict[str, Split], param
     plots = {
         "roc": pd.DataFrame({"fpr": fpr, "tpr": tpr}).round(6),
         "precision_recall": pd.DataFrame({"recall": recall, "precision": precision}).round(6),
-        "confusion": pd.DataFrame({"actual": labels[test.is_hit], "predicted": labels[(proba >= threshold).astype(int)]}),
+        "confusion": pd.DataFrame(
+            {"actual": labels[test.is_hit], "predicted": labels[(proba >= threshold).astype(int)]}
+        ),
         "classifier_importance": _importance(classifier, test, test.is_hit, "roc_auc", params),
         "cv_auc": pd.DataFrame(
             [{"C": float(c), **scores} for c, scores in cv["cv"].items()],
@@ -63,10 +65,19 @@ def _importance(model: Any, data: Split, target: np.ndarray, scoring: str, param
     """Permutation importance on the test split: how much the score drops without each feature."""
     config = params["evaluate"]
     result = permutation_importance(
-        model, data.X, target, scoring=scoring, n_repeats=config["importance_repeats"], random_state=config["random_state"]
+        model,
+        data.X,
+        target,
+        scoring=scoring,
+        n_repeats=config["importance_repeats"],
+        random_state=config["random_state"],
     )
     return pd.DataFrame(
-        {"feature": data.features, "importance": result.importances_mean.round(6), "std": result.importances_std.round(6)}
+        {
+            "feature": data.features,
+            "importance": result.importances_mean.round(6),
+            "std": result.importances_std.round(6),
+        }
     )
 
 
@@ -75,7 +86,10 @@ def serving_manifest(regression: dict, classification: dict, params: dict, regre
     selected = regression["selected"]
     fitted = regressors[selected].get_params()
     return {
-        "features": {"set": params["features"]["set"], "columns": params["features"]["sets"][params["features"]["set"]]},
+        "features": {
+            "set": params["features"]["set"],
+            "columns": params["features"]["sets"][params["features"]["set"]],
+        },
         "hit_multiple": params["featurize"]["hit_multiple"],
         "regressor": {
             "name": selected,

@@ -37,7 +37,12 @@ class ModelsUnavailable(RuntimeError):
 
 
 def fast_regressor(model: Any) -> Predict:
-    """A function X -> prediction equal to ``model.predict(X)``, without its checks."""
+    """A function X -> prediction equal to ``model.predict(X)``, without its checks.
+
+    Row sums are written as ``(X * w).sum(axis=1)``, not ``X @ w``: BLAS may sum a
+    row differently by batch size, and a movie must get the same answer alone or in
+    a batch.
+    """
     if isinstance(model, GradientBoostingRegressor) and model.loss == "squared_error":
         init = float(model._raw_predict_init(np.zeros((1, model.n_features_in_), np.float32))[0, 0])
         stages, rate = model.estimators_, model.learning_rate
@@ -50,7 +55,7 @@ def fast_regressor(model: Any) -> Predict:
         return predict_gbr
     if isinstance(model, LinearRegression):
         coef, intercept = model.coef_, model.intercept_
-        return lambda X: X @ coef + intercept
+        return lambda X: (X * coef).sum(axis=1) + intercept
     if isinstance(model, RandomForestRegressor):
         trees = [tree.tree_ for tree in model.estimators_]
 
@@ -73,7 +78,7 @@ def fast_hit_probability(model: Any) -> Predict:
         # Fold the scaling into the weights: ((X - mean) / scale) @ w + b.
         weights = logistic.coef_[0] / scaler.scale_
         bias = logistic.intercept_[0] - scaler.mean_ @ weights
-        return lambda X: expit(X @ weights + bias)
+        return lambda X: expit((X * weights).sum(axis=1) + bias)
     return lambda X: model.predict_proba(X)[:, 1]
 
 
@@ -109,7 +114,9 @@ class Predictor:
             features=list(manifest["features"]["columns"]),
             predict_log_revenue=fast_regressor(models["regressor"]),
             predict_hit_probability=fast_hit_probability(models["classifier"]),
-            files={role: {"path": f"models/{manifest[role]['file']}", "md5": md5_of(path)} for role, path in paths.items()},
+            files={
+                role: {"path": f"models/{manifest[role]['file']}", "md5": md5_of(path)} for role, path in paths.items()
+            },
         )
 
     def predict(self, columns: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -128,7 +135,11 @@ class Predictor:
         """The manifest plus each served file's md5, checked against ``dvc.lock``."""
         recorded = _lock_hashes(Path(lock_path))
         files = {
-            role: {**info, "dvc_lock_md5": recorded.get(info["path"]), "matches_dvc_lock": recorded.get(info["path"]) == info["md5"]}
+            role: {
+                **info,
+                "dvc_lock_md5": recorded.get(info["path"]),
+                "matches_dvc_lock": recorded.get(info["path"]) == info["md5"],
+            }
             for role, info in self.files.items()
         }
         return {**self.manifest, "files": files}

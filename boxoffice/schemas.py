@@ -42,3 +42,22 @@ class BatchPrediction(BaseModel):
 class Health(BaseModel):
     status: str
     models: dict[str, str]
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="the offending field: 'budget', '[3].budget' in a batch, or 'body'")
+    message: str
+    type: str
+
+
+class InvalidRequest(BaseModel):
+    detail: list[FieldError]
+
+
+class Problem(BaseModel):
+    detail: str
+
+
+class Unhealthy(BaseModel):
+    status: str
+    detail: str

@@ -26,7 +26,10 @@ def main() -> None:
     train = load_split(args.features_dir, "train", params)
     validation = load_split(args.features_dir, "validation", params)
     model, chosen, grid = fit_regressor(
-        args.model, params["regressors"][args.model], (train.X, train.log_revenue), (validation.X, validation.log_revenue)
+        args.model,
+        params["regressors"][args.model],
+        (train.X, train.log_revenue),
+        (validation.X, validation.log_revenue),
     )
 
     save_model(args.model_file, model)

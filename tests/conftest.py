@@ -1,0 +1,154 @@
+"""Shared fixtures: tiny frames built here, and one real pipeline run in a temporary copy."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+HEADER = (
+    "budget,genres,homepage,id,keywords,original_language,original_title,overview,popularity,"
+    "production_companies,production_countries,release_date,revenue,runtime,spoken_languages,"
+    "status,tagline,title,vote_average,vote_count"
+)
+GENRES = '"[{""id"": 28, ""name"": ""Action""}]"'
+
+
+def raw_row(**overrides: object) -> str:
+    """One line of a TMDB-shaped CSV; keyword arguments replace fields (already CSV-quoted)."""
+    fields = {
+        "budget": "1000000",
+        "genres": GENRES,
+        "homepage": "",
+        "id": "1",
+        "keywords": "[]",
+        "original_language": "en",
+        "original_title": "A Film",
+        "overview": "Plot.",
+        "popularity": "10.5",
+        "production_companies": "[]",
+        "production_countries": "[]",
+        "release_date": "2001-05-04",
+        "revenue": "5000000",
+        "runtime": "100",
+        "spoken_languages": "[]",
+        "status": "Released",
+        "tagline": "",
+        "title": "A Film",
+        "vote_average": "6.5",
+        "vote_count": "100",
+    }
+    fields.update({key: str(value) for key, value in overrides.items()})
+    return ",".join(fields[name] for name in HEADER.split(","))
+
+
+@pytest.fixture
+def write_raw(tmp_path: Path) -> Callable[..., Path]:
+    """Write a raw CSV from rows (dicts of overrides) and return its path."""
+
+    def write(rows: list[dict], name: str = "raw.csv", header: str = HEADER) -> Path:
+        path = tmp_path / name
+        path.write_text("\n".join([header, *(raw_row(**row) for row in rows)]) + "\n", encoding="utf-8")
+        return path
+
+    return write
+
+
+def run(cmd: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
+    """Run a command with the test's virtual environment first on PATH."""
+    env = {**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}"}
+    result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{' '.join(cmd)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def copy_project(dest: Path) -> Path:
+    """Copy the project's files (tracked or not ignored) into ``dest`` as a fresh git repo.
+
+    The DVC remote's relative url is pointed at the same folder, so ``dvc pull``
+    works from the copy exactly as from a clone.
+    """
+    files = run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], ROOT).stdout.split()
+    for name in files:
+        if (ROOT / name).is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, dest / name)
+    url = run(["dvc", "config", "remote.shared.url"], ROOT).stdout.strip()
+    remote = (ROOT / ".dvc" / url).resolve()
+    run(["dvc", "remote", "modify", "--local", "shared", "url", str(remote)], dest)
+    run(["git", "init", "-q", "-b", "main"], dest)
+    commit(dest, "copy of the project")
+    return dest
+
+
+@pytest.fixture(scope="session")
+def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A temporary copy of the project after a cold ``dvc repro --pull`` on the real data."""
+    project = copy_project(tmp_path_factory.mktemp("project"))
+    for output in ("models", "metrics", "plots", "dvc.lock"):
+        path = project / output
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+    run(["dvc", "repro", "--pull"], project)
+    commit(project, "baseline run")
+    return project
+
+
+def commit(project: Path, message: str) -> None:
+    run(["git", "add", "-A"], project)
+    run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", message], project)
+
+
+def read_metrics(project: Path, name: str) -> dict:
+    return json.loads((project / "metrics" / f"{name}.json").read_text())
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(pipeline: Path):
+    """The seed's start command, `uvicorn main:app`, on a free loopback port; yields its URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [str(BIN / "uvicorn"), "main:app", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
+        cwd=pipeline,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=1) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            if process.poll() is not None:
+                raise AssertionError(f"uvicorn exited: {process.stderr.read()}") from None
+            time.sleep(0.2)
+    else:
+        process.kill()
+        raise AssertionError("uvicorn did not become healthy within 30 s")
+    yield url
+    process.terminate()
+    process.wait(timeout=10)

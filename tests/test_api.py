@@ -1,0 +1,161 @@
+"""The service on the models of a real pipeline run: parity, input rules, failure modes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from boxoffice.api import create_app
+from boxoffice.schemas import BATCH_EXAMPLES, SINGLE_EXAMPLE
+
+GOOD = {"runtime": 120.0, "popularity": 50.0, "vote_avg": 7.0, "budget": 50_000_000}
+
+
+@pytest.fixture(scope="module")
+def client(pipeline: Path):
+    app = create_app(models_dir=pipeline / "models", lock_path=pipeline / "dvc.lock", max_batch=1000)
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def test_health_root_and_docs(client: TestClient) -> None:
+    health = client.get("/health")
+    assert health.status_code == 200
+    assert health.json() == {
+        "status": "healthy",
+        "models": {"regressor": "gradient_boosting", "classifier": "logistic_regression"},
+    }
+    assert client.get("/").json()["status"] == "ok"
+    assert client.get("/docs").status_code == 200
+    assert client.get("/redoc").status_code == 200
+    schema = client.get("/openapi.json").json()
+    assert schema["components"]["schemas"]["Movie"]["examples"] == [SINGLE_EXAMPLE]
+
+
+def test_predict_returns_the_seed_fields(client: TestClient) -> None:
+    body = client.post("/predict", json=GOOD).json()
+    assert set(body) == {
+        "predicted_revenue",
+        "predicted_revenue_millions",
+        "is_hit",
+        "hit_probability",
+        "budget_millions",
+    }
+    assert body["budget_millions"] == 50.0
+    assert body["predicted_revenue_millions"] == round(body["predicted_revenue"] / 1e6, 2)
+    assert body["is_hit"] == (body["hit_probability"] >= 0.5)
+
+
+def test_every_test_row_matches_the_pipeline_models(client: TestClient, pipeline: Path) -> None:
+    """The API's numbers are the pipeline models' numbers, row by row, on the whole test split."""
+    test = pd.read_csv(pipeline / "data" / "features" / "test.csv")
+    regressor = joblib.load(pipeline / "models" / "regressors" / "gradient_boosting.joblib")
+    classifier = joblib.load(pipeline / "models" / "classifier.joblib")
+    X = test[["runtime", "popularity", "vote_avg", "log_budget"]].to_numpy()
+    movies = test[["runtime", "popularity", "vote_avg", "budget"]].to_dict("records")
+
+    batch = client.post("/batch_predict", json=movies).json()["predictions"]
+    got = pd.DataFrame(batch)
+    np.testing.assert_allclose(got["predicted_revenue"], np.expm1(regressor.predict(X)), rtol=1e-12)
+    np.testing.assert_allclose(got["hit_probability"], classifier.predict_proba(X)[:, 1], rtol=1e-12)
+    for movie, expected in list(zip(movies, batch, strict=True))[:25]:
+        assert client.post("/predict", json=movie).json() == expected
+
+
+def test_batch_keeps_order(client: TestClient) -> None:
+    batch = client.post("/batch_predict", json=BATCH_EXAMPLES).json()["predictions"]
+    singles = [client.post("/predict", json=movie).json() for movie in BATCH_EXAMPLES]
+    assert batch == singles
+    assert [p["budget_millions"] for p in batch] == [5.0, 50.0, 200.0]
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"budget": None}, "budget", "Field required"),
+        ({"runtime": None}, "runtime", "Field required"),
+        ({"budget": "50000000"}, "budget", "valid number"),
+        ({"budget": 0}, "budget", "greater than 0"),
+        ({"budget": -10}, "budget", "greater than 0"),
+        ({"runtime": 0}, "runtime", "greater than 0"),
+        ({"runtime": 1001}, "runtime", "less than or equal to 1000"),
+        ({"vote_avg": -0.1}, "vote_avg", "greater than or equal to 0"),
+        ({"vote_avg": 10.5}, "vote_avg", "less than or equal to 10"),
+        ({"popularity": -1}, "popularity", "greater than or equal to 0"),
+        ({"studio": "A24"}, "studio", "Extra inputs are not permitted"),
+        ({"vote_avg": True}, "vote_avg", "valid number"),
+    ],
+)
+def test_each_input_rule_gives_a_422_naming_the_field(client: TestClient, change, field, message) -> None:
+    body = {key: value for key, value in {**GOOD, **change}.items() if value is not None}
+    response = client.post("/predict", json=body)
+    assert response.status_code == 422
+    errors = response.json()["detail"]
+    assert any(e["field"] == field and message in e["message"] for e in errors), errors
+
+
+@pytest.mark.parametrize("literal", [b"NaN", b"Infinity", b"-Infinity"])
+def test_non_finite_numbers_are_refused(client: TestClient, literal: bytes) -> None:
+    body = b'{"runtime": 100, "popularity": 5, "vote_avg": 6, "budget": ' + literal + b"}"
+    response = client.post("/predict", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {"field": "budget", "message": "Input should be a finite number", "type": "finite_number"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [(b'{"runtime": 1', "invalid JSON"), (b"", "Field required"), (b"[1, 2]", "valid dictionary")],
+)
+def test_malformed_bodies_get_422_not_500(client: TestClient, body: bytes, message: str) -> None:
+    response = client.post("/predict", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert message in str(response.json())
+
+
+def test_batch_limits(client: TestClient) -> None:
+    empty = client.post("/batch_predict", json=[])
+    assert empty.status_code == 422
+    assert "at least 1 item" in empty.json()["detail"][0]["message"]
+    too_many = client.post("/batch_predict", json=[GOOD] * 1001)
+    assert too_many.status_code == 422
+    assert "at most 1000 items" in too_many.json()["detail"][0]["message"]
+    bad_item = client.post("/batch_predict", json=[GOOD, {**GOOD, "budget": -1}])
+    assert bad_item.json()["detail"][0]["field"] == "[1].budget"
+
+
+def test_model_describes_what_is_served(client: TestClient, pipeline: Path) -> None:
+    info = client.get("/model").json()
+    assert info["regressor"]["name"] == "gradient_boosting"
+    assert info["regressor"]["params"]["n_estimators"] == 100
+    assert info["regressor"]["validation"]["r2"] == pytest.approx(0.6732, abs=0.005)
+    assert info["classifier"]["C"] > 0
+    assert info["files"]["regressor"]["matches_dvc_lock"] is True
+    assert info["files"]["classifier"]["matches_dvc_lock"] is True
+
+
+def test_missing_models_give_503_with_instructions(tmp_path: Path) -> None:
+    with TestClient(create_app(models_dir=tmp_path / "models", lock_path=tmp_path / "dvc.lock")) as client:
+        health = client.get("/health")
+        assert health.status_code == 503
+        assert "dvc repro" in health.json()["detail"]
+        predict = client.post("/predict", json=GOOD)
+        assert predict.status_code == 503
+        assert "dvc repro" in predict.json()["detail"]
+        assert client.get("/").json()["status"] == "models unavailable"
+
+
+def test_unreadable_model_gives_503(tmp_path: Path, pipeline: Path) -> None:
+    models = tmp_path / "models"
+    (models / "regressors").mkdir(parents=True)
+    (models / "serving.json").write_text((pipeline / "models" / "serving.json").read_text())
+    (models / "regressors" / "gradient_boosting.joblib").write_bytes(b"not a pickle")
+    with TestClient(create_app(models_dir=models)) as client:
+        assert client.get("/health").status_code == 503
+        assert "dvc pull" in client.post("/predict", json=GOOD).json()["detail"]

@@ -1,0 +1,64 @@
+"""Outputs are complete or absent; a broken raw file stops `prepare` with a clear message."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from boxoffice.io import atomic_path, read_json, write_json
+from tests.conftest import HEADER, ROOT
+
+
+def test_atomic_path_keeps_the_old_file_when_writing_fails(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    write_json(target, {"old": 1})
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_text("half")
+        raise RuntimeError("crash mid-write")
+    assert read_json(target) == {"old": 1}
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def run_prepare(tmp_path: Path, raw: Path) -> subprocess.CompletedProcess:
+    shutil.copy(ROOT / "params.yaml", tmp_path / "params.yaml")
+    return subprocess.run(
+        [sys.executable, str(ROOT / "stages" / "prepare.py"), str(raw), "out/movies.csv", "out/prepare.json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "file is empty"),
+        (HEADER.replace("budget,", "cost,", 1).encode() + b"\n1,2\n", "missing required column(s): budget"),
+        (HEADER.encode() + b"\n", "no rows"),
+        (b"\xff\xfe" + "id,budget\n".encode("utf-16-le"), "not UTF-8"),
+    ],
+)
+def test_broken_raw_file_stops_prepare_and_writes_nothing(tmp_path: Path, content: bytes, message: str) -> None:
+    raw = tmp_path / "raw.csv"
+    raw.write_bytes(content)
+    result = run_prepare(tmp_path, raw)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_prepare_writes_table_and_counts(tmp_path: Path, write_raw) -> None:
+    raw = write_raw([{"id": 1}, {"id": 2, "budget": 0}, {"id": 1}])
+    result = run_prepare(tmp_path, raw)
+    assert result.returncode == 0, result.stderr
+    report = read_json(tmp_path / "out" / "prepare.json")
+    assert report["rows_in"] == 3
+    assert report["rows_out"] == 1
+    assert report["dropped"]["duplicate_id"] == 1
+    assert report["dropped"]["unknown_budget"] == 1
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["movies.csv", "prepare.json"]

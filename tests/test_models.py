@@ -1,0 +1,65 @@
+"""Model construction, grid search and the classifier's cross-validation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.ensemble import GradientBoostingRegressor
+
+from boxoffice.metrics import classification_metrics, regression_metrics
+from boxoffice.models import c_key, cross_validate_c, fit_regressor, grid_points, make_regressor
+
+
+def test_grid_points_expand_lists_and_keep_scalars() -> None:
+    points = grid_points({"max_depth": [2, 3], "n_estimators": 5, "random_state": 0})
+    assert points == [
+        {"max_depth": 2, "n_estimators": 5, "random_state": 0},
+        {"max_depth": 3, "n_estimators": 5, "random_state": 0},
+    ]
+    assert grid_points({}) == [{}]
+
+
+def test_make_regressor_uses_params_and_refuses_unknown_names() -> None:
+    model = make_regressor("gradient_boosting", {"n_estimators": 7})
+    assert isinstance(model, GradientBoostingRegressor)
+    assert model.n_estimators == 7
+    with pytest.raises(KeyError, match="unknown regressor 'svm'"):
+        make_regressor("svm", {})
+
+
+def test_grid_search_keeps_the_best_validation_point() -> None:
+    rng = np.random.default_rng(0)
+    X = rng.uniform(size=(200, 2))
+    y = np.sin(6 * X[:, 0]) + 0.05 * rng.normal(size=200)
+    params = {"max_depth": [1, 4], "n_estimators": 50, "random_state": 0}
+    model, chosen, table = fit_regressor("gradient_boosting", params, (X[:150], y[:150]), (X[150:], y[150:]))
+    assert chosen["max_depth"] == 4
+    assert len(table) == 2
+    assert table["validation_rmse"].min() == pytest.approx(regression_metrics(y[150:], model.predict(X[150:]))["rmse"])
+
+
+def test_cross_validation_ties_go_to_the_smaller_c() -> None:
+    X = np.r_[np.zeros((20, 1)), np.ones((20, 1))]  # perfectly separable: every C scores AUC 1
+    y = np.r_[np.zeros(20), np.ones(20)].astype(int)
+    table, best = cross_validate_c(X, y, [10, 0.1, 1], folds=5, seed=1, max_iter=200)
+    assert best == 0.1
+    assert list(table) == ["0.1", "1", "10"]
+    assert all(scores["mean_auc"] == 1.0 for scores in table.values())
+
+
+def test_c_key() -> None:
+    assert [c_key(c) for c in (0.001, 0.5, 1, 10.0)] == ["0.001", "0.5", "1", "10"]
+
+
+def test_metrics_on_known_values() -> None:
+    scores = regression_metrics(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 5.0]))
+    assert scores == {
+        "rmse": pytest.approx(np.sqrt(4 / 3), abs=1e-6),
+        "r2": -1.0,
+        "mae": pytest.approx(2 / 3, abs=1e-6),
+    }
+    clf = classification_metrics(np.array([0, 0, 1, 1]), np.array([0.1, 0.6, 0.4, 0.9]), threshold=0.5)
+    assert clf["auc"] == 0.75
+    assert clf["precision"] == 0.5
+    assert clf["recall"] == 0.5
+    assert clf["accuracy"] == 0.5

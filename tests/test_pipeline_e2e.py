@@ -1,0 +1,90 @@
+"""The real pipeline on the real TMDB data, in a temporary copy of the project."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import read_metrics, run
+
+pytestmark = pytest.mark.e2e
+
+# The seed's published validation table (RMSE, R2, MAE).
+SEED_VALIDATION = {
+    "linear_regression": (1.3267, 0.6199, 0.9125),
+    "random_forest": (1.2949, 0.6379, 0.8572),
+    "gradient_boosting": (1.2302, 0.6732, 0.8282),
+    "xgboost": (1.2637, 0.6552, 0.8519),
+}
+
+
+@pytest.mark.parametrize("model", SEED_VALIDATION)
+def test_validation_metrics_reproduce_the_seed(pipeline: Path, model: str) -> None:
+    scores = read_metrics(pipeline, "regression")["validation"][model]
+    rmse, r2, mae = SEED_VALIDATION[model]
+    assert scores["rmse"] == pytest.approx(rmse, abs=0.005)
+    assert scores["r2"] == pytest.approx(r2, abs=0.005)
+    assert scores["mae"] == pytest.approx(mae, abs=0.005)
+
+
+def test_gradient_boosting_is_selected_and_served(pipeline: Path) -> None:
+    assert read_metrics(pipeline, "regression")["selected"] == "gradient_boosting"
+    manifest = json.loads((pipeline / "models" / "serving.json").read_text())
+    assert manifest["regressor"]["name"] == "gradient_boosting"
+
+
+def test_prepare_counts_add_up(pipeline: Path) -> None:
+    report = read_metrics(pipeline, "prepare")
+    assert report["rows_in"] == 4803
+    assert report["rows_in"] - sum(report["dropped"].values()) == report["rows_out"] == 3228
+    assert report["dropped"]["missing_genres"] == 28
+
+
+def test_classifier_metrics_are_complete(pipeline: Path) -> None:
+    report = read_metrics(pipeline, "classifier")
+    assert set(report["test"]) >= {"auc", "pr_auc", "precision", "recall", "f1", "accuracy"}
+    assert len(report["cv"]) == 7
+    best = max(report["cv"].values(), key=lambda s: s["mean_auc"])
+    assert report["cv"][f"{report['best_C']:g}"] == best
+    assert 0.7 < report["test"]["auc"] < 0.9
+
+
+def test_second_repro_runs_nothing(pipeline: Path) -> None:
+    out = run(["dvc", "repro"], pipeline).stdout
+    assert "Running stage" not in out
+    assert "up to date" in run(["dvc", "status"], pipeline).stdout
+
+
+def test_forced_repro_is_deterministic(pipeline: Path) -> None:
+    def snapshot() -> dict[str, str]:
+        files = [pipeline / "dvc.lock", *sorted((pipeline / "metrics").rglob("*.json"))]
+        return {str(path.relative_to(pipeline)): path.read_text() for path in files}
+
+    before = snapshot()
+    run(["dvc", "repro", "--force"], pipeline)
+    assert snapshot() == before
+    run(["dvc", "repro", "--force"], pipeline)
+    assert snapshot() == before
+
+
+@pytest.fixture
+def experiment(pipeline: Path):
+    """Run an experiment, then put the baseline back for the other tests."""
+    yield run(["dvc", "exp", "run", "-n", "gb50", "-S", "regressors.gradient_boosting.n_estimators=50"], pipeline)
+    run(["git", "reset", "--hard", "-q"], pipeline)
+    run(["dvc", "checkout", "--force"], pipeline)
+
+
+def test_experiment_reruns_only_the_changed_regressor(pipeline: Path, experiment) -> None:
+    out = experiment
+    ran = [line.split("'")[1] for line in out.stdout.splitlines() if line.startswith("Running stage")]
+    assert ran == ["train-regressors@gradient_boosting", "evaluate"]
+
+    show = json.loads(run(["dvc", "exp", "show", "--json"], pipeline).stdout)
+    assert "gb50" in json.dumps(show)
+    diff = json.loads(run(["dvc", "metrics", "diff", "HEAD", "gb50", "--json"], pipeline).stdout)
+    changed = diff["metrics/regression.json"]
+    assert "validation.gradient_boosting.rmse" in changed
+    assert "validation.linear_regression.rmse" not in changed  # unchanged values are not listed
