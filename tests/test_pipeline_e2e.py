@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,10 +70,10 @@ def test_forced_repro_is_deterministic(pipeline: Path) -> None:
     assert snapshot() == before
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def experiment(pipeline: Path):
-    """Run an experiment, then put the baseline back for the other tests."""
-    yield run(["dvc", "exp", "run", "-n", "gb50", "-S", "regressors.gradient_boosting.n_estimators=50"], pipeline)
+    """Run one experiment (for the last tests of this module), then put the baseline back."""
+    yield run(["dvc", "exp", "run", "-n", "gb1", "-S", "regressors.gradient_boosting.n_estimators=1"], pipeline)
     run(["git", "reset", "--hard", "-q"], pipeline)
     run(["dvc", "checkout", "--force"], pipeline)
 
@@ -83,8 +84,15 @@ def test_experiment_reruns_only_the_changed_regressor(pipeline: Path, experiment
     assert ran == ["train-regressors@gradient_boosting", "evaluate"]
 
     show = json.loads(run(["dvc", "exp", "show", "--json"], pipeline).stdout)
-    assert "gb50" in json.dumps(show)
-    diff = json.loads(run(["dvc", "metrics", "diff", "HEAD", "gb50", "--json"], pipeline).stdout)
+    assert "gb1" in json.dumps(show)
+    diff = json.loads(run(["dvc", "metrics", "diff", "HEAD", "gb1", "--json"], pipeline).stdout)
     changed = diff["metrics/regression.json"]
     assert "validation.gradient_boosting.rmse" in changed
     assert "validation.linear_regression.rmse" not in changed  # unchanged values are not listed
+
+
+def test_gate_rejects_an_absurd_model_and_names_the_metric(pipeline: Path, experiment) -> None:
+    """A gradient boosting model with one tree must not get past CI."""
+    gate = run([sys.executable, "-m", "boxoffice.gate", "--baseline", "HEAD"], pipeline, check=False)
+    assert gate.returncode == 1
+    assert "FAIL  regression.validation.gradient_boosting.r2" in gate.stdout

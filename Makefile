@@ -1,0 +1,49 @@
+# Shortcuts for people; the README's two set-up commands need only Python and git.
+VENV ?= .venv
+BIN := $(VENV)/bin
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: help setup repro test lint format serve client bench bench-serve load gate report docker
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/python: requirements.txt
+	python3 -m venv $(VENV) && $(BIN)/pip install -r requirements.txt && touch $@
+
+setup: $(BIN)/python  ## create .venv with the pinned dependencies
+
+repro: setup  ## run the pipeline (pulls the raw data from the DVC remote)
+	dvc repro --pull
+
+test: setup  ## run the test suite (includes one real pipeline run)
+	pytest
+
+lint: setup  ## ruff check and format check
+	ruff check . && ruff format --check .
+
+format: setup  ## apply ruff fixes and formatting
+	ruff check --fix . && ruff format .
+
+serve: setup  ## serve the models on port 8000
+	uvicorn main:app --host 0.0.0.0 --port 8000
+
+client: setup  ## send the example movies to a running service
+	python -m boxoffice.client --url http://localhost:8000
+
+bench: setup  ## time the pipeline: cold, no-op and per stage
+	python bench/pipeline.py
+
+bench-serve: setup  ## requests/s and latency of /predict, movies/s of /batch_predict
+	python bench/serve.py
+
+load: setup  ## 64 connections for 60 s plus 10k-movie batches; errors and peak memory
+	python bench/serve.py --load
+
+gate: setup  ## check metrics/ against gates.yaml and the previous commit
+	python -m boxoffice.gate --baseline HEAD~1
+
+report: setup  ## refresh the README's results tables from metrics/
+	python -m boxoffice.report --write
+
+docker:  ## build and run the service with docker compose (needs a Docker engine)
+	docker compose up --build
