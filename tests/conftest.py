@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Callable
@@ -15,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
+from boxoffice.workspace import BIN, ROOT, commit, copy_project, run
+
+__all__ = ["ROOT", "run"]
 
 HEADER = (
     "budget,genres,homepage,id,keywords,original_language,original_title,overview,popularity,"
@@ -66,52 +64,13 @@ def write_raw(tmp_path: Path) -> Callable[..., Path]:
     return write
 
 
-def run(cmd: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
-    """Run a command with the test's virtual environment first on PATH."""
-    env = {**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}"}
-    result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
-    if check and result.returncode != 0:
-        raise AssertionError(f"{' '.join(cmd)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
-    return result
-
-
-def copy_project(dest: Path) -> Path:
-    """Copy the project's files (tracked or not ignored) into ``dest`` as a fresh git repo.
-
-    The DVC remote's relative url is pointed at the same folder, so ``dvc pull``
-    works from the copy exactly as from a clone.
-    """
-    files = run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], ROOT).stdout.split()
-    for name in files:
-        if (ROOT / name).is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, dest / name)
-    url = run(["dvc", "config", "remote.shared.url"], ROOT).stdout.strip()
-    remote = (ROOT / ".dvc" / url).resolve()
-    run(["dvc", "remote", "modify", "--local", "shared", "url", str(remote)], dest)
-    run(["git", "init", "-q", "-b", "main"], dest)
-    commit(dest, "copy of the project")
-    return dest
-
-
 @pytest.fixture(scope="session")
 def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A temporary copy of the project after a cold ``dvc repro --pull`` on the real data."""
-    project = copy_project(tmp_path_factory.mktemp("project"))
-    for output in ("models", "metrics", "plots", "dvc.lock"):
-        path = project / output
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
+    project = copy_project(tmp_path_factory.mktemp("project"), clean_outputs=True)
     run(["dvc", "repro", "--pull"], project)
     commit(project, "baseline run")
     return project
-
-
-def commit(project: Path, message: str) -> None:
-    run(["git", "add", "-A"], project)
-    run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", message], project)
 
 
 def read_metrics(project: Path, name: str) -> dict:

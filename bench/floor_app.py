@@ -1,0 +1,15 @@
+"""The floor for /predict: a FastAPI endpoint that validates the same body and returns a constant."""
+
+from fastapi import FastAPI
+
+from boxoffice.schemas import Movie, Prediction
+
+app = FastAPI()
+CONSTANT = Prediction(
+    predicted_revenue=1.0, predicted_revenue_millions=0.0, is_hit=False, hit_probability=0.5, budget_millions=1.0
+)
+
+
+@app.post("/predict")
+async def predict(movie: Movie) -> Prediction:
+    return CONSTANT

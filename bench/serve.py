@@ -1,0 +1,202 @@
+"""Benchmark the service over loopback, one uvicorn worker, bounded in time.
+
+Usage:
+  python bench/serve.py           /predict vs a bare FastAPI floor at 16 connections,
+                                  then /batch_predict with 1,000 and 10,000 movies
+  python bench/serve.py --load    64 connections on /predict for 60 s while 10,000-movie
+                                  batches run back to back; errors, req/s, p50/p99 and
+                                  the server's peak memory
+Run from the project root after `dvc repro`. Traffic goes to 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+MOVIE = {"runtime": 120.0, "popularity": 50.0, "vote_avg": 7.0, "budget": 50_000_000}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(app: str, app_dir: Path) -> tuple[subprocess.Popen, int]:
+    """uvicorn with one worker (uvloop + httptools, no access log); waits until it answers."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "uvicorn", app, "--app-dir", str(app_dir), "--port", str(port), "--no-access-log"]
+    process = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/openapi.json", timeout=1)
+            return process, port
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"{app} did not start")
+
+
+def peak_memory_mib(pid: int) -> float:
+    """The process's peak resident memory (VmHWM), from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+@dataclass
+class Tally:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+
+
+def request_bytes(port: int, path: str, body: bytes) -> bytes:
+    head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
+    return head.encode() + f"Content-Length: {len(body)}\r\n\r\n".encode() + body
+
+
+async def connection(port: int, request: bytes, deadline: float, tally: Tally, limit: int | None = None) -> None:
+    """One keep-alive connection sending ``request`` until ``deadline`` (or ``limit`` requests)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    sent = 0
+    try:
+        while time.perf_counter() < deadline and (limit is None or sent < limit):
+            start = time.perf_counter()
+            writer.write(request)
+            status = int((await reader.readline()).split()[1])
+            length = 0
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            await reader.readexactly(length)
+            tally.latencies.append(time.perf_counter() - start)
+            tally.errors += status != 200
+            sent += 1
+    except (OSError, asyncio.IncompleteReadError, ValueError, IndexError):
+        tally.errors += 1
+    finally:
+        writer.close()
+
+
+async def hammer(port: int, path: str, body: bytes, connections: int, seconds: float) -> tuple[Tally, float]:
+    request = request_bytes(port, path, body)
+    await asyncio.gather(*(connection(port, request, time.perf_counter() + 1.0, Tally()) for _ in range(connections)))
+    tally = Tally()
+    start = time.perf_counter()
+    deadline = start + seconds
+    await asyncio.gather(*(connection(port, request, deadline, tally) for _ in range(connections)))
+    return tally, time.perf_counter() - start
+
+
+def summary(tally: Tally, elapsed: float) -> str:
+    ms = np.array(tally.latencies) * 1000
+    return (
+        f"{len(ms) / elapsed:8.0f} req/s  p50 {np.percentile(ms, 50):6.2f} ms  p99 {np.percentile(ms, 99):6.2f} ms  "
+        f"errors {tally.errors}"
+    )
+
+
+def batch_body(n: int) -> bytes:
+    rng = np.random.default_rng(0)
+    movies = [
+        {"runtime": float(r), "popularity": float(p), "vote_avg": float(v), "budget": float(b)}
+        for r, p, v, b in zip(
+            rng.uniform(80, 180, n), rng.uniform(0, 200, n), rng.uniform(3, 9, n), rng.uniform(1e6, 3e8, n), strict=True
+        )
+    ]
+    return json.dumps(movies).encode()
+
+
+async def batches(port: int, n: int, repeats: int) -> tuple[Tally, float]:
+    tally = Tally()
+    request = request_bytes(port, "/batch_predict", batch_body(n))
+    await connection(port, request, time.perf_counter() + 600, Tally(), limit=1)  # warm-up
+    start = time.perf_counter()
+    await connection(port, request, time.perf_counter() + 600, tally, limit=repeats)
+    return tally, time.perf_counter() - start
+
+
+def benchmark(seconds: float) -> None:
+    body = json.dumps(MOVIE).encode()
+    floor, floor_port = start_server("floor_app:app", ROOT / "bench")
+    try:
+        floor_tally, floor_time = asyncio.run(hammer(floor_port, "/predict", body, 16, seconds))
+    finally:
+        floor.terminate()
+    service, port = start_server("main:app", ROOT)
+    try:
+        tally, elapsed = asyncio.run(hammer(port, "/predict", body, 16, seconds))
+        print(f"one uvicorn worker, 16 connections, {seconds:g} s each, loopback")
+        print(f"  floor (validate body, return constant) {summary(floor_tally, floor_time)}")
+        print(f"  /predict                               {summary(tally, elapsed)}")
+        ratio = (len(tally.latencies) / elapsed) / (len(floor_tally.latencies) / floor_time)
+        print(f"  /predict throughput = {ratio:.2f} x floor")
+        for n, repeats in ((1_000, 20), (10_000, 5)):
+            batch_tally, batch_time = asyncio.run(batches(port, n, repeats))
+            print(
+                f"  /batch_predict {n:6d} movies: {n * repeats / batch_time:9.0f} movies/s, "
+                f"{np.median(batch_tally.latencies) * 1000:7.1f} ms per batch (median of {repeats}), "
+                f"errors {batch_tally.errors}"
+            )
+    finally:
+        service.terminate()
+
+
+async def load_run(port: int, seconds: float) -> tuple[Tally, float, Tally]:
+    batch_tally = Tally()
+    batch_request = request_bytes(port, "/batch_predict", batch_body(10_000))
+    deadline = time.perf_counter() + seconds
+    singles = asyncio.create_task(hammer(port, "/predict", json.dumps(MOVIE).encode(), 64, seconds))
+    await asyncio.sleep(1.0)  # after hammer's warm-up second
+    await connection(port, batch_request, deadline + 1.0, batch_tally)
+    tally, elapsed = await singles
+    return tally, elapsed, batch_tally
+
+
+def load(seconds: float) -> None:
+    service, port = start_server("main:app", ROOT)
+    try:
+        idle = peak_memory_mib(service.pid)
+        tally, elapsed, batch_tally = asyncio.run(load_run(port, seconds))
+        peak = peak_memory_mib(service.pid)
+    finally:
+        service.terminate()
+    ms = np.array(batch_tally.latencies) * 1000
+    print(f"load: one uvicorn worker, {seconds:g} s, loopback")
+    print(f"  /predict, 64 connections   {summary(tally, elapsed)}")
+    print(
+        f"  /batch_predict 10,000 movies back to back: {len(ms)} batches, p50 {np.percentile(ms, 50):.0f} ms, "
+        f"p99 {np.percentile(ms, 99):.0f} ms, errors {batch_tally.errors}"
+    )
+    print(f"  server peak memory {peak:.0f} MiB (after start-up {idle:.0f} MiB)")
+    print(f"  errors in all: {tally.errors + batch_tally.errors}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--load", action="store_true", help="the 64-connection load run")
+    parser.add_argument("--seconds", type=float, help="length of each run (default 10, or 60 with --load)")
+    args = parser.parse_args()
+    os.chdir(ROOT)
+    if args.load:
+        load(args.seconds or 60.0)
+    else:
+        benchmark(args.seconds or 10.0)
+
+
+if __name__ == "__main__":
+    main()

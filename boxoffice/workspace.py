@@ -1,0 +1,53 @@
+"""Throwaway copies of the project, for the end-to-end tests and the benchmarks."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+OUTPUTS = ("models", "metrics", "plots", "dvc.lock")
+
+
+def run(cmd: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
+    """Run a command with this interpreter's environment first on PATH; raise with its output on failure."""
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    if check and result.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def commit(project: Path, message: str) -> None:
+    run(["git", "add", "-A"], project)
+    run(["git", "-c", "user.name=boxoffice", "-c", "user.email=boxoffice@localhost", "commit", "-qm", message], project)
+
+
+def copy_project(dest: Path, clean_outputs: bool = False) -> Path:
+    """Copy the project's files (tracked, or untracked and not ignored) into ``dest``, a new git repo.
+
+    The DVC remote is pointed at the same folder the project uses, so ``dvc pull`` works
+    in the copy exactly as in a clone. ``clean_outputs`` removes what the pipeline
+    produced, for a cold run.
+    """
+    files = run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], ROOT).stdout.splitlines()
+    for name in files:
+        if (ROOT / name).is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, dest / name)
+    remote = run(["dvc", "config", "remote.shared.url"], ROOT).stdout.strip()
+    run(["dvc", "remote", "modify", "--local", "shared", "url", str((ROOT / ".dvc" / remote).resolve())], dest)
+    if clean_outputs:
+        for output in OUTPUTS:
+            path = dest / output
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+    run(["git", "init", "-q", "-b", "main"], dest)
+    commit(dest, "copy of the project")
+    return dest
