@@ -1,0 +1,22 @@
+# The boxoffice prediction service. Run the pipeline first (`dvc repro`): the image
+# copies the models it produced. docker compose mounts models/ and data/ instead.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /app
+
+# Dependencies first, so code changes do not reinstall them.
+COPY requirements-serve.txt .
+RUN pip install -r requirements-serve.txt
+
+COPY boxoffice/ boxoffice/
+COPY main.py params.yaml dvc.lock ./
+COPY models/ models/
+
+RUN useradd --create-home --uid 10001 boxoffice
+USER boxoffice
+
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
+  CMD python -c "import urllib.request, sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=2).status != 200)"
+CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "8000"]
