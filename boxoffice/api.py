@@ -1,4 +1,4 @@
-"""The HTTP service: single and batch predictions from the models the pipeline produced.
+"""The HTTP service: predictions from the models the pipeline produced.
 
 Start it from the project root with ``uvicorn main:app --host 0.0.0.0 --port 8000``.
 Settings come from the environment: ``BOXOFFICE_MODELS_DIR`` (default ``models``),
@@ -8,17 +8,18 @@ Settings come from the environment: ``BOXOFFICE_MODELS_DIR`` (default ``models``
 
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
-from fastapi import Body, FastAPI, HTTPException, Request
+from fastapi import Body, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from boxoffice import __version__
+from boxoffice.data import LIST_SEPARATOR
 from boxoffice.params import load_params
 from boxoffice.predictor import ModelsUnavailable, Predictor
 from boxoffice.schemas import (
@@ -28,19 +29,21 @@ from boxoffice.schemas import (
     InvalidRequest,
     Movie,
     Prediction,
+    PreReleaseMovie,
     Problem,
     Unhealthy,
 )
 
 log = logging.getLogger("boxoffice.api")
 DEFAULT_MAX_BATCH = 10_000
-FIELDS = ("runtime", "popularity", "vote_avg", "budget")
+MOVIE_FIELDS = ("runtime", "popularity", "vote_avg", "budget")
 UNAVAILABLE = {503: {"model": Problem, "description": "models missing or unreadable: run `dvc repro`"}}
 ERRORS = {
     400: {"model": Problem, "description": "the body could not be decoded (not UTF-8)"},
     422: {"model": InvalidRequest, "description": "invalid input: which field, and why"},
     **UNAVAILABLE,
 }
+Explain = Annotated[bool, Query(description="add each feature's contribution to the predicted log revenue")]
 
 
 def default_max_batch() -> int:
@@ -53,27 +56,72 @@ def default_max_batch() -> int:
         return DEFAULT_MAX_BATCH
 
 
-def predictions(predictor: Predictor, movies: list[Movie]) -> list[dict[str, Any]]:
+def movie_columns(movies: Sequence[Movie]) -> dict[str, np.ndarray]:
+    return {name: np.array([getattr(m, name) for m in movies], dtype=np.float64) for name in MOVIE_FIELDS}
+
+
+def pre_release_columns(movies: Sequence[PreReleaseMovie]) -> dict[str, np.ndarray]:
+    """Request fields in the shape of the pipeline's cleaned table ('|'-joined names)."""
+
+    def texts(values: list[str]) -> np.ndarray:
+        return np.array(values, dtype=object)
+
+    return {
+        "budget": np.array([m.budget for m in movies], dtype=np.float64),
+        "runtime": np.array([m.runtime for m in movies], dtype=np.float64),
+        "release_date": texts([m.release_date.isoformat() for m in movies]),
+        "original_language": texts([m.original_language for m in movies]),
+        **{
+            name: texts([LIST_SEPARATOR.join(n.strip() for n in getattr(m, name)) for m in movies])
+            for name in ("genres", "production_companies", "directors", "cast")
+        },
+    }
+
+
+def predictions(predictor: Predictor, columns: dict[str, np.ndarray], explain: bool = False) -> list[dict[str, Any]]:
     """One vectorised model call for the whole batch, rows in request order."""
-    columns = {name: np.array([getattr(movie, name) for movie in movies], dtype=np.float64) for name in FIELDS}
     out = predictor.predict(columns)
+    explanations = predictor.explain(columns) if explain else [None] * len(out["revenue"])
     rows = zip(
         out["revenue"].tolist(),
+        out["revenue_low"].tolist(),
+        out["revenue_high"].tolist(),
         out["is_hit"].tolist(),
         out["hit_probability"].tolist(),
         columns["budget"].tolist(),
+        explanations,
         strict=True,
     )
+    coverage = predictor.interval_coverage
     return [
         {
             "predicted_revenue": revenue,
             "predicted_revenue_millions": round(revenue / 1e6, 2),
+            "revenue_low": low,
+            "revenue_high": high,
+            "interval_coverage": coverage,
             "is_hit": hit,
             "hit_probability": probability,
             "budget_millions": round(budget / 1e6, 2),
+            "explanation": explanation,
         }
-        for revenue, hit, probability, budget in rows
+        for revenue, low, high, hit, probability, budget, explanation in rows
     ]
+
+
+def load_predictors(models_dir: Path) -> tuple[dict[str, Predictor], str | None]:
+    """Both variants' models; the error message instead when they cannot be served."""
+    try:
+        loaded = {variant: Predictor.load(models_dir, variant) for variant in ("main", "pre_release")}
+        loaded["main"].matrix(movie_columns([Movie(runtime=100.0, popularity=1.0, vote_avg=5.0, budget=1e6)]))
+    except ModelsUnavailable as err:
+        return {}, str(err)
+    except KeyError as err:
+        return {}, (
+            f"the served feature set {loaded['main'].section['features']['set']!r} needs inputs /predict does not "
+            f"take ({err.args[0]}); run the pipeline with features.set=seed to serve /predict"
+        )
+    return loaded, None
 
 
 def create_app(
@@ -86,26 +134,24 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         """Load the models once; a failure leaves the service up and /health at 503."""
-        app.state.predictor, app.state.error = None, None
-        try:
-            app.state.predictor = Predictor.load(models_dir)
-        except ModelsUnavailable as err:
-            app.state.error = str(err)
-            log.error("%s", err)
+        app.state.predictors, app.state.error = load_predictors(models_dir)
+        if app.state.error:
+            log.error("%s", app.state.error)
         yield
 
     app = FastAPI(
         title="boxoffice",
         version=__version__,
-        description="Predict a film's box-office revenue and whether it will earn more than twice its budget. "
-        "Hit probabilities come from TMDB's most-voted films, mostly successes: they overrate a typical film.",
+        description="Predict a film's box-office revenue and whether it will earn more than twice its budget, "
+        "after release (/predict) or before it (/predict/pre_release). Hit probabilities come from TMDB's "
+        "most-voted films, mostly successes: they overrate a typical film's chances.",
         lifespan=lifespan,
     )
 
-    def predictor(request: Request) -> Predictor:
-        if request.app.state.predictor is None:
+    def predictor(request: Request, variant: str = "main") -> Predictor:
+        if request.app.state.error:
             raise HTTPException(status_code=503, detail=request.app.state.error)
-        return request.app.state.predictor
+        return request.app.state.predictors[variant]
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -119,34 +165,43 @@ def create_app(
 
     @app.get("/")
     async def root(request: Request) -> dict[str, str]:
-        status = "ok" if request.app.state.predictor else "models unavailable"
+        status = "models unavailable" if request.app.state.error else "ok"
         return {"name": "boxoffice", "version": __version__, "status": status, "docs": "/docs"}
 
     @app.get("/health", response_model=Health, responses={503: {"model": Unhealthy}})
     async def health(request: Request) -> Any:
-        loaded = request.app.state.predictor
-        if loaded is None:
+        if request.app.state.error:
             return JSONResponse(status_code=503, content={"status": "unhealthy", "detail": request.app.state.error})
+        loaded = request.app.state.predictors
         return {
             "status": "healthy",
-            "models": {"regressor": loaded.manifest["regressor"]["name"], "classifier": "logistic_regression"},
+            "models": {
+                "regressor": loaded["main"].section["regressor"]["name"],
+                "classifier": "logistic_regression",
+                "pre_release_regressor": loaded["pre_release"].section["regressor"]["name"],
+            },
         }
 
-    @app.post("/predict", responses=ERRORS)
-    async def predict(movie: Movie, request: Request) -> Prediction:
-        return predictions(predictor(request), [movie])[0]
+    @app.post("/predict", responses=ERRORS, response_model_exclude_none=True)
+    async def predict(movie: Movie, request: Request, explain: Explain = False) -> Prediction:
+        return predictions(predictor(request), movie_columns([movie]), explain)[0]
+
+    @app.post("/predict/pre_release", responses=ERRORS, response_model_exclude_none=True)
+    def predict_pre_release(movie: PreReleaseMovie, request: Request, explain: Explain = False) -> Prediction:
+        """Before release: budget, runtime, date, genres, language, companies, director, lead cast."""
+        return predictions(predictor(request, "pre_release"), pre_release_columns([movie]), explain)[0]
 
     Batch = Annotated[list[Movie], Body(min_length=1, max_length=max_batch, examples=[BATCH_EXAMPLES])]
 
-    @app.post("/batch_predict", responses=ERRORS)
+    @app.post("/batch_predict", responses=ERRORS, response_model_exclude_none=True)
     def batch_predict(movies: Batch, request: Request) -> BatchPrediction:
         """Sync on purpose: a 10,000-movie batch runs in the thread pool, not on the event loop."""
-        return {"predictions": predictions(predictor(request), movies)}
+        return {"predictions": predictions(predictor(request), movie_columns(movies))}
 
     @app.get("/model", responses=UNAVAILABLE)
     async def model(request: Request) -> dict[str, Any]:
         """What is being served: models, params, metrics, and file hashes checked against dvc.lock."""
-        return predictor(request).describe(lock_path)
+        return {variant: predictor(request, variant).describe(lock_path) for variant in ("main", "pre_release")}
 
     app.state.max_batch = max_batch
     return app

@@ -9,6 +9,7 @@ amount, unparsable date) drop the film, because one bad row should not block 4,8
 
 from __future__ import annotations
 
+import ast
 import codecs
 import io
 import json
@@ -29,8 +30,62 @@ class DataError(ValueError):
     """The input cannot be used; the message says what is wrong and where."""
 
 
+CREDITS_COLUMNS = ("movie_id", "cast", "crew")
+
+
 def read_raw(path: str | Path) -> pd.DataFrame:
-    """Read the raw CSV as text columns, then check the schema and the numbers."""
+    """Read the raw movies CSV as text columns, then check the schema and the numbers."""
+    frame = _read_text_csv(path, REQUIRED_COLUMNS)
+    return _typed(frame, Path(path))
+
+
+def read_credits(path: str | Path) -> tuple[pd.DataFrame, int]:
+    """Directors and billed cast per film from the reduced credits file.
+
+    Returns a frame (id, directors, cast; names '|'-joined, cast in billing order) and
+    the number of rows whose lists could not be parsed (kept, with no names).
+    """
+    frame = _read_text_csv(path, CREDITS_COLUMNS)
+    ids = pd.to_numeric(frame["movie_id"], errors="coerce")
+    if ids.isna().any():
+        row = int(np.flatnonzero(ids.isna().to_numpy())[0])
+        raise DataError(
+            f"{path}: column 'movie_id', data row {row + 1}: {frame['movie_id'].iloc[row]!r} is not a number"
+        )
+    cast = frame["cast"].map(_literal_list)
+    crew = frame["crew"].map(_literal_list)
+    invalid = int((cast.isna() | crew.isna()).sum())
+    credits = pd.DataFrame(
+        {
+            "id": ids.astype("int64"),
+            "directors": crew.map(lambda people: _names(people, lambda p: p.get("job") == "Director")),
+            "cast": cast.map(
+                lambda people: LIST_SEPARATOR.join(
+                    str(p["name"]) for p in sorted(people or [], key=lambda p: p.get("order", 0)) if "name" in p
+                )
+            ),
+        }
+    )
+    return credits.drop_duplicates("id"), invalid
+
+
+def _literal_list(text: str) -> list[dict] | None:
+    """A Python-literal list of dicts ("[{'name': 'X', 'order': 0}]"), or None if it is not one."""
+    if not text.strip():
+        return []
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return value if isinstance(value, list) and all(isinstance(item, dict) for item in value) else None
+
+
+def _names(people: list[dict] | None, keep) -> str:
+    return LIST_SEPARATOR.join(str(p["name"]) for p in people or [] if "name" in p and keep(p))
+
+
+def _read_text_csv(path: str | Path, required: tuple[str, ...]) -> pd.DataFrame:
+    """A CSV as text columns: UTF-8 (a BOM is fine), well-formed, with the required columns."""
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: file not found (run `dvc pull` to fetch the raw data)")
@@ -50,12 +105,12 @@ def read_raw(path: str | Path) -> pd.DataFrame:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except pd.errors.ParserError as err:
         raise DataError(f"{path}: malformed CSV: {err}".strip()) from None
-    missing = [column for column in REQUIRED_COLUMNS if column not in frame.columns]
+    missing = [column for column in required if column not in frame.columns]
     if missing:
         raise DataError(f"{path}: missing required column(s): {', '.join(missing)}")
     if frame.empty:
         raise DataError(f"{path}: has a header but no rows")
-    return _typed(frame, path)
+    return frame
 
 
 def _typed(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
@@ -86,6 +141,12 @@ def parse_names(value: Any) -> list[str] | None:
         return [str(item["name"]) for item in items]
     except (ValueError, TypeError, KeyError):
         return None
+
+
+def add_credits(table: pd.DataFrame, credits: pd.DataFrame) -> pd.DataFrame:
+    """The cleaned table with 'directors' and 'cast' columns (empty where the film has none)."""
+    merged = table.merge(credits, on="id", how="left", validate="one_to_one")
+    return merged.fillna({"directors": "", "cast": ""})
 
 
 def clean(raw: pd.DataFrame, min_budget: float = 0, min_revenue: float = 0) -> tuple[pd.DataFrame, dict]:

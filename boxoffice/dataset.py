@@ -21,10 +21,10 @@ class Split:
     is_hit: np.ndarray
 
 
-def load_split(features_dir: str | Path, name: str, params: dict[str, Any]) -> Split:
-    """``features_dir/name.csv`` with the feature columns chosen in params."""
+def load_split(features_dir: str | Path, name: str, params: dict[str, Any], variant: str = "main") -> Split:
+    """``features_dir/name.csv`` with the feature columns of ``variant`` (see params.yaml)."""
     frame = pd.read_csv(Path(features_dir) / f"{name}.csv", keep_default_na=False, na_values={"runtime": ""})
-    features = selected_features(params)
+    features = selected_features(params, variant)
     return Split(
         frame=frame,
         features=features,

@@ -1,4 +1,4 @@
-"""Score fitted models on held-out splits; build metrics, plot tables and the serving manifest."""
+"""Score fitted models on held-out data; build metrics, plot tables and the serving manifest."""
 
 from __future__ import annotations
 
@@ -6,59 +6,139 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
+from sklearn.calibration import calibration_curve
 from sklearn.inspection import permutation_importance
 from sklearn.metrics import precision_recall_curve, roc_curve
 
 from boxoffice.dataset import Split
+from boxoffice.features import expand_set, feature_matrix
 from boxoffice.metrics import classification_metrics, regression_metrics
-from boxoffice.models import c_key
+from boxoffice.models import c_key, conformal_half_width, repeated_cv
 
 Plots = dict[str, pd.DataFrame]
 
 
-def regression_report(regressors: dict[str, Any], splits: dict[str, Split], params: dict) -> tuple[dict, Plots]:
-    """Validation and test scores of every regressor; the lowest validation RMSE is served."""
-    report: dict[str, Any] = {"validation": {}, "test": {}}
+def _train_and_validation(splits: dict[str, Split]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    parts = [splits["train"], splits["validation"]]
+    return (
+        np.vstack([p.X for p in parts]),
+        np.concatenate([p.log_revenue for p in parts]),
+        np.concatenate([p.is_hit for p in parts]),
+    )
+
+
+def _regression_score(model: Any, X: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    return regression_metrics(y, model.predict(X))
+
+
+def _classifier_score(threshold: float) -> Any:
+    def score(model: Any, X: np.ndarray, y: np.ndarray) -> dict[str, float]:
+        scores = classification_metrics(y, model.predict_proba(X)[:, 1], threshold)
+        return {name: scores[name] for name in ("auc", "f1", "brier")}
+
+    return score
+
+
+def regression_report(regressors: dict[str, Any], splits: dict[str, Split], params: dict) -> dict:
+    """Validation, test and repeated-CV scores of every regressor; the served one; its interval.
+
+    The lowest validation RMSE is served. Its interval is split-conformal on the
+    validation residuals; coverage and width are then measured on the untouched test split.
+    """
+    config = params["evaluate"]
+    X_cv, y_cv, _ = _train_and_validation(splits)
+    report: dict[str, Any] = {"validation": {}, "test": {}, "cv": {}}
     for name, model in regressors.items():
         for part in ("validation", "test"):
-            data = splits[part]
-            report[part][name] = regression_metrics(data.log_revenue, model.predict(data.X))
+            report[part][name] = regression_metrics(splits[part].log_revenue, model.predict(splits[part].X))
+        report["cv"][name] = repeated_cv(
+            model, X_cv, y_cv, _regression_score, config["cv_folds"], config["cv_repeats"], config["random_state"]
+        )
     selected = min(regressors, key=lambda name: report["validation"][name]["rmse"])
+    model, validation, test = regressors[selected], splits["validation"], splits["test"]
+    half_width = conformal_half_width(validation.log_revenue - model.predict(validation.X), config["interval_coverage"])
+    inside = np.abs(test.log_revenue - model.predict(test.X)) <= half_width
     report["selected"] = selected
+    report["interval"] = {
+        "coverage": config["interval_coverage"],
+        "half_width_log": round(half_width, 6),
+        "test_coverage": round(float(inside.mean()), 6),
+        "width_factor": round(float(np.exp(2 * half_width)), 3),  # revenue_high / revenue_low
+    }
+    return report
 
-    model, test = regressors[selected], splits["test"]
+
+def regression_plots(model: Any, test: Split, params: dict) -> Plots:
     predicted = model.predict(test.X)
-    plots = {
+    return {
         "predictions": pd.DataFrame(
             {"actual": test.log_revenue, "predicted": predicted, "residual": test.log_revenue - predicted}
         ).round(6),
         "regressor_importance": _importance(model, test, test.log_revenue, "neg_root_mean_squared_error", params),
     }
-    return report, plots
 
 
-def classifier_report(classifier: Any, cv: dict, splits: dict[str, Split], params: dict) -> tuple[dict, Plots]:
-    """Test scores of the hit classifier at the threshold in params, plus its CV table."""
-    threshold = params["classifier"]["threshold"]
+def classifier_report(classifier: Any, cv: dict, splits: dict[str, Split], params: dict) -> dict:
+    """Test scores at the threshold in params, repeated-CV AUC/F1/Brier, and the C search."""
+    config, threshold = params["evaluate"], params["classifier"]["threshold"]
+    X_cv, _, hit_cv = _train_and_validation(splits)
     test = splits["test"]
     proba = classifier.predict_proba(test.X)[:, 1]
-    report = {**cv, "threshold": threshold, "test": classification_metrics(test.is_hit, proba, threshold)}
+    return {
+        **cv,
+        "threshold": threshold,
+        "test": classification_metrics(test.is_hit, proba, threshold),
+        "repeated_cv": repeated_cv(
+            classifier,
+            X_cv,
+            hit_cv,
+            _classifier_score(threshold),
+            config["cv_folds"],
+            config["cv_repeats"],
+            config["random_state"],
+        ),
+    }
 
+
+def classifier_plots(classifier: Any, cv: dict, test: Split, params: dict) -> Plots:
+    threshold = params["classifier"]["threshold"]
+    proba = classifier.predict_proba(test.X)[:, 1]
     fpr, tpr, _ = roc_curve(test.is_hit, proba)
     precision, recall, _ = precision_recall_curve(test.is_hit, proba)
+    observed, predicted = calibration_curve(test.is_hit, proba, n_bins=10, strategy="quantile")
     labels = np.array(["flop", "hit"])
-    plots = {
+    return {
         "roc": pd.DataFrame({"fpr": fpr, "tpr": tpr}).round(6),
         "precision_recall": pd.DataFrame({"recall": recall, "precision": precision}).round(6),
         "confusion": pd.DataFrame(
             {"actual": labels[test.is_hit], "predicted": labels[(proba >= threshold).astype(int)]}
         ),
+        "calibration": pd.DataFrame({"predicted": predicted, "observed": observed}).round(6),
         "classifier_importance": _importance(classifier, test, test.is_hit, "roc_auc", params),
-        "cv_auc": pd.DataFrame(
-            [{"C": float(c), **scores} for c, scores in cv["cv"].items()],
-        ),
+        "cv_auc": pd.DataFrame([{"C": float(c), **scores} for c, scores in cv["cv"].items()]).sort_values("C"),
     }
-    return report, plots
+
+
+def compare_feature_sets(regressor: Any, classifier: Any, frames: dict[str, pd.DataFrame], params: dict) -> dict:
+    """Repeated-CV R2/RMSE and AUC/F1 of the served model types on every feature set in params."""
+    config, threshold = params["evaluate"], params["classifier"]["threshold"]
+    rows = pd.concat([frames["train"], frames["validation"]])
+    y, hit = rows["log_revenue"].to_numpy(), rows["is_hit"].to_numpy()
+    folds, repeats, seed = config["cv_folds"], config["cv_repeats"], config["random_state"]
+    comparison = {}
+    for name in params["features"]["sets"]:
+        X = feature_matrix(rows, expand_set(params, name))
+        regression = repeated_cv(clone(regressor), X, y, _regression_score, folds, repeats, seed)
+        classification = repeated_cv(clone(classifier), X, hit, _classifier_score(threshold), folds, repeats, seed)
+        comparison[name] = {
+            "n_features": X.shape[1],
+            "r2": regression["r2"],
+            "rmse": regression["rmse"],
+            "auc": classification["auc"],
+            "f1": classification["f1"],
+        }
+    return comparison
 
 
 def _importance(model: Any, data: Split, target: np.ndarray, scoring: str, params: dict) -> pd.DataFrame:
@@ -81,26 +161,28 @@ def _importance(model: Any, data: Split, target: np.ndarray, scoring: str, param
     )
 
 
-def serving_manifest(regression: dict, classification: dict, params: dict, regressors: dict[str, Any]) -> dict:
-    """What the service needs to load and describe the models, next to the model files."""
+def serving_section(
+    variant: str, regression: dict, classification: dict, regressors: dict[str, Any], train: Split, params: dict
+) -> dict:
+    """What the service needs to load, run and describe one variant's models."""
     selected = regression["selected"]
     fitted = regressors[selected].get_params()
     return {
-        "features": {
-            "set": params["features"]["set"],
-            "columns": params["features"]["sets"][params["features"]["set"]],
-        },
-        "hit_multiple": params["featurize"]["hit_multiple"],
+        "features": {"set": regression["feature_set"], "columns": train.features},
+        "feature_means": [round(float(value), 10) for value in train.X.mean(axis=0)],
         "regressor": {
             "name": selected,
-            "file": f"regressors/{selected}.joblib",
+            "file": f"regressors/{variant}/{selected}.joblib",
             "params": {key: fitted[key] for key in params["regressors"][selected]},
             "validation": regression["validation"][selected],
             "test": regression["test"][selected],
+            "cv": regression["cv"][selected],
+            "interval": regression["interval"],
         },
         "classifier": {
-            "file": "classifier.joblib",
+            "file": f"classifiers/{variant}.joblib",
             "C": classification["best_C"],
+            "calibration": classification["calibration"],
             "threshold": classification["threshold"],
             "cv_mean_auc": classification["cv"][c_key(classification["best_C"])]["mean_auc"],
             "test": classification["test"],

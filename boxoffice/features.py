@@ -18,7 +18,12 @@ from sklearn.model_selection import train_test_split
 from boxoffice.data import LIST_SEPARATOR
 
 # Known only after a film is out: a pre-release feature set may not use them.
-POST_RELEASE = frozenset({"popularity", "vote_avg", "vote_count", "revenue", "log_revenue", "is_hit"})
+POST_RELEASE = frozenset(
+    {"popularity", "log_popularity", "vote_avg", "vote_count", "log_vote_count", "revenue", "log_revenue", "is_hit"}
+)
+VARIANTS = ("main", "pre_release")  # the models /predict serves, and those /predict/pre_release serves
+# In a feature set, these stand for the flags of the genres listed under the same key in featurize.
+GENRE_TOKENS = ("genres", "more_genres")
 TARGETS = ("log_revenue", "is_hit")
 
 Columns = Mapping[str, Any]
@@ -48,14 +53,111 @@ def genre_flags(genres: Any, names: Sequence[str]) -> dict[str, np.ndarray]:
     return {genre_column(name): np.array([name in items for items in lists], dtype=np.float64) for name in names}
 
 
-def derive(columns: Columns, genres: Sequence[str] = ()) -> dict[str, np.ndarray]:
-    """Every derived feature whose inputs are present in ``columns``."""
+def _lists(values: Any) -> list[list[str]]:
+    """'|'-joined names -> lists of names ('' -> [])."""
+    return [[name for name in str(value).split(LIST_SEPARATOR) if name] for value in values]
+
+
+def derive(columns: Columns, genres: Sequence[str] = (), studios: Sequence[str] = ()) -> dict[str, np.ndarray]:
+    """Every derived feature whose inputs are present in ``columns``.
+
+    ``genres`` and ``studios`` (from params.yaml) name the genre flags and the studios
+    that count as major.
+    """
     derived: dict[str, np.ndarray] = {}
     if "budget" in columns:
         derived["log_budget"] = log_budget(columns["budget"])
+    if "popularity" in columns:
+        derived["log_popularity"] = np.log1p(np.asarray(columns["popularity"], dtype=np.float64))
+    if "vote_count" in columns:
+        derived["log_vote_count"] = np.log1p(np.asarray(columns["vote_count"], dtype=np.float64))
+    if "release_date" in columns:
+        days = _dates(columns["release_date"])
+        derived["release_year"] = (days.astype("datetime64[Y]").astype(np.int64) + 1970).astype(np.float64)
+        derived["release_month"] = (days.astype("datetime64[M]").astype(np.int64) % 12 + 1).astype(np.float64)
+    if "original_language" in columns:
+        derived["is_english"] = (np.asarray(columns["original_language"], dtype=object) == "en").astype(np.float64)
+    if "production_companies" in columns:
+        companies = _lists(columns["production_companies"])
+        majors = set(studios)
+        derived["n_companies"] = np.array([len(names) for names in companies], dtype=np.float64)
+        derived["major_studio"] = np.array([bool(majors.intersection(names)) for names in companies], dtype=np.float64)
     if "genres" in columns and genres:
         derived.update(genre_flags(columns["genres"], genres))
     return derived
+
+
+class TrackRecord:
+    """Past box office of directors and lead cast, looked up "as of" a release date.
+
+    Built from films with known revenue; a query sees only films released strictly
+    before the date asked about, so a film's own revenue never feeds its features.
+    For each role: how many earlier films, their mean log revenue, and their mean log
+    return (log revenue - log budget). A name with no earlier film (unknown, or seen
+    only later) gets the means of all earlier films: "a typical film so far".
+    """
+
+    STATS = ("log_revenue", "log_roi")
+    ALL_FILMS = ("film", "*")  # the (role, name) of the all-films timeline
+
+    def __init__(self, history: pd.DataFrame) -> None:
+        """``history``: one row per (role, name, film) with release_date, log_revenue, log_roi."""
+        self.history = history
+        self._people: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        for key, group in history.groupby(["role", "name"], sort=False):
+            days = _days(group["release_date"])
+            order = np.argsort(days, kind="stable")
+            sums = np.cumsum(group[list(self.STATS)].to_numpy(dtype=np.float64)[order], axis=0)
+            self._people[key] = (days[order], sums)
+
+    @classmethod
+    def from_films(cls, films: pd.DataFrame, cast_top: int) -> TrackRecord:
+        """History from a table with directors, cast ('|'-joined), release_date, budget and revenue."""
+        rows = []
+        columns = films[["directors", "cast", "release_date", "budget", "revenue"]]
+        for film in columns.itertuples(index=False):
+            stats = (float(np.log1p(film.revenue)), float(np.log1p(film.revenue) - np.log1p(film.budget)))
+            rows.append((*cls.ALL_FILMS, film.release_date, *stats))
+            rows += [("director", name, film.release_date, *stats) for name in _lists([film.directors])[0]]
+            rows += [("cast", name, film.release_date, *stats) for name in _lists([film.cast])[0][:cast_top]]
+        return cls(pd.DataFrame(rows, columns=["role", "name", "release_date", *cls.STATS]))
+
+    def _before(self, key: tuple[str, str], day: int) -> tuple[int, np.ndarray]:
+        """How many films of ``key`` came before ``day``, and the sums of their stats."""
+        known = self._people.get(key)
+        if known is None:
+            return 0, np.zeros(len(self.STATS))
+        count = int(np.searchsorted(known[0], day, side="left"))
+        return count, (known[1][count - 1] if count else np.zeros(len(self.STATS)))
+
+    def features(self, directors: Any, cast: Any, release_dates: Any, cast_top: int) -> dict[str, np.ndarray]:
+        """director_/cast_ films, log_revenue and log_roi for each film (see the class doc)."""
+        days = _days(release_dates)
+        out: dict[str, list[float]] = {}
+        for role, names_per_film, top in (("director", _lists(directors), None), ("cast", _lists(cast), cast_top)):
+            for names, day in zip(names_per_film, days, strict=True):
+                count, totals = 0, np.zeros(len(self.STATS))
+                for name in names[:top]:
+                    n, sums = self._before((role, name), int(day))
+                    count, totals = count + n, totals + sums
+                if count == 0:
+                    count_all, totals_all = self._before(self.ALL_FILMS, int(day))
+                    means = totals_all / count_all if count_all else np.zeros(len(self.STATS))
+                else:
+                    means = totals / count
+                out.setdefault(f"{role}_films", []).append(float(count))
+                for stat, mean in zip(self.STATS, means, strict=True):
+                    out.setdefault(f"{role}_{stat}", []).append(float(mean))
+        return {key: np.array(values, dtype=np.float64) for key, values in out.items()}
+
+
+def _dates(dates: Any) -> np.ndarray:
+    """ISO dates ('2010-07-16') as numpy days; any year works (pandas stops at 1677)."""
+    return np.asarray(np.asarray(dates, dtype=object).astype(str), dtype="datetime64[D]")
+
+
+def _days(dates: Any) -> np.ndarray:
+    return _dates(dates).astype(np.int64)
 
 
 def feature_matrix(columns: Columns, features: Sequence[str]) -> np.ndarray:
@@ -77,19 +179,47 @@ def check_feature_set(name: str, features: Sequence[str]) -> list[str]:
     return list(features)
 
 
-def selected_features(params: Mapping[str, Any]) -> list[str]:
-    """The feature list chosen by ``features.set`` in params.yaml."""
-    name = params["features"]["set"]
+def feature_set_name(params: Mapping[str, Any], variant: str = "main") -> str:
+    """``features.set`` for the main models; always ``pre_release`` for the pre-release ones."""
+    if variant not in VARIANTS:
+        raise KeyError(f"unknown variant {variant!r}; known: {', '.join(VARIANTS)}")
+    return params["features"]["set"] if variant == "main" else "pre_release"
+
+
+def expand_set(params: Mapping[str, Any], name: str) -> list[str]:
+    """A feature set from params.yaml, checked, with 'genres'/'more_genres' expanded to genre flags."""
     sets = params["features"]["sets"]
     if name not in sets:
-        raise KeyError(f"features.set is {name!r}; params.yaml defines {', '.join(sets)}")
-    return check_feature_set(name, sets[name])
+        raise KeyError(f"feature set {name!r} is not defined; params.yaml defines {', '.join(sets)}")
+    columns: list[str] = []
+    for item in sets[name]:
+        if item in GENRE_TOKENS:
+            columns += [genre_column(genre) for genre in params["featurize"].get(item, [])]
+        else:
+            columns.append(item)
+    return check_feature_set(name, columns)
 
 
-def add_features(frame: pd.DataFrame, genres: Sequence[str], hit_multiple: float) -> pd.DataFrame:
-    """The cleaned table plus derived features and both targets."""
+def selected_features(params: Mapping[str, Any], variant: str = "main") -> list[str]:
+    """The feature columns the ``variant``'s models use."""
+    return expand_set(params, feature_set_name(params, variant))
+
+
+def add_features(
+    frame: pd.DataFrame,
+    genres: Sequence[str],
+    hit_multiple: float,
+    studios: Sequence[str] = (),
+    track_record: TrackRecord | None = None,
+    cast_top: int = 3,
+) -> pd.DataFrame:
+    """The cleaned table plus derived features, track record (when given) and both targets."""
+    record = {}
+    if track_record is not None:
+        record = track_record.features(frame["directors"], frame["cast"], frame["release_date"], cast_top)
     return frame.assign(
-        **derive(frame, genres),
+        **derive(frame, genres, studios),
+        **record,
         log_revenue=log_revenue(frame["revenue"]),
         is_hit=is_hit(frame["revenue"], frame["budget"], hit_multiple).astype(int),
     )

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import GradientBoostingRegressor, RandomForestRegressor
 from sklearn.linear_model import LinearRegression, LogisticRegression
-from sklearn.model_selection import KFold, cross_val_score
+from sklearn.model_selection import KFold, RepeatedKFold, cross_val_predict, cross_val_score
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from xgboost import XGBRegressor
@@ -88,3 +91,52 @@ def cross_validate_c(
         if aucs.mean() > best_auc:
             best_c, best_auc = c, aucs.mean()
     return table, float(best_c)
+
+
+def calibrated(model: Any, method: str, folds: int, seed: int) -> Any:
+    """``model`` wrapped so its probabilities are recalibrated ('sigmoid' or 'isotonic'); 'none' keeps it."""
+    if method == "none":
+        return model
+    splitter = KFold(n_splits=folds, shuffle=True, random_state=seed)
+    return CalibratedClassifierCV(model, method=method, cv=splitter)
+
+
+def out_of_fold_proba(model: Any, X: np.ndarray, y: np.ndarray, folds: int, seed: int) -> np.ndarray:
+    """P(hit) for every row from a model that never saw it (K folds)."""
+    splitter = KFold(n_splits=folds, shuffle=True, random_state=seed)
+    return cross_val_predict(model, X, y, cv=splitter, method="predict_proba")[:, 1]
+
+
+def repeated_cv(
+    model: Any,
+    X: np.ndarray,
+    y: np.ndarray,
+    score: Callable[[Any, np.ndarray, np.ndarray], dict[str, float]],
+    folds: int,
+    repeats: int,
+    seed: int,
+) -> dict[str, dict[str, float]]:
+    """Mean and std of each score over repeated K-fold CV (a fresh clone of ``model`` per fold)."""
+    splitter = RepeatedKFold(n_splits=folds, n_repeats=repeats, random_state=seed)
+    scores: dict[str, list[float]] = {}
+    for train, test in splitter.split(X):
+        fitted = clone(model).fit(X[train], y[train])
+        for name, value in score(fitted, X[test], y[test]).items():
+            scores.setdefault(name, []).append(value)
+    return {
+        name: {"mean": round(float(np.mean(values)), 6), "std": round(float(np.std(values)), 6)}
+        for name, values in scores.items()
+    }
+
+
+def conformal_half_width(residuals: np.ndarray, coverage: float) -> float:
+    """Split-conformal half-width: pred +/- q covers a new film with probability >= ``coverage``.
+
+    ``residuals`` are held-out (validation) errors of the fitted model; q is their
+    ceil((n + 1) * coverage)-th smallest absolute value.
+    """
+    errors = np.sort(np.abs(np.asarray(residuals, dtype=np.float64)))
+    rank = math.ceil((len(errors) + 1) * coverage)
+    if rank > len(errors):
+        raise ValueError(f"{len(errors)} residuals are too few for {coverage:.0%} coverage")
+    return float(errors[rank - 1])

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import yaml
 from scipy.special import expit
 from sklearn.ensemble import GradientBoostingRegressor, RandomForestRegressor
@@ -25,10 +26,12 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from xgboost import XGBRegressor
 
-from boxoffice.features import derive, feature_matrix
+from boxoffice.explain import Explainer
+from boxoffice.features import TrackRecord, derive, feature_matrix
 from boxoffice.io import load_model, read_json
 
 MANIFEST = "serving.json"
+TRACK_RECORD = "track_record.csv"
 Predict = Callable[[np.ndarray], np.ndarray]
 
 
@@ -88,51 +91,101 @@ def md5_of(path: Path) -> str:
 
 @dataclass(frozen=True)
 class Predictor:
-    """The served regressor and hit classifier, with what describes them."""
+    """One variant's served regressor and hit classifier (see ``serving.json``)."""
 
-    manifest: dict[str, Any]
+    variant: str
+    section: dict[str, Any]
     features: list[str]
+    derive_columns: Callable[[Mapping[str, Any]], dict[str, np.ndarray]]
     predict_log_revenue: Predict
     predict_hit_probability: Predict
+    explainer: Explainer
     files: dict[str, dict[str, str]]
 
     @classmethod
-    def load(cls, models_dir: str | Path) -> Predictor:
-        """Read ``serving.json`` (written by evaluate) and the two model files it names."""
+    def load(cls, models_dir: str | Path, variant: str = "main") -> Predictor:
+        """Read ``serving.json`` (written by evaluate) and the files it names for ``variant``."""
         models_dir = Path(models_dir)
         try:
             manifest = read_json(models_dir / MANIFEST)
-            paths = {role: models_dir / manifest[role]["file"] for role in ("regressor", "classifier")}
+            section = manifest[variant]
+            paths = {role: models_dir / section[role]["file"] for role in ("regressor", "classifier")}
             models = {role: load_model(path) for role, path in paths.items()}
-        except Exception as err:  # any unreadable model means the same thing to an operator
+            record = TrackRecord(pd.read_csv(models_dir / TRACK_RECORD, keep_default_na=False))
+        except Exception as err:  # any unreadable file means the same thing to an operator
             raise ModelsUnavailable(
                 f"cannot load the models from {models_dir}/ ({type(err).__name__}: {err}); "
                 "run `dvc repro` (or `dvc pull`) to produce them, then restart the service"
             ) from err
+        settings = manifest["featurize"]
+
+        def derive_columns(columns: Mapping[str, Any]) -> dict[str, np.ndarray]:
+            genres = settings["genres"] + settings["more_genres"]
+            derived = {**columns, **derive(columns, genres, settings["major_studios"])}
+            if "directors" in columns:
+                derived.update(
+                    record.features(
+                        columns["directors"], columns["cast"], columns["release_date"], settings["cast_top"]
+                    )
+                )
+            return derived
+
+        features = list(section["features"]["columns"])
         return cls(
-            manifest=manifest,
-            features=list(manifest["features"]["columns"]),
+            variant=variant,
+            section=section,
+            features=features,
+            derive_columns=derive_columns,
             predict_log_revenue=fast_regressor(models["regressor"]),
             predict_hit_probability=fast_hit_probability(models["classifier"]),
+            explainer=Explainer(models["regressor"], len(features), np.array(section["feature_means"])),
             files={
-                role: {"path": f"models/{manifest[role]['file']}", "md5": md5_of(path)} for role, path in paths.items()
+                role: {"path": f"models/{section[role]['file']}", "md5": md5_of(path)} for role, path in paths.items()
             },
         )
 
-    def predict(self, columns: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """Predictions for a batch given as columns of raw inputs (budget in dollars)."""
-        X = feature_matrix({**columns, **derive(columns)}, self.features)
+    def matrix(self, columns: Mapping[str, Any]) -> np.ndarray:
+        """Model input from raw request columns, through the pipeline's feature code."""
+        return feature_matrix(self.derive_columns(columns), self.features)
+
+    def predict(self, columns: Mapping[str, Any]) -> dict[str, np.ndarray]:
+        """Predictions for a batch given as columns of raw inputs (budget in dollars).
+
+        The interval is split-conformal: log revenue +/- the half-width evaluate measured
+        on validation residuals (its test coverage is in ``/model``).
+        """
+        X = self.matrix(columns)
         log_revenue = self.predict_log_revenue(X)
         probability = self.predict_hit_probability(X)
+        half_width = self.section["regressor"]["interval"]["half_width_log"]
         return {
             "log_revenue": log_revenue,
             "revenue": np.expm1(log_revenue),
+            "revenue_low": np.maximum(np.expm1(log_revenue - half_width), 0.0),
+            "revenue_high": np.expm1(log_revenue + half_width),
             "hit_probability": probability,
-            "is_hit": probability >= self.manifest["classifier"]["threshold"],
+            "is_hit": probability >= self.section["classifier"]["threshold"],
         }
 
+    def explain(self, columns: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Each feature's contribution to the predicted log revenue; base + sum = prediction."""
+        X = self.matrix(columns)
+        base, contributions = self.explainer.explain(X)
+        return [
+            {
+                "log_revenue": float(b + c.sum()),
+                "base_value": float(b),
+                "contributions": dict(zip(self.features, c.tolist(), strict=True)),
+            }
+            for b, c in zip(base, contributions, strict=True)
+        ]
+
+    @property
+    def interval_coverage(self) -> float:
+        return self.section["regressor"]["interval"]["coverage"]
+
     def describe(self, lock_path: str | Path) -> dict[str, Any]:
-        """The manifest plus each served file's md5, checked against ``dvc.lock``."""
+        """The manifest section plus each served file's md5, checked against ``dvc.lock``."""
         recorded = _lock_hashes(Path(lock_path))
         files = {
             role: {
@@ -142,7 +195,7 @@ class Predictor:
             }
             for role, info in self.files.items()
         }
-        return {**self.manifest, "files": files}
+        return {**self.section, "files": files}
 
 
 def _lock_hashes(lock_path: Path) -> dict[str, str]:

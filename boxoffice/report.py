@@ -27,47 +27,86 @@ def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
+def _spread(scores: dict[str, float]) -> str:
+    return f"{scores['mean']:.3f} ± {scores['std']:.3f}"
+
+
 def regression_table(regression: dict) -> list[str]:
     lines = [
-        _row(["model", "val RMSE", "val R²", "val MAE", "test RMSE", "test R²", "test MAE", "served"]),
-        _row(["---"] + ["---:"] * 6 + [":---:"]),
+        _row(
+            ["model", "val RMSE", "val R²", "val MAE", "test RMSE", "test R²", "test MAE", "CV R²", "CV RMSE", "served"]
+        ),
+        _row(["---"] + ["---:"] * 8 + [":---:"]),
     ]
     order = sorted(regression["validation"], key=lambda m: (list(NAMES).index(m) if m in NAMES else len(NAMES), m))
     for model in order:
-        val = regression["validation"][model]
-        test = regression["test"][model]
+        val, test, cv = regression["validation"][model], regression["test"][model], regression["cv"][model]
         cells = [NAMES.get(model, model)]
         cells += [f"{val[m]:.4f}" for m in ("rmse", "r2", "mae")] + [f"{test[m]:.4f}" for m in ("rmse", "r2", "mae")]
+        cells += [_spread(cv["r2"]), _spread(cv["rmse"])]
         lines.append(_row([*cells, "✓" if model == regression["selected"] else ""]))
     return lines
 
 
+def interval_line(regression: dict) -> str:
+    interval = regression["interval"]
+    return (
+        f"{interval['coverage']:.0%} prediction interval: log revenue ± {interval['half_width_log']:.3f} "
+        f"(the high end is {interval['width_factor']:.1f}x the low end); it covered "
+        f"{interval['test_coverage']:.1%} of the test films."
+    )
+
+
+def feature_set_table(feature_sets: dict) -> list[str]:
+    lines = [_row(["feature set", "features", "CV R²", "CV RMSE", "CV AUC", "CV F1"]), _row(["---"] + ["---:"] * 5)]
+    for name, scores in feature_sets.items():
+        cells = [name, str(scores["n_features"])] + [_spread(scores[m]) for m in ("r2", "rmse", "auc", "f1")]
+        lines.append(_row(cells))
+    return lines
+
+
 def classifier_table(classifier: dict) -> list[str]:
-    test = classifier["test"]
-    best = classifier["cv"][f"{classifier['best_C']:g}"]
     names = ["auc", "pr_auc", "precision", "recall", "f1", "accuracy", "brier"]
-    return [
-        _row(["best C", "CV AUC (5-fold)", *[f"test {n}" for n in names]]),
-        _row(["---:"] * (2 + len(names))),
-        _row(
-            [f"{classifier['best_C']:g}", f"{best['mean_auc']:.4f} ± {best['std_auc']:.4f}"]
-            + [f"{test[n]:.4f}" for n in names]
-        ),
+    lines = [
+        _row(["models", "best C", "C search AUC", "CV AUC", "CV F1", *[f"test {n}" for n in names]]),
+        _row(["---"] + ["---:"] * (4 + len(names))),
     ]
+    for label, report in (("main", classifier), ("pre-release", classifier["pre_release"])):
+        best = report["cv"][f"{report['best_C']:g}"]
+        cells = [label, f"{report['best_C']:g}", f"{best['mean_auc']:.3f} ± {best['std_auc']:.3f}"]
+        cells += [_spread(report["repeated_cv"]["auc"]), _spread(report["repeated_cv"]["f1"])]
+        lines.append(_row(cells + [f"{report['test'][n]:.4f}" for n in names]))
+    return lines
 
 
 def tables(metrics_dir: Path) -> str:
     prepare = read_json(metrics_dir / "prepare.json")
+    regression = read_json(metrics_dir / "regression.json")
+    classifier = read_json(metrics_dir / "classifier.json")
+    pre = regression["pre_release"]
     lines = [
         f"Films: {prepare['rows_in']} in the raw file, {prepare['rows_out']} kept for modelling.",
         "",
-        "Regression of log revenue:",
+        f"Regression of log revenue, feature set `{regression['feature_set']}` (served by `/predict`):",
         "",
-        *regression_table(read_json(metrics_dir / "regression.json")),
+        *regression_table(regression),
         "",
-        f"Hit classifier (threshold {read_json(metrics_dir / 'classifier.json')['threshold']}):",
+        interval_line(regression),
         "",
-        *classifier_table(read_json(metrics_dir / "classifier.json")),
+        "Regression of log revenue, feature set `pre_release` (served by `/predict/pre_release`):",
+        "",
+        *regression_table(pre),
+        "",
+        interval_line(pre),
+        "",
+        f"Hit classifier (L2 logistic regression, threshold {classifier['threshold']}, "
+        f"calibration: {classifier['calibration']}):",
+        "",
+        *classifier_table(classifier),
+        "",
+        "Feature sets compared (repeated K-fold CV on train + validation, served model types):",
+        "",
+        *feature_set_table(read_json(metrics_dir / "feature_sets.json")),
     ]
     return "\n".join(lines)
 

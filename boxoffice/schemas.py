@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+import datetime as dt
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 SINGLE_EXAMPLE = {"runtime": 120.0, "popularity": 50.0, "vote_avg": 7.0, "budget": 50_000_000}
 BATCH_EXAMPLES = [
@@ -10,6 +13,17 @@ BATCH_EXAMPLES = [
     {"runtime": 120.0, "popularity": 50.0, "vote_avg": 7.0, "budget": 50_000_000},
     {"runtime": 150.0, "popularity": 150.0, "vote_avg": 7.5, "budget": 200_000_000},
 ]
+PRE_RELEASE_EXAMPLE = {
+    "budget": 150_000_000,
+    "runtime": 148,
+    "release_date": "2010-07-16",
+    "genres": ["Action", "Science Fiction", "Adventure"],
+    "original_language": "en",
+    "production_companies": ["Warner Bros.", "Legendary Pictures"],
+    "directors": ["Christopher Nolan"],
+    "cast": ["Leonardo DiCaprio", "Joseph Gordon-Levitt", "Ellen Page"],
+}
+Names = list[Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^|]+$")]]
 
 
 class Movie(BaseModel):
@@ -25,14 +39,41 @@ class Movie(BaseModel):
     budget: float = Field(gt=0, description="production budget in dollars")
 
 
+class PreReleaseMovie(BaseModel):
+    """A film before release: only what a studio knows then. Unknown names are fine (no track record)."""
+
+    model_config = ConfigDict(
+        extra="forbid", strict=True, allow_inf_nan=False, json_schema_extra={"examples": [PRE_RELEASE_EXAMPLE]}
+    )
+
+    budget: float = Field(gt=0, description="production budget in dollars")
+    runtime: float = Field(gt=0, le=1000, description="minutes")
+    release_date: dt.date = Field(strict=False, description="YYYY-MM-DD")
+    genres: Names = Field(default_factory=list, max_length=20, description="TMDB genre names, e.g. 'Action'")
+    original_language: str = Field(pattern=r"^[a-z]{2}$", description="ISO 639-1 code, e.g. 'en'")
+    production_companies: Names = Field(default_factory=list, max_length=50)
+    directors: Names = Field(default_factory=list, max_length=10)
+    cast: Names = Field(default_factory=list, max_length=20, description="lead cast in billing order")
+
+
+class Explanation(BaseModel):
+    log_revenue: float = Field(description="the predicted log1p(revenue)")
+    base_value: float = Field(description="the model's prediction before any feature's contribution")
+    contributions: dict[str, float] = Field(description="per feature; base_value + their sum = log_revenue")
+
+
 class Prediction(BaseModel):
     predicted_revenue: float = Field(description="dollars: expm1 of the predicted log revenue")
     predicted_revenue_millions: float
+    revenue_low: float = Field(description="lower end of the prediction interval, dollars")
+    revenue_high: float = Field(description="upper end of the prediction interval, dollars")
+    interval_coverage: float = Field(description="the share of films the interval is built to cover")
     is_hit: bool = Field(description="hit_probability >= the classifier's threshold")
     hit_probability: float = Field(
         ge=0, le=1, description="P(revenue > 2 x budget); trained on mostly successful films, so optimistic"
     )
     budget_millions: float
+    explanation: Explanation | None = Field(default=None, description="with ?explain=true")
 
 
 class BatchPrediction(BaseModel):

@@ -1,15 +1,24 @@
-"""evaluate: score every model, pick the regressor to serve, write metrics and plots.
+"""evaluate: score every model, pick the regressors to serve, write metrics and plots.
 
 Usage: python stages/evaluate.py FEATURES_DIR MODELS_DIR METRICS_DIR PLOTS_DIR
-Writes METRICS_DIR/{regression,classifier}.json, PLOTS_DIR/*.csv and
-MODELS_DIR/serving.json (what the service loads).
+Writes METRICS_DIR/{regression,classifier,feature_sets}.json, PLOTS_DIR/*.csv and
+MODELS_DIR/serving.json (what the service loads). The main variant's figures sit at
+the top level of the metrics files, the pre-release variant's under "pre_release".
 """
 
 import argparse
 from pathlib import Path
 
 from boxoffice.dataset import load_split
-from boxoffice.evaluation import classifier_report, regression_report, serving_manifest
+from boxoffice.evaluation import (
+    classifier_plots,
+    classifier_report,
+    compare_feature_sets,
+    regression_plots,
+    regression_report,
+    serving_section,
+)
+from boxoffice.features import VARIANTS, feature_set_name
 from boxoffice.io import load_model, read_json, write_csv, write_json
 from boxoffice.params import load_params
 
@@ -22,23 +31,39 @@ def main() -> None:
     parser.add_argument("plots_dir", type=Path)
     args = parser.parse_args()
     params = load_params()
-
-    splits = {name: load_split(args.features_dir, name, params) for name in ("train", "validation", "test")}
-    regressors = {
-        name: load_model(args.models_dir / "regressors" / f"{name}.joblib") for name in params["regressors"]["models"]
-    }
-    classifier = load_model(args.models_dir / "classifier.joblib")
     cv = read_json(args.metrics_dir / "classifier_cv.json")
 
-    regression, regression_plots = regression_report(regressors, splits, params)
-    classification, classifier_plots = classifier_report(classifier, cv, splits, params)
+    reports, manifest = {}, {"hit_multiple": params["featurize"]["hit_multiple"], "featurize": params["featurize"]}
+    for variant in VARIANTS:
+        splits = {
+            name: load_split(args.features_dir, name, params, variant) for name in ("train", "validation", "test")
+        }
+        models = args.models_dir / "regressors" / variant
+        regressors = {name: load_model(models / f"{name}.joblib") for name in params["regressors"]["models"]}
+        classifier = load_model(args.models_dir / "classifiers" / f"{variant}.joblib")
 
-    for name, table in {**regression_plots, **classifier_plots}.items():
+        regression = {**regression_report(regressors, splits, params), "feature_set": feature_set_name(params, variant)}
+        classification = classifier_report(classifier, cv[variant], splits, params)
+        reports[variant] = (regression, classification)
+        manifest[variant] = serving_section(variant, regression, classification, regressors, splits["train"], params)
+        if variant == "main":
+            served = regressors[regression["selected"]]
+            plots = {**regression_plots(served, splits["test"], params)}
+            plots.update(classifier_plots(classifier, cv[variant], splits["test"], params))
+            frames = {name: split.frame for name, split in splits.items()}
+            feature_sets = compare_feature_sets(served, classifier, frames, params)
+
+    (regression, classification), (pre_regression, pre_classification) = reports["main"], reports["pre_release"]
+    for name, table in plots.items():
         write_csv(args.plots_dir / f"{name}.csv", table)
-    write_json(args.metrics_dir / "regression.json", regression)
-    write_json(args.metrics_dir / "classifier.json", classification)
-    write_json(args.models_dir / "serving.json", serving_manifest(regression, classification, params, regressors))
-    print(f"evaluate: serving {regression['selected']}; classifier test AUC {classification['test']['auc']:.4f}")
+    write_json(args.metrics_dir / "regression.json", {**regression, "pre_release": pre_regression})
+    write_json(args.metrics_dir / "classifier.json", {**classification, "pre_release": pre_classification})
+    write_json(args.metrics_dir / "feature_sets.json", feature_sets)
+    write_json(args.models_dir / "serving.json", manifest)
+    print(
+        f"evaluate: serving {regression['selected']} (main) and {pre_regression['selected']} (pre-release); "
+        f"classifier test AUC {classification['test']['auc']:.4f}"
+    )
 
 
 if __name__ == "__main__":

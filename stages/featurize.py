@@ -1,7 +1,8 @@
 """featurize: cleaned table -> features, targets, and the 60/20/20 split.
 
-Usage: python stages/featurize.py PREPARED_CSV FEATURES_DIR
-Writes FEATURES_DIR/{train,validation,test}.csv.
+Usage: python stages/featurize.py PREPARED_CSV FEATURES_DIR TRACK_RECORD_CSV
+Writes FEATURES_DIR/{train,validation,test}.csv, and the directors' and lead cast's
+past box office (TRACK_RECORD_CSV) that the service uses for pre-release requests.
 """
 
 import argparse
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from boxoffice.features import add_features, split
+from boxoffice.features import TrackRecord, add_features, split
 from boxoffice.io import write_csv
 from boxoffice.params import load_params
 
@@ -18,13 +19,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("prepared")
     parser.add_argument("features_dir", type=Path)
+    parser.add_argument("track_record")
     args = parser.parse_args()
     params = load_params("featurize")
 
     movies = pd.read_csv(args.prepared, keep_default_na=False, na_values={"runtime": ""})
-    table = add_features(movies, params["genres"], params["hit_multiple"])
+    record = TrackRecord.from_films(movies, params["cast_top"])
+    table = add_features(
+        movies,
+        params["genres"] + params["more_genres"],
+        params["hit_multiple"],
+        params["major_studios"],
+        record,
+        params["cast_top"],
+    )
     parts = split(table, params["test_size"], params["validation_size"], params["random_state"])
 
+    write_csv(args.track_record, record.history)
     for name, part in zip(("train", "validation", "test"), parts, strict=True):
         write_csv(args.features_dir / f"{name}.csv", part)
         print(f"featurize: {name}: {len(part)} films, {part['is_hit'].mean():.1%} hits")

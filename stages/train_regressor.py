@@ -1,6 +1,8 @@
-"""train-regressors@MODEL: fit one regressor (searching its grid, if any) on train.
+"""train-regressors@MODEL-VARIANT: fit one regressor (searching its grid, if any) on train.
 
-Usage: python stages/train_regressor.py MODEL FEATURES_DIR MODEL_FILE METRICS_JSON GRID_CSV
+Usage: python stages/train_regressor.py MODEL VARIANT FEATURES_DIR MODEL_FILE METRICS_JSON GRID_CSV
+VARIANT is 'main' (the feature set in features.set, served by /predict) or
+'pre_release' (served by /predict/pre_release).
 """
 
 import argparse
@@ -16,6 +18,7 @@ from boxoffice.params import load_params
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model")
+    parser.add_argument("variant")
     parser.add_argument("features_dir", type=Path)
     parser.add_argument("model_file")
     parser.add_argument("metrics")
@@ -23,8 +26,8 @@ def main() -> None:
     args = parser.parse_args()
     params = load_params()
 
-    train = load_split(args.features_dir, "train", params)
-    validation = load_split(args.features_dir, "validation", params)
+    train = load_split(args.features_dir, "train", params, args.variant)
+    validation = load_split(args.features_dir, "validation", params, args.variant)
     model, chosen, grid = fit_regressor(
         args.model,
         params["regressors"][args.model],
@@ -35,7 +38,7 @@ def main() -> None:
     save_model(args.model_file, model)
     write_csv(args.grid, grid)
     write_json(args.metrics, {"chosen": chosen, "train": regression_metrics(train.log_revenue, model.predict(train.X))})
-    print(f"train-regressors@{args.model}: {len(grid)} grid point(s), chose {chosen}")
+    print(f"train-regressors@{args.model}-{args.variant}: {len(grid)} grid point(s), chose {chosen}")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from boxoffice.api import create_app
-from boxoffice.schemas import BATCH_EXAMPLES, SINGLE_EXAMPLE
+from boxoffice.schemas import BATCH_EXAMPLES, PRE_RELEASE_EXAMPLE, SINGLE_EXAMPLE
 
 GOOD = {"runtime": 120.0, "popularity": 50.0, "vote_avg": 7.0, "budget": 50_000_000}
 
@@ -28,7 +28,11 @@ def test_health_root_and_docs(client: TestClient) -> None:
     assert health.status_code == 200
     assert health.json() == {
         "status": "healthy",
-        "models": {"regressor": "gradient_boosting", "classifier": "logistic_regression"},
+        "models": {
+            "regressor": "gradient_boosting",
+            "classifier": "logistic_regression",
+            "pre_release_regressor": "gradient_boosting",
+        },
     }
     assert client.get("/").json()["status"] == "ok"
     assert client.get("/docs").status_code == 200
@@ -42,10 +46,15 @@ def test_predict_returns_the_seed_fields(client: TestClient) -> None:
     assert set(body) == {
         "predicted_revenue",
         "predicted_revenue_millions",
+        "revenue_low",
+        "revenue_high",
+        "interval_coverage",
         "is_hit",
         "hit_probability",
         "budget_millions",
     }
+    assert body["revenue_low"] < body["predicted_revenue"] < body["revenue_high"]
+    assert body["interval_coverage"] == 0.8
     assert body["budget_millions"] == 50.0
     assert body["predicted_revenue_millions"] == round(body["predicted_revenue"] / 1e6, 2)
     assert body["is_hit"] == (body["hit_probability"] >= 0.5)
@@ -54,8 +63,8 @@ def test_predict_returns_the_seed_fields(client: TestClient) -> None:
 def test_every_test_row_matches_the_pipeline_models(client: TestClient, pipeline: Path) -> None:
     """The API's numbers are the pipeline models' numbers, row by row, on the whole test split."""
     test = pd.read_csv(pipeline / "data" / "features" / "test.csv")
-    regressor = joblib.load(pipeline / "models" / "regressors" / "gradient_boosting.joblib")
-    classifier = joblib.load(pipeline / "models" / "classifier.joblib")
+    regressor = joblib.load(pipeline / "models" / "regressors" / "main" / "gradient_boosting.joblib")
+    classifier = joblib.load(pipeline / "models" / "classifiers" / "main.joblib")
     X = test[["runtime", "popularity", "vote_avg", "log_budget"]].to_numpy()
     movies = test[["runtime", "popularity", "vote_avg", "budget"]].to_dict("records")
 
@@ -131,13 +140,72 @@ def test_batch_limits(client: TestClient) -> None:
 
 
 def test_model_describes_what_is_served(client: TestClient, pipeline: Path) -> None:
-    info = client.get("/model").json()
+    described = client.get("/model").json()
+    info = described["main"]
     assert info["regressor"]["name"] == "gradient_boosting"
     assert info["regressor"]["params"]["n_estimators"] == 100
     assert info["regressor"]["validation"]["r2"] == pytest.approx(0.6732, abs=0.005)
+    assert info["regressor"]["interval"]["coverage"] == 0.8
     assert info["classifier"]["C"] > 0
-    assert info["files"]["regressor"]["matches_dvc_lock"] is True
-    assert info["files"]["classifier"]["matches_dvc_lock"] is True
+    assert info["features"]["set"] == "seed"
+    assert described["pre_release"]["features"]["set"] == "pre_release"
+    for variant in described.values():
+        assert variant["files"]["regressor"]["matches_dvc_lock"] is True
+        assert variant["files"]["classifier"]["matches_dvc_lock"] is True
+
+
+def test_explanations_sum_to_the_prediction(client: TestClient, pipeline: Path) -> None:
+    test = pd.read_csv(pipeline / "data" / "features" / "test.csv")
+    for movie in test[["runtime", "popularity", "vote_avg", "budget"]].head(20).to_dict("records"):
+        body = client.post("/predict?explain=true", json=movie).json()
+        explanation = body["explanation"]
+        assert set(explanation["contributions"]) == {"runtime", "popularity", "vote_avg", "log_budget"}
+        total = explanation["base_value"] + sum(explanation["contributions"].values())
+        assert total == pytest.approx(explanation["log_revenue"], abs=1e-6)
+        assert np.expm1(explanation["log_revenue"]) == pytest.approx(body["predicted_revenue"], rel=1e-9)
+
+
+def test_pre_release_prediction_with_interval_and_explanation(client: TestClient) -> None:
+    body = client.post("/predict/pre_release?explain=true", json=PRE_RELEASE_EXAMPLE).json()
+    assert body["revenue_low"] < body["predicted_revenue"] < body["revenue_high"]
+    assert 0 <= body["hit_probability"] <= 1
+    contributions = body["explanation"]["contributions"]
+    assert "popularity" not in contributions
+    assert {"director_log_revenue", "cast_films", "log_budget"} <= set(contributions)
+    total = body["explanation"]["base_value"] + sum(contributions.values())
+    assert total == pytest.approx(body["explanation"]["log_revenue"], abs=1e-6)
+
+
+def test_pre_release_accepts_unknown_names_as_unseen(client: TestClient) -> None:
+    unknown = {
+        **PRE_RELEASE_EXAMPLE,
+        "genres": ["Space Opera Musical"],
+        "directors": ["Nobody Ever"],
+        "cast": ["A. Newcomer"],
+        "production_companies": ["Garage Films"],
+    }
+    known = client.post("/predict/pre_release?explain=true", json=PRE_RELEASE_EXAMPLE).json()
+    body = client.post("/predict/pre_release?explain=true", json=unknown)
+    assert body.status_code == 200
+    assert body.json()["predicted_revenue"] != known["predicted_revenue"]
+    minimal = {key: PRE_RELEASE_EXAMPLE[key] for key in ("budget", "runtime", "release_date", "original_language")}
+    assert client.post("/predict/pre_release", json=minimal).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"release_date": "2010-13-01"}, "release_date"),
+        ({"original_language": "English"}, "original_language"),
+        ({"popularity": 10.0}, "popularity"),
+        ({"cast": ["A|B"]}, "cast[0]"),
+        ({"budget": 0}, "budget"),
+    ],
+)
+def test_pre_release_input_rules(client: TestClient, change: dict, field: str) -> None:
+    response = client.post("/predict/pre_release", json={**PRE_RELEASE_EXAMPLE, **change})
+    assert response.status_code == 422
+    assert field in [error["field"] for error in response.json()["detail"]]
 
 
 def test_missing_models_give_503_with_instructions(tmp_path: Path) -> None:
@@ -153,9 +221,9 @@ def test_missing_models_give_503_with_instructions(tmp_path: Path) -> None:
 
 def test_unreadable_model_gives_503(tmp_path: Path, pipeline: Path) -> None:
     models = tmp_path / "models"
-    (models / "regressors").mkdir(parents=True)
+    (models / "regressors" / "main").mkdir(parents=True)
     (models / "serving.json").write_text((pipeline / "models" / "serving.json").read_text())
-    (models / "regressors" / "gradient_boosting.joblib").write_bytes(b"not a pickle")
+    (models / "regressors" / "main" / "gradient_boosting.joblib").write_bytes(b"not a pickle")
     with TestClient(create_app(models_dir=models)) as client:
         assert client.get("/health").status_code == 503
         assert "dvc pull" in client.post("/predict", json=GOOD).json()["detail"]

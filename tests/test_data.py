@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from boxoffice.data import DataError, clean, parse_names, read_raw
+from boxoffice.data import DataError, clean, parse_names, read_credits, read_raw
 from tests.conftest import HEADER, raw_row
 
 
@@ -128,3 +128,18 @@ def test_other_encoding_is_refused_with_line(write_raw) -> None:
     path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))
     with pytest.raises(DataError, match=r"not UTF-8.*line 3"):
         read_raw(path)
+
+
+def test_credits_directors_and_cast_in_billing_order(tmp_path) -> None:
+    path = tmp_path / "credits.csv"
+    path.write_text(
+        "movie_id,cast,crew\n"
+        "1,\"[{'name': 'B', 'order': 1}, {'name': 'A', 'order': 0}]\","
+        "\"[{'name': 'D1', 'job': 'Director'}, {'name': 'W', 'job': 'Writer'}]\"\n"
+        "2,[],[]\n"
+        "3,\"[{'name': oops\",[]\n"
+    )
+    credits, invalid = read_credits(path)
+    assert credits["cast"].tolist() == ["A|B", "", ""]
+    assert credits["directors"].tolist() == ["D1", "", ""]
+    assert invalid == 1

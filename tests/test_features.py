@@ -7,9 +7,12 @@ import pandas as pd
 import pytest
 
 from boxoffice.features import (
+    POST_RELEASE,
+    TrackRecord,
     add_features,
     check_feature_set,
     derive,
+    expand_set,
     feature_matrix,
     genre_column,
     is_hit,
@@ -89,3 +92,93 @@ def test_selected_features_reads_params() -> None:
     assert selected_features(params) == ["runtime"]
     with pytest.raises(KeyError, match="nope"):
         selected_features({"features": {"set": "nope", "sets": {}}})
+
+
+def history_films() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "directors": ["Dee", "Dee", "Dee|Eve", ""],
+            "cast": ["Ann|Bob|Cy|Dot", "Ann", "Bob", "Ann"],
+            "release_date": ["2000-01-01", "2001-01-01", "2002-01-01", "2001-01-01"],
+            "budget": [np.expm1(9.0)] * 4,
+            "revenue": [np.expm1(10.0), np.expm1(12.0), np.expm1(14.0), np.expm1(16.0)],
+        }
+    )
+
+
+def test_track_record_uses_only_earlier_films() -> None:
+    record = TrackRecord.from_films(history_films(), cast_top=3)
+    films = record.features(
+        ["Dee", "Dee", "Dee", "Dee|Eve"],
+        ["Ann", "Ann", "Dot", "Ann|Bob"],
+        ["2000-01-01", "2001-06-01", "2003-01-01", "2003-01-01"],
+        cast_top=3,
+    )
+    # A film never sees itself or later films: nothing before 2000-01-01.
+    assert films["director_films"].tolist() == [0, 2, 3, 4]
+    # With no earlier film, the mean of all earlier films stands in (none at all: 0).
+    assert films["director_log_revenue"].tolist() == pytest.approx([0, 11, 12, (10 + 12 + 14 + 14) / 4])
+    assert films["director_log_roi"].tolist() == pytest.approx([0, 2, 3, (10 + 12 + 14 + 14) / 4 - 9])
+    # Dot is billed 4th in her only film, beyond cast_top = 3: no history.
+    assert films["cast_films"].tolist() == [0, 3, 0, 5]
+    all_before_2003 = (10 + 12 + 14 + 16) / 4
+    assert films["cast_log_revenue"].tolist() == pytest.approx(
+        [0, 38 / 3, all_before_2003, (10 + 12 + 16 + 10 + 14) / 5]
+    )
+
+
+def test_track_record_treats_unknown_names_as_unseen() -> None:
+    record = TrackRecord.from_films(history_films(), cast_top=3)
+    films = record.features(["Nobody"], ["Someone|Else"], ["2020-01-01"], cast_top=3)
+    typical = {"log_revenue": 13.0, "log_roi": 4.0}  # the mean of all four earlier films
+    assert films["director_films"].tolist() == films["cast_films"].tolist() == [0]
+    for role in ("director", "cast"):
+        for stat, value in typical.items():
+            assert films[f"{role}_{stat}"].tolist() == pytest.approx([value])
+
+
+def test_release_dates_of_any_year() -> None:
+    derived = derive({"release_date": ["0616-01-06", "1916-09-04", "2999-12-31"]})
+    assert derived["release_year"].tolist() == [616, 1916, 2999]
+    assert derived["release_month"].tolist() == [1, 9, 12]
+
+
+def test_derive_pre_release_features() -> None:
+    columns = {
+        "release_date": ["2010-07-16"],
+        "original_language": ["en"],
+        "production_companies": ["Warner Bros.|Legendary Pictures"],
+        "vote_count": [99.0],
+    }
+    derived = derive(columns, studios=["Warner Bros."])
+    assert derived["release_year"].tolist() == [2010]
+    assert derived["release_month"].tolist() == [7]
+    assert derived["is_english"].tolist() == [1]
+    assert derived["n_companies"].tolist() == [2]
+    assert derived["major_studio"].tolist() == [1]
+    assert derived["log_vote_count"].tolist() == pytest.approx([np.log(100)])
+
+
+def test_feature_sets_expand_genres_and_stay_pre_release() -> None:
+    params = {
+        "featurize": {"genres": ["Action", "Science Fiction"]},
+        "features": {"set": "seed", "sets": {"pre_release": ["log_budget", "genres"], "bad": ["log_revenue"]}},
+    }
+    assert expand_set(params, "pre_release") == ["log_budget", "genre_action", "genre_science_fiction"]
+    assert selected_features({**params, "features": {**params["features"], "set": "pre_release"}}) == [
+        "log_budget",
+        "genre_action",
+        "genre_science_fiction",
+    ]
+    with pytest.raises(ValueError, match="target"):
+        expand_set(params, "bad")
+
+
+def test_the_shipped_pre_release_set_has_no_post_release_column() -> None:
+    from boxoffice.params import load_params
+    from tests.conftest import ROOT
+
+    params = load_params(path=ROOT / "params.yaml")
+    columns = selected_features(params, "pre_release")
+    assert not set(columns) & POST_RELEASE
+    assert {"log_budget", "director_log_revenue", "cast_log_revenue", "release_year"} <= set(columns)

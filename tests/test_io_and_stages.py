@@ -23,10 +23,25 @@ def test_atomic_path_keeps_the_old_file_when_writing_fails(tmp_path: Path) -> No
     assert list(tmp_path.iterdir()) == [target]
 
 
-def run_prepare(tmp_path: Path, raw: Path) -> subprocess.CompletedProcess:
+CREDITS = """movie_id,cast,crew
+1,"[{'name': 'Ann Lead', 'order': 0}]","[{'name': 'Dee Rector', 'job': 'Director'}]"
+"""
+
+
+def run_prepare(tmp_path: Path, raw: Path, credits: Path | None = None) -> subprocess.CompletedProcess:
     shutil.copy(ROOT / "params.yaml", tmp_path / "params.yaml")
+    if credits is None:
+        credits = tmp_path / "credits.csv"
+        credits.write_text(CREDITS)
     return subprocess.run(
-        [sys.executable, str(ROOT / "stages" / "prepare.py"), str(raw), "out/movies.csv", "out/prepare.json"],
+        [
+            sys.executable,
+            str(ROOT / "stages" / "prepare.py"),
+            str(raw),
+            str(credits),
+            "out/movies.csv",
+            "out/prepare.json",
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -62,3 +77,15 @@ def test_prepare_writes_table_and_counts(tmp_path: Path, write_raw) -> None:
     assert report["dropped"]["duplicate_id"] == 1
     assert report["dropped"]["unknown_budget"] == 1
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["movies.csv", "prepare.json"]
+    movies = (tmp_path / "out" / "movies.csv").read_text()
+    assert "Dee Rector" in movies
+    assert "Ann Lead" in movies
+
+
+def test_broken_credits_file_stops_prepare(tmp_path: Path, write_raw) -> None:
+    credits = tmp_path / "credits.csv"
+    credits.write_text("movie_id,cast\n1,[]\n")
+    result = run_prepare(tmp_path, write_raw([{"id": 1}]), credits)
+    assert result.returncode != 0
+    assert "missing required column(s): crew" in result.stderr
+    assert not (tmp_path / "out").exists()

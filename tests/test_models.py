@@ -7,7 +7,17 @@ import pytest
 from sklearn.ensemble import GradientBoostingRegressor
 
 from boxoffice.metrics import classification_metrics, regression_metrics
-from boxoffice.models import c_key, cross_validate_c, fit_regressor, grid_points, make_regressor
+from boxoffice.models import (
+    c_key,
+    calibrated,
+    conformal_half_width,
+    cross_validate_c,
+    fit_regressor,
+    grid_points,
+    make_classifier,
+    make_regressor,
+    repeated_cv,
+)
 
 
 def test_grid_points_expand_lists_and_keep_scalars() -> None:
@@ -63,3 +73,42 @@ def test_metrics_on_known_values() -> None:
     assert clf["precision"] == 0.5
     assert clf["recall"] == 0.5
     assert clf["accuracy"] == 0.5
+
+
+def test_conformal_half_width_is_the_right_order_statistic() -> None:
+    residuals = np.arange(1, 10, dtype=float) * np.array([1, -1] * 4 + [1])  # |r| = 1..9
+    assert conformal_half_width(residuals, 0.8) == 8.0  # ceil(10 * 0.8) = 8th smallest
+    assert conformal_half_width(residuals, 0.5) == 5.0
+    with pytest.raises(ValueError, match="too few"):
+        conformal_half_width(residuals, 0.95)
+
+
+def test_conformal_interval_covers_new_data_at_the_stated_rate() -> None:
+    rng = np.random.default_rng(1)
+    half_width = conformal_half_width(rng.normal(size=2000), 0.8)
+    assert np.mean(np.abs(rng.normal(size=20000)) <= half_width) == pytest.approx(0.8, abs=0.02)
+
+
+def test_repeated_cv_reports_mean_and_std_per_score() -> None:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 2))
+    y = X @ [1.0, 2.0] + 0.1 * rng.normal(size=100)
+    scores = repeated_cv(
+        make_regressor("linear_regression", {}),
+        X,
+        y,
+        lambda m, Xt, yt: regression_metrics(yt, m.predict(Xt)),
+        folds=5,
+        repeats=2,
+        seed=0,
+    )
+    assert set(scores) == {"rmse", "r2", "mae"}
+    assert scores["r2"]["mean"] > 0.99
+    assert scores["rmse"]["std"] > 0
+
+
+def test_calibration_wraps_only_when_asked() -> None:
+    model = make_classifier(1.0, 100)
+    assert calibrated(model, "none", 5, 0) is model
+    wrapped = calibrated(model, "sigmoid", 5, 0)
+    assert wrapped.method == "sigmoid"

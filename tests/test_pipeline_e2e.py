@@ -33,7 +33,7 @@ def test_validation_metrics_reproduce_the_seed(pipeline: Path, model: str) -> No
 def test_gradient_boosting_is_selected_and_served(pipeline: Path) -> None:
     assert read_metrics(pipeline, "regression")["selected"] == "gradient_boosting"
     manifest = json.loads((pipeline / "models" / "serving.json").read_text())
-    assert manifest["regressor"]["name"] == "gradient_boosting"
+    assert manifest["main"]["regressor"]["name"] == "gradient_boosting"
 
 
 def test_prepare_counts_add_up(pipeline: Path) -> None:
@@ -41,6 +41,26 @@ def test_prepare_counts_add_up(pipeline: Path) -> None:
     assert report["rows_in"] == 4803
     assert report["rows_in"] - sum(report["dropped"].values()) == report["rows_out"] == 3228
     assert report["dropped"]["missing_genres"] == 28
+
+
+def test_honest_evaluation_is_reported(pipeline: Path) -> None:
+    """Repeated K-fold CV for every model, the interval's test coverage, Brier scores, feature sets."""
+    regression = read_metrics(pipeline, "regression")
+    for report in (regression, regression["pre_release"]):
+        assert set(report["cv"]) == set(SEED_VALIDATION)
+        for scores in report["cv"].values():
+            assert set(scores) == {"rmse", "r2", "mae"}
+            assert scores["r2"]["std"] > 0
+        interval = report["interval"]
+        assert abs(interval["test_coverage"] - interval["coverage"]) < 0.06
+    classifier = read_metrics(pipeline, "classifier")
+    assert set(classifier["repeated_cv"]) == {"auc", "f1", "brier"}
+    assert 0 < classifier["test"]["brier"] < 0.25
+    assert "uncalibrated" in classifier["brier_cv"]
+    feature_sets = read_metrics(pipeline, "feature_sets")
+    assert set(feature_sets) == {"seed", "extended", "pre_release"}
+    assert feature_sets["seed"]["r2"] == regression["cv"]["gradient_boosting"]["r2"]
+    assert feature_sets["extended"]["r2"]["mean"] > feature_sets["seed"]["r2"]["mean"]
 
 
 def test_classifier_metrics_are_complete(pipeline: Path) -> None:
@@ -59,14 +79,15 @@ def test_second_repro_runs_nothing(pipeline: Path) -> None:
 
 
 def test_forced_repro_is_deterministic(pipeline: Path) -> None:
+    """The cold run and a forced re-run give the same metrics, plots and dvc.lock (model hashes too)."""
+
     def snapshot() -> dict[str, str]:
         files = [pipeline / "dvc.lock", *sorted((pipeline / "metrics").rglob("*.json"))]
+        files += sorted((pipeline / "plots").rglob("*.csv"))
         return {str(path.relative_to(pipeline)): path.read_text() for path in files}
 
     before = snapshot()
-    run(["dvc", "repro", "--force"], pipeline)
-    assert snapshot() == before
-    run(["dvc", "repro", "--force"], pipeline)
+    assert "Running stage 'evaluate'" in run(["dvc", "repro", "--force"], pipeline).stdout
     assert snapshot() == before
 
 
@@ -81,7 +102,11 @@ def experiment(pipeline: Path):
 def test_experiment_reruns_only_the_changed_regressor(pipeline: Path, experiment) -> None:
     out = experiment
     ran = [line.split("'")[1] for line in out.stdout.splitlines() if line.startswith("Running stage")]
-    assert ran == ["train-regressors@gradient_boosting", "evaluate"]
+    assert ran == [
+        "train-regressors@gradient_boosting-main",
+        "train-regressors@gradient_boosting-pre_release",
+        "evaluate",
+    ]
 
     show = json.loads(run(["dvc", "exp", "show", "--json"], pipeline).stdout)
     assert "gb1" in json.dumps(show)
