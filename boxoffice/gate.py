@@ -25,25 +25,29 @@ from boxoffice.io import read_json
 
 
 def resolve(metrics: dict[str, Any], key: str) -> dict[str, float]:
-    """All (concrete path -> value) pairs that a gate key names."""
+    """All (concrete path -> value) pairs that a gate key names.
+
+    ``@selected`` and ``@best`` read ``selected`` / ``best_C`` from the report one level
+    up, so ``regression.pre_release.test.@selected.r2`` means the pre-release model.
+    """
     file, *parts = key.split(".")
-    found: dict[str, Any] = {file: metrics.get(file, {})}
+    found: dict[str, tuple[Any, Any]] = {file: (metrics.get(file, {}), {})}
     for part in parts:
-        step: dict[str, Any] = {}
-        for path, node in found.items():
+        step: dict[str, tuple[Any, Any]] = {}
+        for path, (node, parent) in found.items():
             if not isinstance(node, dict):
                 continue
             if part == "*":
                 names = list(node)
             elif part == "@selected":
-                names = [metrics.get("regression", {}).get("selected")]
+                names = [parent.get("selected")]
             elif part == "@best":
-                names = [f"{metrics.get('classifier', {}).get('best_C', float('nan')):g}"]
+                names = [f"{parent.get('best_C', float('nan')):g}"]
             else:
                 names = [part]
-            step.update({f"{path}.{name}": node[name] for name in names if name in node})
+            step.update({f"{path}.{name}": (node[name], node) for name in names if name in node})
         found = step
-    return {path: float(value) for path, value in found.items() if isinstance(value, int | float)}
+    return {path: float(value) for path, (value, _) in found.items() if isinstance(value, int | float)}
 
 
 def load_current(metrics_dir: Path) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import joblib
@@ -227,3 +229,20 @@ def test_unreadable_model_gives_503(tmp_path: Path, pipeline: Path) -> None:
     with TestClient(create_app(models_dir=models)) as client:
         assert client.get("/health").status_code == 503
         assert "dvc pull" in client.post("/predict", json=GOOD).json()["detail"]
+
+
+def test_a_main_model_needing_more_than_predict_takes_is_reported(tmp_path: Path, pipeline: Path) -> None:
+    """With features.set=extended, /predict cannot build the model's input: say so, don't guess."""
+    models = tmp_path / "models"
+    shutil.copytree(pipeline / "models", models)
+    manifest = json.loads((models / "serving.json").read_text())
+    manifest["main"]["features"] = {
+        "set": "extended",
+        "columns": ["runtime", "log_vote_count", "popularity", "log_budget"],
+    }
+    (models / "serving.json").write_text(json.dumps(manifest))
+    with TestClient(create_app(models_dir=models)) as client:
+        health = client.get("/health")
+        assert health.status_code == 503
+        assert "'extended'" in health.json()["detail"]
+        assert "features.set=seed" in health.json()["detail"]

@@ -18,6 +18,7 @@ METRICS = {
     },
     "classifier": {"best_C": 10.0, "cv": {"10": {"mean_auc": 0.77}}, "test": {"auc": 0.79}},
 }
+METRICS["regression"]["pre_release"] = {"selected": "lr", "test": {"gb": {"r2": 0.3}, "lr": {"r2": 0.35}}}
 
 
 def test_resolve_wildcards_and_aliases() -> None:
@@ -27,6 +28,7 @@ def test_resolve_wildcards_and_aliases() -> None:
     }
     assert resolve(METRICS, "regression.test.@selected.r2") == {"regression.test.gb.r2": 0.49}
     assert resolve(METRICS, "classifier.cv.@best.mean_auc") == {"classifier.cv.10.mean_auc": 0.77}
+    assert resolve(METRICS, "regression.pre_release.test.@selected.r2") == {"regression.pre_release.test.lr.r2": 0.35}
 
 
 def test_gate_fails_and_names_a_metric_below_its_floor() -> None:
