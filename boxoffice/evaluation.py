@@ -28,6 +28,11 @@ def _train_and_validation(splits: dict[str, Split]) -> tuple[np.ndarray, np.ndar
     )
 
 
+def _cv_settings(params: dict) -> tuple[int, int, int, int]:
+    config = params["evaluate"]
+    return config["cv_folds"], config["cv_repeats"], config["random_state"], config["n_jobs"]
+
+
 def _regression_score(model: Any, X: np.ndarray, y: np.ndarray) -> dict[str, float]:
     return regression_metrics(y, model.predict(X))
 
@@ -52,9 +57,7 @@ def regression_report(regressors: dict[str, Any], splits: dict[str, Split], para
     for name, model in regressors.items():
         for part in ("validation", "test"):
             report[part][name] = regression_metrics(splits[part].log_revenue, model.predict(splits[part].X))
-        report["cv"][name] = repeated_cv(
-            model, X_cv, y_cv, _regression_score, config["cv_folds"], config["cv_repeats"], config["random_state"]
-        )
+        report["cv"][name] = repeated_cv(model, X_cv, y_cv, _regression_score, *_cv_settings(params))
     selected = min(regressors, key=lambda name: report["validation"][name]["rmse"])
     model, validation, test = regressors[selected], splits["validation"], splits["test"]
     half_width = conformal_half_width(validation.log_revenue - model.predict(validation.X), config["interval_coverage"])
@@ -81,7 +84,7 @@ def regression_plots(model: Any, test: Split, params: dict) -> Plots:
 
 def classifier_report(classifier: Any, cv: dict, splits: dict[str, Split], params: dict) -> dict:
     """Test scores at the threshold in params, repeated-CV AUC/F1/Brier, and the C search."""
-    config, threshold = params["evaluate"], params["classifier"]["threshold"]
+    threshold = params["classifier"]["threshold"]
     X_cv, _, hit_cv = _train_and_validation(splits)
     test = splits["test"]
     proba = classifier.predict_proba(test.X)[:, 1]
@@ -89,15 +92,7 @@ def classifier_report(classifier: Any, cv: dict, splits: dict[str, Split], param
         **cv,
         "threshold": threshold,
         "test": classification_metrics(test.is_hit, proba, threshold),
-        "repeated_cv": repeated_cv(
-            classifier,
-            X_cv,
-            hit_cv,
-            _classifier_score(threshold),
-            config["cv_folds"],
-            config["cv_repeats"],
-            config["random_state"],
-        ),
+        "repeated_cv": repeated_cv(classifier, X_cv, hit_cv, _classifier_score(threshold), *_cv_settings(params)),
     }
 
 
@@ -122,15 +117,14 @@ def classifier_plots(classifier: Any, cv: dict, test: Split, params: dict) -> Pl
 
 def compare_feature_sets(regressor: Any, classifier: Any, frames: dict[str, pd.DataFrame], params: dict) -> dict:
     """Repeated-CV R2/RMSE and AUC/F1 of the served model types on every feature set in params."""
-    config, threshold = params["evaluate"], params["classifier"]["threshold"]
+    threshold = params["classifier"]["threshold"]
     rows = pd.concat([frames["train"], frames["validation"]])
     y, hit = rows["log_revenue"].to_numpy(), rows["is_hit"].to_numpy()
-    folds, repeats, seed = config["cv_folds"], config["cv_repeats"], config["random_state"]
     comparison = {}
     for name in params["features"]["sets"]:
         X = feature_matrix(rows, expand_set(params, name))
-        regression = repeated_cv(clone(regressor), X, y, _regression_score, folds, repeats, seed)
-        classification = repeated_cv(clone(classifier), X, hit, _classifier_score(threshold), folds, repeats, seed)
+        regression = repeated_cv(clone(regressor), X, y, _regression_score, *_cv_settings(params))
+        classification = repeated_cv(clone(classifier), X, hit, _classifier_score(threshold), *_cv_settings(params))
         comparison[name] = {
             "n_features": X.shape[1],
             "r2": regression["r2"],
