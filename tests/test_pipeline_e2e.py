@@ -57,6 +57,10 @@ def test_honest_evaluation_is_reported(pipeline: Path) -> None:
     assert set(classifier["repeated_cv"]) == {"auc", "f1", "brier"}
     assert 0 < classifier["test"]["brier"] < 0.25
     assert "uncalibrated" in classifier["brier_cv"]
+    assert {"precision", "recall", "f1"} <= set(classifier["test"])  # at classifier.threshold
+    reliability = (pipeline / "plots" / "evaluate" / "calibration.csv").read_text().splitlines()
+    assert reliability[0] == "predicted,observed"
+    assert len(reliability) == 11  # ten bins of predicted probability
     feature_sets = read_metrics(pipeline, "feature_sets")
     assert set(feature_sets) == {"seed", "extended", "pre_release"}
     assert feature_sets["seed"]["r2"] == regression["cv"]["gradient_boosting"]["r2"]
