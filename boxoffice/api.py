@@ -81,6 +81,12 @@ def pre_release_columns(movies: Sequence[PreReleaseMovie]) -> dict[str, np.ndarr
 def predictions(predictor: Predictor, columns: dict[str, np.ndarray], explain: bool = False) -> list[dict[str, Any]]:
     """One vectorised model call for the whole batch, rows in request order."""
     out = predictor.predict(columns)
+    finite = np.isfinite(out["revenue_high"]) & np.isfinite(out["hit_probability"])
+    if not finite.all():
+        row = int(np.flatnonzero(~finite)[0])
+        raise RequestValidationError(
+            [{"loc": ("body", row), "msg": "these inputs are beyond what the model can score", "type": "value_error"}]
+        )
     explanations = predictor.explain(columns) if explain else [None] * len(out["revenue"])
     rows = zip(
         out["revenue"].tolist(),

@@ -23,6 +23,9 @@ PRE_RELEASE_EXAMPLE = {
     "directors": ["Christopher Nolan"],
     "cast": ["Leonardo DiCaprio", "Joseph Gordon-Levitt", "Ellen Page"],
 }
+# Far beyond any real film, but finite once logged and fed to any of the models.
+MAX_BUDGET = 1e10  # ten billion dollars; the largest budget in the file is $380M
+MAX_POPULARITY = 1e5
 Names = list[Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^|]+$")]]
 
 
@@ -34,9 +37,9 @@ class Movie(BaseModel):
     )
 
     runtime: float = Field(gt=0, le=1000, description="minutes")
-    popularity: float = Field(ge=0, description="TMDB popularity score")
+    popularity: float = Field(ge=0, le=MAX_POPULARITY, description="TMDB popularity score (the file's highest: 876)")
     vote_avg: float = Field(ge=0, le=10, description="TMDB average vote, 0-10")
-    budget: float = Field(gt=0, description="production budget in dollars")
+    budget: float = Field(gt=0, le=MAX_BUDGET, description="production budget in dollars")
 
 
 class PreReleaseMovie(BaseModel):
@@ -46,7 +49,7 @@ class PreReleaseMovie(BaseModel):
         extra="forbid", strict=True, allow_inf_nan=False, json_schema_extra={"examples": [PRE_RELEASE_EXAMPLE]}
     )
 
-    budget: float = Field(gt=0, description="production budget in dollars")
+    budget: float = Field(gt=0, le=MAX_BUDGET, description="production budget in dollars")
     runtime: float = Field(gt=0, le=1000, description="minutes")
     release_date: dt.date = Field(strict=False, description="YYYY-MM-DD")
     genres: Names = Field(default_factory=list, max_length=20, description="TMDB genre names, e.g. 'Action'")

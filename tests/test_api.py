@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -246,3 +247,24 @@ def test_a_main_model_needing_more_than_predict_takes_is_reported(tmp_path: Path
         assert health.status_code == 503
         assert "'extended'" in health.json()["detail"]
         assert "features.set=seed" in health.json()["detail"]
+
+
+@pytest.mark.parametrize(("field", "value"), [("budget", 1.1e10), ("popularity", 2e5), ("budget", 2e307)])
+def test_absurd_magnitudes_are_refused_not_crashed(client: TestClient, field: str, value: float) -> None:
+    """Found by the fuzz run: 1e307 dollars overflowed a model's output and the JSON encoder."""
+    response = client.post("/predict?explain=true", json={**GOOD, field: value})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == field
+
+
+def test_non_finite_model_output_is_a_422_not_a_500(client: TestClient, monkeypatch) -> None:
+    predictors = client.app.state.predictors
+    broken = dataclasses.replace(predictors["main"], predict_log_revenue=lambda X: np.full(len(X), np.inf))
+    monkeypatch.setitem(predictors, "main", broken)
+    response = client.post("/batch_predict", json=[GOOD, GOOD])
+    assert response.status_code == 422
+    assert response.json()["detail"][0] == {
+        "field": "[0]",
+        "message": "these inputs are beyond what the model can score",
+        "type": "value_error",
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import urllib.request
@@ -56,7 +57,13 @@ def test_fuzz_no_server_error_and_responses_match_the_schema(server: str) -> Non
     for operation, mode in cases:
 
         @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(
+            max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40")),
+            derandomize=os.environ.get("FUZZ_RANDOM") != "1",  # CI replays the same cases; FUZZ_RANDOM=1 explores
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            database=None,
+        )
         def check(case) -> None:
             response = case.call_and_validate()
             seen.append(response.status_code)
