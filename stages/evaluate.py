@@ -8,6 +8,7 @@ the top level of the metrics files, the pre-release variant's under "pre_release
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from boxoffice.dataset import load_split
 from boxoffice.evaluation import (
@@ -23,6 +24,14 @@ from boxoffice.io import load_model, read_json, write_csv, write_json
 from boxoffice.params import load_params
 
 
+def load_variant(features_dir: Path, models_dir: Path, params: dict, variant: str) -> tuple[dict, dict, Any]:
+    """The variant's three splits, its regressors by name, and its classifier."""
+    splits = {name: load_split(features_dir, name, params, variant) for name in ("train", "validation", "test")}
+    folder = models_dir / "regressors" / variant
+    regressors = {name: load_model(folder / f"{name}.joblib") for name in params["regressors"]["models"]}
+    return splits, regressors, load_model(models_dir / "classifiers" / f"{variant}.joblib")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("features_dir", type=Path)
@@ -33,27 +42,24 @@ def main() -> None:
     params = load_params()
     cv = read_json(args.metrics_dir / "classifier_cv.json")
 
+    loaded = {variant: load_variant(args.features_dir, args.models_dir, params, variant) for variant in VARIANTS}
     reports, manifest = {}, {"hit_multiple": params["featurize"]["hit_multiple"], "featurize": params["featurize"]}
-    for variant in VARIANTS:
-        splits = {
-            name: load_split(args.features_dir, name, params, variant) for name in ("train", "validation", "test")
-        }
-        models = args.models_dir / "regressors" / variant
-        regressors = {name: load_model(models / f"{name}.joblib") for name in params["regressors"]["models"]}
-        classifier = load_model(args.models_dir / "classifiers" / f"{variant}.joblib")
-
+    for variant, (splits, regressors, classifier) in loaded.items():
         regression = {**regression_report(regressors, splits, params), "feature_set": feature_set_name(params, variant)}
         classification = classifier_report(classifier, cv[variant], splits, params)
         reports[variant] = (regression, classification)
         manifest[variant] = serving_section(variant, regression, classification, regressors, splits["train"], params)
-        if variant == "main":
-            served = regressors[regression["selected"]]
-            plots = {**regression_plots(served, splits["test"], params)}
-            plots.update(classifier_plots(classifier, cv[variant], splits["test"], params))
-            frames = {name: split.frame for name, split in splits.items()}
-            feature_sets = compare_feature_sets(served, classifier, frames, params)
 
-    (regression, classification), (pre_regression, pre_classification) = reports["main"], reports["pre_release"]
+    # Plots and the feature-set comparison are about the main (/predict) models.
+    (splits, regressors, classifier), (regression, classification) = loaded["main"], reports["main"]
+    served = regressors[regression["selected"]]
+    plots = {
+        **regression_plots(served, splits["test"], params),
+        **classifier_plots(classifier, cv["main"], splits["test"], params),
+    }
+    feature_sets = compare_feature_sets(served, classifier, {name: s.frame for name, s in splits.items()}, params)
+
+    pre_regression, pre_classification = reports["pre_release"]
     for name, table in plots.items():
         write_csv(args.plots_dir / f"{name}.csv", table)
     write_json(args.metrics_dir / "regression.json", {**regression, "pre_release": pre_regression})
