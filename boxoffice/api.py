@@ -73,7 +73,7 @@ def pre_release_columns(movies: Sequence[PreReleaseMovie]) -> dict[str, np.ndarr
         "original_language": texts([m.original_language for m in movies]),
         **{
             name: texts([LIST_SEPARATOR.join(n.strip() for n in getattr(m, name)) for m in movies])
-            for name in ("genres", "production_companies", "directors", "cast")
+            for name in ("genres", "production_companies", "directors", "cast", "keywords")
         },
     }
 

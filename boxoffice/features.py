@@ -22,8 +22,8 @@ POST_RELEASE = frozenset(
     {"popularity", "log_popularity", "vote_avg", "vote_count", "log_vote_count", "revenue", "log_revenue", "is_hit"}
 )
 VARIANTS = ("main", "pre_release")  # the models /predict serves, and those /predict/pre_release serves
-# In a feature set, these stand for the flags of the genres listed under the same key in featurize.
-GENRE_TOKENS = ("genres", "more_genres")
+# In a feature set, these stand for the 0/1 flags of the names listed under the same key in featurize.
+FLAG_TOKENS = {"genres": "genre", "more_genres": "genre", "keywords": "keyword"}
 TARGETS = ("log_revenue", "is_hit")
 
 Columns = Mapping[str, Any]
@@ -42,15 +42,19 @@ def is_hit(revenue: Any, budget: Any, hit_multiple: float) -> np.ndarray:
     return np.asarray(revenue, dtype=np.float64) > hit_multiple * np.asarray(budget, dtype=np.float64)
 
 
+def flag_column(kind: str, name: str) -> str:
+    """('genre', 'Science Fiction') -> 'genre_science_fiction'."""
+    return f"{kind}_" + re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
 def genre_column(genre: str) -> str:
-    """'Science Fiction' -> 'genre_science_fiction'."""
-    return "genre_" + re.sub(r"[^a-z0-9]+", "_", genre.lower()).strip("_")
+    return flag_column("genre", genre)
 
 
-def genre_flags(genres: Any, names: Sequence[str]) -> dict[str, np.ndarray]:
-    """One 0/1 column per genre in ``names``, from '|'-joined genre lists."""
-    lists = [set(str(value).split(LIST_SEPARATOR)) for value in genres]
-    return {genre_column(name): np.array([name in items for items in lists], dtype=np.float64) for name in names}
+def flags(kind: str, values: Any, names: Sequence[str]) -> dict[str, np.ndarray]:
+    """One 0/1 column per name in ``names``, from '|'-joined lists (genres, keywords)."""
+    lists = [set(str(value).split(LIST_SEPARATOR)) for value in values]
+    return {flag_column(kind, name): np.array([name in items for items in lists], dtype=np.float64) for name in names}
 
 
 def _lists(values: Any) -> list[list[str]]:
@@ -58,11 +62,13 @@ def _lists(values: Any) -> list[list[str]]:
     return [[name for name in str(value).split(LIST_SEPARATOR) if name] for value in values]
 
 
-def derive(columns: Columns, genres: Sequence[str] = (), studios: Sequence[str] = ()) -> dict[str, np.ndarray]:
+def derive(
+    columns: Columns, genres: Sequence[str] = (), studios: Sequence[str] = (), keywords: Sequence[str] = ()
+) -> dict[str, np.ndarray]:
     """Every derived feature whose inputs are present in ``columns``.
 
-    ``genres`` and ``studios`` (from params.yaml) name the genre flags and the studios
-    that count as major.
+    ``genres``, ``studios`` and ``keywords`` (from params.yaml) name the genre flags, the
+    studios that count as major, and the keyword flags.
     """
     derived: dict[str, np.ndarray] = {}
     if "budget" in columns:
@@ -83,12 +89,34 @@ def derive(columns: Columns, genres: Sequence[str] = (), studios: Sequence[str] 
         derived["n_companies"] = np.array([len(names) for names in companies], dtype=np.float64)
         derived["major_studio"] = np.array([bool(majors.intersection(names)) for names in companies], dtype=np.float64)
     if "genres" in columns and genres:
-        derived.update(genre_flags(columns["genres"], genres))
+        derived.update(flags("genre", columns["genres"], genres))
+    if "keywords" in columns and keywords:  # TMDB keywords are lower case; a request's may not be
+        lowered = [str(value).lower() for value in columns["keywords"]]
+        derived.update(flags("keyword", lowered, [keyword.lower() for keyword in keywords]))
+    return derived
+
+
+def derive_all(
+    columns: Columns, settings: Mapping[str, Any], record: TrackRecord | None = None
+) -> dict[str, np.ndarray]:
+    """``derive`` with the featurize settings of params.yaml, plus the track record when given.
+
+    The pipeline (``add_features``) and the service (``Predictor``) both call this, so
+    a request gets exactly the features the models were trained on.
+    """
+    derived = derive(
+        columns,
+        [*settings.get("genres", []), *settings.get("more_genres", [])],
+        settings.get("major_studios", ()),
+        settings.get("keywords", ()),
+    )
+    if record is not None:
+        derived.update(record.features(columns, settings["cast_top"]))
     return derived
 
 
 class TrackRecord:
-    """Past box office of directors and lead cast, looked up "as of" a release date.
+    """Past box office of directors, lead cast and production companies, "as of" a release date.
 
     Built from films with known revenue; a query sees only films released strictly
     before the date asked about, so a film's own revenue never feeds its features.
@@ -99,6 +127,8 @@ class TrackRecord:
 
     STATS = ("log_revenue", "log_roi")
     ALL_FILMS = ("film", "*")  # the (role, name) of the all-films timeline
+    # role -> the column of '|'-joined names it reads; cast counts only the first cast_top.
+    ROLES = (("director", "directors"), ("cast", "cast"), ("company", "production_companies"))
 
     def __init__(self, history: pd.DataFrame) -> None:
         """``history``: one row per (role, name, film) with release_date, log_revenue, log_roi."""
@@ -112,14 +142,17 @@ class TrackRecord:
 
     @classmethod
     def from_films(cls, films: pd.DataFrame, cast_top: int) -> TrackRecord:
-        """History from a table with directors, cast ('|'-joined), release_date, budget and revenue."""
+        """History from a table with release_date, budget, revenue and each role's column ('|'-joined)."""
         rows = []
-        columns = films[["directors", "cast", "release_date", "budget", "revenue"]]
-        for film in columns.itertuples(index=False):
-            stats = (float(np.log1p(film.revenue)), float(np.log1p(film.revenue) - np.log1p(film.budget)))
-            rows.append((*cls.ALL_FILMS, film.release_date, *stats))
-            rows += [("director", name, film.release_date, *stats) for name in _lists([film.directors])[0]]
-            rows += [("cast", name, film.release_date, *stats) for name in _lists([film.cast])[0][:cast_top]]
+        dates = films["release_date"].tolist()
+        stats = np.column_stack(
+            [log_revenue(films["revenue"]), log_revenue(films["revenue"]) - log_budget(films["budget"])]
+        )
+        rows += [(*cls.ALL_FILMS, date, *film) for date, film in zip(dates, stats.tolist(), strict=True)]
+        for role, column in cls.ROLES:
+            top = cast_top if role == "cast" else None
+            for names, date, film in zip(_lists(films[column]), dates, stats.tolist(), strict=True):
+                rows += [(role, name, date, *film) for name in names[:top]]
         return cls(pd.DataFrame(rows, columns=["role", "name", "release_date", *cls.STATS]))
 
     def _before(self, key: tuple[str, str], day: int) -> tuple[int, np.ndarray]:
@@ -130,12 +163,19 @@ class TrackRecord:
         count = int(np.searchsorted(known[0], day, side="left"))
         return count, (known[1][count - 1] if count else np.zeros(len(self.STATS)))
 
-    def features(self, directors: Any, cast: Any, release_dates: Any, cast_top: int) -> dict[str, np.ndarray]:
-        """director_/cast_ films, log_revenue and log_roi for each film (see the class doc)."""
-        days = _days(release_dates)
+    def features(self, columns: Columns, cast_top: int) -> dict[str, np.ndarray]:
+        """<role>_films, _log_revenue and _log_roi for each film (see the class doc).
+
+        ``columns`` holds release_date and the '|'-joined names of each role; a role
+        whose column is absent is left out.
+        """
+        days = _days(columns["release_date"])
         out: dict[str, list[float]] = {}
-        for role, names_per_film, top in (("director", _lists(directors), None), ("cast", _lists(cast), cast_top)):
-            for names, day in zip(names_per_film, days, strict=True):
+        for role, column in self.ROLES:
+            if column not in columns:
+                continue
+            top = cast_top if role == "cast" else None
+            for names, day in zip(_lists(columns[column]), days, strict=True):
                 count, totals = 0, np.zeros(len(self.STATS))
                 for name in names[:top]:
                     n, sums = self._before((role, name), int(day))
@@ -187,14 +227,14 @@ def feature_set_name(params: Mapping[str, Any], variant: str = "main") -> str:
 
 
 def expand_set(params: Mapping[str, Any], name: str) -> list[str]:
-    """A feature set from params.yaml, checked, with 'genres'/'more_genres' expanded to genre flags."""
+    """A feature set from params.yaml, checked, with 'genres'/'more_genres'/'keywords' expanded to flags."""
     sets = params["features"]["sets"]
     if name not in sets:
         raise KeyError(f"feature set {name!r} is not defined; params.yaml defines {', '.join(sets)}")
     columns: list[str] = []
     for item in sets[name]:
-        if item in GENRE_TOKENS:
-            columns += [genre_column(genre) for genre in params["featurize"].get(item, [])]
+        if item in FLAG_TOKENS:
+            columns += [flag_column(FLAG_TOKENS[item], value) for value in params["featurize"].get(item, [])]
         else:
             columns.append(item)
     return check_feature_set(name, columns)
@@ -205,23 +245,15 @@ def selected_features(params: Mapping[str, Any], variant: str = "main") -> list[
     return expand_set(params, feature_set_name(params, variant))
 
 
-def add_features(
-    frame: pd.DataFrame,
-    genres: Sequence[str],
-    hit_multiple: float,
-    studios: Sequence[str] = (),
-    track_record: TrackRecord | None = None,
-    cast_top: int = 3,
-) -> pd.DataFrame:
-    """The cleaned table plus derived features, track record (when given) and both targets."""
-    record = {}
-    if track_record is not None:
-        record = track_record.features(frame["directors"], frame["cast"], frame["release_date"], cast_top)
+def add_features(frame: pd.DataFrame, settings: Mapping[str, Any], record: TrackRecord | None = None) -> pd.DataFrame:
+    """The cleaned table plus derived features, track record (when given) and both targets.
+
+    ``settings`` is the featurize section of params.yaml.
+    """
     return frame.assign(
-        **derive(frame, genres, studios),
-        **record,
+        **derive_all(frame, settings, record),
         log_revenue=log_revenue(frame["revenue"]),
-        is_hit=is_hit(frame["revenue"], frame["budget"], hit_multiple).astype(int),
+        is_hit=is_hit(frame["revenue"], frame["budget"], settings["hit_multiple"]).astype(int),
     )
 
 

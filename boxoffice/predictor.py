@@ -27,7 +27,7 @@ from sklearn.preprocessing import StandardScaler
 from xgboost import XGBRegressor
 
 from boxoffice.explain import Explainer
-from boxoffice.features import TrackRecord, derive, feature_matrix
+from boxoffice.features import TrackRecord, derive_all, feature_matrix
 from boxoffice.io import load_model, read_json
 
 MANIFEST = "serving.json"
@@ -120,15 +120,8 @@ class Predictor:
         settings = manifest["featurize"]
 
         def derive_columns(columns: Mapping[str, Any]) -> dict[str, np.ndarray]:
-            genres = settings["genres"] + settings["more_genres"]
-            derived = {**columns, **derive(columns, genres, settings["major_studios"])}
-            if "directors" in columns:
-                derived.update(
-                    record.features(
-                        columns["directors"], columns["cast"], columns["release_date"], settings["cast_top"]
-                    )
-                )
-            return derived
+            # Only pre-release requests carry names; /predict's fields need no track record.
+            return {**columns, **derive_all(columns, settings, record if "directors" in columns else None)}
 
         features = list(section["features"]["columns"])
         return cls(

@@ -22,6 +22,7 @@ PRE_RELEASE_EXAMPLE = {
     "production_companies": ["Warner Bros.", "Legendary Pictures"],
     "directors": ["Christopher Nolan"],
     "cast": ["Leonardo DiCaprio", "Joseph Gordon-Levitt", "Ellen Page"],
+    "keywords": ["dream", "heist"],
 }
 # Far beyond any real film, but finite once logged and fed to any of the models.
 MAX_BUDGET = 1e10  # ten billion dollars; the largest budget in the file is $380M
@@ -57,6 +58,9 @@ class PreReleaseMovie(BaseModel):
     production_companies: Names = Field(default_factory=list, max_length=50)
     directors: Names = Field(default_factory=list, max_length=10)
     cast: Names = Field(default_factory=list, max_length=20, description="lead cast in billing order")
+    keywords: Names = Field(
+        default_factory=list, max_length=100, description="TMDB-style keywords, e.g. 'sequel', 'based on novel'"
+    )
 
 
 class Explanation(BaseModel):

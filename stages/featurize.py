@@ -1,8 +1,8 @@
 """featurize: cleaned table -> features, targets, and the 60/20/20 split.
 
 Usage: python stages/featurize.py PREPARED_CSV FEATURES_DIR TRACK_RECORD_CSV
-Writes FEATURES_DIR/{train,validation,test}.csv, and the directors' and lead cast's
-past box office (TRACK_RECORD_CSV) that the service uses for pre-release requests.
+Writes FEATURES_DIR/{train,validation,test}.csv, and the directors', lead cast's and
+production companies' past box office (TRACK_RECORD_CSV) that the service uses for pre-release requests.
 """
 
 import argparse
@@ -25,14 +25,7 @@ def main() -> None:
 
     movies = pd.read_csv(args.prepared, keep_default_na=False, na_values={"runtime": ""})
     record = TrackRecord.from_films(movies, params["cast_top"])
-    table = add_features(
-        movies,
-        params["genres"] + params["more_genres"],
-        params["hit_multiple"],
-        params["major_studios"],
-        record,
-        params["cast_top"],
-    )
+    table = add_features(movies, params, record)
     parts = split(table, params["test_size"], params["validation_size"], params["random_state"])
 
     write_csv(args.track_record, record.history)

@@ -174,7 +174,9 @@ def test_pre_release_prediction_with_interval_and_explanation(client: TestClient
     assert 0 <= body["hit_probability"] <= 1
     contributions = body["explanation"]["contributions"]
     assert "popularity" not in contributions
-    assert {"director_log_revenue", "cast_films", "log_budget"} <= set(contributions)
+    assert {"director_log_revenue", "cast_films", "company_log_revenue", "keyword_sequel", "log_budget"} <= set(
+        contributions
+    )
     total = body["explanation"]["base_value"] + sum(contributions.values())
     assert total == pytest.approx(body["explanation"]["log_revenue"], abs=1e-6)
 
@@ -193,6 +195,19 @@ def test_pre_release_accepts_unknown_names_as_unseen(client: TestClient) -> None
     assert body.json()["predicted_revenue"] != known["predicted_revenue"]
     minimal = {key: PRE_RELEASE_EXAMPLE[key] for key in ("budget", "runtime", "release_date", "original_language")}
     assert client.post("/predict/pre_release", json=minimal).status_code == 200
+
+
+def test_pre_release_keywords_count_in_any_case(client: TestClient) -> None:
+    def predict(keywords: list[str]) -> dict:
+        body = {**PRE_RELEASE_EXAMPLE, "keywords": keywords}
+        return client.post("/predict/pre_release?explain=true", json=body).json()
+
+    plain, sequel, shouted = predict([]), predict(["sequel"]), predict(["SEQUEL", "dream"])
+    assert (
+        plain["explanation"]["contributions"]["keyword_sequel"]
+        != sequel["explanation"]["contributions"]["keyword_sequel"]
+    )
+    assert sequel["predicted_revenue"] == shouted["predicted_revenue"]
 
 
 @pytest.mark.parametrize(

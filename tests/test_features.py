@@ -36,7 +36,7 @@ def movies(n: int = 10) -> pd.DataFrame:
 
 
 def test_log_budget_and_targets() -> None:
-    frame = add_features(movies(2), genres=["Action"], hit_multiple=2.0)
+    frame = add_features(movies(2), {"genres": ["Action"], "hit_multiple": 2.0})
     assert frame["log_budget"].tolist() == pytest.approx(np.log1p([1e6, 1e8]).tolist())
     assert frame["log_revenue"].tolist() == pytest.approx(np.log1p([5e6, 1e8]).tolist())
     assert frame["is_hit"].tolist() == [1, 0]
@@ -53,9 +53,16 @@ def test_genre_flags() -> None:
     assert flags["genre_comedy"].tolist() == [0, 1, 0]
 
 
+def test_keyword_flags_ignore_case() -> None:
+    columns = {"keywords": ["sequel|3d", "Based On Novel", ""]}
+    flags = derive(columns, keywords=["sequel", "based on novel"])
+    assert flags["keyword_sequel"].tolist() == [1, 0, 0]
+    assert flags["keyword_based_on_novel"].tolist() == [0, 1, 0]
+
+
 def test_service_and_pipeline_compute_the_same_features() -> None:
     """A dict of arrays (the service) and a DataFrame (the pipeline) give one matrix."""
-    frame = add_features(movies(), genres=[], hit_multiple=2.0)
+    frame = add_features(movies(), {"hit_multiple": 2.0})
     features = ["runtime", "popularity", "vote_avg", "log_budget"]
     raw = {name: frame[name].to_numpy() for name in ("runtime", "popularity", "vote_avg", "budget")}
     np.testing.assert_array_equal(feature_matrix({**raw, **derive(raw)}, features), feature_matrix(frame, features))
@@ -99,6 +106,7 @@ def history_films() -> pd.DataFrame:
         {
             "directors": ["Dee", "Dee", "Dee|Eve", ""],
             "cast": ["Ann|Bob|Cy|Dot", "Ann", "Bob", "Ann"],
+            "production_companies": ["Acme", "Acme|Bolt", "", "Bolt"],
             "release_date": ["2000-01-01", "2001-01-01", "2002-01-01", "2001-01-01"],
             "budget": [np.expm1(9.0)] * 4,
             "revenue": [np.expm1(10.0), np.expm1(12.0), np.expm1(14.0), np.expm1(16.0)],
@@ -109,9 +117,12 @@ def history_films() -> pd.DataFrame:
 def test_track_record_uses_only_earlier_films() -> None:
     record = TrackRecord.from_films(history_films(), cast_top=3)
     films = record.features(
-        ["Dee", "Dee", "Dee", "Dee|Eve"],
-        ["Ann", "Ann", "Dot", "Ann|Bob"],
-        ["2000-01-01", "2001-06-01", "2003-01-01", "2003-01-01"],
+        {
+            "directors": ["Dee", "Dee", "Dee", "Dee|Eve"],
+            "cast": ["Ann", "Ann", "Dot", "Ann|Bob"],
+            "production_companies": ["Acme", "Bolt", "Acme|Bolt", ""],
+            "release_date": ["2000-01-01", "2001-06-01", "2003-01-01", "2003-01-01"],
+        },
         cast_top=3,
     )
     # A film never sees itself or later films: nothing before 2000-01-01.
@@ -125,14 +136,31 @@ def test_track_record_uses_only_earlier_films() -> None:
     assert films["cast_log_revenue"].tolist() == pytest.approx(
         [0, 38 / 3, all_before_2003, (10 + 12 + 16 + 10 + 14) / 5]
     )
+    # Companies: Acme made films 1 and 2, Bolt films 2 and 4 (both released 2001-01-01).
+    assert films["company_films"].tolist() == [0, 2, 4, 0]
+    assert films["company_log_revenue"].tolist() == pytest.approx([0, 14, (10 + 12 + 12 + 16) / 4, all_before_2003])
+
+
+def test_track_record_leaves_out_a_role_without_its_column() -> None:
+    record = TrackRecord.from_films(history_films(), cast_top=3)
+    films = record.features({"directors": ["Dee"], "release_date": ["2020-01-01"]}, cast_top=3)
+    assert set(films) == {"director_films", "director_log_revenue", "director_log_roi"}
 
 
 def test_track_record_treats_unknown_names_as_unseen() -> None:
     record = TrackRecord.from_films(history_films(), cast_top=3)
-    films = record.features(["Nobody"], ["Someone|Else"], ["2020-01-01"], cast_top=3)
+    films = record.features(
+        {
+            "directors": ["Nobody"],
+            "cast": ["Someone|Else"],
+            "production_companies": ["Zed"],
+            "release_date": ["2020-01-01"],
+        },
+        cast_top=3,
+    )
     typical = {"log_revenue": 13.0, "log_roi": 4.0}  # the mean of all four earlier films
-    assert films["director_films"].tolist() == films["cast_films"].tolist() == [0]
-    for role in ("director", "cast"):
+    assert films["director_films"].tolist() == films["cast_films"].tolist() == films["company_films"].tolist() == [0]
+    for role in ("director", "cast", "company"):
         for stat, value in typical.items():
             assert films[f"{role}_{stat}"].tolist() == pytest.approx([value])
 
@@ -161,10 +189,14 @@ def test_derive_pre_release_features() -> None:
 
 def test_feature_sets_expand_genres_and_stay_pre_release() -> None:
     params = {
-        "featurize": {"genres": ["Action", "Science Fiction"]},
-        "features": {"set": "seed", "sets": {"pre_release": ["log_budget", "genres"], "bad": ["log_revenue"]}},
+        "featurize": {"genres": ["Action", "Science Fiction"], "keywords": ["based on novel"]},
+        "features": {
+            "set": "seed",
+            "sets": {"pre_release": ["log_budget", "genres"], "more": ["keywords"], "bad": ["log_revenue"]},
+        },
     }
     assert expand_set(params, "pre_release") == ["log_budget", "genre_action", "genre_science_fiction"]
+    assert expand_set(params, "more") == ["keyword_based_on_novel"]
     assert selected_features({**params, "features": {**params["features"], "set": "pre_release"}}) == [
         "log_budget",
         "genre_action",

@@ -5,13 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
+from boxoffice.api import pre_release_columns
 from boxoffice.dataset import load_split
 from boxoffice.explain import Explainer
 from boxoffice.io import load_model
 from boxoffice.params import load_params
-from boxoffice.predictor import fast_hit_probability, fast_regressor
+from boxoffice.predictor import Predictor, fast_hit_probability, fast_regressor
+from boxoffice.schemas import PreReleaseMovie
 
 MODELS = ["linear_regression", "random_forest", "gradient_boosting", "xgboost"]
 
@@ -52,3 +55,33 @@ def test_contributions_sum_to_the_prediction(pipeline: Path, params: dict, name:
     base, contributions = Explainer(model, test.X.shape[1], test.X.mean(axis=0)).explain(test.X)
     assert contributions.shape == test.X.shape
     np.testing.assert_allclose(base + contributions.sum(axis=1), fast_regressor(model)(test.X), rtol=0, atol=1e-6)
+
+
+def test_pre_release_requests_get_the_features_the_pipeline_trained_on(pipeline: Path, params: dict) -> None:
+    """Every test film, sent as a /predict/pre_release body, gives the featurize stage's row exactly."""
+    frame = pd.read_csv(pipeline / "data" / "features" / "test.csv", keep_default_na=False, na_values={"runtime": ""})
+    frame = frame[frame["runtime"] > 0]  # the API requires a runtime; the data has a few zeros
+
+    def names(value: str) -> list[str]:
+        return [name for name in value.split("|") if name]
+
+    movies = [
+        PreReleaseMovie(
+            budget=row.budget,
+            runtime=row.runtime,
+            release_date=row.release_date,
+            genres=names(row.genres),
+            original_language=row.original_language,
+            production_companies=names(row.production_companies),
+            directors=names(row.directors),
+            cast=names(row.cast),
+            keywords=names(row.keywords),
+        )
+        for row in frame.itertuples()
+    ]
+    predictor = Predictor.load(pipeline / "models", "pre_release")
+    assert len(movies) > 600
+    assert predictor.features == load_split(pipeline / "data" / "features", "test", params, "pre_release").features
+    np.testing.assert_array_equal(
+        predictor.matrix(pre_release_columns(movies)), frame[predictor.features].to_numpy(dtype=np.float64)
+    )
