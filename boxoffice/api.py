@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 
 from boxoffice import __version__
 from boxoffice.data import LIST_SEPARATOR
+from boxoffice.features import VARIANTS
 from boxoffice.params import load_params
 from boxoffice.predictor import ModelsUnavailable, Predictor
 from boxoffice.schemas import (
@@ -36,7 +37,7 @@ from boxoffice.schemas import (
 
 log = logging.getLogger("boxoffice.api")
 DEFAULT_MAX_BATCH = 10_000
-MOVIE_FIELDS = ("runtime", "popularity", "vote_avg", "budget")
+MOVIE_FIELDS = tuple(Movie.model_fields)  # runtime, popularity, vote_avg, budget
 UNAVAILABLE = {503: {"model": Problem, "description": "models missing or unreadable: run `dvc repro`"}}
 ERRORS = {
     400: {"model": Problem, "description": "the body could not be decoded (not UTF-8)"},
@@ -80,14 +81,13 @@ def pre_release_columns(movies: Sequence[PreReleaseMovie]) -> dict[str, np.ndarr
 
 def predictions(predictor: Predictor, columns: dict[str, np.ndarray], explain: bool = False) -> list[dict[str, Any]]:
     """One vectorised model call for the whole batch, rows in request order."""
-    out = predictor.predict(columns)
+    out = predictor.predict(columns, explain)
     finite = np.isfinite(out["revenue_high"]) & np.isfinite(out["hit_probability"])
     if not finite.all():
         row = int(np.flatnonzero(~finite)[0])
         raise RequestValidationError(
             [{"loc": ("body", row), "msg": "these inputs are beyond what the model can score", "type": "value_error"}]
         )
-    explanations = predictor.explain(columns) if explain else [None] * len(out["revenue"])
     rows = zip(
         out["revenue"].tolist(),
         out["revenue_low"].tolist(),
@@ -95,7 +95,7 @@ def predictions(predictor: Predictor, columns: dict[str, np.ndarray], explain: b
         out["is_hit"].tolist(),
         out["hit_probability"].tolist(),
         columns["budget"].tolist(),
-        explanations,
+        out["explanation"],
         strict=True,
     )
     coverage = predictor.interval_coverage
@@ -118,7 +118,7 @@ def predictions(predictor: Predictor, columns: dict[str, np.ndarray], explain: b
 def load_predictors(models_dir: Path) -> tuple[dict[str, Predictor], str | None]:
     """Both variants' models; the error message instead when they cannot be served."""
     try:
-        loaded = {variant: Predictor.load(models_dir, variant) for variant in ("main", "pre_release")}
+        loaded = {variant: Predictor.load(models_dir, variant) for variant in VARIANTS}
         loaded["main"].matrix(movie_columns([Movie(runtime=100.0, popularity=1.0, vote_avg=5.0, budget=1e6)]))
     except ModelsUnavailable as err:
         return {}, str(err)
@@ -194,7 +194,7 @@ def create_app(
 
     @app.post("/predict/pre_release", responses=ERRORS, response_model_exclude_none=True)
     def predict_pre_release(movie: PreReleaseMovie, request: Request, explain: Explain = False) -> Prediction:
-        """Before release: budget, runtime, date, genres, language, companies, director, lead cast."""
+        """Before release: budget, runtime, date, genres, language, companies, director, lead cast, keywords."""
         return predictions(predictor(request, "pre_release"), pre_release_columns([movie]), explain)[0]
 
     Batch = Annotated[list[Movie], Body(min_length=1, max_length=max_batch, examples=[BATCH_EXAMPLES])]
@@ -207,7 +207,7 @@ def create_app(
     @app.get("/model", responses=UNAVAILABLE)
     async def model(request: Request) -> dict[str, Any]:
         """What is being served: models, params, metrics, and file hashes checked against dvc.lock."""
-        return {variant: predictor(request, variant).describe(lock_path) for variant in ("main", "pre_release")}
+        return {variant: predictor(request, variant).describe(lock_path) for variant in VARIANTS}
 
     app.state.max_batch = max_batch
     return app

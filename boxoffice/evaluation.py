@@ -11,21 +11,12 @@ from sklearn.calibration import calibration_curve
 from sklearn.inspection import permutation_importance
 from sklearn.metrics import precision_recall_curve, roc_curve
 
-from boxoffice.dataset import Split
+from boxoffice.dataset import Split, train_and_validation
 from boxoffice.features import expand_set, feature_matrix
 from boxoffice.metrics import classification_metrics, regression_metrics
 from boxoffice.models import c_key, conformal_half_width, repeated_cv
 
 Plots = dict[str, pd.DataFrame]
-
-
-def _train_and_validation(splits: dict[str, Split]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    parts = [splits["train"], splits["validation"]]
-    return (
-        np.vstack([p.X for p in parts]),
-        np.concatenate([p.log_revenue for p in parts]),
-        np.concatenate([p.is_hit for p in parts]),
-    )
 
 
 def _cv_settings(params: dict) -> tuple[int, int, int, int]:
@@ -52,7 +43,7 @@ def regression_report(regressors: dict[str, Any], splits: dict[str, Split], para
     validation residuals; coverage and width are then measured on the untouched test split.
     """
     config = params["evaluate"]
-    X_cv, y_cv, _ = _train_and_validation(splits)
+    X_cv, y_cv, _ = train_and_validation(splits)
     report: dict[str, Any] = {"validation": {}, "test": {}, "cv": {}}
     for name, model in regressors.items():
         for part in ("validation", "test"):
@@ -85,7 +76,7 @@ def regression_plots(model: Any, test: Split, params: dict) -> Plots:
 def classifier_report(classifier: Any, cv: dict, splits: dict[str, Split], params: dict) -> dict:
     """Test scores at the threshold in params, repeated-CV AUC/F1/Brier, and the C search."""
     threshold = params["classifier"]["threshold"]
-    X_cv, _, hit_cv = _train_and_validation(splits)
+    X_cv, _, hit_cv = train_and_validation(splits)
     test = splits["test"]
     proba = classifier.predict_proba(test.X)[:, 1]
     return {
@@ -115,15 +106,23 @@ def classifier_plots(classifier: Any, cv: dict, test: Split, params: dict) -> Pl
     }
 
 
-def compare_feature_sets(regressor: Any, classifier: Any, frames: dict[str, pd.DataFrame], params: dict) -> dict:
-    """Repeated-CV R2/RMSE and AUC/F1 of the served model types on every feature set in params."""
+def compare_feature_sets(
+    regressor: Any, classifier: Any, frames: dict[str, pd.DataFrame], params: dict, known_cv: dict[str, dict]
+) -> dict:
+    """Repeated-CV R2/RMSE and AUC/F1 of the served model types on every feature set in params.
+
+    ``known_cv`` maps a feature set to this same regressor's CV figures where a variant's
+    report already has them; those are reused rather than refitted.
+    """
     threshold = params["classifier"]["threshold"]
     rows = pd.concat([frames["train"], frames["validation"]])
     y, hit = rows["log_revenue"].to_numpy(), rows["is_hit"].to_numpy()
     comparison = {}
     for name in params["features"]["sets"]:
         X = feature_matrix(rows, expand_set(params, name))
-        regression = repeated_cv(clone(regressor), X, y, _regression_score, *_cv_settings(params))
+        regression = known_cv.get(name)
+        if regression is None:
+            regression = repeated_cv(clone(regressor), X, y, _regression_score, *_cv_settings(params))
         classification = repeated_cv(clone(classifier), X, hit, _classifier_score(threshold), *_cv_settings(params))
         comparison[name] = {
             "n_features": X.shape[1],

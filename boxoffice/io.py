@@ -44,6 +44,11 @@ def read_json(path: str | Path) -> Any:
         return json.load(handle)
 
 
+def read_csv(path: str | Path) -> pd.DataFrame:
+    """A table the pipeline wrote: '' stays '' (an empty list of names), except a missing runtime is NaN."""
+    return pd.read_csv(path, keep_default_na=False, na_values={"runtime": ""})
+
+
 def write_csv(path: str | Path, frame: pd.DataFrame) -> None:
     with atomic_path(path) as tmp:
         frame.to_csv(tmp, index=False)

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import yaml
 from scipy.special import expit
 from sklearn.ensemble import GradientBoostingRegressor, RandomForestRegressor
@@ -28,7 +27,7 @@ from xgboost import XGBRegressor
 
 from boxoffice.explain import Explainer
 from boxoffice.features import TrackRecord, derive_all, feature_matrix
-from boxoffice.io import load_model, read_json
+from boxoffice.io import load_model, read_csv, read_json
 
 MANIFEST = "serving.json"
 TRACK_RECORD = "track_record.csv"
@@ -111,7 +110,7 @@ class Predictor:
             section = manifest[variant]
             paths = {role: models_dir / section[role]["file"] for role in ("regressor", "classifier")}
             models = {role: load_model(path) for role, path in paths.items()}
-            record = TrackRecord(pd.read_csv(models_dir / TRACK_RECORD, keep_default_na=False))
+            record = TrackRecord(read_csv(models_dir / TRACK_RECORD))
         except Exception as err:  # any unreadable file means the same thing to an operator
             raise ModelsUnavailable(
                 f"cannot load the models from {models_dir}/ ({type(err).__name__}: {err}); "
@@ -141,11 +140,13 @@ class Predictor:
         """Model input from raw request columns, through the pipeline's feature code."""
         return feature_matrix(self.derive_columns(columns), self.features)
 
-    def predict(self, columns: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    def predict(self, columns: Mapping[str, Any], explain: bool = False) -> dict[str, Any]:
         """Predictions for a batch given as columns of raw inputs (budget in dollars).
 
         The interval is split-conformal: log revenue +/- the half-width evaluate measured
-        on validation residuals (its test coverage is in ``/model``).
+        on validation residuals (its test coverage is in ``/model``). With ``explain``,
+        "explanation" holds each movie's feature contributions to the predicted log
+        revenue (base + sum = prediction); the features are built once for both.
         """
         X = self.matrix(columns)
         log_revenue = self.predict_log_revenue(X)
@@ -158,11 +159,10 @@ class Predictor:
             "revenue_high": np.expm1(log_revenue + half_width),
             "hit_probability": probability,
             "is_hit": probability >= self.section["classifier"]["threshold"],
+            "explanation": self._explain(X) if explain else [None] * len(X),
         }
 
-    def explain(self, columns: Mapping[str, Any]) -> list[dict[str, Any]]:
-        """Each feature's contribution to the predicted log revenue; base + sum = prediction."""
-        X = self.matrix(columns)
+    def _explain(self, X: np.ndarray) -> list[dict[str, Any]]:
         base, contributions = self.explainer.explain(X)
         return [
             {

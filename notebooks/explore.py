@@ -25,10 +25,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from boxoffice.io import read_csv
+
 ROOT = Path.cwd() if (Path.cwd() / "dvc.yaml").exists() else Path.cwd().parent
-movies = pd.read_csv(ROOT / "data/prepared/movies.csv", keep_default_na=False, na_values={"runtime": ""})
+movies = read_csv(ROOT / "data/prepared/movies.csv")
 features = pd.concat(
-    [pd.read_csv(ROOT / f"data/features/{part}.csv").assign(split=part) for part in ("train", "validation", "test")]
+    [read_csv(ROOT / f"data/features/{part}.csv").assign(split=part) for part in ("train", "validation", "test")]
 )
 
 # %% [markdown]

@@ -11,10 +11,9 @@ after calibration.
 import argparse
 from pathlib import Path
 
-import numpy as np
 from sklearn.metrics import brier_score_loss
 
-from boxoffice.dataset import load_split
+from boxoffice.dataset import load_split, train_and_validation
 from boxoffice.features import VARIANTS
 from boxoffice.io import save_model, write_json
 from boxoffice.models import c_key, calibrated, cross_validate_c, make_classifier, out_of_fold_proba
@@ -33,9 +32,8 @@ def main() -> None:
 
     report = {}
     for variant in VARIANTS:
-        parts = [load_split(args.features_dir, name, params, variant) for name in ("train", "validation")]
-        X = np.vstack([part.X for part in parts])
-        y = np.concatenate([part.is_hit for part in parts])
+        splits = {name: load_split(args.features_dir, name, params, variant) for name in ("train", "validation")}
+        X, _, y = train_and_validation(splits)
         table, best_c = cross_validate_c(X, y, config["C"], folds, seed, config["max_iter"])
         raw = make_classifier(best_c, config["max_iter"])
         served = calibrated(raw, method, folds, seed)

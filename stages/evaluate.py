@@ -57,7 +57,15 @@ def main() -> None:
         **regression_plots(served, splits["test"], params),
         **classifier_plots(classifier, cv["main"], splits["test"], params),
     }
-    feature_sets = compare_feature_sets(served, classifier, {name: s.frame for name, s in splits.items()}, params)
+    # Where a variant's report already cross-validated this same regressor on its feature set, reuse it.
+    name = regression["selected"]
+    known_cv = {
+        reports[variant][0]["feature_set"]: reports[variant][0]["cv"][name]
+        for variant, (_, variant_regressors, _) in loaded.items()
+        if variant_regressors[name].get_params() == served.get_params()
+    }
+    frames = {name: split.frame for name, split in splits.items()}
+    feature_sets = compare_feature_sets(served, classifier, frames, params, known_cv)
 
     pre_regression, pre_classification = reports["pre_release"]
     for name, table in plots.items():

@@ -8,10 +8,8 @@ production companies' past box office (TRACK_RECORD_CSV) that the service uses f
 import argparse
 from pathlib import Path
 
-import pandas as pd
-
 from boxoffice.features import TrackRecord, add_features, split
-from boxoffice.io import write_csv
+from boxoffice.io import read_csv, write_csv
 from boxoffice.params import load_params
 
 
@@ -23,7 +21,7 @@ def main() -> None:
     args = parser.parse_args()
     params = load_params("featurize")
 
-    movies = pd.read_csv(args.prepared, keep_default_na=False, na_values={"runtime": ""})
+    movies = read_csv(args.prepared)
     record = TrackRecord.from_films(movies, params["cast_top"])
     table = add_features(movies, params, record)
     parts = split(table, params["test_size"], params["validation_size"], params["random_state"])

@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from boxoffice.api import pre_release_columns
 from boxoffice.dataset import load_split
 from boxoffice.explain import Explainer
-from boxoffice.io import load_model
+from boxoffice.io import load_model, read_csv
 from boxoffice.params import load_params
 from boxoffice.predictor import Predictor, fast_hit_probability, fast_regressor
 from boxoffice.schemas import PreReleaseMovie
@@ -59,7 +58,7 @@ def test_contributions_sum_to_the_prediction(pipeline: Path, params: dict, name:
 
 def test_pre_release_requests_get_the_features_the_pipeline_trained_on(pipeline: Path, params: dict) -> None:
     """Every test film, sent as a /predict/pre_release body, gives the featurize stage's row exactly."""
-    frame = pd.read_csv(pipeline / "data" / "features" / "test.csv", keep_default_na=False, na_values={"runtime": ""})
+    frame = read_csv(pipeline / "data" / "features" / "test.csv")
     frame = frame[frame["runtime"] > 0]  # the API requires a runtime; the data has a few zeros
 
     def names(value: str) -> list[str]:
