@@ -133,12 +133,13 @@ class TrackRecord:
     def __init__(self, history: pd.DataFrame) -> None:
         """``history``: one row per (role, name, film) with release_date, log_revenue, log_roi."""
         self.history = history
-        self._people: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
-        for key, group in history.groupby(["role", "name"], sort=False):
-            days = _days(group["release_date"])
-            order = np.argsort(days, kind="stable")
-            sums = np.cumsum(group[list(self.STATS)].to_numpy(dtype=np.float64)[order], axis=0)
-            self._people[key] = (days[order], sums)
+        # One stable sort by (role, name, day) makes each name's films a run in date order.
+        table = history.assign(day=_days(history["release_date"])).sort_values(["role", "name", "day"])
+        days, stats = table["day"].to_numpy(), table[list(self.STATS)].to_numpy(dtype=np.float64)
+        self._people: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {
+            key: (days[rows], np.cumsum(stats[rows], axis=0))
+            for key, rows in table.groupby(["role", "name"], sort=False).indices.items()
+        }
 
     @classmethod
     def from_films(cls, films: pd.DataFrame, cast_top: int) -> TrackRecord:

@@ -26,7 +26,7 @@ from sklearn.preprocessing import StandardScaler
 from xgboost import XGBRegressor
 
 from boxoffice.explain import Explainer
-from boxoffice.features import TrackRecord, derive_all, feature_matrix
+from boxoffice.features import VARIANTS, TrackRecord, derive_all, feature_matrix
 from boxoffice.io import load_model, read_csv, read_json
 
 MANIFEST = "serving.json"
@@ -100,17 +100,21 @@ class Predictor:
     predict_hit_probability: Predict
     explainer: Explainer
     files: dict[str, dict[str, str]]
+    track_record: TrackRecord
 
     @classmethod
-    def load(cls, models_dir: str | Path, variant: str = "main") -> Predictor:
-        """Read ``serving.json`` (written by evaluate) and the files it names for ``variant``."""
+    def load(cls, models_dir: str | Path, variant: str = "main", track_record: TrackRecord | None = None) -> Predictor:
+        """Read ``serving.json`` (written by evaluate) and the files it names for ``variant``.
+
+        ``track_record``: one already loaded from the same folder, to share between variants.
+        """
         models_dir = Path(models_dir)
         try:
             manifest = read_json(models_dir / MANIFEST)
             section = manifest[variant]
             paths = {role: models_dir / section[role]["file"] for role in ("regressor", "classifier")}
             models = {role: load_model(path) for role, path in paths.items()}
-            record = TrackRecord(read_csv(models_dir / TRACK_RECORD))
+            record = track_record if track_record is not None else TrackRecord(read_csv(models_dir / TRACK_RECORD))
         except Exception as err:  # any unreadable file means the same thing to an operator
             raise ModelsUnavailable(
                 f"cannot load the models from {models_dir}/ ({type(err).__name__}: {err}); "
@@ -134,7 +138,14 @@ class Predictor:
             files={
                 role: {"path": f"models/{section[role]['file']}", "md5": md5_of(path)} for role, path in paths.items()
             },
+            track_record=record,
         )
+
+    @classmethod
+    def load_all(cls, models_dir: str | Path) -> dict[str, Predictor]:
+        """Every variant's predictor; they share one track record."""
+        first = cls.load(models_dir, VARIANTS[0])
+        return {VARIANTS[0]: first, **{v: cls.load(models_dir, v, first.track_record) for v in VARIANTS[1:]}}
 
     def matrix(self, columns: Mapping[str, Any]) -> np.ndarray:
         """Model input from raw request columns, through the pipeline's feature code."""
