@@ -15,39 +15,15 @@ import argparse
 import asyncio
 import json
 import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
+from boxoffice.workspace import ROOT, start_server
+
 MOVIE = {"runtime": 120.0, "popularity": 50.0, "vote_avg": 7.0, "budget": 50_000_000}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(app: str, app_dir: Path) -> tuple[subprocess.Popen, int]:
-    """uvicorn with one worker (uvloop + httptools, no access log); waits until it answers."""
-    port = free_port()
-    cmd = [sys.executable, "-m", "uvicorn", app, "--app-dir", str(app_dir), "--port", str(port), "--no-access-log"]
-    process = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/openapi.json", timeout=1)
-            return process, port
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"{app} did not start")
 
 
 def peak_memory_mib(pid: int) -> float:
@@ -132,7 +108,7 @@ async def batches(port: int, n: int, repeats: int) -> tuple[Tally, float]:
 
 def benchmark(seconds: float) -> None:
     body = json.dumps(MOVIE).encode()
-    floor, floor_port = start_server("floor_app:app", ROOT / "bench")
+    floor, floor_port = start_server("floor_app:app", ROOT, app_dir=ROOT / "bench")
     try:
         floor_tally, floor_time = asyncio.run(hammer(floor_port, "/predict", body, 16, seconds))
     finally:

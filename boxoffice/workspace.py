@@ -1,11 +1,15 @@
-"""Throwaway copies of the project, for the end-to-end tests and the benchmarks."""
+"""Throwaway copies of the project and servers on loopback, for the end-to-end tests and the benchmarks."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,3 +55,34 @@ def copy_project(dest: Path, clean_outputs: bool = False) -> Path:
     run(["git", "init", "-q", "-b", "main"], dest)
     commit(dest, "copy of the project")
     return dest
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(
+    app: str, cwd: Path, app_dir: Path | None = None, ready_path: str = "/openapi.json", timeout: float = 30
+) -> tuple[subprocess.Popen, int]:
+    """``uvicorn APP`` (one worker, no access log) on a free loopback port; returns once ``ready_path`` is 200."""
+    port = free_port()
+    cmd = [str(BIN / "uvicorn"), app, "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+    # stderr to a file, not a pipe: a busy server must never block on a full pipe.
+    with tempfile.TemporaryFile(mode="w+") as log:
+        process = subprocess.Popen(
+            [*cmd, *(["--app-dir", str(app_dir)] if app_dir else [])], cwd=cwd, stdout=subprocess.DEVNULL, stderr=log
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{ready_path}", timeout=1):
+                    return process, port
+            except OSError:
+                if process.poll() is not None:
+                    log.seek(0)
+                    raise RuntimeError(f"uvicorn {app} exited: {log.read()}") from None
+                time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"uvicorn {app} did not answer {ready_path} within {timeout:g} s")

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from boxoffice.workspace import BIN, ROOT, commit, copy_project, run
+from boxoffice.workspace import ROOT, commit, copy_project, run, start_server
 
 __all__ = ["ROOT", "run"]
 
@@ -77,37 +73,11 @@ def read_metrics(project: Path, name: str) -> dict:
     return json.loads((project / "metrics" / f"{name}.json").read_text())
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def server(pipeline: Path):
     """The seed's start command, `uvicorn main:app`, on a free loopback port; yields its URL."""
-    port = free_port()
-    process = subprocess.Popen(
-        [str(BIN / "uvicorn"), "main:app", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
-        cwd=pipeline,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process, port = start_server("main:app", cwd=pipeline, ready_path="/health")
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=1) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            if process.poll() is not None:
-                raise AssertionError(f"uvicorn exited: {process.stderr.read()}") from None
-            time.sleep(0.2)
-    else:
-        process.kill()
-        raise AssertionError("uvicorn did not become healthy within 30 s")
     yield url
     process.terminate()
     process.wait(timeout=10)
