@@ -1,5 +1,5 @@
 # The boxoffice prediction service. Run the pipeline first (`dvc repro`): the image
-# copies the models it produced. docker compose mounts models/ and data/ instead.
+# copies the models it produced. docker compose mounts models/, dvc.lock and params.yaml instead.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1

@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help setup repro test lint format serve client bench bench-serve load gate report docker
+.PHONY: help setup repro test test-fast lint format serve client bench bench-serve load gate report docker
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
@@ -17,6 +17,9 @@ repro: setup  ## run the pipeline (pulls the raw data from the DVC remote)
 
 test: setup  ## run the test suite (includes one real pipeline run)
 	pytest
+
+test-fast: setup  ## the fast tier only: everything but the real pipeline run (about 15 s)
+	pytest -m "not pipeline"
 
 lint: setup  ## ruff check and format check
 	ruff check . && ruff format --check .

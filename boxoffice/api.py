@@ -120,9 +120,10 @@ def load_predictors(models_dir: Path) -> tuple[dict[str, Predictor], str | None]
     """Both variants' models; the error message instead when they cannot be served."""
     try:
         loaded = Predictor.load_all(models_dir)
-        loaded["main"].matrix(movie_columns([Movie(runtime=100.0, popularity=1.0, vote_avg=5.0, budget=1e6)]))
     except ModelsUnavailable as err:
         return {}, str(err)
+    try:
+        loaded["main"].matrix(movie_columns([Movie(runtime=100.0, popularity=1.0, vote_avg=5.0, budget=1e6)]))
     except KeyError as err:
         return {}, (
             f"the served feature set {loaded['main'].section['features']['set']!r} needs inputs /predict does not "
@@ -186,9 +187,10 @@ def create_app(
         return {
             "status": "healthy",
             "models": {
-                "regressor": loaded["main"].section["regressor"]["name"],
-                "classifier": "logistic_regression",
-                "pre_release_regressor": loaded["pre_release"].section["regressor"]["name"],
+                "regressor": loaded["main"].regressor_name,
+                "classifier": loaded["main"].classifier_name,
+                "pre_release_regressor": loaded["pre_release"].regressor_name,
+                "pre_release_classifier": loaded["pre_release"].classifier_name,
             },
         }
 
@@ -213,7 +215,6 @@ def create_app(
         """What is being served: models, params, metrics, and file hashes checked against dvc.lock."""
         return {variant: predictor(request, variant).describe(lock_path) for variant in VARIANTS}
 
-    app.state.max_batch = max_batch
     return app
 
 

@@ -21,7 +21,7 @@ import pandas as pd
 
 NUMERIC_COLUMNS = ("budget", "revenue", "runtime", "popularity", "vote_average", "vote_count")
 TEXT_COLUMNS = ("title", "original_language", "release_date", "genres")
-OPTIONAL_JSON_COLUMNS = ("keywords", "production_companies", "production_countries")
+OPTIONAL_JSON_COLUMNS = ("keywords", "production_companies")
 REQUIRED_COLUMNS = ("id", *TEXT_COLUMNS, *NUMERIC_COLUMNS)
 LIST_SEPARATOR = "|"
 

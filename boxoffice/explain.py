@@ -40,7 +40,10 @@ class Explainer:
         elif isinstance(model, xgboost.XGBRegressor | LinearRegression):
             pass
         else:
-            raise TypeError(f"no explanation for {type(model).__name__}")
+            raise TypeError(
+                f"unknown model type {type(model).__name__}: no explainer for it "
+                "(known: GradientBoostingRegressor, RandomForestRegressor, XGBRegressor, LinearRegression)"
+            )
 
     def _add_tree(self, tree: Any, weight: float) -> None:
         """Credit (value[child] - value[parent]) x weight to the parent's split feature."""

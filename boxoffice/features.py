@@ -27,14 +27,23 @@ FLAG_TOKENS = {"genres": "genre", "more_genres": "genre", "keywords": "keyword"}
 TARGETS = ("log_revenue", "is_hit")
 
 Columns = Mapping[str, Any]
+# Logged amounts are rounded to this many decimals (a relative 1e-10 of a dollar amount):
+# numpy's log1p differs in the last bit between CPUs (AVX-512 kernels or not), and
+# rounding makes the feature files, and so every model and metric, agree across machines.
+LOG_DECIMALS = 10
+
+
+def log1p(values: Any) -> np.ndarray:
+    """log(1 + x), rounded to ``LOG_DECIMALS``: the same bytes on every CPU (see above)."""
+    return np.round(np.log1p(np.asarray(values, dtype=np.float64)), LOG_DECIMALS)
 
 
 def log_budget(budget: Any) -> np.ndarray:
-    return np.log1p(np.asarray(budget, dtype=np.float64))
+    return log1p(budget)
 
 
 def log_revenue(revenue: Any) -> np.ndarray:
-    return np.log1p(np.asarray(revenue, dtype=np.float64))
+    return log1p(revenue)
 
 
 def is_hit(revenue: Any, budget: Any, hit_multiple: float) -> np.ndarray:
@@ -45,10 +54,6 @@ def is_hit(revenue: Any, budget: Any, hit_multiple: float) -> np.ndarray:
 def flag_column(kind: str, name: str) -> str:
     """('genre', 'Science Fiction') -> 'genre_science_fiction'."""
     return f"{kind}_" + re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-
-
-def genre_column(genre: str) -> str:
-    return flag_column("genre", genre)
 
 
 def flags(kind: str, values: Any, names: Sequence[str]) -> dict[str, np.ndarray]:
@@ -74,9 +79,9 @@ def derive(
     if "budget" in columns:
         derived["log_budget"] = log_budget(columns["budget"])
     if "popularity" in columns:
-        derived["log_popularity"] = np.log1p(np.asarray(columns["popularity"], dtype=np.float64))
+        derived["log_popularity"] = log1p(columns["popularity"])
     if "vote_count" in columns:
-        derived["log_vote_count"] = np.log1p(np.asarray(columns["vote_count"], dtype=np.float64))
+        derived["log_vote_count"] = log1p(columns["vote_count"])
     if "release_date" in columns:
         days = _dates(columns["release_date"])
         derived["release_year"] = (days.astype("datetime64[Y]").astype(np.int64) + 1970).astype(np.float64)

@@ -13,15 +13,13 @@ when it cannot read a metric, so it cannot gate).
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from boxoffice.io import read_json
+from boxoffice.metric_files import load_committed, load_current
 
 
 def resolve(metrics: dict[str, Any], key: str) -> dict[str, float]:
@@ -50,25 +48,12 @@ def resolve(metrics: dict[str, Any], key: str) -> dict[str, float]:
     return {path: float(value) for path, (value, _) in found.items() if isinstance(value, int | float)}
 
 
-def load_current(metrics_dir: Path) -> dict[str, Any]:
-    return {path.stem: read_json(path) for path in sorted(metrics_dir.glob("*.json"))}
-
-
-def load_baseline(rev: str, metrics_dir: Path) -> dict[str, Any] | None:
-    """The metrics committed at ``rev``, or None when git cannot show them."""
-    baseline = {}
-    for name in ("regression", "classifier"):
-        shown = subprocess.run(
-            ["git", "show", f"{rev}:{(metrics_dir / f'{name}.json').as_posix()}"], capture_output=True, text=True
-        )
-        if shown.returncode != 0:
-            return None
-        baseline[name] = json.loads(shown.stdout)
-    return baseline
-
-
 def check(gates: dict, current: dict, baseline: dict | None) -> list[tuple[bool, str]]:
-    """(passed, line) for every concrete metric a gate names; a named metric that is absent fails."""
+    """(passed, line) for every concrete metric a gate names.
+
+    A key that names no metric in the current run fails (a misspelt line must not switch
+    a gate off); a metric the baseline lacks is reported as new, not compared.
+    """
     results = []
     for key, floor in gates.get("minimum", {}).items():
         values = resolve(current, key)
@@ -77,15 +62,20 @@ def check(gates: dict, current: dict, baseline: dict | None) -> list[tuple[bool,
         for path, value in values.items():
             results.append((value >= floor, f"{path} = {value:.4f} (minimum {floor})"))
     for key, allowed in gates.get("max_drop", {}).items():
+        values = resolve(current, key)
+        if not values:
+            results.append((False, f"{key}: no such metric in the current run"))
         if baseline is None:
             results.append((True, f"{key}: no baseline metrics, drop not checked"))
             continue
         before = resolve(baseline, key)
-        for path, value in resolve(current, key).items():
-            if path in before:
-                drop = before[path] - value
-                line = f"{path} = {value:.4f}, baseline {before[path]:.4f} (drop {drop:+.4f}, allowed {allowed})"
-                results.append((drop <= allowed, line))
+        for path, value in values.items():
+            if path not in before:
+                results.append((True, f"{path} = {value:.4f}: new metric, not in the baseline"))
+                continue
+            drop = before[path] - value
+            line = f"{path} = {value:.4f}, baseline {before[path]:.4f} (drop {drop:+.4f}, allowed {allowed})"
+            results.append((drop <= allowed, line))
     return results
 
 
@@ -97,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     gates = yaml.safe_load(args.gates.read_text(encoding="utf-8"))
-    baseline = load_baseline(args.baseline, args.metrics) if args.baseline else None
+    baseline = load_committed(args.baseline, args.metrics) if args.baseline else None
     if args.baseline and baseline is None:
         print(f"note: no metrics committed at {args.baseline}; drops are not checked")
     results = check(gates, load_current(args.metrics), baseline)

@@ -45,8 +45,8 @@ def read_json(path: str | Path) -> Any:
 
 
 def read_csv(path: str | Path) -> pd.DataFrame:
-    """A table the pipeline wrote: '' stays '' (an empty list of names), except a missing runtime is NaN."""
-    return pd.read_csv(path, keep_default_na=False, na_values={"runtime": ""})
+    """A table the pipeline wrote: '' stays '' (an empty list of names), not NaN."""
+    return pd.read_csv(path, keep_default_na=False)
 
 
 def write_csv(path: str | Path, frame: pd.DataFrame) -> None:

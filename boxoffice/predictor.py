@@ -115,18 +115,19 @@ class Predictor:
             paths = {role: models_dir / section[role]["file"] for role in ("regressor", "classifier")}
             models = {role: load_model(path) for role, path in paths.items()}
             record = track_record if track_record is not None else TrackRecord(read_csv(models_dir / TRACK_RECORD))
-        except Exception as err:  # any unreadable file means the same thing to an operator
+            settings = manifest["featurize"]
+            features = list(section["features"]["columns"])
+            explainer = Explainer(models["regressor"], len(features), np.array(section["feature_means"]))
+        except Exception as err:  # a missing or unreadable file or entry means the same thing to an operator
             raise ModelsUnavailable(
                 f"cannot load the models from {models_dir}/ ({type(err).__name__}: {err}); "
                 "run `dvc repro` (or `dvc pull`) to produce them, then restart the service"
             ) from err
-        settings = manifest["featurize"]
 
         def derive_columns(columns: Mapping[str, Any]) -> dict[str, np.ndarray]:
             # Only pre-release requests carry names; /predict's fields need no track record.
             return {**columns, **derive_all(columns, settings, record if "directors" in columns else None)}
 
-        features = list(section["features"]["columns"])
         return cls(
             variant=variant,
             section=section,
@@ -134,7 +135,7 @@ class Predictor:
             derive_columns=derive_columns,
             predict_log_revenue=fast_regressor(models["regressor"]),
             predict_hit_probability=fast_hit_probability(models["classifier"]),
-            explainer=Explainer(models["regressor"], len(features), np.array(section["feature_means"])),
+            explainer=explainer,
             files={
                 role: {"path": f"models/{section[role]['file']}", "md5": md5_of(path)} for role, path in paths.items()
             },
@@ -183,6 +184,16 @@ class Predictor:
             }
             for b, c in zip(base, contributions, strict=True)
         ]
+
+    @property
+    def regressor_name(self) -> str:
+        return self.section["regressor"]["name"]
+
+    @property
+    def classifier_name(self) -> str:
+        """'logistic_regression', or e.g. 'logistic_regression+sigmoid' when a calibrated one is served."""
+        calibration = self.section["classifier"].get("calibration", "none")
+        return "logistic_regression" + ("" if calibration == "none" else f"+{calibration}")
 
     @property
     def interval_coverage(self) -> float:

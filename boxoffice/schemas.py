@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+import re
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 SINGLE_EXAMPLE = {"runtime": 120.0, "popularity": 50.0, "vote_avg": 7.0, "budget": 50_000_000}
 BATCH_EXAMPLES = [
@@ -28,6 +29,17 @@ PRE_RELEASE_EXAMPLE = {
 MAX_BUDGET = 1e10  # ten billion dollars; the largest budget in the file is $380M
 MAX_POPULARITY = 1e5
 Names = list[Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^|]+$")]]
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_text(value: Any) -> Any:
+    """Only 'YYYY-MM-DD' text: pydantic alone would also take 1279238400 or '2010-07-16T00:00:00'."""
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+        raise ValueError("a date must be text of the form YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_text)]
 
 
 class Movie(BaseModel):
@@ -52,7 +64,7 @@ class PreReleaseMovie(BaseModel):
 
     budget: float = Field(gt=0, le=MAX_BUDGET, description="production budget in dollars")
     runtime: float = Field(gt=0, le=1000, description="minutes")
-    release_date: dt.date = Field(strict=False, description="YYYY-MM-DD")
+    release_date: IsoDate = Field(strict=False, description="YYYY-MM-DD")
     genres: Names = Field(default_factory=list, max_length=20, description="TMDB genre names, e.g. 'Action'")
     original_language: str = Field(pattern=r"^[a-z]{2}$", description="ISO 639-1 code, e.g. 'en'")
     production_companies: Names = Field(default_factory=list, max_length=50)

@@ -17,9 +17,23 @@ BIN = Path(sys.executable).parent
 OUTPUTS = ("models", "metrics", "plots", "dvc.lock")
 
 
-def run(cmd: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
-    """Run a command with this interpreter's environment first on PATH; raise with its output on failure."""
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+def without_avx512() -> dict[str, str]:
+    """Environment that switches off numpy's AVX-512 kernels where this CPU has them (else nothing).
+
+    Emulates a CPU without AVX-512, the kind of difference that once changed the
+    features' last bits from one machine to another.
+    """
+    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+
+    found = [name for name in __cpu_dispatch__ if name != "X86_V3" and __cpu_features__.get(name)]
+    return {"NPY_DISABLE_CPU_FEATURES": " ".join(found)} if found else {}
+
+
+def run(
+    cmd: list[str], cwd: Path, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run a command with this interpreter's environment first on PATH (plus ``env``); raise on failure."""
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", **(env or {})}
     result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     if check and result.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")

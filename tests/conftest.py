@@ -1,4 +1,8 @@
-"""Shared fixtures: tiny frames built here, and one real pipeline run in a temporary copy."""
+"""Shared fixtures: tiny frames and a tiny project built here, and one real pipeline run in a temporary copy.
+
+Tests that use the ``pipeline`` fixture (the real data, about two minutes) are marked
+``pipeline`` automatically, so ``pytest -m "not pipeline"`` is the fast tier.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from boxoffice.workspace import ROOT, commit, copy_project, run, start_server
+from tests import tiny
 
 __all__ = ["ROOT", "run"]
 
@@ -60,6 +65,18 @@ def write_raw(tmp_path: Path) -> Callable[..., Path]:
     return write
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "pipeline" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.pipeline)
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny project: synthetic films through every real stage script, tiny models (a few seconds)."""
+    return tiny.build(tmp_path_factory.mktemp("tiny"))
+
+
 @pytest.fixture(scope="session")
 def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A temporary copy of the project after a cold ``dvc repro --pull`` on the real data."""
@@ -74,9 +91,9 @@ def read_metrics(project: Path, name: str) -> dict:
 
 
 @pytest.fixture(scope="session")
-def server(pipeline: Path):
-    """The seed's start command, `uvicorn main:app`, on a free loopback port; yields its URL."""
-    process, port = start_server("main:app", cwd=pipeline, ready_path="/health")
+def server(project: Path):
+    """The seed's start command, `uvicorn main:app`, on a free loopback port (tiny models); yields its URL."""
+    process, port = start_server("main:app", cwd=project, ready_path="/health")
     url = f"http://127.0.0.1:{port}"
     yield url
     process.terminate()

@@ -1,4 +1,4 @@
-"""The service on the models of a real pipeline run: parity, input rules, failure modes."""
+"""The service on the models the stage scripts fitted (tiny project): parity, input rules, failure modes."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from fastapi.testclient import TestClient
 
 from boxoffice.api import create_app
@@ -20,21 +21,27 @@ GOOD = {"runtime": 120.0, "popularity": 50.0, "vote_avg": 7.0, "budget": 50_000_
 
 
 @pytest.fixture(scope="module")
-def client(pipeline: Path):
-    app = create_app(models_dir=pipeline / "models", lock_path=pipeline / "dvc.lock", max_batch=1000)
+def client(project: Path):
+    app = create_app(models_dir=project / "models", lock_path=project / "dvc.lock", max_batch=1000)
     with TestClient(app) as test_client:
         yield test_client
 
 
-def test_health_root_and_docs(client: TestClient) -> None:
+def served(project: Path) -> dict:
+    return json.loads((project / "models" / "serving.json").read_text())
+
+
+def test_health_root_and_docs(client: TestClient, project: Path) -> None:
     health = client.get("/health")
     assert health.status_code == 200
+    manifest = served(project)
     assert health.json() == {
         "status": "healthy",
         "models": {
-            "regressor": "gradient_boosting",
+            "regressor": manifest["main"]["regressor"]["name"],
             "classifier": "logistic_regression",
-            "pre_release_regressor": "gradient_boosting",
+            "pre_release_regressor": manifest["pre_release"]["regressor"]["name"],
+            "pre_release_classifier": "logistic_regression",
         },
     }
     assert client.get("/").json()["status"] == "ok"
@@ -63,11 +70,11 @@ def test_predict_returns_the_seed_fields(client: TestClient) -> None:
     assert body["is_hit"] == (body["hit_probability"] >= 0.5)
 
 
-def test_every_test_row_matches_the_pipeline_models(client: TestClient, pipeline: Path) -> None:
+def test_every_test_row_matches_the_pipeline_models(client: TestClient, project: Path) -> None:
     """The API's numbers are the pipeline models' numbers, row by row, on the whole test split."""
-    test = pd.read_csv(pipeline / "data" / "features" / "test.csv")
-    regressor = joblib.load(pipeline / "models" / "regressors" / "main" / "gradient_boosting.joblib")
-    classifier = joblib.load(pipeline / "models" / "classifiers" / "main.joblib")
+    test = pd.read_csv(project / "data" / "features" / "test.csv")
+    regressor = joblib.load(project / "models" / served(project)["main"]["regressor"]["file"])
+    classifier = joblib.load(project / "models" / "classifiers" / "main.joblib")
     X = test[["runtime", "popularity", "vote_avg", "log_budget"]].to_numpy()
     movies = test[["runtime", "popularity", "vote_avg", "budget"]].to_dict("records")
 
@@ -142,14 +149,19 @@ def test_batch_limits(client: TestClient) -> None:
     assert bad_item.json()["detail"][0]["field"] == "[1].budget"
 
 
-def test_model_describes_what_is_served(client: TestClient, pipeline: Path) -> None:
+def test_model_describes_what_is_served(client: TestClient, project: Path) -> None:
     described = client.get("/model").json()
     info = described["main"]
-    assert info["regressor"]["name"] == "gradient_boosting"
-    assert info["regressor"]["params"]["n_estimators"] == 100
-    assert info["regressor"]["validation"]["r2"] == pytest.approx(0.6732, abs=0.005)
-    assert info["regressor"]["interval"]["coverage"] == 0.8
-    assert info["classifier"]["C"] > 0
+    regression = json.loads((project / "metrics" / "regression.json").read_text())
+    params = yaml.safe_load((project / "params.yaml").read_text())
+    name = regression["selected"]
+    assert info["regressor"]["name"] == name
+    chosen = json.loads((project / "metrics" / "regressors" / "main" / f"{name}.json").read_text())["chosen"]
+    assert info["regressor"]["params"] == chosen
+    assert set(chosen) == set(params["regressors"][name])
+    assert info["regressor"]["validation"] == regression["validation"][name]
+    assert info["regressor"]["interval"]["coverage"] == params["evaluate"]["interval_coverage"]
+    assert info["classifier"]["C"] in params["classifier"]["C"]
     assert info["features"]["set"] == "seed"
     assert described["pre_release"]["features"]["set"] == "pre_release"
     for variant in described.values():
@@ -157,8 +169,8 @@ def test_model_describes_what_is_served(client: TestClient, pipeline: Path) -> N
         assert variant["files"]["classifier"]["matches_dvc_lock"] is True
 
 
-def test_explanations_sum_to_the_prediction(client: TestClient, pipeline: Path) -> None:
-    test = pd.read_csv(pipeline / "data" / "features" / "test.csv")
+def test_explanations_sum_to_the_prediction(client: TestClient, project: Path) -> None:
+    test = pd.read_csv(project / "data" / "features" / "test.csv")
     for movie in test[["runtime", "popularity", "vote_avg", "budget"]].head(20).to_dict("records"):
         body = client.post("/predict?explain=true", json=movie).json()
         explanation = body["explanation"]
@@ -237,20 +249,19 @@ def test_missing_models_give_503_with_instructions(tmp_path: Path) -> None:
         assert client.get("/").json()["status"] == "models unavailable"
 
 
-def test_unreadable_model_gives_503(tmp_path: Path, pipeline: Path) -> None:
+def test_unreadable_model_gives_503(tmp_path: Path, project: Path) -> None:
     models = tmp_path / "models"
-    (models / "regressors" / "main").mkdir(parents=True)
-    (models / "serving.json").write_text((pipeline / "models" / "serving.json").read_text())
-    (models / "regressors" / "main" / "gradient_boosting.joblib").write_bytes(b"not a pickle")
+    shutil.copytree(project / "models", models)
+    (models / served(project)["main"]["regressor"]["file"]).write_bytes(b"not a pickle")
     with TestClient(create_app(models_dir=models)) as client:
         assert client.get("/health").status_code == 503
         assert "dvc pull" in client.post("/predict", json=GOOD).json()["detail"]
 
 
-def test_a_main_model_needing_more_than_predict_takes_is_reported(tmp_path: Path, pipeline: Path) -> None:
+def test_a_main_model_needing_more_than_predict_takes_is_reported(tmp_path: Path, project: Path) -> None:
     """With features.set=extended, /predict cannot build the model's input: say so, don't guess."""
     models = tmp_path / "models"
-    shutil.copytree(pipeline / "models", models)
+    shutil.copytree(project / "models", models)
     manifest = json.loads((models / "serving.json").read_text())
     manifest["main"]["features"] = {
         "set": "extended",
@@ -283,3 +294,73 @@ def test_non_finite_model_output_is_a_422_not_a_500(client: TestClient, monkeypa
         "message": "these inputs are beyond what the model can score",
         "type": "value_error",
     }
+
+
+def broken_models(tmp_path: Path, project: Path, change) -> Path:
+    """A copy of the tiny project's models with ``change(models_dir, manifest)`` applied."""
+    models = tmp_path / "models"
+    shutil.copytree(project / "models", models)
+    manifest = json.loads((models / "serving.json").read_text())
+    change(models, manifest)
+    (models / "serving.json").write_text(json.dumps(manifest))
+    return models
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda models, manifest: manifest.pop("featurize"),  # c0cd294: UnboundLocalError at start-up
+        lambda models, manifest: manifest["pre_release"].pop("classifier"),
+        lambda models, manifest: manifest["main"]["features"].pop("columns"),
+        lambda models, manifest: manifest["main"].pop("feature_means"),
+        lambda models, manifest: (models / "track_record.csv").unlink(),
+        lambda models, manifest: (models / "classifiers" / "pre_release.joblib").write_bytes(b""),
+    ],
+    ids=["no-featurize", "no-classifier", "no-columns", "no-means", "no-track-record", "empty-classifier"],
+)
+def test_any_broken_or_partial_models_dir_gives_503_naming_what_to_run(tmp_path: Path, project: Path, change) -> None:
+    with TestClient(create_app(models_dir=broken_models(tmp_path, project, change))) as client:
+        health = client.get("/health")
+        assert health.status_code == 503
+        assert "dvc repro" in health.json()["detail"]
+        assert client.post("/predict", json=GOOD).status_code == 503
+
+
+def test_an_unknown_model_type_is_refused_at_load_time(tmp_path: Path, project: Path) -> None:
+    """A regressor the explainer does not know (c0cd294: a TypeError that crashed start-up)."""
+    from sklearn.neighbors import KNeighborsRegressor
+
+    def knn(models: Path, manifest: dict) -> None:
+        X = np.random.default_rng(0).normal(size=(20, len(manifest["main"]["features"]["columns"])))
+        joblib.dump(KNeighborsRegressor(n_neighbors=3).fit(X, X[:, 0]), models / "knn.joblib")
+        manifest["main"]["regressor"]["file"] = "knn.joblib"
+
+    with TestClient(create_app(models_dir=broken_models(tmp_path, project, knn))) as client:
+        health = client.get("/health")
+        assert health.status_code == 503
+        assert "unknown model type KNeighborsRegressor" in health.json()["detail"]
+
+
+def test_health_names_a_calibrated_classifier(tmp_path: Path, project: Path) -> None:
+    def calibrate(models: Path, manifest: dict) -> None:
+        manifest["main"]["classifier"]["calibration"] = "sigmoid"
+
+    with TestClient(create_app(models_dir=broken_models(tmp_path, project, calibrate))) as client:
+        assert client.get("/health").json()["models"]["classifier"] == "logistic_regression+sigmoid"
+
+
+@pytest.mark.parametrize("date", [1279238400, "2010-07-16T00:00:00", "2010-7-16", "16/07/2010", "2010-02-30"])
+def test_release_date_must_be_yyyy_mm_dd(client: TestClient, date: object) -> None:
+    response = client.post("/predict/pre_release", json={**PRE_RELEASE_EXAMPLE, "release_date": date})
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["detail"]] == ["release_date"]
+
+
+def test_compose_mounts_exactly_what_the_service_reads() -> None:
+    """models/ (the models), dvc.lock (/model's hash check) and params.yaml (serve.max_batch)."""
+    from boxoffice.params import PARAMS_FILE
+    from tests.conftest import ROOT
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    mounted = {volume.split(":")[0] for volume in compose["services"]["api"]["volumes"]}
+    assert mounted == {"./models", "./dvc.lock", f"./{PARAMS_FILE}"}

@@ -14,7 +14,7 @@ from boxoffice.features import (
     derive,
     expand_set,
     feature_matrix,
-    genre_column,
+    flag_column,
     is_hit,
     selected_features,
     split,
@@ -48,7 +48,7 @@ def test_hit_is_strictly_more_than_the_multiple() -> None:
 
 def test_genre_flags() -> None:
     flags = derive({"genres": ["Action|Science Fiction", "Comedy", ""]}, ["Science Fiction", "Comedy"])
-    assert genre_column("Science Fiction") == "genre_science_fiction"
+    assert flag_column("genre", "Science Fiction") == "genre_science_fiction"
     assert flags["genre_science_fiction"].tolist() == [1, 0, 0]
     assert flags["genre_comedy"].tolist() == [0, 1, 0]
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import yaml
 
 from boxoffice.gate import check, resolve
-from boxoffice.report import END, START, replace_block, tables
+from boxoffice.metric_files import load_current
+from boxoffice.report import END, NAMES, START, replace_block, tables
 from tests.conftest import ROOT
 
 METRICS = {
@@ -49,9 +51,19 @@ def test_gate_fails_when_a_named_metric_is_missing() -> None:
     assert results == [(False, "classifier.test.brier_skill: no such metric in the current run")]
 
 
+def test_a_misspelt_drop_line_fails_instead_of_switching_the_gate_off() -> None:
+    results = check({"max_drop": {"classifier.tset.auc": 0.01}}, METRICS, METRICS)
+    assert results == [(False, "classifier.tset.auc: no such metric in the current run")]
+
+
+def test_a_metric_missing_from_the_baseline_is_reported_as_new() -> None:
+    baseline = {"regression": METRICS["regression"]}
+    results = check({"max_drop": {"classifier.test.auc": 0.01}}, METRICS, baseline)
+    assert results == [(True, "classifier.test.auc = 0.7900: new metric, not in the baseline")]
+
+
 def test_committed_metrics_pass_the_committed_gates() -> None:
     gates = yaml.safe_load((ROOT / "gates.yaml").read_text())
-    from boxoffice.gate import load_current
 
     results = check(gates, load_current(ROOT / "metrics"), None)
     assert all(passed for passed, _ in results), results
@@ -67,7 +79,13 @@ def test_replace_block_only_touches_the_marked_part() -> None:
     assert replace_block(text, "new") == f"intro\n{START}\nnew\n{END}\noutro\n"
 
 
-def test_tables_read_metrics_files(pipeline: Path) -> None:
-    text = tables(pipeline / "metrics")
-    assert "| Gradient Boosting | 1.22" in text
-    assert "✓" in text
+def test_tables_show_every_model_and_mark_the_served_one(project: Path) -> None:
+    text = tables(project / "metrics")
+    regression = json.loads((project / "metrics" / "regression.json").read_text())
+    for report in (regression, regression["pre_release"]):
+        for name, scores in report["validation"].items():
+            row = next(
+                line for line in text.splitlines() if line.startswith(f"| {NAMES[name]} | {scores['rmse']:.4f} |")
+            )
+            assert row.endswith("| ✓ |") == (name == report["selected"])
+    assert text.count("✓") == 2  # one served regressor per variant

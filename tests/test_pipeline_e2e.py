@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from boxoffice.features import expand_set
+from boxoffice.params import load_params
+from boxoffice.workspace import without_avx512
 from tests.conftest import read_metrics, run
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.pipeline
 
 # The seed's published validation table (RMSE, R2, MAE).
 SEED_VALIDATION = {
@@ -30,10 +33,14 @@ def test_validation_metrics_reproduce_the_seed(pipeline: Path, model: str) -> No
     assert scores["mae"] == pytest.approx(mae, abs=0.005)
 
 
-def test_gradient_boosting_is_selected_and_served(pipeline: Path) -> None:
-    assert read_metrics(pipeline, "regression")["selected"] == "gradient_boosting"
+def test_the_served_regressors_follow_the_selection_rule(pipeline: Path) -> None:
+    """Each variant serves its lowest-validation-RMSE regressor, and the manifest names that one."""
+    regression = read_metrics(pipeline, "regression")
     manifest = json.loads((pipeline / "models" / "serving.json").read_text())
-    assert manifest["main"]["regressor"]["name"] == "gradient_boosting"
+    for report, variant in ((regression, "main"), (regression["pre_release"], "pre_release")):
+        best = min(report["validation"], key=lambda name: report["validation"][name]["rmse"])
+        assert report["selected"] == best
+        assert manifest[variant]["regressor"]["name"] == best
 
 
 def test_prepare_counts_add_up(pipeline: Path) -> None:
@@ -62,18 +69,20 @@ def test_honest_evaluation_is_reported(pipeline: Path) -> None:
     assert reliability[0] == "predicted,observed"
     assert len(reliability) == 11  # ten bins of predicted probability
     feature_sets = read_metrics(pipeline, "feature_sets")
-    assert set(feature_sets) == {"seed", "extended", "pre_release"}
-    assert feature_sets["seed"]["r2"] == regression["cv"]["gradient_boosting"]["r2"]
-    assert feature_sets["extended"]["r2"]["mean"] > feature_sets["seed"]["r2"]["mean"]
+    params = load_params(path=pipeline / "params.yaml")
+    assert set(feature_sets) == set(params["features"]["sets"])
+    for name, scores in feature_sets.items():
+        assert scores["n_features"] == len(expand_set(params, name))
+        assert scores["r2"]["std"] > 0
+        assert scores["auc"]["std"] > 0
 
 
 def test_classifier_metrics_are_complete(pipeline: Path) -> None:
     report = read_metrics(pipeline, "classifier")
     assert set(report["test"]) >= {"auc", "pr_auc", "precision", "recall", "f1", "accuracy"}
-    assert len(report["cv"]) == 7
+    assert len(report["cv"]) == len(load_params("classifier", pipeline / "params.yaml")["C"])
     best = max(report["cv"].values(), key=lambda s: s["mean_auc"])
     assert report["cv"][f"{report['best_C']:g}"] == best
-    assert 0.7 < report["test"]["auc"] < 0.9
 
 
 def test_second_repro_runs_nothing(pipeline: Path) -> None:
@@ -82,8 +91,12 @@ def test_second_repro_runs_nothing(pipeline: Path) -> None:
     assert "up to date" in run(["dvc", "status"], pipeline).stdout
 
 
-def test_forced_repro_is_deterministic(pipeline: Path) -> None:
-    """The cold run and a forced re-run give the same metrics, plots and dvc.lock (model hashes too)."""
+def test_forced_repro_is_byte_identical_even_without_avx512(pipeline: Path) -> None:
+    """The cold run and a forced re-run give the same metrics, plots and dvc.lock (model hashes too).
+
+    The re-run switches off numpy's AVX-512 kernels where this CPU has them: at c0cd294
+    that alone changed the features' bytes, and so every hash and metric after them.
+    """
 
     def snapshot() -> dict[str, str]:
         files = [pipeline / "dvc.lock", *sorted((pipeline / "metrics").rglob("*.json"))]
@@ -91,7 +104,7 @@ def test_forced_repro_is_deterministic(pipeline: Path) -> None:
         return {str(path.relative_to(pipeline)): path.read_text() for path in files}
 
     before = snapshot()
-    assert "Running stage 'evaluate'" in run(["dvc", "repro", "--force"], pipeline).stdout
+    assert "Running stage 'evaluate'" in run(["dvc", "repro", "--force"], pipeline, env=without_avx512()).stdout
     assert snapshot() == before
 
 

@@ -1,0 +1,53 @@
+"""The pipeline's metrics files, as they are on disk or as a git revision committed them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from boxoffice.io import read_json
+
+Metrics = dict[str, Any]  # "regression" or "regressors/main/xgboost" -> that file's JSON
+
+
+def load_current(metrics_dir: Path) -> Metrics:
+    """Every ``*.json`` below ``metrics_dir``, keyed by its path without the suffix."""
+    return {path.relative_to(metrics_dir).with_suffix("").as_posix(): read_json(path) for path in _files(metrics_dir)}
+
+
+def load_committed(rev: str, metrics_dir: Path) -> Metrics | None:
+    """The same files as committed at ``rev``; None when git cannot list them there."""
+    listed = subprocess.run(
+        ["git", "ls-tree", "-r", "--name-only", rev, "--", metrics_dir.as_posix()], capture_output=True, text=True
+    )
+    if listed.returncode != 0 or not listed.stdout.strip():
+        return None
+    committed = {}
+    for name in listed.stdout.splitlines():
+        if name.endswith(".json"):
+            shown = subprocess.run(["git", "show", f"{rev}:{name}"], capture_output=True, text=True, check=True)
+            key = Path(name).relative_to(metrics_dir).with_suffix("").as_posix()
+            committed[key] = json.loads(shown.stdout)
+    return committed
+
+
+def flatten(metrics: Metrics) -> dict[str, float]:
+    """Every number as ``file.key.key``: {"regression": {"test": {"r2": 0.5}}} -> {"regression.test.r2": 0.5}."""
+    flat: dict[str, float] = {}
+
+    def walk(prefix: str, node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(f"{prefix}.{key}", value)
+        elif isinstance(node, int | float) and not isinstance(node, bool):
+            flat[prefix] = float(node)
+
+    for name, content in metrics.items():
+        walk(name, content)
+    return flat
+
+
+def _files(metrics_dir: Path) -> list[Path]:
+    return sorted(metrics_dir.rglob("*.json"))

@@ -1,0 +1,149 @@
+"""A tiny project for the fast tier: synthetic TMDB-shaped films through the real stage scripts.
+
+``build(folder)`` writes ~300 made-up films and their credits, a ``params.yaml`` with the
+real settings but tiny models (10 trees, one CV repeat), and runs every stage of
+``dvc.yaml`` in this process, in order, with the commands written there. The result has
+the layout of a real run (``data/``, ``models/``, ``metrics/``, ``plots/``), in seconds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import runpy
+import shlex
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from boxoffice.workspace import ROOT
+
+GENRES = ["Action", "Adventure", "Comedy", "Drama", "Science Fiction", "Thriller", "Horror", "Family"]
+COMPANIES = ["Warner Bros.", "Universal Pictures", "Garage Films", "Small Studio", "Indie House"]
+KEYWORDS = ["sequel", "based on novel", "dream", "heist", "superhero"]
+TINY_SETTINGS = {
+    ("regressors", "random_forest"): {"n_estimators": 10, "max_depth": [3, 5], "random_state": 0, "n_jobs": 1},
+    ("regressors", "gradient_boosting"): {"n_estimators": 10, "max_depth": 2, "random_state": 0},
+    ("regressors", "xgboost"): {"n_estimators": 10, "max_depth": 2, "random_state": 0, "n_jobs": 1},
+    ("classifier", "C"): [0.1, 1.0],
+    ("classifier", "folds"): 3,
+    ("evaluate", "cv_folds"): 3,
+    ("evaluate", "cv_repeats"): 1,
+    ("evaluate", "n_jobs"): 1,
+    ("evaluate", "importance_repeats"): 1,
+}
+
+
+def films(n: int = 300, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Raw movies and credits tables in the Kaggle files' shapes; revenue grows with budget and votes."""
+    rng = np.random.default_rng(seed)
+    budget = np.round(np.exp(rng.normal(16.5, 1.2, n)), -3)
+    quality = rng.normal(0, 1, n)
+    revenue = np.round(budget * np.exp(0.6 + 0.8 * quality + rng.normal(0, 0.7, n)))
+    days = rng.integers(np.datetime64("1985-01-01").astype(int), np.datetime64("2015-12-31").astype(int), n)
+
+    def named(names: list[str]) -> str:
+        return json.dumps([{"id": i, "name": name} for i, name in enumerate(names)])
+
+    def pick(pool: list[str], most: int) -> list[str]:
+        return [str(name) for name in rng.choice(pool, size=rng.integers(1, most + 1), replace=False)]
+
+    movies = pd.DataFrame(
+        {
+            "budget": budget.astype(int),
+            "genres": [named(pick(GENRES, 3)) for _ in range(n)],
+            "homepage": "",
+            "id": np.arange(1, n + 1),
+            "keywords": [named(pick(KEYWORDS, 2)) for _ in range(n)],
+            "original_language": rng.choice(["en", "en", "en", "fr"], n),
+            "original_title": [f"Film {i}" for i in range(n)],
+            "overview": "",
+            "popularity": np.round(np.exp(2.5 + quality + rng.normal(0, 0.5, n)), 3),
+            "production_companies": [named(pick(COMPANIES, 2)) for _ in range(n)],
+            "production_countries": "[]",
+            "release_date": np.datetime_as_string(days.astype("datetime64[D]")),
+            "revenue": revenue.astype(int),
+            "runtime": rng.integers(80, 170, n),
+            "spoken_languages": "[]",
+            "status": "Released",
+            "tagline": "",
+            "title": [f"Film {i}" for i in range(n)],
+            "vote_average": np.round(np.clip(6.2 + 0.8 * quality + rng.normal(0, 0.4, n), 0, 10), 1),
+            "vote_count": np.round(np.exp(6 + quality + rng.normal(0, 0.5, n))).astype(int),
+        }
+    )
+    directors, actors = [f"Director {i}" for i in range(40)], [f"Actor {i}" for i in range(80)]
+    credits = pd.DataFrame(
+        {
+            "movie_id": movies["id"],
+            "cast": [str([{"name": name, "order": k} for k, name in enumerate(pick(actors, 5))]) for _ in range(n)],
+            "crew": [str([{"name": name, "job": "Director"} for name in pick(directors, 1)]) for _ in range(n)],
+        }
+    )
+    return movies, credits
+
+
+def tiny_params() -> dict:
+    """The project's params.yaml with the tiny model settings above."""
+    params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
+    for (section, key), value in TINY_SETTINGS.items():
+        params[section][key] = value
+    return params
+
+
+def stage_commands(params: dict) -> list[list[str]]:
+    """Every stage's ``cmd`` from dvc.yaml in file order, the matrix expanded as DVC does."""
+    commands = []
+    for spec in yaml.safe_load((ROOT / "dvc.yaml").read_text(encoding="utf-8"))["stages"].values():
+        matrix = spec.get("matrix", {})
+        models = params["regressors"]["models"] if "model" in matrix else [None]
+        variants = matrix.get("variant", [None])
+        for model in models:
+            for variant in variants:
+                cmd = spec["cmd"].replace("${item.model}", str(model)).replace("${item.variant}", str(variant))
+                commands.append(shlex.split(cmd))
+    return commands
+
+
+@contextlib.contextmanager
+def _inside(folder: Path, argv: list[str]) -> Iterator[None]:
+    cwd, old_argv = Path.cwd(), sys.argv
+    os.chdir(folder)
+    sys.argv = argv
+    try:
+        yield
+    finally:
+        os.chdir(cwd)
+        sys.argv = old_argv
+
+
+def build(folder: Path) -> Path:
+    """A folder with the tiny project's data, params, main.py and every stage's outputs."""
+    movies, credits = films()
+    (folder / "data" / "raw").mkdir(parents=True)
+    movies.to_csv(folder / "data" / "raw" / "tmdb_5000_movies.csv", index=False)
+    credits.to_csv(folder / "data" / "raw" / "tmdb_5000_credits_slim.csv", index=False)
+    params = tiny_params()
+    (folder / "params.yaml").write_text(yaml.safe_dump(params), encoding="utf-8")
+    (folder / "main.py").write_text((ROOT / "main.py").read_text(encoding="utf-8"), encoding="utf-8")
+    for command in stage_commands(params):
+        assert command[0] == "python", command
+        with _inside(folder, command[1:]):
+            runpy.run_path(str(ROOT / command[1]), run_name="__main__")
+    _write_lock(folder)
+    return folder
+
+
+def _write_lock(folder: Path) -> None:
+    """A dvc.lock listing each model file's md5, as DVC would: what /model checks the files against."""
+    outs = [
+        {"path": path.relative_to(folder).as_posix(), "md5": hashlib.md5(path.read_bytes()).hexdigest()}
+        for path in sorted((folder / "models").rglob("*.joblib"))
+    ]
+    (folder / "dvc.lock").write_text(yaml.safe_dump({"schema": "2.0", "stages": {"tiny": {"outs": outs}}}))
