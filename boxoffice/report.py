@@ -12,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from boxoffice.headline import legend
 from boxoffice.io import read_json
 
 START, END = "<!-- results:start -->", "<!-- results:end -->"
@@ -107,6 +108,10 @@ def tables(metrics_dir: Path) -> str:
         "Feature sets compared (repeated K-fold CV on train + validation, served model types):",
         "",
         *feature_set_table(read_json(metrics_dir / "feature_sets.json")),
+        "",
+        "What `dvc metrics show` / `dvc metrics diff` / `dvc exp show` compare (`metrics/headline.json`):",
+        "",
+        *legend(),
     ]
     return "\n".join(lines)
 

@@ -1,7 +1,8 @@
 """evaluate: score every model, pick the regressors to serve, write metrics and plots.
 
 Usage: python stages/evaluate.py FEATURES_DIR MODELS_DIR METRICS_DIR PLOTS_DIR
-Writes METRICS_DIR/{regression,classifier,feature_sets}.json, PLOTS_DIR/*.csv and
+Writes METRICS_DIR/{regression,classifier,feature_sets}.json (the detailed reports),
+METRICS_DIR/headline.json (the few figures DVC shows as metrics), PLOTS_DIR/*.csv and
 MODELS_DIR/serving.json (what the service loads). The main variant's figures sit at
 the top level of the metrics files, the pre-release variant's under "pre_release".
 """
@@ -20,6 +21,7 @@ from boxoffice.evaluation import (
     serving_section,
 )
 from boxoffice.features import VARIANTS, feature_set_name
+from boxoffice.headline import headline
 from boxoffice.io import load_model, read_json, write_csv, write_json
 from boxoffice.params import load_params
 
@@ -70,8 +72,11 @@ def main() -> None:
     pre_regression, pre_classification = reports["pre_release"]
     for name, table in plots.items():
         write_csv(args.plots_dir / f"{name}.csv", table)
-    write_json(args.metrics_dir / "regression.json", {**regression, "pre_release": pre_regression})
-    write_json(args.metrics_dir / "classifier.json", {**classification, "pre_release": pre_classification})
+    regression_file = {**regression, "pre_release": pre_regression}
+    classifier_file = {**classification, "pre_release": pre_classification}
+    write_json(args.metrics_dir / "regression.json", regression_file)
+    write_json(args.metrics_dir / "classifier.json", classifier_file)
+    write_json(args.metrics_dir / "headline.json", headline(regression_file, classifier_file))
     write_json(args.metrics_dir / "feature_sets.json", feature_sets)
     write_json(args.models_dir / "serving.json", manifest)
     print(

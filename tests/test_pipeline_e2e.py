@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from boxoffice.features import expand_set
+from boxoffice.headline import HEADLINE
 from boxoffice.params import load_params
 from boxoffice.workspace import without_avx512
 from tests.conftest import read_metrics, run
@@ -128,9 +129,10 @@ def test_experiment_reruns_only_the_changed_regressor(pipeline: Path, experiment
     show = json.loads(run(["dvc", "exp", "show", "--json"], pipeline).stdout)
     assert "gb1" in json.dumps(show)
     diff = json.loads(run(["dvc", "metrics", "diff", "HEAD", "gb1", "--json"], pipeline).stdout)
-    changed = diff["metrics/regression.json"]
-    assert "validation.gradient_boosting.rmse" in changed
-    assert "validation.linear_regression.rmse" not in changed  # unchanged values are not listed
+    assert list(diff) == ["metrics/headline.json"]  # the detailed reports are not DVC metrics
+    changed = diff["metrics/headline.json"]
+    assert "r2_cv" in changed  # the served regressor changed
+    assert "auc_cv" not in changed  # the classifier did not; unchanged values are not listed
 
 
 def test_gate_rejects_an_absurd_model_and_names_the_metric(pipeline: Path, experiment) -> None:
@@ -138,3 +140,12 @@ def test_gate_rejects_an_absurd_model_and_names_the_metric(pipeline: Path, exper
     gate = run([sys.executable, "-m", "boxoffice.gate", "--baseline", "HEAD"], pipeline, check=False)
     assert gate.returncode == 1
     assert "FAIL  regression.validation.gradient_boosting.r2" in gate.stdout
+
+
+def test_dvc_metrics_show_and_diff_fit_120_columns(pipeline: Path) -> None:
+    for command in (["dvc", "metrics", "show"], ["dvc", "metrics", "diff", "HEAD", "--all"]):
+        out = run(command, pipeline, env={"COLUMNS": "120"}).stdout
+        assert max(len(line) for line in out.splitlines()) <= 120, out
+        assert "…" not in out
+    shown = run(["dvc", "metrics", "show", "--json"], pipeline).stdout
+    assert set(json.loads(shown)[""]["data"]["metrics/headline.json"]["data"]) == set(HEADLINE)
