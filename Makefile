@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help setup repro test test-fast lint format serve client bench bench-serve load gate report docker
+.PHONY: help setup repro exp-show test test-fast lint format serve client bench bench-serve load gate report docker
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
@@ -14,6 +14,9 @@ setup: $(BIN)/python  ## create .venv with the pinned dependencies
 
 repro: setup  ## run the pipeline (pulls the raw data from the DVC remote)
 	dvc repro --pull
+
+exp-show: setup  ## dvc exp show with only the headline metrics (fits 120 columns)
+	dvc exp show --drop '.*' --keep "^(Experiment|$$(python -c 'from boxoffice.headline import HEADLINE; print("|".join(HEADLINE))'))$$"
 
 test: setup  ## run the test suite (includes one real pipeline run)
 	pytest
