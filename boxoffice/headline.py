@@ -10,7 +10,6 @@ from __future__ import annotations
 # name -> what it is (the README's legend is generated from this)
 HEADLINE = {
     "r2_cv": "served regressor (/predict): repeated-CV R² of log revenue",
-    "rmse_cv": "served regressor: repeated-CV RMSE",
     "rmse_val": "served regressor: RMSE on the seed's validation split (the seed's own comparison)",
     "r2_test": "served regressor: R² on the untouched test split",
     "cover": "served regressor: share of test films inside its 80% interval",
@@ -28,7 +27,6 @@ def headline(regression: dict, classification: dict) -> dict[str, float]:
     served, pre_served = regression["selected"], pre_regression["selected"]
     figures = {
         "r2_cv": regression["cv"][served]["r2"]["mean"],
-        "rmse_cv": regression["cv"][served]["rmse"]["mean"],
         "rmse_val": regression["validation"][served]["rmse"],
         "r2_test": regression["test"][served]["r2"],
         "cover": regression["interval"]["test_coverage"],
