@@ -14,7 +14,8 @@ Metrics = dict[str, Any]  # "regression" or "regressors/main/xgboost" -> that fi
 
 def load_current(metrics_dir: Path) -> Metrics:
     """Every ``*.json`` below ``metrics_dir``, keyed by its path without the suffix."""
-    return {path.relative_to(metrics_dir).with_suffix("").as_posix(): read_json(path) for path in _files(metrics_dir)}
+    paths = sorted(metrics_dir.rglob("*.json"))
+    return {path.relative_to(metrics_dir).with_suffix("").as_posix(): read_json(path) for path in paths}
 
 
 def load_committed(rev: str, metrics_dir: Path) -> Metrics | None:
@@ -47,7 +48,3 @@ def flatten(metrics: Metrics) -> dict[str, float]:
     for name, content in metrics.items():
         walk(name, content)
     return flat
-
-
-def _files(metrics_dir: Path) -> list[Path]:
-    return sorted(metrics_dir.rglob("*.json"))

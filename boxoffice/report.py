@@ -109,7 +109,7 @@ def tables(metrics_dir: Path) -> str:
         "",
         *feature_set_table(read_json(metrics_dir / "feature_sets.json")),
         "",
-        "What `dvc metrics show` / `dvc metrics diff` / `dvc exp show` compare (`metrics/headline.json`):",
+        "What `dvc metrics show`, `dvc metrics diff` and `make exp-show` compare (`metrics/headline.json`):",
         "",
         *legend(),
     ]

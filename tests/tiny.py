@@ -9,7 +9,6 @@ the layout of a real run (``data/``, ``models/``, ``metrics/``, ``plots/``), in 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import runpy
@@ -22,6 +21,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from boxoffice.predictor import md5_of
 from boxoffice.workspace import ROOT
 
 GENRES = ["Action", "Adventure", "Comedy", "Drama", "Science Fiction", "Thriller", "Horror", "Family"]
@@ -143,7 +143,7 @@ def build(folder: Path) -> Path:
 def _write_lock(folder: Path) -> None:
     """A dvc.lock listing each model file's md5, as DVC would: what /model checks the files against."""
     outs = [
-        {"path": path.relative_to(folder).as_posix(), "md5": hashlib.md5(path.read_bytes()).hexdigest()}
+        {"path": path.relative_to(folder).as_posix(), "md5": md5_of(path)}
         for path in sorted((folder / "models").rglob("*.joblib"))
     ]
     (folder / "dvc.lock").write_text(yaml.safe_dump({"schema": "2.0", "stages": {"tiny": {"outs": outs}}}))
