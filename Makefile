@@ -7,16 +7,17 @@ export PATH := $(abspath $(BIN)):$(PATH)
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(BIN)/python: requirements.txt
+# A stamp, not bin/python: that is a symlink whose date is the system Python's.
+$(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV) && $(BIN)/pip install -r requirements.txt && touch $@
 
-setup: $(BIN)/python  ## create .venv with the pinned dependencies
+setup: $(VENV)/.installed  ## create .venv with the pinned dependencies
 
 repro: setup  ## run the pipeline (pulls the raw data from the DVC remote)
 	dvc repro --pull
 
-exp-show: setup  ## dvc exp show with only the headline metrics (fits 120 columns)
-	dvc exp show --drop '.*' --keep "^(Experiment|$$(python -c 'from boxoffice.headline import HEADLINE; print("|".join(HEADLINE))'))$$"
+exp-show: setup  ## dvc exp show with only the headline metrics (fits 120 columns); ARGS='--sort-by r2_cv'
+	python -m boxoffice.exp_show $(ARGS)
 
 test: setup  ## run the test suite (includes one real pipeline run)
 	pytest

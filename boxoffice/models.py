@@ -79,14 +79,17 @@ def c_key(c: float) -> str:
 
 
 def cross_validate_c(
-    X: np.ndarray, y: np.ndarray, Cs: Sequence[float], folds: int, seed: int, max_iter: int
+    X: np.ndarray, y: np.ndarray, Cs: float | Sequence[float], folds: int, seed: int, max_iter: int
 ) -> tuple[dict[str, dict[str, float]], float]:
-    """Mean and std ROC AUC of each C over shuffled K folds; the best C (ties: smaller C)."""
+    """Mean and std ROC AUC of each C over shuffled K folds; the best C (ties: smaller C).
+
+    One number is a one-point grid, so ``dvc exp run -S classifier.C=0.5`` works.
+    """
 
     splitter = KFold(n_splits=folds, shuffle=True, random_state=seed)
     table: dict[str, dict[str, float]] = {}
     best_c, best_auc = None, -np.inf
-    for c in sorted(Cs):
+    for c in sorted(np.atleast_1d(Cs).tolist()):
         aucs = cross_val_score(make_classifier(c, max_iter), X, y, cv=splitter, scoring="roc_auc")
         table[c_key(c)] = {"mean_auc": round(float(aucs.mean()), 6), "std_auc": round(float(aucs.std()), 6)}
         if aucs.mean() > best_auc:

@@ -57,6 +57,15 @@ def test_cross_validation_ties_go_to_the_smaller_c() -> None:
     assert all(scores["mean_auc"] == 1.0 for scores in table.values())
 
 
+def test_one_c_is_a_one_point_search() -> None:
+    """`dvc exp run -S classifier.C=0.5` gives a number, not a list (a queued grid over C does this)."""
+    X = np.r_[np.zeros((20, 1)), np.ones((20, 1))]
+    y = np.r_[np.zeros(20), np.ones(20)].astype(int)
+    table, best = cross_validate_c(X, y, 0.5, folds=5, seed=1, max_iter=200)
+    assert best == 0.5
+    assert list(table) == ["0.5"]
+
+
 def test_c_key() -> None:
     assert [c_key(c) for c in (0.001, 0.5, 1, 10.0)] == ["0.001", "0.5", "1", "10"]
 

@@ -1,0 +1,104 @@
+"""A parameter grid on the DVC queue, read back and applied the way the README's experiment section does it."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from boxoffice.headline import HEADLINE
+from tests.conftest import run
+
+pytestmark = pytest.mark.pipeline
+
+GRID = ["-S", "classifier.C=0.01,1"]  # two queued experiments; C changes only the hit classifier
+CLASSIFIER_FIGURES = {"auc_cv", "brier", "pre_auc"}
+
+
+def wait_for_queue(project: Path, timeout: float = 900) -> str:
+    """Poll `dvc queue status` until nothing is queued or running; return its last output."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = run(["dvc", "queue", "status"], project).stdout
+        if not any(word in status for word in ("Queued", "Running")):
+            return status
+        time.sleep(3)
+    raise TimeoutError(f"the DVC queue did not finish in {timeout} s:\n{status}")
+
+
+def headline_of(rev: dict) -> dict[str, float]:
+    return rev["data"]["metrics"]["metrics/headline.json"]["data"]
+
+
+def classifier_c(rev: dict) -> object:
+    return rev["data"]["params"]["params.yaml"]["data"]["classifier"]["C"]
+
+
+@pytest.fixture(scope="module")
+def grid(pipeline: Path):
+    """Queue the grid, run it with two workers, and return `dvc exp show --json`'s baseline entry."""
+    run(["dvc", "exp", "run", "--queue", *GRID], pipeline)
+    run(["dvc", "queue", "start", "-j", "2"], pipeline)
+    status = wait_for_queue(pipeline)
+    assert "Failed" not in status, status
+    shown = json.loads(run(["dvc", "exp", "show", "--json"], pipeline).stdout)
+    head = run(["git", "rev-parse", "HEAD"], pipeline).stdout.strip()
+    yield next(entry for entry in shown if entry["rev"] == head)
+    run(["dvc", "exp", "remove", "--all-commits"], pipeline)
+
+
+def test_each_queued_point_reports_its_headline_metrics(grid: dict) -> None:
+    experiments = [exp["revs"][0] for exp in grid["experiments"]]
+    assert sorted(classifier_c(exp) for exp in experiments) == [0.01, 1]
+    baseline = headline_of(grid)
+    for exp in experiments:
+        figures = headline_of(exp)
+        assert set(figures) == set(HEADLINE)
+        changed = {name for name in figures if figures[name] != baseline[name]}
+        # C moves the classifier's cross-validated figures; the regressors are not retrained,
+        # and evaluate is deterministic, so every regressor figure is exactly the baseline's.
+        assert changed and changed <= CLASSIFIER_FIGURES, (classifier_c(exp), changed)
+    first, second = (headline_of(exp) for exp in experiments)
+    assert first["auc_cv"] != second["auc_cv"]
+
+
+def test_the_best_point_applies_and_commits_as_an_up_to_date_pipeline(pipeline: Path, grid: dict) -> None:
+    """`dvc exp apply` of the best CV AUC, then a commit: the pipeline is up to date at that commit."""
+    best = max(grid["experiments"], key=lambda exp: headline_of(exp["revs"][0])["auc_cv"])
+    baseline = run(["git", "rev-parse", "HEAD"], pipeline).stdout.strip()
+    run(["dvc", "exp", "apply", best["name"]], pipeline)
+    try:
+        run(["git", "add", "params.yaml", "dvc.lock", "metrics", "plots"], pipeline)
+        run(["git", "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-qm", "apply"], pipeline)
+        assert json.loads(run(["dvc", "status", "--json"], pipeline).stdout) == {}
+        committed = json.loads((pipeline / "metrics" / "headline.json").read_text())
+        assert committed == headline_of(best["revs"][0])
+    finally:
+        run(["git", "reset", "--hard", "-q", baseline], pipeline)
+        run(["dvc", "checkout", "--force"], pipeline)
+
+
+def test_plots_diff_draws_every_declared_plot_for_both_experiments(pipeline: Path, grid: dict) -> None:
+    names = [exp["name"] for exp in grid["experiments"]]
+    shown = json.loads(run(["dvc", "plots", "diff", *names, "--json"], pipeline).stdout)["data"]
+    declared = [next(iter(plot)) for plot in yaml.safe_load((pipeline / "dvc.yaml").read_text())["plots"]]
+    assert list(shown) == declared  # and nothing else (the grid tables are not drawn one by one)
+    for renders in shown.values():
+        assert [sorted(render["revisions"]) for render in renders] == [sorted(names)] * len(renders)
+    roc = shown["ROC"][0]["content"]["data"]["values"]
+    assert {row["rev"] for row in roc} == set(names)
+
+
+def test_the_headline_table_of_the_grid_fits_120_columns(pipeline: Path, grid: dict) -> None:
+    out = run([sys.executable, "-m", "boxoffice.exp_show", "--no-pager"], pipeline, env={"COLUMNS": "120"}).stdout
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 120, out
+    assert "…" not in out
+    assert set(HEADLINE) <= set(lines[1].split())
+    for exp in grid["experiments"]:
+        row = next(line for line in lines if exp["name"] in line)
+        assert format(headline_of(exp["revs"][0])["auc_cv"], ".5g") in row  # DVC prints 5 significant digits
