@@ -9,7 +9,7 @@ Settings come from the environment: ``BOXOFFICE_MODELS_DIR`` (default ``models``
 import gc
 import logging
 import os
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,7 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from boxoffice import __version__
-from boxoffice.data import LIST_SEPARATOR
+from boxoffice.batch import BEYOND_MODEL, answers, request_columns
 from boxoffice.features import VARIANTS
 from boxoffice.params import load_params
 from boxoffice.predictor import ModelsUnavailable, Predictor
@@ -34,11 +34,11 @@ from boxoffice.schemas import (
     PreReleaseMovie,
     Problem,
     Unhealthy,
+    field_path,
 )
 
 log = logging.getLogger("boxoffice.api")
 DEFAULT_MAX_BATCH = 10_000
-MOVIE_FIELDS = tuple(Movie.model_fields)  # runtime, popularity, vote_avg, budget
 UNAVAILABLE = {503: {"model": Problem, "description": "models missing or unreadable: run `dvc repro`"}}
 ERRORS = {
     400: {"model": Problem, "description": "the body could not be decoded (not UTF-8)"},
@@ -58,62 +58,17 @@ def default_max_batch() -> int:
         return DEFAULT_MAX_BATCH
 
 
-def movie_columns(movies: Sequence[Movie]) -> dict[str, np.ndarray]:
-    return {name: np.array([getattr(m, name) for m in movies], dtype=np.float64) for name in MOVIE_FIELDS}
-
-
-def pre_release_columns(movies: Sequence[PreReleaseMovie]) -> dict[str, np.ndarray]:
-    """Request fields in the shape of the pipeline's cleaned table ('|'-joined names)."""
-
-    def texts(values: list[str]) -> np.ndarray:
-        return np.array(values, dtype=object)
-
-    return {
-        "budget": np.array([m.budget for m in movies], dtype=np.float64),
-        "runtime": np.array([m.runtime for m in movies], dtype=np.float64),
-        "release_date": texts([m.release_date.isoformat() for m in movies]),
-        "original_language": texts([m.original_language for m in movies]),
-        **{
-            name: texts([LIST_SEPARATOR.join(n.strip() for n in getattr(m, name)) for m in movies])
-            for name in ("genres", "production_companies", "directors", "cast", "keywords")
-        },
-    }
-
-
 def predictions(predictor: Predictor, columns: dict[str, np.ndarray], explain: bool = False) -> list[dict[str, Any]]:
     """One vectorised model call for the whole batch, rows in request order."""
-    out = predictor.predict(columns, explain)
-    finite = np.isfinite(out["revenue_high"]) & np.isfinite(out["hit_probability"])
+    fields, finite = answers(predictor, columns, explain)
     if not finite.all():
         row = int(np.flatnonzero(~finite)[0])
-        raise RequestValidationError(
-            [{"loc": ("body", row), "msg": "these inputs are beyond what the model can score", "type": "value_error"}]
-        )
-    rows = zip(
-        out["revenue"].tolist(),
-        out["revenue_low"].tolist(),
-        out["revenue_high"].tolist(),
-        out["is_hit"].tolist(),
-        out["hit_probability"].tolist(),
-        columns["budget"].tolist(),
-        out["explanation"],
-        strict=True,
-    )
-    coverage = predictor.interval_coverage
-    return [
-        {
-            "predicted_revenue": revenue,
-            "predicted_revenue_millions": round(revenue / 1e6, 2),
-            "revenue_low": low,
-            "revenue_high": high,
-            "interval_coverage": coverage,
-            "is_hit": hit,
-            "hit_probability": probability,
-            "budget_millions": round(budget / 1e6, 2),
-            "explanation": explanation,
-        }
-        for revenue, low, high, hit, probability, budget, explanation in rows
-    ]
+        raise RequestValidationError([{"loc": ("body", row), "msg": BEYOND_MODEL, "type": "value_error"}])
+    if not explain:
+        fields["explanation"] = [None] * len(finite)
+    names = list(fields)
+    values = [column.tolist() if isinstance(column, np.ndarray) else column for column in fields.values()]
+    return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def load_predictors(models_dir: Path) -> tuple[dict[str, Predictor], str | None]:
@@ -123,7 +78,7 @@ def load_predictors(models_dir: Path) -> tuple[dict[str, Predictor], str | None]
     except ModelsUnavailable as err:
         return {}, str(err)
     try:
-        loaded["main"].matrix(movie_columns([Movie(runtime=100.0, popularity=1.0, vote_avg=5.0, budget=1e6)]))
+        loaded["main"].matrix(request_columns(Movie, [Movie(runtime=100.0, popularity=1.0, vote_avg=5.0, budget=1e6)]))
     except KeyError as err:
         return {}, (
             f"the served feature set {loaded['main'].section['features']['set']!r} needs inputs /predict does not "
@@ -196,19 +151,19 @@ def create_app(
 
     @app.post("/predict", responses=ERRORS, response_model_exclude_none=True)
     async def predict(movie: Movie, request: Request, explain: Explain = False) -> Prediction:
-        return predictions(predictor(request), movie_columns([movie]), explain)[0]
+        return predictions(predictor(request), request_columns(Movie, [movie]), explain)[0]
 
     @app.post("/predict/pre_release", responses=ERRORS, response_model_exclude_none=True)
     def predict_pre_release(movie: PreReleaseMovie, request: Request, explain: Explain = False) -> Prediction:
         """Before release: budget, runtime, date, genres, language, companies, director, lead cast, keywords."""
-        return predictions(predictor(request, "pre_release"), pre_release_columns([movie]), explain)[0]
+        return predictions(predictor(request, "pre_release"), request_columns(PreReleaseMovie, [movie]), explain)[0]
 
     Batch = Annotated[list[Movie], Body(min_length=1, max_length=max_batch, examples=[BATCH_EXAMPLES])]
 
     @app.post("/batch_predict", responses=ERRORS, response_model_exclude_none=True)
     def batch_predict(movies: Batch, request: Request) -> BatchPrediction:
         """Sync on purpose: a 10,000-movie batch runs in the thread pool, not on the event loop."""
-        return {"predictions": predictions(predictor(request), movie_columns(movies))}
+        return {"predictions": predictions(predictor(request), request_columns(Movie, movies))}
 
     @app.get("/model", responses=UNAVAILABLE)
     async def model(request: Request) -> dict[str, Any]:
@@ -223,10 +178,4 @@ def _describe(error: dict[str, Any]) -> dict[str, str]:
         position = error["loc"][-1]
         reason = error.get("ctx", {}).get("error", "")
         return {"field": "body", "message": f"invalid JSON at character {position}: {reason}", "type": "json_invalid"}
-    return {"field": _field(error["loc"]), "message": error["msg"], "type": error["type"]}
-
-
-def _field(loc: tuple[Any, ...]) -> str:
-    """('body', 3, 'budget') -> '[3].budget'; ('body', 'budget') -> 'budget'."""
-    parts = [f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc if part != "body"]
-    return "".join(parts).lstrip(".") or "body"
+    return {"field": field_path(error["loc"]), "message": error["msg"], "type": error["type"]}

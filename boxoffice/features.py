@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from sklearn.model_selection import train_test_split
 
 from boxoffice.data import LIST_SEPARATOR
@@ -58,8 +60,12 @@ def flag_column(kind: str, name: str) -> str:
 
 def flags(kind: str, values: Any, names: Sequence[str]) -> dict[str, np.ndarray]:
     """One 0/1 column per name in ``names``, from '|'-joined lists (genres, keywords)."""
-    lists = [set(str(value).split(LIST_SEPARATOR)) for value in values]
-    return {flag_column(kind, name): np.array([name in items for items in lists], dtype=np.float64) for name in names}
+    film_of, items = _name_pairs(values, keep_empty=True)
+    unique = list(dict.fromkeys(names))
+    hits = _lookup(items, pa.array(unique, pa.string()))  # which flag each item sets, -1 for none
+    table = np.zeros((len(values), len(unique)), dtype=np.float64)
+    table[film_of[hits >= 0], hits[hits >= 0]] = 1.0
+    return {flag_column(kind, name): table[:, unique.index(name)].copy() for name in names}
 
 
 def _lists(values: Any) -> list[list[str]]:
@@ -138,13 +144,24 @@ class TrackRecord:
     def __init__(self, history: pd.DataFrame) -> None:
         """``history``: one row per (role, name, film) with release_date, log_revenue, log_roi."""
         self.history = history
-        # One stable sort by (role, name, day) makes each name's films a run in date order.
+        # One stable sort by (role, name, day) makes each name's films a run in date order;
+        # a run's cumulative sums answer "how many films, and what totals, before day d".
         table = history.assign(day=_days(history["release_date"])).sort_values(["role", "name", "day"])
         days, stats = table["day"].to_numpy(), table[list(self.STATS)].to_numpy(dtype=np.float64)
-        self._people: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {
-            key: (days[rows], np.cumsum(stats[rows], axis=0))
-            for key, rows in table.groupby(["role", "name"], sort=False).indices.items()
-        }
+        runs = table.groupby(["role", "name"], sort=False).indices
+        self._key = {key: number for number, key in enumerate(runs)}
+        self._start = np.array([rows[0] for rows in runs.values()], dtype=np.int64)
+        # (run number, day) as one sortable integer, so one searchsorted serves every query.
+        run_of_row = np.repeat(np.arange(len(runs)), [len(rows) for rows in runs.values()])
+        self._stamp = run_of_row * _DAY_SPAN + (days - _DAY_ZERO)
+        # Per role, the names as a hash index and each one's run number, for lookups in bulk.
+        self._runs: dict[str, pa.Array] = {}
+        self._run_numbers: dict[str, np.ndarray] = {}
+        for role, _ in self.ROLES:
+            pairs = [(name, number) for (kind, name), number in self._key.items() if kind == role]
+            self._runs[role] = pa.array([name for name, _ in pairs], pa.string())
+            self._run_numbers[role] = np.array([number for _, number in pairs], dtype=np.int64)
+        self._sums = np.concatenate([np.cumsum(stats[rows], axis=0) for rows in runs.values()] or [np.zeros((0, 2))])
 
     @classmethod
     def from_films(cls, films: pd.DataFrame, cast_top: int) -> TrackRecord:
@@ -161,40 +178,75 @@ class TrackRecord:
                 rows += [(role, name, date, *film) for name in names[:top]]
         return cls(pd.DataFrame(rows, columns=["role", "name", "release_date", *cls.STATS]))
 
-    def _before(self, key: tuple[str, str], day: int) -> tuple[int, np.ndarray]:
-        """How many films of ``key`` came before ``day``, and the sums of their stats."""
-        known = self._people.get(key)
-        if known is None:
-            return 0, np.zeros(len(self.STATS))
-        count = int(np.searchsorted(known[0], day, side="left"))
-        return count, (known[1][count - 1] if count else np.zeros(len(self.STATS)))
+    def _before(self, runs: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each (run, day): how many of the run's films came before the day, and their stats' sums.
+
+        ``runs`` of -1 (a name never seen) get 0 films and zero sums.
+        """
+        known = runs >= 0
+        start = self._start[np.where(known, runs, 0)]
+        found = np.searchsorted(self._stamp, np.where(known, runs, 0) * _DAY_SPAN + (days - _DAY_ZERO), side="left")
+        count = np.where(known, found - start, 0)
+        sums = np.where((count > 0)[:, None], self._sums[np.maximum(found - 1, 0)], 0.0)
+        return count, sums
 
     def features(self, columns: Columns, cast_top: int) -> dict[str, np.ndarray]:
-        """<role>_films, _log_revenue and _log_roi for each film (see the class doc).
+        """<role>_films, _log_revenue and _log_roi for each film (see the class doc), all films at once.
 
         ``columns`` holds release_date and the '|'-joined names of each role; a role
         whose column is absent is left out.
         """
         days = _days(columns["release_date"])
-        out: dict[str, list[float]] = {}
+        n = len(days)
+        all_runs = np.full(n, self._key.get(self.ALL_FILMS, -1))
+        all_count, all_sums = self._before(all_runs, days)
+        typical = np.divide(all_sums, all_count[:, None], out=np.zeros_like(all_sums), where=all_count[:, None] > 0)
+        out: dict[str, np.ndarray] = {}
         for role, column in self.ROLES:
             if column not in columns:
                 continue
-            top = cast_top if role == "cast" else None
-            for names, day in zip(_lists(columns[column]), days, strict=True):
-                count, totals = 0, np.zeros(len(self.STATS))
-                for name in names[:top]:
-                    n, sums = self._before((role, name), int(day))
-                    count, totals = count + n, totals + sums
-                if count == 0:
-                    count_all, totals_all = self._before(self.ALL_FILMS, int(day))
-                    means = totals_all / count_all if count_all else np.zeros(len(self.STATS))
-                else:
-                    means = totals / count
-                out.setdefault(f"{role}_films", []).append(float(count))
-                for stat, mean in zip(self.STATS, means, strict=True):
-                    out.setdefault(f"{role}_{stat}", []).append(float(mean))
-        return {key: np.array(values, dtype=np.float64) for key, values in out.items()}
+            film_of, names = _name_pairs(columns[column], cast_top if role == "cast" else None)
+            runs = _lookup(names, self._runs[role])  # -1 for a name never seen
+            runs = np.where(runs >= 0, self._run_numbers[role][np.maximum(runs, 0)], -1)
+            count, sums = self._before(runs, days[film_of])
+            # bincount adds each film's names in order from 0, as a loop over its names would.
+            total_count = np.bincount(film_of, weights=count, minlength=n)
+            totals = np.column_stack([np.bincount(film_of, weights=sums[:, j], minlength=n) for j in range(2)])
+            seen = total_count > 0
+            means = np.where(seen[:, None], totals / np.where(seen, total_count, 1)[:, None], typical)
+            out[f"{role}_films"] = total_count.astype(np.float64)
+            for j, stat in enumerate(self.STATS):
+                out[f"{role}_{stat}"] = means[:, j]
+        return out
+
+
+# Days since 1970 as integers; any ISO date (years 1-9999) fits between these.
+_DAY_ZERO = -800_000
+_DAY_SPAN = 1 << 23
+
+
+def _name_pairs(values: Any, top: int | None = None, keep_empty: bool = False) -> tuple[np.ndarray, pa.Array]:
+    """(film position, name) for every name of every film ('|'-joined), the first ``top`` of each.
+
+    Names are read as ``_lists`` reads them (``str`` of each value, empty names dropped
+    unless ``keep_empty``), but split and flattened by Arrow: a Python loop over the
+    names of a million films costs seconds.
+    """
+    texts = pa.array([v if type(v) is str else str(v) for v in np.asarray(values, dtype=object).tolist()], pa.string())
+    lists = pc.split_pattern(texts, LIST_SEPARATOR)
+    names, film_of = pc.list_flatten(lists), pc.list_parent_indices(lists).to_numpy().astype(np.int64)
+    if not keep_empty:
+        kept = pc.not_equal(names, "")
+        names, film_of = names.filter(kept), film_of[kept.to_numpy(zero_copy_only=False)]
+    if top is not None:  # film_of is sorted: a name's rank is its distance from its film's first name
+        first = np.arange(len(film_of)) - np.searchsorted(film_of, film_of, side="left") < top
+        names, film_of = names.filter(pa.array(first)), film_of[first]
+    return film_of, names
+
+
+def _lookup(names: pa.Array, known: pa.Array) -> np.ndarray:
+    """Each name's position in ``known``; -1 for a name not in it."""
+    return pc.index_in(names, value_set=known).fill_null(-1).to_numpy().astype(np.int64)
 
 
 def _dates(dates: Any) -> np.ndarray:

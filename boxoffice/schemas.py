@@ -121,3 +121,9 @@ class Problem(BaseModel):
 class Unhealthy(BaseModel):
     status: str
     detail: str
+
+
+def field_path(loc: tuple[Any, ...]) -> str:
+    """Where a validation error is: ('body', 3, 'budget') -> '[3].budget'; ('budget',) -> 'budget'."""
+    parts = [f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc if part != "body"]
+    return "".join(parts).lstrip(".") or "body"

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from boxoffice.api import pre_release_columns
+from boxoffice.batch import request_columns
 from boxoffice.dataset import load_split
 from boxoffice.explain import Explainer
 from boxoffice.io import load_model, read_csv
@@ -82,5 +82,5 @@ def test_pre_release_requests_get_the_features_the_pipeline_trained_on(project: 
     assert len(movies) == len(frame) > 0
     assert predictor.features == load_split(project / "data" / "features", "test", params, "pre_release").features
     np.testing.assert_array_equal(
-        predictor.matrix(pre_release_columns(movies)), frame[predictor.features].to_numpy(dtype=np.float64)
+        predictor.matrix(request_columns(PreReleaseMovie, movies)), frame[predictor.features].to_numpy(dtype=np.float64)
     )

@@ -1,0 +1,264 @@
+"""Score a file of films with the served models: ``python -m boxoffice.score INPUT -o OUTPUT``.
+
+INPUT is CSV or Parquet. Its columns are the request fields of ``/predict``
+(``--variant main``) or ``/predict/pre_release`` (``--variant pre_release``), lists as
+'|'-joined names or JSON lists; or it is TMDB-shaped (the Kaggle movies file's columns:
+``vote_average``, JSON name lists). OUTPUT (CSV or Parquet) gets every field the service
+answers, one row per film in input order, with the input's row number and id column.
+
+A row that fails validation goes to the rejects file (row number, id, the service's
+reason) and is counted in the summary; it never stops the run. The file streams through
+in chunks, so memory stays flat, and both files are written beside their final names and
+moved into place only when the run completes. ``--scheduler`` runs the same chunk
+function on Dask partitions (see ``boxoffice.score_dask``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from tqdm import tqdm
+
+from boxoffice.batch import ANSWER_FIELDS, BEYOND_MODEL, answers
+from boxoffice.features import VARIANTS
+from boxoffice.io import atomic_path
+from boxoffice.predictor import Predictor
+from boxoffice.table_checks import SCHEMAS, check_table
+
+TMDB_NAMES = {"vote_average": "vote_avg"}  # TMDB's column name -> the request field
+REJECT_COLUMNS = ["row", "id", "field", "reason"]
+CHUNK_SIZE = 100_000
+# Every CSV cell is read as text and parsed here, so the single-process and Dask readers
+# (whose type inference differs) see the same values. pandas parses numbers correctly rounded.
+CSV_OPTIONS: dict[str, Any] = {"dtype": str, "keep_default_na": False, "na_values": [""]}
+
+
+class ScoreError(ValueError):
+    """The input cannot be scored at all (unreadable, or a required column is missing)."""
+
+
+# ---------------------------------------------------------------- one chunk
+
+
+def score_chunk(
+    predictor: Predictor, frame: pd.DataFrame, first_row: int, id_column: str | None = "id"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Scores and rejects of one chunk; ``first_row`` is the 1-based number of its first data row."""
+    frame = frame.rename(columns={k: v for k, v in TMDB_NAMES.items() if v not in frame})
+    rows = np.arange(first_row, first_row + len(frame))
+    ids = frame[id_column].to_numpy() if id_column in frame else None
+    checked = check_table(frame, SCHEMAS[predictor.variant])
+    problems = checked.problems
+    fields, finite = answers(predictor, checked.columns) if checked.ok.any() else ({}, np.ones(0, bool))
+    scored_rows = np.flatnonzero(checked.ok)
+    for position in scored_rows[~finite]:
+        problems[int(position)] = ("body", BEYOND_MODEL)
+    scored = pd.DataFrame(fields, columns=list(ANSWER_FIELDS))
+    scored = scored[finite].reset_index(drop=True)
+    scored.insert(0, "row", rows[scored_rows[finite]])
+    if ids is not None:
+        scored.insert(1, id_column or "id", ids[scored_rows[finite]])
+    return _typed(scored), _rejects(problems, rows, ids)
+
+
+def _rejects(problems: dict[int, tuple[str, str]], rows: np.ndarray, ids: np.ndarray | None) -> pd.DataFrame:
+    positions = sorted(problems)
+    return pd.DataFrame(
+        {
+            "row": rows[positions].astype(np.int64),
+            "id": ids[positions].astype(str) if ids is not None else [""] * len(positions),
+            "field": [problems[p][0] for p in positions],
+            "reason": [problems[p][1] for p in positions],
+        },
+        columns=REJECT_COLUMNS,
+    )
+
+
+def _typed(scored: pd.DataFrame) -> pd.DataFrame:
+    """Fixed dtypes, so every chunk (even an empty one) has the same schema."""
+    types = {name: np.float64 for name in ANSWER_FIELDS} | {"is_hit": bool, "row": np.int64}
+    return scored.astype({name: kind for name, kind in types.items() if name in scored})
+
+
+# ---------------------------------------------------------------- files
+
+
+def wanted_columns(variant: str, id_column: str | None) -> set[str]:
+    """The input columns scoring reads: the request fields (also under TMDB's names) and the id."""
+    fields = set(SCHEMAS[variant].model_fields)
+    return fields | {raw for raw, field in TMDB_NAMES.items() if field in fields} | ({id_column} - {None})
+
+
+def read_chunks(path: Path, chunk_size: int, columns: set[str] | None = None) -> Iterator[pd.DataFrame]:
+    """The input in chunks of ``chunk_size`` rows, in order (CSV cells as text), only ``columns`` of it.
+
+    Reading only what scoring needs keeps a catalogue's long text columns (overviews,
+    keywords for ``main``) out of memory.
+    """
+    try:
+        if path.suffix == ".parquet":
+            file = pq.ParquetFile(path)
+            names = [name for name in file.schema_arrow.names if columns is None or name in columns]
+            for batch in file.iter_batches(batch_size=chunk_size, columns=names):
+                yield batch.to_pandas()
+        else:
+            usecols = None if columns is None else (lambda name: name in columns)
+            yield from pd.read_csv(path, chunksize=chunk_size, usecols=usecols, **CSV_OPTIONS)
+    except (OSError, pa.ArrowException, pd.errors.ParserError, UnicodeDecodeError) as err:
+        raise ScoreError(f"cannot read {path}: {err}") from err
+
+
+def count_rows(path: Path) -> int | None:
+    """Rows in a Parquet file (from its footer); None for CSV (the progress bar then counts up)."""
+    return pq.ParquetFile(path).metadata.num_rows if path.suffix == ".parquet" else None
+
+
+def check_columns(frame: pd.DataFrame, variant: str) -> None:
+    """Stop before scoring when a required field has no column at all (every row would fail the same way)."""
+    schema = SCHEMAS[variant]
+    present = set(frame.columns) | {v for k, v in TMDB_NAMES.items() if k in frame}
+    missing = [n for n, f in schema.model_fields.items() if f.is_required() and n not in present]
+    if missing:
+        raise ScoreError(
+            f"the input has no column for {', '.join(missing)}; --variant {variant} needs "
+            f"{', '.join(n for n, f in schema.model_fields.items() if f.is_required())}"
+        )
+
+
+class TableWriter:
+    """Appends chunks to a CSV or Parquet file (chosen by suffix); one schema for the whole file."""
+
+    def __init__(self, path: Path, suffix: str) -> None:
+        self.path, self.parquet = path, suffix == ".parquet"
+        self._writer: pq.ParquetWriter | None = None
+        self._started = False
+
+    def write(self, frame: pd.DataFrame) -> None:
+        if self.parquet:
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            if self._writer is None:
+                self._writer = pq.ParquetWriter(self.path, table.schema)
+            self._writer.write_table(table.cast(self._writer.schema))
+        else:
+            frame.to_csv(self.path, mode="a" if self._started else "w", header=not self._started, index=False)
+        self._started = True
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+
+
+def rejects_path(output: Path) -> Path:
+    """out.parquet -> out.rejects.csv (a person reads it)."""
+    return output.with_name(f"{output.stem}.rejects.csv")
+
+
+def score_file(
+    source: Path,
+    output: Path,
+    variant: str = "main",
+    models_dir: Path = Path("models"),
+    rejects: Path | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    id_column: str | None = "id",
+    progress: bool | None = None,
+) -> dict[str, Any]:
+    """Score ``source`` into ``output`` (and the rejects file); return the counts and timing."""
+    rejects = rejects or rejects_path(output)
+    predictor = load_predictor(models_dir, variant)
+    started = time.perf_counter()
+    counts = {"scored": 0, "rejected": 0}
+    with ExitStack() as stack:
+        out_tmp = stack.enter_context(atomic_path(output))
+        rej_tmp = stack.enter_context(atomic_path(rejects))
+        writers = [TableWriter(out_tmp, output.suffix), TableWriter(rej_tmp, rejects.suffix)]
+        bar = stack.enter_context(tqdm(total=count_rows(source), unit=" films", disable=_no_bar(progress)))
+        first_row, started_writing = 1, False
+        for chunk in read_chunks(source, chunk_size, wanted_columns(variant, id_column)):
+            if not started_writing:
+                check_columns(chunk, variant)
+                started_writing = True
+            scored, rejected = score_chunk(predictor, chunk, first_row, id_column)
+            writers[0].write(scored)
+            writers[1].write(rejected)
+            counts["scored"] += len(scored)
+            counts["rejected"] += len(rejected)
+            first_row += len(chunk)
+            bar.update(len(chunk))
+            del chunk, scored, rejected  # before the next chunk is read: one chunk in memory at a time
+        if not started_writing:  # an input with no rows at all still gets files with the right columns
+            empty = pd.DataFrame(columns=[*SCHEMAS[variant].model_fields, *[id_column] * bool(id_column)], dtype=object)
+            scored, rejected = score_chunk(predictor, empty, 1, id_column)
+            writers[0].write(scored)
+            writers[1].write(rejected)
+        for writer in writers:
+            writer.close()
+    seconds = time.perf_counter() - started
+    return {**counts, "seconds": seconds, "output": str(output), "rejects": str(rejects)}
+
+
+def _no_bar(progress: bool | None) -> bool | None:
+    """tqdm's ``disable``: None lets tqdm hide the bar when stderr is not a terminal."""
+    return None if progress is None else not progress
+
+
+@cache
+def load_predictor(models_dir: Path, variant: str) -> Predictor:
+    """The served models of ``variant``, loaded once per process (and per Dask worker)."""
+    return Predictor.load(models_dir, variant)
+
+
+def summary(result: dict[str, Any]) -> str:
+    total = result["scored"] + result["rejected"]
+    rate = total / result["seconds"] if result["seconds"] else float("inf")
+    return (
+        f"scored {result['scored']:,} films, rejected {result['rejected']:,} (reasons in {result['rejects']}) "
+        f"in {result['seconds']:.1f} s ({rate:,.0f} films/s) -> {result['output']}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m boxoffice.score", description=__doc__.split("\n\n")[0])
+    parser.add_argument("input", type=Path, help="CSV or Parquet file of films")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="CSV or Parquet file (a folder with Dask)")
+    parser.add_argument("--variant", choices=VARIANTS, default="main", help="main (/predict) or pre_release")
+    parser.add_argument("--models", type=Path, default=Path("models"), help="the pipeline's models folder")
+    parser.add_argument("--rejects", type=Path, help="where rejected rows go (default OUTPUT.rejects.csv)")
+    parser.add_argument("--id-column", default="id", help="input column copied to the output (default: id)")
+    parser.add_argument("--chunk-size", type=int, default=CHUNK_SIZE, help="rows per chunk (memory stays flat)")
+    parser.add_argument("--scheduler", help="'local' (a 2-worker Dask cluster here) or a Dask scheduler address")
+    args = parser.parse_args(argv)
+    try:
+        if args.scheduler:
+            from boxoffice.score_dask import score_with_dask
+
+            result = score_with_dask(
+                args.input, args.output, args.variant, args.models, args.scheduler, args.rejects, args.id_column
+            )
+        else:
+            result = score_file(
+                args.input, args.output, args.variant, args.models, args.rejects, args.chunk_size, args.id_column
+            )
+    except (ScoreError, FileNotFoundError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: no output written", file=sys.stderr)
+        return 130
+    print(summary(result), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,183 @@
+"""A table of request rows checked against the service's own schemas, vectorised where a rule allows.
+
+Scoring a million films through pydantic one row at a time costs more than the models.
+So every rule the schema states (bounds, patterns, lengths, list sizes) is applied to
+whole columns first; a row those checks do not pass goes through pydantic itself, which
+either accepts it after all or words the reason exactly as the service would. The
+vectorised checks only pass rows pydantic passes, with the values pydantic would give
+(``tests/test_table_checks.py`` holds them to that on edge values).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import typing
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
+
+from boxoffice.batch import request_value
+from boxoffice.data import LIST_SEPARATOR, parse_names
+from boxoffice.schemas import ISO_DATE, Movie, PreReleaseMovie, field_path
+
+SCHEMAS: dict[str, type[BaseModel]] = {"main": Movie, "pre_release": PreReleaseMovie}
+_BOUNDS = (("gt", np.greater), ("ge", np.greater_equal), ("lt", np.less), ("le", np.less_equal))
+
+
+@dataclass
+class Checked:
+    ok: np.ndarray  # one bool per row: valid
+    columns: dict[str, np.ndarray]  # the valid rows' request fields, in row order
+    problems: dict[int, tuple[str, str]]  # position of an invalid row -> (its fields, the reason)
+
+
+def check_table(frame: pd.DataFrame, schema: type[BaseModel]) -> Checked:
+    """Each row of ``frame`` as a request to ``schema``; columns beyond the schema are ignored."""
+    values: dict[str, np.ndarray] = {}
+    ok = np.ones(len(frame), dtype=bool)
+    for name, field in schema.model_fields.items():
+        values[name], passed = _fast(frame.get(name), field, len(frame))
+        ok &= passed
+    problems: dict[int, tuple[str, str]] = {}
+    slow = np.flatnonzero(~ok)
+    if len(slow):  # pydantic's values go in place; the arrays may be read-only views of the frame
+        values = {name: column.copy() for name, column in values.items()}
+    cells = {name: frame[name].iloc[slow].tolist() for name in schema.model_fields if name in frame}
+    for i, position in enumerate(slow.tolist()):
+        try:
+            model = schema.model_validate(_record(cells, i))
+        except ValidationError as err:
+            problems[position] = reason(err)
+            continue
+        for name in schema.model_fields:
+            values[name][position] = request_value(getattr(model, name))
+        ok[position] = True
+    return Checked(ok, {name: column[ok] for name, column in values.items()}, problems)
+
+
+def reason(err: ValidationError) -> tuple[str, str]:
+    """(the fields, the messages) as the service's 422 names them."""
+    errors = err.errors()
+    return ", ".join(field_path(e["loc"]) for e in errors), "; ".join(
+        f"{field_path(e['loc'])}: {e['msg']}" for e in errors
+    )
+
+
+# ---------------------------------------------------------------- vectorised rules
+
+
+def _fast(column: pd.Series | None, field: FieldInfo, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(values, passed) for one field; a row not passed is left to pydantic."""
+    if field.annotation is float:
+        numbers = np.full(n, np.nan) if column is None else _numbers(column)
+        return numbers, _within(numbers, field)
+    if column is None:  # an optional field with no column: its default for every row
+        return np.full(n, request_value(field.get_default(call_default_factory=True)), dtype=object), np.full(
+            n, not field.is_required()
+        )
+    texts, is_text = _texts(column)
+    if field.annotation is dt.date:
+        iso = texts.str.fullmatch(ISO_DATE.pattern)
+        real = pd.to_datetime(texts.where(iso), format="%Y-%m-%d", errors="coerce").notna()
+        return texts.to_numpy(dtype=object), is_text & real.to_numpy()
+    if field.annotation is str:
+        pattern = next(m.pattern for m in field.metadata if getattr(m, "pattern", None))
+        return texts.to_numpy(dtype=object), is_text & texts.str.fullmatch(pattern).to_numpy()
+    names = _names_pattern(field)
+    missing = column.isna().to_numpy() | (is_text & (texts == "").to_numpy())
+    passed = missing | (is_text & texts.str.fullmatch(names).to_numpy())
+    return texts.where(~missing, "").to_numpy(dtype=object), passed
+
+
+def _numbers(column: pd.Series) -> np.ndarray:
+    """A column as float64; NaN where a value is missing or not a number (booleans are not numbers)."""
+    if pd.api.types.is_bool_dtype(column):
+        return np.full(len(column), np.nan)
+    numbers = pd.to_numeric(column, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+    if column.dtype == object:  # mixed cells: a True among numbers is still not a number
+        numbers[[isinstance(value, bool | np.bool_) for value in column.tolist()]] = np.nan
+    return numbers
+
+
+def _within(values: np.ndarray, field: FieldInfo) -> np.ndarray:
+    ok = np.isfinite(values)
+    for constraint in field.metadata:
+        for attribute, compare in _BOUNDS:
+            bound = getattr(constraint, attribute, None)
+            if bound is not None:
+                ok &= compare(values, bound)  # False for NaN
+    return ok
+
+
+def _texts(column: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """The column as Python text ('' where a cell is not text), and which cells were text."""
+    cells = column.astype(object)
+    is_text = np.fromiter((type(v) is str for v in cells.tolist()), dtype=bool, count=len(cells))
+    return cells.where(is_text, ""), is_text
+
+
+def _names_pattern(field: FieldInfo) -> str:
+    """'|'-joined names the list field takes as they are: each name within its length, no edge spaces,
+    at most the field's count, not JSON (a leading '[' goes to pydantic)."""
+    (item,) = typing.get_args(field.annotation)
+    constraints = typing.get_args(item)[1]
+    most = next(m.max_length for m in field.metadata if getattr(m, "max_length", None))
+    assert constraints.pattern == r"^[^|]+$" and constraints.min_length == 1, "update _names_pattern"
+    body = f"(?:[^|]{{0,{constraints.max_length - 2}}}[^|\\s])?"
+    return f"[^|\\s\\[]{body}(?:\\|[^|\\s]{body}){{0,{most - 1}}}"
+
+
+# ---------------------------------------------------------------- one row for pydantic
+
+
+def _record(cells: dict[str, list[Any]], i: int) -> dict[str, Any]:
+    """Row ``i`` as the service would receive it: missing cells left out, numbers as numbers, lists as lists."""
+    record: dict[str, Any] = {}
+    for name, column in cells.items():
+        value = column[i]
+        if _missing(value):
+            continue
+        if isinstance(value, str) and name in _NUMBER_FIELDS:
+            number = pd.to_numeric(value, errors="coerce")
+            value = value if np.isnan(number) else float(number)
+        elif name in _LIST_FIELDS:
+            value = _names(value)
+        elif isinstance(value, np.generic):
+            value = value.item()
+        if hasattr(value, "isoformat") and not isinstance(value, str):
+            value = value.isoformat()[:10]
+        record[name] = value
+    return record
+
+
+_NUMBER_FIELDS = {n for s in SCHEMAS.values() for n, f in s.model_fields.items() if f.annotation is float}
+_LIST_FIELDS = {n for s in SCHEMAS.values() for n, f in s.model_fields.items() if typing.get_origin(f.annotation)}
+
+
+def _missing(value: Any) -> bool:
+    if isinstance(value, str):
+        return value == ""
+    # None, NaN, NaT and pd.NA (Dask reads text columns with pandas' string dtype)
+    return not isinstance(value, list | tuple | dict | np.ndarray) and bool(pd.isna(value))
+
+
+def _names(value: Any) -> Any:
+    """'A|B', '["A", "B"]' or TMDB's '[{"id": 1, "name": "A"}]' -> ['A', 'B']; anything else as is."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if not isinstance(value, str):
+        return value
+    if value.lstrip().startswith("["):
+        if "{" in value:
+            names = parse_names(value)
+            return value if names is None else names
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value.split(LIST_SEPARATOR)
