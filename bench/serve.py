@@ -3,6 +3,10 @@
 Usage:
   python bench/serve.py           /predict vs a bare FastAPI floor at 16 connections,
                                   then /batch_predict with 1,000 and 10,000 movies
+  python bench/serve.py --wrk     the issue's method: wrk (apt-get install wrk) on one core, the
+                                  server pinned to the other; floor, /predict and
+                                  /predict/pre_release in alternating rounds; 10k batches;
+                                  then one worker against --workers 2 (sharing both cores)
   python bench/serve.py --load    64 connections on /predict for 60 s while 10,000-movie
                                   batches run back to back; errors, req/s, p50/p99 and
                                   the server's peak memory
@@ -15,6 +19,9 @@ import argparse
 import asyncio
 import json
 import os
+import re
+import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,13 +169,92 @@ def load(seconds: float) -> None:
     print(f"  errors in all: {tally.errors + batch_tally.errors}")
 
 
+WRK_SCRIPT = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = [[%s]]
+"""
+
+
+def wrk(port: int, path: str, body: dict, seconds: float, connections: int = 16, cpus: str | None = "1") -> dict:
+    """req/s and p50/p99 ms from wrk (2 threads), on ``cpus``; a non-2xx answer counts as an error."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % json.dumps(body))
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--latency", "-s", script.name]
+    command = [*(["taskset", "-c", cpus] if cpus else []), *command, f"http://127.0.0.1:{port}{path}"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    os.unlink(script.name)
+
+    def ms(label: str) -> float:
+        value = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)", out, re.M)
+        return float(value[1]) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[value[2]] if value else float("nan")
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
+    return {"rps": rate, "p50": ms("50"), "p99": ms("99"), "errors": int(errors[1]) if errors else 0}
+
+
+def row(label: str, result: dict, floor: float | None = None) -> str:
+    ratio = f"{result['rps'] / floor:.2f}" if floor else "1.00"
+    return (
+        f"| {label} | {result['rps']:,.0f} | {ratio} | {result['p50']:.2f} | {result['p99']:.2f} | {result['errors']} |"
+    )
+
+
+def wrk_benchmark(seconds: float, rounds: int) -> None:
+    """Floor and service side by side in one run, in alternating rounds (the machine's speed drifts)."""
+    from boxoffice.schemas import PRE_RELEASE_EXAMPLE
+
+    floor, floor_port = start_server("floor_app:app", ROOT, app_dir=ROOT / "bench", cpus="0")
+    service, port = start_server("main:app", ROOT, cpus="0")
+    print(
+        "| round: endpoint | req/s | x floor | p50 ms | p99 ms | errors |\n| --- | ---: | ---: | ---: | ---: | ---: |"
+    )
+    try:
+        for target, path, body in ((floor_port, "/predict", MOVIE), (port, "/predict", MOVIE)):
+            wrk(target, path, body, 2)  # warm-up
+        wrk(port, "/predict/pre_release", PRE_RELEASE_EXAMPLE, 2)
+        for r in range(1, rounds + 1):
+            base = wrk(floor_port, "/predict", MOVIE, seconds)
+            print(row(f"{r}: floor", base), flush=True)
+            print(row(f"{r}: /predict", wrk(port, "/predict", MOVIE, seconds), base["rps"]), flush=True)
+            pre = wrk(port, "/predict/pre_release", PRE_RELEASE_EXAMPLE, seconds)
+            print(row(f"{r}: /predict/pre_release", pre, base["rps"]), flush=True)
+        floor.terminate()
+        batch_tally, batch_time = asyncio.run(batches(port, 10_000, 10))
+        print(
+            f"\n/batch_predict, 10,000 movies x 10 (server on one core): {100_000 / batch_time:,.0f} movies/s, "
+            f"median {np.median(batch_tally.latencies) * 1000:.0f} ms, errors {batch_tally.errors}"
+        )
+    finally:
+        floor.terminate()
+        service.terminate()
+    print("\nworkers on both cores, wrk sharing them, /predict, 16 connections:")
+    for workers in (1, 2, 1, 2):
+        server, server_port = start_server("main:app", ROOT, workers=workers)
+        try:
+            wrk(server_port, "/predict", MOVIE, 2, cpus=None)
+            result = wrk(server_port, "/predict", MOVIE, seconds, cpus=None)
+            print(
+                f"  --workers {workers}: {result['rps']:,.0f} req/s, "
+                f"p50 {result['p50']:.2f} ms, p99 {result['p99']:.2f} ms"
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--load", action="store_true", help="the 64-connection load run")
+    parser.add_argument("--wrk", action="store_true", help="wrk against the pinned server (see above)")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds with --wrk")
     parser.add_argument("--seconds", type=float, help="length of each run (default 10, or 60 with --load)")
     args = parser.parse_args()
     os.chdir(ROOT)
-    if args.load:
+    if args.wrk:
+        wrk_benchmark(args.seconds or 10.0, args.rounds)
+    elif args.load:
         load(args.seconds or 60.0)
     else:
         benchmark(args.seconds or 10.0)

@@ -9,15 +9,18 @@ Settings come from the environment: ``BOXOFFICE_MODELS_DIR`` (default ``models``
 import gc
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
-from fastapi import Body, FastAPI, HTTPException, Query, Request
+import orjson
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from pydantic import Field, TypeAdapter, ValidationError
 
 from boxoffice import __version__
 from boxoffice.batch import BEYOND_MODEL, answers, request_columns
@@ -45,7 +48,14 @@ ERRORS = {
     422: {"model": InvalidRequest, "description": "invalid input: which field, and why"},
     **UNAVAILABLE,
 }
-Explain = Annotated[bool, Query(description="add each feature's contribution to the predicted log revenue")]
+EXPLAIN = {
+    "name": "explain",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "boolean", "default": False},
+    "description": "add each feature's contribution to the predicted log revenue",
+}
+_BOOL = TypeAdapter(bool)
 
 
 def default_max_batch() -> int:
@@ -64,8 +74,6 @@ def predictions(predictor: Predictor, columns: dict[str, np.ndarray], explain: b
     if not finite.all():
         row = int(np.flatnonzero(~finite)[0])
         raise RequestValidationError([{"loc": ("body", row), "msg": BEYOND_MODEL, "type": "value_error"}])
-    if not explain:
-        fields["explanation"] = [None] * len(finite)
     names = list(fields)
     values = [column.tolist() if isinstance(column, np.ndarray) else column for column in fields.values()]
     return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
@@ -149,21 +157,51 @@ def create_app(
             },
         }
 
-    @app.post("/predict", responses=ERRORS, response_model_exclude_none=True)
-    async def predict(movie: Movie, request: Request, explain: Explain = False) -> Prediction:
-        return predictions(predictor(request), request_columns(Movie, [movie]), explain)[0]
+    # The three prediction endpoints read the raw body with pydantic's own JSON validator and
+    # write orjson bytes: FastAPI's generic body and response handling cost more than the
+    # models (bench/serve.py --wrk). The schemas still document and check every field.
+    batch = TypeAdapter(Annotated[list[Movie], Field(min_length=1, max_length=max_batch)])
 
-    @app.post("/predict/pre_release", responses=ERRORS, response_model_exclude_none=True)
-    def predict_pre_release(movie: PreReleaseMovie, request: Request, explain: Explain = False) -> Prediction:
+    @app.post("/predict", responses=ERRORS, response_model=Prediction, openapi_extra=json_body("Movie", [EXPLAIN]))
+    async def predict(request: Request) -> Response:
+        movie = parse(Movie.model_validate_json, await request.body())
+        return answer(predictions(predictor(request), request_columns(Movie, [movie]), explain(request))[0])
+
+    @app.post(
+        "/predict/pre_release",
+        responses=ERRORS,
+        response_model=Prediction,
+        openapi_extra=json_body("PreReleaseMovie", [EXPLAIN]),
+    )
+    async def predict_pre_release(request: Request) -> Response:
         """Before release: budget, runtime, date, genres, language, companies, director, lead cast, keywords."""
-        return predictions(predictor(request, "pre_release"), request_columns(PreReleaseMovie, [movie]), explain)[0]
+        movie = parse(PreReleaseMovie.model_validate_json, await request.body())
+        columns = request_columns(PreReleaseMovie, [movie])
+        return answer(predictions(predictor(request, "pre_release"), columns, explain(request))[0])
 
-    Batch = Annotated[list[Movie], Body(min_length=1, max_length=max_batch, examples=[BATCH_EXAMPLES])]
+    @app.post(
+        "/batch_predict",
+        responses=ERRORS,
+        response_model=BatchPrediction,
+        openapi_extra=json_body("Movie", batch=max_batch, examples=[BATCH_EXAMPLES]),
+    )
+    async def batch_predict(request: Request) -> Response:
+        """A 10,000-movie batch is scored in the thread pool, not on the event loop."""
+        movies = parse(batch.validate_json, await request.body())
+        served = predictor(request)
+        scored = await run_in_threadpool(lambda: predictions(served, request_columns(Movie, movies)))
+        return answer({"predictions": scored})
 
-    @app.post("/batch_predict", responses=ERRORS, response_model_exclude_none=True)
-    def batch_predict(movies: Batch, request: Request) -> BatchPrediction:
-        """Sync on purpose: a 10,000-movie batch runs in the thread pool, not on the event loop."""
-        return {"predictions": predictions(predictor(request), request_columns(Movie, movies))}
+    original_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        """FastAPI's schema plus the request bodies the endpoints above validate themselves."""
+        schema = original_openapi()
+        for model in (Movie, PreReleaseMovie):
+            schema["components"]["schemas"][model.__name__] = model.model_json_schema()
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.get("/model", responses=UNAVAILABLE)
     async def model(request: Request) -> dict[str, Any]:
@@ -173,9 +211,52 @@ def create_app(
     return app
 
 
+def json_body(
+    model: str,
+    parameters: list[dict[str, Any]] | None = None,
+    batch: int | None = None,
+    examples: list[Any] | None = None,
+) -> dict[str, Any]:
+    """The OpenAPI request body (and query parameters) of an endpoint that validates its raw request itself."""
+    schema: dict[str, Any] = {"$ref": f"#/components/schemas/{model}"}
+    if batch is not None:
+        schema = {"type": "array", "items": schema, "minItems": 1, "maxItems": batch}
+    content: dict[str, Any] = {"schema": schema}
+    if examples:
+        content["examples"] = {f"example {i + 1}": {"value": value} for i, value in enumerate(examples)}
+    return {"requestBody": {"required": True, "content": {"application/json": content}}, "parameters": parameters or []}
+
+
+def explain(request: Request) -> bool:
+    """The ``explain`` query parameter, read as FastAPI would read a bool (true/false, 1/0, yes/no, on/off)."""
+    value = request.query_params.get("explain")
+    if value is None:
+        return False
+    try:
+        return _BOOL.validate_python(value)
+    except ValidationError as err:
+        raise RequestValidationError([{**err.errors()[0], "loc": ("query", "explain")}]) from None
+
+
+def parse(validate_json: Callable[[bytes], Any], body: bytes) -> Any:
+    """The validated body; a RequestValidationError (the 422 handler's input) naming what is wrong."""
+    if not body.strip():
+        raise RequestValidationError([{"loc": ("body",), "msg": "Field required", "type": "missing"}])
+    try:
+        return validate_json(body)
+    except ValidationError as err:
+        raise RequestValidationError(
+            [{**error, "loc": ("body", *error["loc"])} for error in err.errors(include_url=False)]
+        ) from None
+
+
+def answer(content: Any) -> Response:
+    """orjson bytes (the body is already validated and every number finite)."""
+    return Response(orjson.dumps(content), media_type="application/json")
+
+
 def _describe(error: dict[str, Any]) -> dict[str, str]:
     if error["type"] == "json_invalid":
-        position = error["loc"][-1]
         reason = error.get("ctx", {}).get("error", "")
-        return {"field": "body", "message": f"invalid JSON at character {position}: {reason}", "type": "json_invalid"}
+        return {"field": "body", "message": f"invalid JSON: {reason}", "type": "json_invalid"}
     return {"field": field_path(error["loc"]), "message": error["msg"], "type": error["type"]}

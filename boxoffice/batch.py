@@ -73,6 +73,8 @@ def millions(dollars: np.ndarray) -> np.ndarray:
     value lands within rounding error of a half cent; those few values get Python's round.
     """
     value = np.asarray(dollars, dtype=np.float64) / 1e6
+    if len(value) <= 8:  # a request's few values: Python's round is quicker than the checks below
+        return np.array([round(v, 2) if np.isfinite(v) else v for v in value.tolist()])
     scaled = value * 100
     rounded = np.rint(scaled) / 100
     with np.errstate(invalid="ignore"):  # inf - inf: handled below

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -53,6 +54,7 @@ def is_hit(revenue: Any, budget: Any, hit_multiple: float) -> np.ndarray:
     return np.asarray(revenue, dtype=np.float64) > hit_multiple * np.asarray(budget, dtype=np.float64)
 
 
+@cache
 def flag_column(kind: str, name: str) -> str:
     """('genre', 'Science Fiction') -> 'genre_science_fiction'."""
     return f"{kind}_" + re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
@@ -62,7 +64,7 @@ def flags(kind: str, values: Any, names: Sequence[str]) -> dict[str, np.ndarray]
     """One 0/1 column per name in ``names``, from '|'-joined lists (genres, keywords)."""
     film_of, items = _name_pairs(values, keep_empty=True)
     unique = list(dict.fromkeys(names))
-    hits = _lookup(items, pa.array(unique, pa.string()))  # which flag each item sets, -1 for none
+    hits = _lookup(items, {name: j for j, name in enumerate(unique)})  # the flag each item sets, -1 for none
     table = np.zeros((len(values), len(unique)), dtype=np.float64)
     table[film_of[hits >= 0], hits[hits >= 0]] = 1.0
     return {flag_column(kind, name): table[:, unique.index(name)].copy() for name in names}
@@ -154,13 +156,11 @@ class TrackRecord:
         # (run number, day) as one sortable integer, so one searchsorted serves every query.
         run_of_row = np.repeat(np.arange(len(runs)), [len(rows) for rows in runs.values()])
         self._stamp = run_of_row * _DAY_SPAN + (days - _DAY_ZERO)
-        # Per role, the names as a hash index and each one's run number, for lookups in bulk.
-        self._runs: dict[str, pa.Array] = {}
-        self._run_numbers: dict[str, np.ndarray] = {}
-        for role, _ in self.ROLES:
-            pairs = [(name, number) for (kind, name), number in self._key.items() if kind == role]
-            self._runs[role] = pa.array([name for name, _ in pairs], pa.string())
-            self._run_numbers[role] = np.array([number for _, number in pairs], dtype=np.int64)
+        # Per role: name -> run number.
+        self._runs = {
+            role: {name: run for (kind, name), run in self._key.items() if kind == role} for role, _ in self.ROLES
+        }
+
         self._sums = np.concatenate([np.cumsum(stats[rows], axis=0) for rows in runs.values()] or [np.zeros((0, 2))])
 
     @classmethod
@@ -207,7 +207,6 @@ class TrackRecord:
                 continue
             film_of, names = _name_pairs(columns[column], cast_top if role == "cast" else None)
             runs = _lookup(names, self._runs[role])  # -1 for a name never seen
-            runs = np.where(runs >= 0, self._run_numbers[role][np.maximum(runs, 0)], -1)
             count, sums = self._before(runs, days[film_of])
             # bincount adds each film's names in order from 0, as a loop over its names would.
             total_count = np.bincount(film_of, weights=count, minlength=n)
@@ -220,33 +219,38 @@ class TrackRecord:
         return out
 
 
+ARROW_FROM = 256  # films; below this _name_pairs splits names in Python
 # Days since 1970 as integers; any ISO date (years 1-9999) fits between these.
 _DAY_ZERO = -800_000
 _DAY_SPAN = 1 << 23
 
 
-def _name_pairs(values: Any, top: int | None = None, keep_empty: bool = False) -> tuple[np.ndarray, pa.Array]:
+def _name_pairs(values: Any, top: int | None = None, keep_empty: bool = False) -> tuple[np.ndarray, list[str]]:
     """(film position, name) for every name of every film ('|'-joined), the first ``top`` of each.
 
     Names are read as ``_lists`` reads them (``str`` of each value, empty names dropped
-    unless ``keep_empty``), but split and flattened by Arrow: a Python loop over the
-    names of a million films costs seconds.
+    unless ``keep_empty``). Many films are split by Arrow (a Python loop over a million
+    films' names costs seconds); a few by Python (Arrow's per-call cost is ~100 us a request).
     """
-    texts = pa.array([v if type(v) is str else str(v) for v in np.asarray(values, dtype=object).tolist()], pa.string())
-    lists = pc.split_pattern(texts, LIST_SEPARATOR)
-    names, film_of = pc.list_flatten(lists), pc.list_parent_indices(lists).to_numpy().astype(np.int64)
+    texts = [v if type(v) is str else str(v) for v in np.asarray(values, dtype=object).tolist()]
+    if len(texts) < ARROW_FROM:
+        lists = [[n for n in text.split(LIST_SEPARATOR) if n or keep_empty][:top] for text in texts]
+        lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        return np.repeat(np.arange(len(lists), dtype=np.int64), lengths), [n for names in lists for n in names]
+    split = pc.split_pattern(pa.array(texts, pa.string()), LIST_SEPARATOR)
+    names, film_of = pc.list_flatten(split), pc.list_parent_indices(split).to_numpy().astype(np.int64)
     if not keep_empty:
         kept = pc.not_equal(names, "")
         names, film_of = names.filter(kept), film_of[kept.to_numpy(zero_copy_only=False)]
     if top is not None:  # film_of is sorted: a name's rank is its distance from its film's first name
         first = np.arange(len(film_of)) - np.searchsorted(film_of, film_of, side="left") < top
         names, film_of = names.filter(pa.array(first)), film_of[first]
-    return film_of, names
+    return film_of, names.to_pylist()
 
 
-def _lookup(names: pa.Array, known: pa.Array) -> np.ndarray:
-    """Each name's position in ``known``; -1 for a name not in it."""
-    return pc.index_in(names, value_set=known).fill_null(-1).to_numpy().astype(np.int64)
+def _lookup(names: list[str], known: dict[str, int]) -> np.ndarray:
+    """Each name's number in ``known``; -1 for a name not in it."""
+    return np.fromiter((known.get(name, -1) for name in names), dtype=np.int64, count=len(names))
 
 
 def _dates(dates: Any) -> np.ndarray:

@@ -78,11 +78,21 @@ def free_port() -> int:
 
 
 def start_server(
-    app: str, cwd: Path, app_dir: Path | None = None, ready_path: str = "/openapi.json", timeout: float = 30
+    app: str,
+    cwd: Path,
+    app_dir: Path | None = None,
+    ready_path: str = "/openapi.json",
+    timeout: float = 30,
+    workers: int = 1,
+    cpus: str | None = None,
 ) -> tuple[subprocess.Popen, int]:
-    """``uvicorn APP`` (one worker, no access log) on a free loopback port; returns once ``ready_path`` is 200."""
+    """``uvicorn APP`` (no access log) on a free loopback port; returns once ``ready_path`` is 200.
+
+    ``cpus`` (e.g. "0") pins the server with ``taskset``, so a load generator can have the other core.
+    """
     port = free_port()
     cmd = [str(BIN / "uvicorn"), app, "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+    cmd = [*(["taskset", "-c", cpus] if cpus else []), *cmd, *(["--workers", str(workers)] if workers > 1 else [])]
     # stderr to a file, not a pipe: a busy server must never block on a full pipe.
     with tempfile.TemporaryFile(mode="w+") as log:
         process = subprocess.Popen(

@@ -130,7 +130,7 @@ def test_non_finite_numbers_are_refused(client: TestClient, literal: bytes) -> N
 
 @pytest.mark.parametrize(
     ("body", "message"),
-    [(b'{"runtime": 1', "invalid JSON"), (b"", "Field required"), (b"[1, 2]", "valid dictionary")],
+    [(b'{"runtime": 1', "invalid JSON"), (b"", "Field required"), (b"[1, 2]", "should be an object")],
 )
 def test_malformed_bodies_get_422_not_500(client: TestClient, body: bytes, message: str) -> None:
     response = client.post("/predict", content=body, headers={"Content-Type": "application/json"})
@@ -364,3 +364,23 @@ def test_compose_mounts_exactly_what_the_service_reads() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     mounted = {volume.split(":")[0] for volume in compose["services"]["api"]["volumes"]}
     assert mounted == {"./models", "./dvc.lock", f"./{PARAMS_FILE}"}
+
+
+def test_explain_is_read_as_fastapi_reads_a_bool(client: TestClient) -> None:
+    plain = client.post("/predict?explain=no", json=GOOD).json()
+    explained = client.post("/predict?explain=1", json=GOOD).json()
+    assert "explanation" not in plain and "contributions" in explained["explanation"]
+    refused = client.post("/predict?explain=maybe", json=GOOD)
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["field"] == "query.explain"
+
+
+def test_the_docs_describe_the_bodies_the_endpoints_validate_themselves(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path, model in (("/predict", "Movie"), ("/predict/pre_release", "PreReleaseMovie")):
+        body = paths[path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        assert body == {"$ref": f"#/components/schemas/{model}"}
+        assert [p["name"] for p in paths[path]["post"]["parameters"]] == ["explain"]
+    batch = paths["/batch_predict"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert batch["items"] == {"$ref": "#/components/schemas/Movie"} and batch["maxItems"] == 1000
+    assert "$ref" in str(paths["/predict"]["post"]["responses"]["200"])

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from boxoffice import features
 from boxoffice.features import (
     POST_RELEASE,
     TrackRecord,
@@ -214,3 +215,18 @@ def test_the_shipped_pre_release_set_has_no_post_release_column() -> None:
     columns = selected_features(params, "pre_release")
     assert not set(columns) & POST_RELEASE
     assert {"log_budget", "director_log_revenue", "cast_log_revenue", "release_year"} <= set(columns)
+
+
+@pytest.mark.parametrize("top", [None, 1, 3])
+@pytest.mark.parametrize("keep_empty", [False, True])
+def test_names_split_the_same_by_python_and_by_arrow(monkeypatch: pytest.MonkeyPatch, top, keep_empty) -> None:
+    """Requests take the Python path, files the Arrow one: a film's names must not depend on which."""
+    rng = np.random.default_rng(0)
+    pool = ["A", "Bé", "C D", "", " ", "Ünï|"]
+    values = ["|".join(rng.choice(pool, size=rng.integers(0, 6))) for _ in range(300)] + [None, float("nan"), 7, ""]
+    monkeypatch.setattr(features, "ARROW_FROM", 10**9)
+    by_python = features._name_pairs(values, top, keep_empty)
+    monkeypatch.setattr(features, "ARROW_FROM", 0)
+    by_arrow = features._name_pairs(values, top, keep_empty)
+    assert by_python[0].tolist() == by_arrow[0].tolist()
+    assert by_python[1] == by_arrow[1]

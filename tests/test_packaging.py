@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import ast
+import importlib.metadata
+import json
 import re
+import subprocess
+import sys
 import tomllib
+from pathlib import Path
 
 from tests.conftest import ROOT
 
@@ -42,3 +48,26 @@ def test_pipfile_matches_the_lock() -> None:
             mismatched[name] = (version, lock.get(name))
     assert mismatched == {}
     assert pipfile["requires"]["python_version"] == "3.11"
+
+
+def test_the_serving_subset_holds_everything_the_service_imports() -> None:
+    """Every third-party import in the boxoffice modules ``main`` loads (the Docker image's app) is pinned there."""
+    script = (
+        "import sys, json, main; "
+        "print(json.dumps([m.__file__ for n, m in sys.modules.items() if n.startswith('boxoffice')]))"
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    tops = set()
+    for path in json.loads(out.stdout):
+        for node in ast.walk(ast.parse(Path(path).read_text())):
+            if isinstance(node, ast.Import):
+                tops |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                tops.add(node.module.split(".")[0])
+    distributions = importlib.metadata.packages_distributions()
+    needed = {
+        re.sub(r"[-_.]+", "-", dist).lower()
+        for top in tops - set(sys.stdlib_module_names) - {"boxoffice"}
+        for dist in distributions[top]
+    }
+    assert needed - set(pins("requirements-serve.txt")) == set()
