@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help setup repro exp-show test test-fast lint format serve client bench bench-serve load gate report docker
+.PHONY: help setup repro exp-show test test-fast lint format serve client bench bench-serve bench-score load gate report docker
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
@@ -22,7 +22,7 @@ exp-show: setup  ## dvc exp show with only the headline metrics (fits 120 column
 test: setup  ## run the test suite (includes one real pipeline run)
 	pytest
 
-test-fast: setup  ## the fast tier only: everything but the real pipeline run (about 15 s)
+test-fast: setup  ## the fast tier only: everything but the real pipeline run (about 25 s)
 	pytest -m "not pipeline"
 
 lint: setup  ## ruff check and format check
@@ -42,6 +42,9 @@ bench: setup  ## time the pipeline: cold, no-op and per stage
 
 bench-serve: setup  ## requests/s and latency of /predict, movies/s of /batch_predict
 	python bench/serve.py
+
+bench-score: setup  ## boxoffice.score on 100k and 1M generated films, single process and Dask
+	python bench/score.py
 
 load: setup  ## 64 connections for 60 s plus 10k-movie batches; errors and peak memory
 	python bench/serve.py --load

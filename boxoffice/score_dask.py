@@ -21,12 +21,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 from distributed import Client, LocalCluster
 
-from boxoffice.batch import ANSWER_FIELDS
 from boxoffice.io import atomic_dir, atomic_path
 from boxoffice.predictor import Predictor
 from boxoffice.score import (
     CSV_OPTIONS,
-    REJECT_COLUMNS,
     ScoreError,
     check_columns,
     load_predictor,
@@ -41,32 +39,42 @@ ROW = "__boxoffice_row__"  # the 1-based input row number, added before partitio
 
 
 def read_films(source: Path, columns: set[str] | None = None) -> dd.DataFrame:
-    """The input as a Dask dataframe: a partition per Parquet row group, or per CSV_BLOCK of CSV."""
+    """The input as a Dask dataframe: one partition per Parquet row group, or per CSV_BLOCK of CSV.
+
+    Parquet goes through ``from_map`` rather than ``read_parquet``, whose optimizer fuses
+    row groups when few columns are read (10 row groups of 100k became 3 to 5 partitions,
+    and a worker's memory grew with the file).
+    """
     if not source.exists():
         raise ScoreError(f"no such file: {source}")
     if source.suffix == ".parquet":
-        names = [name for name in pq.read_schema(source).names if columns is None or name in columns]
-        return dd.read_parquet(source, columns=names, split_row_groups=True)
+        file = pq.ParquetFile(source)
+        names = [name for name in file.schema_arrow.names if columns is None or name in columns]
+        parts = [(str(source), group, names) for group in range(file.num_row_groups)]
+        meta = file.schema_arrow.empty_table().select(names).to_pandas()
+        return dd.from_map(_row_group, parts, meta=meta, enforce_metadata=False)
     usecols = None if columns is None else (lambda name: name in columns)
     return dd.read_csv(source, blocksize=CSV_BLOCK, usecols=usecols, **CSV_OPTIONS)
 
 
-def score_partition(frame: pd.DataFrame, predictor: Predictor, id_column: str | None) -> pd.DataFrame:
-    """Scores and rejects of one partition in one frame (``rejected`` tells them apart).
+def _row_group(part: tuple[str, int, list[str]]) -> pd.DataFrame:
+    path, group, names = part
+    return pq.ParquetFile(path).read_row_group(group, columns=names).to_pandas()
+
+
+def score_partition(frame: pd.DataFrame, predictor: Predictor, id_column: str | None, folder: str) -> pd.DataFrame:
+    """Score one partition into its own Parquet file in ``folder``; return its rejects.
 
     The partition carries its rows' numbers in ROW (a cumulative sum over the whole
-    dataframe), so numbering does not depend on how Dask splits or fuses partitions.
+    dataframe), so numbering does not depend on how Dask splits or fuses partitions, and
+    the file is named by its first row, so the folder's files sort in input order. Writing
+    here, not through ``to_parquet``, means no worker holds scored partitions for later.
     """
-    first_row = int(frame[ROW].iloc[0]) if len(frame) else 1
-    scored, rejected = score_chunk(predictor, frame.drop(columns=ROW), first_row, id_column)
-    rejected = rejected.rename(columns={"id": id_column or "id"})
-    both = pd.concat(
-        [scored.assign(field="", reason="", rejected=False), rejected.assign(rejected=True)], ignore_index=True
-    )
-    both["is_hit"] = both["is_hit"].astype("boolean")
-    if id_column and both[id_column].dtype == object:  # text ids: a dtype Dask's Parquet writer can infer
-        both[id_column] = both[id_column].astype("string")
-    return both.sort_values("row", kind="stable").reset_index(drop=True)
+    first_row = int(frame[ROW].iloc[0]) if len(frame) else 0
+    scored, rejected = score_chunk(predictor, frame.drop(columns=ROW), max(first_row, 1), id_column)
+    if len(frame):
+        scored.to_parquet(Path(folder) / f"part-{first_row:012d}.parquet", index=False)
+    return rejected.astype({"id": "string", "field": "string", "reason": "string"})
 
 
 def score_with_dask(
@@ -78,7 +86,11 @@ def score_with_dask(
     rejects: Path | None = None,
     id_column: str | None = "id",
 ) -> dict[str, Any]:
-    """Score ``source`` into the Parquet folder ``output`` on ``scheduler`` ('local' or an address)."""
+    """Score ``source`` into the Parquet folder ``output`` on ``scheduler`` ('local' or an address).
+
+    The workers write into a folder beside ``output``: on a cluster it must be on storage
+    every worker and this machine share.
+    """
     if output.suffix == ".csv":
         raise ScoreError("with --scheduler the output is a folder of Parquet files: name it e.g. scores.parquet")
     rejects = rejects or rejects_path(output)
@@ -91,15 +103,12 @@ def score_with_dask(
         clock = time.perf_counter()
         films = films.assign(**{ROW: 1})
         films[ROW] = films[ROW].cumsum()
-        meta = score_partition(films._meta, predictor, id_column)
-        both = films.map_partitions(score_partition, dask.delayed(predictor), id_column, meta=meta)
-        keep = ["row", *([id_column] if id_column else []), *ANSWER_FIELDS]
-        scores = both[~both["rejected"]][keep].astype({"is_hit": bool})
         with atomic_dir(output) as out_tmp, atomic_path(rejects) as rej_tmp:
-            write = scores.to_parquet(out_tmp, write_index=False, compute=False)
-            _, rejected = dask.compute(write, both[both["rejected"]])  # one pass: the two share the scoring
-            rejected = rejected.rename(columns={id_column or "id": "id"})[REJECT_COLUMNS]
-            rejected.to_csv(rej_tmp, index=False)
+            meta = score_partition(films._meta, predictor, id_column, str(out_tmp))
+            rejected = films.map_partitions(
+                score_partition, dask.delayed(predictor), id_column, str(out_tmp), meta=meta
+            ).compute()
+            rejected.reset_index(drop=True).to_csv(rej_tmp, index=False)
             scored = sum(pq.ParquetFile(part).metadata.num_rows for part in out_tmp.glob("*.parquet"))
         seconds = time.perf_counter() - clock
     return {

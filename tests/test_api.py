@@ -384,3 +384,14 @@ def test_the_docs_describe_the_bodies_the_endpoints_validate_themselves(client: 
     batch = paths["/batch_predict"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert batch["items"] == {"$ref": "#/components/schemas/Movie"} and batch["maxItems"] == 1000
     assert "$ref" in str(paths["/predict"]["post"]["responses"]["200"])
+
+
+def test_compose_replicas_mount_the_same_and_the_balancer_reaches_them() -> None:
+    from tests.conftest import ROOT
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    assert services["api-replica"]["volumes"] == services["api"]["volumes"]
+    assert services["api-replica"]["image"] == services["api"]["image"]
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "server api-replica:8000;" in nginx
+    assert "./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro" in services["balancer"]["volumes"]
