@@ -10,16 +10,18 @@ Each fast path gives the model's own ``predict`` to float precision, which
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import sklearn
 import yaml
 from scipy.special import expit
 from sklearn.ensemble import GradientBoostingRegressor, RandomForestRegressor
-from sklearn.ensemble._gradient_boosting import predict_stages
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
@@ -32,20 +34,54 @@ from boxoffice.io import load_model, read_csv, read_json
 MANIFEST = "serving.json"
 TRACK_RECORD = "track_record.csv"
 Predict = Callable[[np.ndarray], np.ndarray]
+# The gradient-boosting and forest fast paths call scikit-learn internals; they were checked
+# (tests/test_predictor.py, every test row) against these versions only. With any other
+# version, or with BOXOFFICE_FAST_PATHS=0, the models' public predict serves instead.
+CHECKED_SKLEARN = ("1.9.1",)
+log = logging.getLogger("boxoffice.predictor")
+
+
+def fast_path_problem() -> str | None:
+    """Why the internals-based fast paths are off, or None when they are on."""
+    if os.environ.get("BOXOFFICE_FAST_PATHS", "1") == "0":
+        return "BOXOFFICE_FAST_PATHS=0"
+    if sklearn.__version__ not in CHECKED_SKLEARN:
+        return f"scikit-learn {sklearn.__version__} is not one they were checked with ({', '.join(CHECKED_SKLEARN)})"
+    try:
+        from sklearn.ensemble._gradient_boosting import predict_stages  # noqa: F401
+    except ImportError as err:
+        return f"scikit-learn's internals moved ({err})"
+    return None
+
+
+_warned: set[str] = set()
+
+
+def _warn_once(problem: str) -> None:
+    if problem not in _warned:
+        _warned.add(problem)
+        log.warning("fast prediction paths off (%s): serving with the models' public predict, slower", problem)
 
 
 class ModelsUnavailable(RuntimeError):
     """A model file is missing or unreadable: the operator must run the pipeline."""
 
 
-def fast_regressor(model: Any) -> Predict:
+def fast_regressor(model: Any, internals: bool | None = None) -> Predict:
     """A function X -> prediction equal to ``model.predict(X)``, without its checks.
 
     Row sums are written as ``(X * w).sum(axis=1)``, not ``X @ w``: BLAS may sum a
     row differently by batch size, and a movie must get the same answer alone or in
-    a batch.
+    a batch. ``internals``: whether the paths through scikit-learn internals may be
+    used (default: ``fast_path_problem()`` finds no reason against).
     """
-    if isinstance(model, GradientBoostingRegressor) and model.loss == "squared_error":
+    if internals is None:
+        internals = fast_path_problem() is None
+    if os.environ.get("BOXOFFICE_FAST_PATHS", "1") == "0":
+        return model.predict
+    if internals and isinstance(model, GradientBoostingRegressor) and model.loss == "squared_error":
+        from sklearn.ensemble._gradient_boosting import predict_stages
+
         init = float(model._raw_predict_init(np.zeros((1, model.n_features_in_), np.float32))[0, 0])
         stages, rate = model.estimators_, model.learning_rate
 
@@ -58,7 +94,7 @@ def fast_regressor(model: Any) -> Predict:
     if isinstance(model, LinearRegression):
         coef, intercept = model.coef_, model.intercept_
         return lambda X: (X * coef).sum(axis=1) + intercept
-    if isinstance(model, RandomForestRegressor):
+    if internals and isinstance(model, RandomForestRegressor):
         trees = [tree.tree_ for tree in model.estimators_]
 
         def predict_forest(X: np.ndarray) -> np.ndarray:
@@ -73,7 +109,9 @@ def fast_regressor(model: Any) -> Predict:
 
 
 def fast_hit_probability(model: Any) -> Predict:
-    """A function X -> P(hit) equal to ``model.predict_proba(X)[:, 1]``."""
+    """A function X -> P(hit) equal to ``model.predict_proba(X)[:, 1]`` (public attributes only)."""
+    if os.environ.get("BOXOFFICE_FAST_PATHS", "1") == "0":
+        return lambda X: model.predict_proba(X)[:, 1]
     steps = [step for _, step in model.steps] if isinstance(model, Pipeline) else [model]
     if len(steps) == 2 and isinstance(steps[0], StandardScaler) and isinstance(steps[1], LogisticRegression):
         scaler, logistic = steps
@@ -124,6 +162,10 @@ class Predictor:
                 "run `dvc repro` (or `dvc pull`) to produce them, then restart the service"
             ) from err
 
+        problem = fast_path_problem()
+        if problem:
+            _warn_once(problem)
+
         def derive_columns(columns: Mapping[str, Any]) -> dict[str, np.ndarray]:
             # Only pre-release requests carry names; /predict's fields need no track record.
             return {**columns, **derive_all(columns, settings, record if "directors" in columns else None)}
@@ -133,7 +175,7 @@ class Predictor:
             section=section,
             features=features,
             derive_columns=derive_columns,
-            predict_log_revenue=fast_regressor(models["regressor"]),
+            predict_log_revenue=fast_regressor(models["regressor"], internals=problem is None),
             predict_hit_probability=fast_hit_probability(models["classifier"]),
             explainer=explainer,
             files={

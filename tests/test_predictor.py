@@ -84,3 +84,33 @@ def test_pre_release_requests_get_the_features_the_pipeline_trained_on(project: 
     np.testing.assert_array_equal(
         predictor.matrix(request_columns(PreReleaseMovie, movies)), frame[predictor.features].to_numpy(dtype=np.float64)
     )
+
+
+@pytest.mark.parametrize("switch", ["an unchecked scikit-learn", "BOXOFFICE_FAST_PATHS=0"])
+def test_without_the_fast_paths_the_service_warns_once_and_predicts_the_same(
+    project: Path, params: dict, switch: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The fast paths use scikit-learn internals: another version falls back to the public predict."""
+    import sklearn
+
+    from boxoffice import predictor as predictor_module
+
+    fast = Predictor.load_all(project / "models")
+    monkeypatch.setattr(predictor_module, "_warned", set())
+    if switch == "BOXOFFICE_FAST_PATHS=0":
+        monkeypatch.setenv("BOXOFFICE_FAST_PATHS", "0")
+    else:
+        monkeypatch.setattr(sklearn, "__version__", "9.9.9")
+    with caplog.at_level("WARNING", logger="boxoffice.predictor"):
+        public = Predictor.load_all(project / "models")
+    warnings = [r.getMessage() for r in caplog.records if "fast prediction paths off" in r.getMessage()]
+    assert len(warnings) == 1, warnings
+    assert ("9.9.9" in warnings[0]) == (switch != "BOXOFFICE_FAST_PATHS=0")
+    gbr = load_model(project / "models" / "regressors" / "main" / "gradient_boosting.joblib")
+    assert predictor_module.fast_regressor(gbr, internals=False) == gbr.predict
+    for variant in ("main", "pre_release"):
+        test = read_csv(project / "data" / "features" / "test.csv")
+        columns = {name: test[name].to_numpy() for name in test.columns}
+        got, expected = public[variant].predict(columns), fast[variant].predict(columns)
+        for key in ("revenue", "hit_probability", "revenue_low", "revenue_high"):
+            np.testing.assert_allclose(got[key], expected[key], rtol=1e-12)
