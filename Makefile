@@ -25,8 +25,8 @@ test: setup  ## run the test suite (includes one real pipeline run)
 test-fast: setup  ## the fast tier only: everything but the real pipeline run (about 25 s)
 	pytest -m "not pipeline"
 
-lint: setup  ## ruff check and format check
-	ruff check . && ruff format --check .
+lint: setup  ## ruff check, format check and mypy
+	ruff check . && ruff format --check . && mypy
 
 format: setup  ## apply ruff fixes and formatting
 	ruff check --fix . && ruff format .

@@ -42,8 +42,10 @@ from boxoffice.schemas import (
 
 log = logging.getLogger("boxoffice.api")
 DEFAULT_MAX_BATCH = 10_000
-UNAVAILABLE = {503: {"model": Problem, "description": "models missing or unreadable: run `dvc repro`"}}
-ERRORS = {
+UNAVAILABLE: dict[int | str, dict[str, Any]] = {
+    503: {"model": Problem, "description": "models missing or unreadable: run `dvc repro`"}
+}
+ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": Problem, "description": "the body could not be decoded (not UTF-8)"},
     422: {"model": InvalidRequest, "description": "invalid input: which field, and why"},
     **UNAVAILABLE,

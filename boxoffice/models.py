@@ -88,8 +88,9 @@ def cross_validate_c(
 
     splitter = KFold(n_splits=folds, shuffle=True, random_state=seed)
     table: dict[str, dict[str, float]] = {}
-    best_c, best_auc = None, -np.inf
-    for c in sorted(np.atleast_1d(Cs).tolist()):
+    grid = sorted(np.atleast_1d(Cs).tolist())
+    best_c, best_auc = grid[0], -np.inf
+    for c in grid:
         aucs = cross_val_score(make_classifier(c, max_iter), X, y, cv=splitter, scoring="roc_auc")
         table[c_key(c)] = {"mean_auc": round(float(aucs.mean()), 6), "std_auc": round(float(aucs.std()), 6)}
         if aucs.mean() > best_auc:

@@ -8,13 +8,13 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-SINGLE_EXAMPLE = {"runtime": 120.0, "popularity": 50.0, "vote_avg": 7.0, "budget": 50_000_000}
+SINGLE_EXAMPLE: dict[str, Any] = {"runtime": 120.0, "popularity": 50.0, "vote_avg": 7.0, "budget": 50_000_000}
 BATCH_EXAMPLES = [
     {"runtime": 95.0, "popularity": 8.5, "vote_avg": 6.1, "budget": 5_000_000},
     {"runtime": 120.0, "popularity": 50.0, "vote_avg": 7.0, "budget": 50_000_000},
     {"runtime": 150.0, "popularity": 150.0, "vote_avg": 7.5, "budget": 200_000_000},
 ]
-PRE_RELEASE_EXAMPLE = {
+PRE_RELEASE_EXAMPLE: dict[str, Any] = {
     "budget": 150_000_000,
     "runtime": 148,
     "release_date": "2010-07-16",

@@ -97,7 +97,9 @@ def _typed(scored: pd.DataFrame) -> pd.DataFrame:
 def wanted_columns(variant: str, id_column: str | None) -> set[str]:
     """The input columns scoring reads: the request fields (also under TMDB's names) and the id."""
     fields = set(SCHEMAS[variant].model_fields)
-    return fields | {raw for raw, field in TMDB_NAMES.items() if field in fields} | ({id_column} - {None})
+    return (
+        fields | {raw for raw, field in TMDB_NAMES.items() if field in fields} | ({id_column} if id_column else set())
+    )
 
 
 def read_chunks(path: Path, chunk_size: int, columns: set[str] | None = None) -> Iterator[pd.DataFrame]:

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from boxoffice.io import read_csv
+from boxoffice.params import load_params
 
 ROOT = Path.cwd() if (Path.cwd() / "dvc.yaml").exists() else Path.cwd().parent
 movies = read_csv(ROOT / "data/prepared/movies.csv")
@@ -66,11 +67,14 @@ print("films with a revenue under $10,000:", int((movies.revenue < 10_000).sum()
 # %% [markdown]
 # ## Hit rate by genre
 #
-# A hit earns more than twice its budget. These films are TMDB's most-voted, mostly
-# successes, so every rate here is higher than for films in general.
+# A hit earns more than `featurize.hit_multiple` (params.yaml) times its budget. These films
+# are TMDB's most-voted, mostly successes, so every rate here is higher than for films in general.
 
 # %%
-genres = movies.assign(genre=movies.genres.str.split("|"), hit=movies.revenue > 2 * movies.budget).explode("genre")
+hit_multiple = load_params("featurize", ROOT / "params.yaml")["hit_multiple"]
+genres = movies.assign(genre=movies.genres.str.split("|"), hit=movies.revenue > hit_multiple * movies.budget).explode(
+    "genre"
+)
 by_genre = genres.groupby("genre").agg(films=("hit", "size"), hit_rate=("hit", "mean")).sort_values("hit_rate")
 ax = by_genre.hit_rate.plot.barh(figsize=(7, 6), title=f"hit rate by genre (all films: {features.is_hit.mean():.0%})")
 by_genre.round(3)
