@@ -30,8 +30,10 @@ class Explainer:
         self._trees: list[tuple[Any, sparse.csr_matrix, float]] = []
         self._base = 0.0
         if isinstance(model, GradientBoostingRegressor):
-            init = float(model._raw_predict_init(np.zeros((1, n_features), np.float32))[0, 0])
-            self._base = init
+            # The initial estimate through public attributes only: "zero", or a fitted
+            # estimator (a DummyRegressor for squared error) whose predict gives it.
+            zero = np.zeros((1, n_features), np.float32)
+            self._base = 0.0 if model.init_ == "zero" else float(np.ravel(model.init_.predict(zero))[0])
             for tree in model.estimators_[:, 0]:
                 self._add_tree(tree.tree_, model.learning_rate)
         elif isinstance(model, RandomForestRegressor):
@@ -44,6 +46,15 @@ class Explainer:
                 f"unknown model type {type(model).__name__}: no explainer for it "
                 "(known: GradientBoostingRegressor, RandomForestRegressor, XGBRegressor, LinearRegression)"
             )
+
+    @property
+    def method(self) -> str:
+        """What the contributions are, named in every explanation the service returns."""
+        if isinstance(self.model, xgboost.XGBRegressor):
+            return "treeshap"
+        if isinstance(self.model, LinearRegression):
+            return "linear"
+        return "path attribution (Saabas)"
 
     def _add_tree(self, tree: Any, weight: float) -> None:
         """Credit (value[child] - value[parent]) x weight to the parent's split feature."""

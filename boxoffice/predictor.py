@@ -223,6 +223,7 @@ class Predictor:
                 "log_revenue": float(b + c.sum()),
                 "base_value": float(b),
                 "contributions": dict(zip(self.features, c.tolist(), strict=True)),
+                "method": self.explainer.method,
             }
             for b, c in zip(base, contributions, strict=True)
         ]

@@ -79,6 +79,11 @@ class Explanation(BaseModel):
     log_revenue: float = Field(description="the predicted log1p(revenue)")
     base_value: float = Field(description="the model's prediction before any feature's contribution")
     contributions: dict[str, float] = Field(description="per feature; base_value + their sum = log_revenue")
+    method: str = Field(
+        description="how contributions are attributed: 'treeshap' (XGBoost's exact TreeSHAP), 'path attribution "
+        "(Saabas)' (scikit-learn's tree ensembles: each split credits its feature) or 'linear' "
+        "(coefficient x (value - training mean))"
+    )
 
 
 class Prediction(BaseModel):

@@ -114,3 +114,18 @@ def test_without_the_fast_paths_the_service_warns_once_and_predicts_the_same(
         got, expected = public[variant].predict(columns), fast[variant].predict(columns)
         for key in ("revenue", "hit_probability", "revenue_low", "revenue_high"):
             np.testing.assert_allclose(got[key], expected[key], rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        ("gradient_boosting", "path attribution (Saabas)"),
+        ("random_forest", "path attribution (Saabas)"),
+        ("xgboost", "treeshap"),
+        ("linear_regression", "linear"),
+    ],
+)
+def test_every_explanation_names_its_method(project: Path, params: dict, name: str, method: str) -> None:
+    model = load_model(project / "models" / "regressors" / "main" / f"{name}.joblib")
+    test = load_split(project / "data" / "features", "test", params)
+    assert Explainer(model, test.X.shape[1], test.X.mean(axis=0)).method == method
