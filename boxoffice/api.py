@@ -24,7 +24,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 
 from boxoffice import __version__
 from boxoffice.batch import BEYOND_MODEL, answers, request_columns
-from boxoffice.features import VARIANTS
+from boxoffice.feature_sets import VARIANTS
 from boxoffice.params import load_params
 from boxoffice.predictor import ModelsUnavailable, Predictor
 from boxoffice.schemas import (

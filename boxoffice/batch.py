@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
-from boxoffice.data import LIST_SEPARATOR
 from boxoffice.predictor import Predictor
+from boxoffice.raw_data import LIST_SEPARATOR
 from boxoffice.schemas import Prediction
 
 # Every field of a response but the optional explanation, in the schema's order.

@@ -11,10 +11,11 @@ from sklearn.calibration import calibration_curve
 from sklearn.inspection import permutation_importance
 from sklearn.metrics import precision_recall_curve, roc_curve
 
-from boxoffice.dataset import Split, train_and_validation
-from boxoffice.features import expand_set, feature_matrix
+from boxoffice.feature_sets import expand_set
+from boxoffice.features import feature_matrix
 from boxoffice.metrics import classification_metrics, regression_metrics
 from boxoffice.models import c_key, conformal_half_width, repeated_cv
+from boxoffice.splits import Split, train_and_validation
 
 Plots = dict[str, pd.DataFrame]
 

@@ -28,8 +28,10 @@ from sklearn.preprocessing import StandardScaler
 from xgboost import XGBRegressor
 
 from boxoffice.explain import Explainer
-from boxoffice.features import VARIANTS, TrackRecord, derive_all, feature_matrix
+from boxoffice.feature_sets import VARIANTS
+from boxoffice.features import derive_all, feature_matrix
 from boxoffice.io import load_model, read_csv, read_json
+from boxoffice.track_record import TrackRecord
 
 MANIFEST = "serving.json"
 TRACK_RECORD = "track_record.csv"

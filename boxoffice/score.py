@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from boxoffice.batch import ANSWER_FIELDS, BEYOND_MODEL, answers
-from boxoffice.features import VARIANTS
+from boxoffice.feature_sets import VARIANTS
 from boxoffice.io import atomic_path
 from boxoffice.predictor import Predictor
 from boxoffice.table_checks import SCHEMAS, check_table

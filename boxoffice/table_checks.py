@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from boxoffice.batch import request_value
-from boxoffice.data import LIST_SEPARATOR, parse_names
+from boxoffice.raw_data import LIST_SEPARATOR, parse_names
 from boxoffice.schemas import ISO_DATE, Movie, PreReleaseMovie, field_path
 
 SCHEMAS: dict[str, type[BaseModel]] = {"main": Movie, "pre_release": PreReleaseMovie}

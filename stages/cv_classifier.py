@@ -13,11 +13,11 @@ from pathlib import Path
 
 from sklearn.metrics import brier_score_loss
 
-from boxoffice.dataset import load_split, train_and_validation
-from boxoffice.features import VARIANTS
+from boxoffice.feature_sets import VARIANTS
 from boxoffice.io import save_model, write_json
 from boxoffice.models import c_key, calibrated, cross_validate_c, make_classifier, out_of_fold_proba
 from boxoffice.params import load_params
+from boxoffice.splits import load_split, train_and_validation
 
 
 def main() -> None:

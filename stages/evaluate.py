@@ -11,7 +11,6 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from boxoffice.dataset import load_split
 from boxoffice.evaluation import (
     classifier_plots,
     classifier_report,
@@ -20,10 +19,11 @@ from boxoffice.evaluation import (
     regression_report,
     serving_section,
 )
-from boxoffice.features import VARIANTS, feature_set_name
+from boxoffice.feature_sets import VARIANTS, feature_set_name
 from boxoffice.headline import headline
 from boxoffice.io import load_model, read_json, write_csv, write_json
 from boxoffice.params import load_params
+from boxoffice.splits import load_split
 
 
 def load_variant(features_dir: Path, models_dir: Path, params: dict, variant: str) -> tuple[dict, dict, Any]:

@@ -8,9 +8,11 @@ production companies' past box office (TRACK_RECORD_CSV) that the service uses f
 import argparse
 from pathlib import Path
 
-from boxoffice.features import TrackRecord, add_features, split
+from boxoffice.features import add_features
 from boxoffice.io import read_csv, write_csv
 from boxoffice.params import load_params
+from boxoffice.splits import split
+from boxoffice.track_record import TrackRecord
 
 
 def main() -> None:

@@ -7,19 +7,10 @@ import pandas as pd
 import pytest
 
 from boxoffice import features
-from boxoffice.features import (
-    POST_RELEASE,
-    TrackRecord,
-    add_features,
-    check_feature_set,
-    derive,
-    expand_set,
-    feature_matrix,
-    flag_column,
-    is_hit,
-    selected_features,
-    split,
-)
+from boxoffice.feature_sets import POST_RELEASE, check_feature_set, expand_set, selected_features
+from boxoffice.features import add_features, derive, feature_matrix, flag_column, is_hit
+from boxoffice.splits import split
+from boxoffice.track_record import TrackRecord
 
 
 def movies(n: int = 10) -> pd.DataFrame:
@@ -225,8 +216,8 @@ def test_names_split_the_same_by_python_and_by_arrow(monkeypatch: pytest.MonkeyP
     pool = ["A", "Bé", "C D", "", " ", "Ünï|"]
     values = ["|".join(rng.choice(pool, size=rng.integers(0, 6))) for _ in range(300)] + [None, float("nan"), 7, ""]
     monkeypatch.setattr(features, "ARROW_FROM", 10**9)
-    by_python = features._name_pairs(values, top, keep_empty)
+    by_python = features.name_pairs(values, top, keep_empty)
     monkeypatch.setattr(features, "ARROW_FROM", 0)
-    by_arrow = features._name_pairs(values, top, keep_empty)
+    by_arrow = features.name_pairs(values, top, keep_empty)
     assert by_python[0].tolist() == by_arrow[0].tolist()
     assert by_python[1] == by_arrow[1]

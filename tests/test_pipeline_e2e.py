@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from boxoffice.features import expand_set
+from boxoffice.feature_sets import expand_set
 from boxoffice.headline import HEADLINE
 from boxoffice.params import load_params
 from boxoffice.workspace import without_avx512

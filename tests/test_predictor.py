@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 
 from boxoffice.batch import request_columns
-from boxoffice.dataset import load_split
 from boxoffice.explain import Explainer
 from boxoffice.io import load_model, read_csv
 from boxoffice.params import load_params
 from boxoffice.predictor import Predictor, fast_hit_probability, fast_regressor
 from boxoffice.schemas import PreReleaseMovie
+from boxoffice.splits import load_split
 
 MODELS = ["linear_regression", "random_forest", "gradient_boosting", "xgboost"]
 

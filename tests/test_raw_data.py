@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from boxoffice.data import DataError, clean, parse_names, read_credits, read_raw
+from boxoffice.raw_data import DataError, clean, parse_names, read_credits, read_raw
 from tests.conftest import HEADER, raw_row
 
 

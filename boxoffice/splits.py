@@ -1,4 +1,4 @@
-"""Read one split written by featurize, as the arrays the models take."""
+"""The modelling splits: made once by featurize (train/validation/test), read back as model arrays."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.model_selection import train_test_split
 
-from boxoffice.features import feature_matrix, selected_features
+from boxoffice.feature_sets import selected_features
+from boxoffice.features import feature_matrix
 from boxoffice.io import read_csv
 
 
@@ -44,3 +46,12 @@ def train_and_validation(splits: Mapping[str, Split]) -> tuple[np.ndarray, np.nd
         np.concatenate([part.log_revenue for part in parts]),
         np.concatenate([part.is_hit for part in parts]),
     )
+
+
+def split(
+    frame: pd.DataFrame, test_size: float, validation_size: float, seed: int
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Train/validation/test as the seed did: test first, then validation from the rest."""
+    rest, test = train_test_split(frame, test_size=test_size, random_state=seed)
+    train, validation = train_test_split(rest, test_size=validation_size, random_state=seed)
+    return train, validation, test
