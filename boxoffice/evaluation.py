@@ -11,8 +11,9 @@ from sklearn.calibration import calibration_curve
 from sklearn.inspection import permutation_importance
 from sklearn.metrics import precision_recall_curve, roc_curve
 
-from boxoffice.feature_sets import expand_set
+from boxoffice.feature_sets import expand_set, feature_set_name
 from boxoffice.features import feature_matrix
+from boxoffice.headline import headline
 from boxoffice.metrics import classification_metrics, regression_metrics
 from boxoffice.models import c_key, conformal_half_width, repeated_cv
 from boxoffice.splits import Split, train_and_validation
@@ -182,3 +183,44 @@ def serving_section(
             "test": classification["test"],
         },
     }
+
+
+def evaluate(loaded: dict[str, tuple[dict[str, Split], dict[str, Any], Any]], cv: dict, params: dict) -> dict[str, Any]:
+    """The evaluate stage's results from each variant's (splits, regressors by name, classifier).
+
+    Returns {"metrics": {file name: report}, "plots": {name: table}, "serving": manifest}.
+    The main variant's figures sit at the top level of the metrics files, the pre-release
+    variant's under "pre_release"; plots and the feature-set comparison are about the
+    main (/predict) models.
+    """
+    reports, manifest = {}, {"hit_multiple": params["featurize"]["hit_multiple"], "featurize": params["featurize"]}
+    for variant, (splits, regressors, classifier) in loaded.items():
+        regression = {**regression_report(regressors, splits, params), "feature_set": feature_set_name(params, variant)}
+        classification = classifier_report(classifier, cv[variant], splits, params)
+        reports[variant] = (regression, classification)
+        manifest[variant] = serving_section(variant, regression, classification, regressors, splits["train"], params)
+
+    (splits, regressors, classifier), (regression, classification) = loaded["main"], reports["main"]
+    served = regressors[regression["selected"]]
+    plots = {
+        **regression_plots(served, splits["test"], params),
+        **classifier_plots(classifier, cv["main"], splits["test"], params),
+    }
+    # Where a variant's report already cross-validated this same regressor on its feature set, reuse it.
+    name = regression["selected"]
+    known_cv = {
+        reports[variant][0]["feature_set"]: reports[variant][0]["cv"][name]
+        for variant, (_, variant_regressors, _) in loaded.items()
+        if variant_regressors[name].get_params() == served.get_params()
+    }
+    frames = {split_name: split.frame for split_name, split in splits.items()}
+    pre_regression, pre_classification = reports["pre_release"]
+    regression_file = {**regression, "pre_release": pre_regression}
+    classifier_file = {**classification, "pre_release": pre_classification}
+    metrics = {
+        "regression": regression_file,
+        "classifier": classifier_file,
+        "headline": headline(regression_file, classifier_file),
+        "feature_sets": compare_feature_sets(served, classifier, frames, params, known_cv),
+    }
+    return {"metrics": metrics, "plots": plots, "serving": manifest}

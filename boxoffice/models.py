@@ -14,6 +14,7 @@ from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import GradientBoostingRegressor, RandomForestRegressor
 from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.metrics import brier_score_loss
 from sklearn.model_selection import KFold, RepeatedKFold, cross_val_predict, cross_val_score
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -110,6 +111,28 @@ def out_of_fold_proba(model: Any, X: np.ndarray, y: np.ndarray, folds: int, seed
     """P(hit) for every row from a model that never saw it (K folds)."""
     splitter = KFold(n_splits=folds, shuffle=True, random_state=seed)
     return cross_val_predict(model, X, y, cv=splitter, method="predict_proba")[:, 1]
+
+
+def fit_hit_classifier(X: np.ndarray, y: np.ndarray, config: Mapping[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """The cv-classifier stage's model: C by K-fold AUC, refit, calibrated if asked; and its report.
+
+    ``config`` is params.yaml's classifier section. The report holds the C search, the
+    chosen C, the calibration method and out-of-fold Brier scores before and after it.
+    """
+    folds, seed, method = config["folds"], config["random_state"], config["calibration"]
+    table, best_c = cross_validate_c(X, y, config["C"], folds, seed, config["max_iter"])
+    raw = make_classifier(best_c, config["max_iter"])
+    served = calibrated(raw, method, folds, seed)
+    brier = {"uncalibrated": brier_score_loss(y, out_of_fold_proba(raw, X, y, folds, seed))}
+    if method != "none":
+        brier[method] = brier_score_loss(y, out_of_fold_proba(served, X, y, folds, seed))
+    report = {
+        "cv": table,
+        "best_C": best_c,
+        "calibration": method,
+        "brier_cv": {name: round(float(value), 6) for name, value in brier.items()},
+    }
+    return served.fit(X, y), report
 
 
 def repeated_cv(

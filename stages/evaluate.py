@@ -11,16 +11,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from boxoffice.evaluation import (
-    classifier_plots,
-    classifier_report,
-    compare_feature_sets,
-    regression_plots,
-    regression_report,
-    serving_section,
-)
-from boxoffice.feature_sets import VARIANTS, feature_set_name
-from boxoffice.headline import headline
+from boxoffice.evaluation import evaluate
+from boxoffice.feature_sets import VARIANTS
 from boxoffice.io import load_model, read_json, write_csv, write_json
 from boxoffice.params import load_params
 from boxoffice.splits import load_split
@@ -45,43 +37,17 @@ def main() -> None:
     cv = read_json(args.metrics_dir / "classifier_cv.json")
 
     loaded = {variant: load_variant(args.features_dir, args.models_dir, params, variant) for variant in VARIANTS}
-    reports, manifest = {}, {"hit_multiple": params["featurize"]["hit_multiple"], "featurize": params["featurize"]}
-    for variant, (splits, regressors, classifier) in loaded.items():
-        regression = {**regression_report(regressors, splits, params), "feature_set": feature_set_name(params, variant)}
-        classification = classifier_report(classifier, cv[variant], splits, params)
-        reports[variant] = (regression, classification)
-        manifest[variant] = serving_section(variant, regression, classification, regressors, splits["train"], params)
+    results = evaluate(loaded, cv, params)
 
-    # Plots and the feature-set comparison are about the main (/predict) models.
-    (splits, regressors, classifier), (regression, classification) = loaded["main"], reports["main"]
-    served = regressors[regression["selected"]]
-    plots = {
-        **regression_plots(served, splits["test"], params),
-        **classifier_plots(classifier, cv["main"], splits["test"], params),
-    }
-    # Where a variant's report already cross-validated this same regressor on its feature set, reuse it.
-    name = regression["selected"]
-    known_cv = {
-        reports[variant][0]["feature_set"]: reports[variant][0]["cv"][name]
-        for variant, (_, variant_regressors, _) in loaded.items()
-        if variant_regressors[name].get_params() == served.get_params()
-    }
-    frames = {name: split.frame for name, split in splits.items()}
-    feature_sets = compare_feature_sets(served, classifier, frames, params, known_cv)
-
-    pre_regression, pre_classification = reports["pre_release"]
-    for name, table in plots.items():
+    for name, table in results["plots"].items():
         write_csv(args.plots_dir / f"{name}.csv", table)
-    regression_file = {**regression, "pre_release": pre_regression}
-    classifier_file = {**classification, "pre_release": pre_classification}
-    write_json(args.metrics_dir / "regression.json", regression_file)
-    write_json(args.metrics_dir / "classifier.json", classifier_file)
-    write_json(args.metrics_dir / "headline.json", headline(regression_file, classifier_file))
-    write_json(args.metrics_dir / "feature_sets.json", feature_sets)
-    write_json(args.models_dir / "serving.json", manifest)
+    for name, report in results["metrics"].items():
+        write_json(args.metrics_dir / f"{name}.json", report)
+    write_json(args.models_dir / "serving.json", results["serving"])
+    regression, classifier = results["metrics"]["regression"], results["metrics"]["classifier"]
     print(
-        f"evaluate: serving {regression['selected']} (main) and {pre_regression['selected']} (pre-release); "
-        f"classifier test AUC {classification['test']['auc']:.4f}"
+        f"evaluate: serving {regression['selected']} (main) and {regression['pre_release']['selected']} "
+        f"(pre-release); classifier test AUC {classifier['test']['auc']:.4f}"
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from sklearn.ensemble import GradientBoostingRegressor
+from sklearn.metrics import roc_auc_score
 
 from boxoffice.metrics import classification_metrics, regression_metrics
 from boxoffice.models import (
@@ -12,6 +13,7 @@ from boxoffice.models import (
     calibrated,
     conformal_half_width,
     cross_validate_c,
+    fit_hit_classifier,
     fit_regressor,
     grid_points,
     make_classifier,
@@ -121,3 +123,19 @@ def test_calibration_wraps_only_when_asked() -> None:
     assert calibrated(model, "none", 5, 0) is model
     wrapped = calibrated(model, "sigmoid", 5, 0)
     assert wrapped.method == "sigmoid"
+
+
+@pytest.mark.parametrize("method", ["none", "sigmoid"])
+def test_the_hit_classifier_is_chosen_by_cv_auc_and_reports_its_search(method: str) -> None:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(240, 3))
+    y = (X[:, 0] + 0.5 * rng.normal(size=240) > 0).astype(int)
+    config = {"C": [0.001, 1.0], "folds": 3, "random_state": 0, "max_iter": 1000, "calibration": method}
+    model, report = fit_hit_classifier(X, y, config)
+    aucs = {c: report["cv"][c_key(c)]["mean_auc"] for c in config["C"]}
+    assert report["best_C"] == max(aucs, key=aucs.get)
+    assert set(report["brier_cv"]) == {"uncalibrated"} | ({method} - {"none"})
+    assert report["calibration"] == method
+    probabilities = model.predict_proba(X)[:, 1]
+    assert probabilities.min() >= 0 and probabilities.max() <= 1
+    assert roc_auc_score(y, probabilities) > 0.8  # the signal is strong; a broken fit scores ~0.5
