@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import Field, TypeAdapter, ValidationError
 
 from boxoffice import __version__
-from boxoffice.batch import BEYOND_MODEL, answers, request_columns
+from boxoffice.batch import BEYOND_MODEL, answers, movie_columns_from_json, request_columns
 from boxoffice.feature_sets import VARIANTS
 from boxoffice.params import load_params
 from boxoffice.predictor import ModelsUnavailable, Predictor
@@ -189,9 +189,10 @@ def create_app(
     )
     async def batch_predict(request: Request) -> Response:
         """A 10,000-movie batch is scored in the thread pool, not on the event loop."""
-        movies = parse(batch.validate_json, await request.body())
+        body = await request.body()
+        columns = movie_columns_from_json(body, max_batch) or request_columns(Movie, parse(batch.validate_json, body))
         served = predictor(request)
-        scored = await run_in_threadpool(lambda: predictions(served, request_columns(Movie, movies)))
+        scored = await run_in_threadpool(lambda: predictions(served, columns))
         return answer({"predictions": scored})
 
     original_openapi = app.openapi

@@ -6,7 +6,9 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
+import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic.fields import FieldInfo
 
 SINGLE_EXAMPLE: dict[str, Any] = {"runtime": 120.0, "popularity": 50.0, "vote_avg": 7.0, "budget": 50_000_000}
 BATCH_EXAMPLES = [
@@ -132,3 +134,17 @@ def field_path(loc: tuple[Any, ...]) -> str:
     """Where a validation error is: ('body', 3, 'budget') -> '[3].budget'; ('budget',) -> 'budget'."""
     parts = [f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc if part != "body"]
     return "".join(parts).lstrip(".") or "body"
+
+
+_BOUNDS = (("gt", np.greater), ("ge", np.greater_equal), ("lt", np.less), ("le", np.less_equal))
+
+
+def within(values: np.ndarray, field: FieldInfo) -> np.ndarray:
+    """Which of ``values`` meet a number field's bounds (gt/ge/lt/le, as declared above); NaN and inf never do."""
+    ok = np.isfinite(values)
+    for constraint in field.metadata:
+        for attribute, compare in _BOUNDS:
+            bound = getattr(constraint, attribute, None)
+            if bound is not None:
+                ok &= compare(values, bound)
+    return ok

@@ -23,10 +23,9 @@ from pydantic.fields import FieldInfo
 
 from boxoffice.batch import request_value
 from boxoffice.raw_data import LIST_SEPARATOR, parse_names
-from boxoffice.schemas import ISO_DATE, Movie, PreReleaseMovie, field_path
+from boxoffice.schemas import ISO_DATE, Movie, PreReleaseMovie, field_path, within
 
 SCHEMAS: dict[str, type[BaseModel]] = {"main": Movie, "pre_release": PreReleaseMovie}
-_BOUNDS = (("gt", np.greater), ("ge", np.greater_equal), ("lt", np.less), ("le", np.less_equal))
 
 
 @dataclass
@@ -75,7 +74,7 @@ def _fast(column: pd.Series | None, field: FieldInfo, n: int) -> tuple[np.ndarra
     """(values, passed) for one field; a row not passed is left to pydantic."""
     if field.annotation is float:
         numbers = np.full(n, np.nan) if column is None else _numbers(column)
-        return numbers, _within(numbers, field)
+        return numbers, within(numbers, field)
     if column is None:  # an optional field with no column: its default for every row
         return np.full(n, request_value(field.get_default(call_default_factory=True)), dtype=object), np.full(
             n, not field.is_required()
@@ -102,16 +101,6 @@ def _numbers(column: pd.Series) -> np.ndarray:
     if column.dtype == object:  # mixed cells: a True among numbers is still not a number
         numbers[[isinstance(value, bool | np.bool_) for value in column.tolist()]] = np.nan
     return numbers
-
-
-def _within(values: np.ndarray, field: FieldInfo) -> np.ndarray:
-    ok = np.isfinite(values)
-    for constraint in field.metadata:
-        for attribute, compare in _BOUNDS:
-            bound = getattr(constraint, attribute, None)
-            if bound is not None:
-                ok &= compare(values, bound)  # False for NaN
-    return ok
 
 
 def _texts(column: pd.Series) -> tuple[pd.Series, np.ndarray]:
