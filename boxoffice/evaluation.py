@@ -16,12 +16,13 @@ from boxoffice.features import feature_matrix
 from boxoffice.headline import headline
 from boxoffice.metrics import classification_metrics, regression_metrics
 from boxoffice.models import c_key, conformal_half_width, repeated_cv
+from boxoffice.params import Params
 from boxoffice.splits import Split, train_and_validation
 
 Plots = dict[str, pd.DataFrame]
 
 
-def _cv_settings(params: dict) -> tuple[int, int, int, int]:
+def _cv_settings(params: Params) -> tuple[int, int, int, int]:
     config = params["evaluate"]
     return config["cv_folds"], config["cv_repeats"], config["random_state"], config["n_jobs"]
 
@@ -38,7 +39,7 @@ def _classifier_score(threshold: float) -> Any:
     return score
 
 
-def regression_report(regressors: dict[str, Any], splits: dict[str, Split], params: dict) -> dict:
+def regression_report(regressors: dict[str, Any], splits: dict[str, Split], params: Params) -> dict:
     """Validation, test and repeated-CV scores of every regressor; the served one; its interval.
 
     The lowest validation RMSE is served. Its interval is split-conformal on the
@@ -65,7 +66,7 @@ def regression_report(regressors: dict[str, Any], splits: dict[str, Split], para
     return report
 
 
-def regression_plots(model: Any, test: Split, params: dict) -> Plots:
+def regression_plots(model: Any, test: Split, params: Params) -> Plots:
     predicted = model.predict(test.X)
     return {
         "predictions": pd.DataFrame(
@@ -75,7 +76,7 @@ def regression_plots(model: Any, test: Split, params: dict) -> Plots:
     }
 
 
-def classifier_report(classifier: Any, cv: dict, splits: dict[str, Split], params: dict) -> dict:
+def classifier_report(classifier: Any, cv: dict, splits: dict[str, Split], params: Params) -> dict:
     """Test scores at the threshold in params, repeated-CV AUC/F1/Brier, and the C search."""
     threshold = params["classifier"]["threshold"]
     X_cv, _, hit_cv = train_and_validation(splits)
@@ -89,7 +90,7 @@ def classifier_report(classifier: Any, cv: dict, splits: dict[str, Split], param
     }
 
 
-def classifier_plots(classifier: Any, cv: dict, test: Split, params: dict) -> Plots:
+def classifier_plots(classifier: Any, cv: dict, test: Split, params: Params) -> Plots:
     threshold = params["classifier"]["threshold"]
     proba = classifier.predict_proba(test.X)[:, 1]
     fpr, tpr, _ = roc_curve(test.is_hit, proba)
@@ -109,7 +110,7 @@ def classifier_plots(classifier: Any, cv: dict, test: Split, params: dict) -> Pl
 
 
 def compare_feature_sets(
-    regressor: Any, classifier: Any, frames: dict[str, pd.DataFrame], params: dict, known_cv: dict[str, dict]
+    regressor: Any, classifier: Any, frames: dict[str, pd.DataFrame], params: Params, known_cv: dict[str, dict]
 ) -> dict:
     """Repeated-CV R2/RMSE and AUC/F1 of the served model types on every feature set in params.
 
@@ -136,7 +137,7 @@ def compare_feature_sets(
     return comparison
 
 
-def _importance(model: Any, data: Split, target: np.ndarray, scoring: str, params: dict) -> pd.DataFrame:
+def _importance(model: Any, data: Split, target: np.ndarray, scoring: str, params: Params) -> pd.DataFrame:
     """Permutation importance on the test split: how much the score drops without each feature."""
     config = params["evaluate"]
     result = permutation_importance(
@@ -157,7 +158,7 @@ def _importance(model: Any, data: Split, target: np.ndarray, scoring: str, param
 
 
 def serving_section(
-    variant: str, regression: dict, classification: dict, regressors: dict[str, Any], train: Split, params: dict
+    variant: str, regression: dict, classification: dict, regressors: dict[str, Any], train: Split, params: Params
 ) -> dict:
     """What the service needs to load, run and describe one variant's models."""
     selected = regression["selected"]
@@ -185,7 +186,9 @@ def serving_section(
     }
 
 
-def evaluate(loaded: dict[str, tuple[dict[str, Split], dict[str, Any], Any]], cv: dict, params: dict) -> dict[str, Any]:
+def evaluate(
+    loaded: dict[str, tuple[dict[str, Split], dict[str, Any], Any]], cv: dict, params: Params
+) -> dict[str, Any]:
     """The evaluate stage's results from each variant's (splits, regressors by name, classifier).
 
     Returns {"metrics": {file name: report}, "plots": {name: table}, "serving": manifest}.

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import cast
 
 from boxoffice.features import flag_column
+from boxoffice.params import Params
 
 # Known only after a film is out: a pre-release feature set may not use them.
 POST_RELEASE = frozenset(
@@ -28,14 +29,14 @@ def check_feature_set(name: str, features: Sequence[str]) -> list[str]:
     return list(features)
 
 
-def feature_set_name(params: Mapping[str, Any], variant: str = "main") -> str:
+def feature_set_name(params: Params, variant: str = "main") -> str:
     """``features.set`` for the main models; always ``pre_release`` for the pre-release ones."""
     if variant not in VARIANTS:
         raise KeyError(f"unknown variant {variant!r}; known: {', '.join(VARIANTS)}")
     return params["features"]["set"] if variant == "main" else "pre_release"
 
 
-def expand_set(params: Mapping[str, Any], name: str) -> list[str]:
+def expand_set(params: Params, name: str) -> list[str]:
     """A feature set from params.yaml, checked, with 'genres'/'more_genres'/'keywords' expanded to flags."""
     sets = params["features"]["sets"]
     if name not in sets:
@@ -43,12 +44,13 @@ def expand_set(params: Mapping[str, Any], name: str) -> list[str]:
     columns: list[str] = []
     for item in sets[name]:
         if item in FLAG_TOKENS:
-            columns += [flag_column(FLAG_TOKENS[item], value) for value in params["featurize"].get(item, [])]
+            names = cast(list[str], params["featurize"].get(item, []))  # genres, more_genres or keywords
+            columns += [flag_column(FLAG_TOKENS[item], value) for value in names]
         else:
             columns.append(item)
     return check_feature_set(name, columns)
 
 
-def selected_features(params: Mapping[str, Any], variant: str = "main") -> list[str]:
+def selected_features(params: Params, variant: str = "main") -> list[str]:
     """The feature columns the ``variant``'s models use."""
     return expand_set(params, feature_set_name(params, variant))

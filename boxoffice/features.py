@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from boxoffice.params import FeaturizeParams
 from boxoffice.raw_data import LIST_SEPARATOR
 
 if TYPE_CHECKING:  # the track record uses these transforms; only its type is needed here
@@ -103,9 +104,7 @@ def derive(
     return derived
 
 
-def derive_all(
-    columns: Columns, settings: Mapping[str, Any], record: TrackRecord | None = None
-) -> dict[str, np.ndarray]:
+def derive_all(columns: Columns, settings: FeaturizeParams, record: TrackRecord | None = None) -> dict[str, np.ndarray]:
     """``derive`` with the featurize settings of params.yaml, plus the track record when given.
 
     The pipeline (``add_features``) and the service (``Predictor``) both call this, so
@@ -170,7 +169,7 @@ def feature_matrix(columns: Columns, features: Sequence[str]) -> np.ndarray:
     return np.column_stack([np.asarray(columns[name], dtype=np.float64) for name in features])
 
 
-def add_features(frame: pd.DataFrame, settings: Mapping[str, Any], record: TrackRecord | None = None) -> pd.DataFrame:
+def add_features(frame: pd.DataFrame, settings: FeaturizeParams, record: TrackRecord | None = None) -> pd.DataFrame:
     """The cleaned table plus derived features, track record (when given) and both targets.
 
     ``settings`` is the featurize section of params.yaml.

@@ -21,6 +21,7 @@ from sklearn.preprocessing import StandardScaler
 from xgboost import XGBRegressor
 
 from boxoffice.metrics import regression_metrics
+from boxoffice.params import ClassifierParams
 
 REGRESSORS = {
     "linear_regression": LinearRegression,
@@ -113,7 +114,7 @@ def out_of_fold_proba(model: Any, X: np.ndarray, y: np.ndarray, folds: int, seed
     return cross_val_predict(model, X, y, cv=splitter, method="predict_proba")[:, 1]
 
 
-def fit_hit_classifier(X: np.ndarray, y: np.ndarray, config: Mapping[str, Any]) -> tuple[Any, dict[str, Any]]:
+def fit_hit_classifier(X: np.ndarray, y: np.ndarray, config: ClassifierParams) -> tuple[Any, dict[str, Any]]:
     """The cv-classifier stage's model: C by K-fold AUC, refit, calibrated if asked; and its report.
 
     ``config`` is params.yaml's classifier section. The report holds the C search, the

@@ -3,14 +3,82 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypedDict, overload
 
 import yaml
 
 PARAMS_FILE = Path("params.yaml")
 
 
-def load_params(section: str | None = None, path: str | Path = PARAMS_FILE) -> Any:
+# One TypedDict per section of params.yaml, so a misspelt key is a type error (mypy in CI).
+class PrepareParams(TypedDict):
+    min_budget: float
+    min_revenue: float
+
+
+class FeaturizeParams(TypedDict):
+    hit_multiple: float
+    genres: list[str]
+    more_genres: list[str]
+    major_studios: list[str]
+    keywords: list[str]
+    cast_top: int
+    test_size: float
+    validation_size: float
+    random_state: int
+
+
+class FeaturesParams(TypedDict):
+    set: str
+    sets: dict[str, list[str]]
+
+
+class ClassifierParams(TypedDict):
+    C: float | list[float]
+    folds: int
+    random_state: int
+    max_iter: int
+    calibration: str
+    threshold: float
+
+
+class ServeParams(TypedDict):
+    max_batch: int
+
+
+class EvaluateParams(TypedDict):
+    importance_repeats: int
+    cv_folds: int
+    cv_repeats: int
+    n_jobs: int
+    interval_coverage: float
+    random_state: int
+
+
+# regressors: {"models": [names]} plus one params mapping per model (a list is a grid).
+RegressorsParams = dict[str, Any]
+
+
+class Params(TypedDict):
+    prepare: PrepareParams
+    featurize: FeaturizeParams
+    features: FeaturesParams
+    regressors: RegressorsParams
+    classifier: ClassifierParams
+    serve: ServeParams
+    evaluate: EvaluateParams
+
+
+Section = Literal["prepare", "featurize", "features", "regressors", "classifier", "serve", "evaluate"]
+
+
+@overload
+def load_params(section: None = None, path: str | Path = PARAMS_FILE) -> Params: ...
+@overload
+def load_params(section: Section, path: str | Path = PARAMS_FILE) -> Any: ...
+
+
+def load_params(section: Section | None = None, path: str | Path = PARAMS_FILE) -> Any:
     """Return the whole parameter file, or one top-level section of it.
 
     Plain ``yaml.safe_load`` rather than ``dvc.api.params_show``: it is 20x faster

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -14,6 +13,7 @@ from sklearn.model_selection import train_test_split
 from boxoffice.feature_sets import selected_features
 from boxoffice.features import feature_matrix
 from boxoffice.io import read_csv
+from boxoffice.params import Params
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Split:
     is_hit: np.ndarray
 
 
-def load_split(features_dir: str | Path, name: str, params: dict[str, Any], variant: str = "main") -> Split:
+def load_split(features_dir: str | Path, name: str, params: Params, variant: str = "main") -> Split:
     """``features_dir/name.csv`` with the feature columns of ``variant`` (see params.yaml)."""
     frame = read_csv(Path(features_dir) / f"{name}.csv")
     features = selected_features(params, variant)
