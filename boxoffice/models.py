@@ -12,23 +12,15 @@ import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.ensemble import GradientBoostingRegressor, RandomForestRegressor
-from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss
 from sklearn.model_selection import KFold, RepeatedKFold, cross_val_predict, cross_val_score
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
-from xgboost import XGBRegressor
 
 from boxoffice.metrics import regression_metrics
+from boxoffice.model_types import REGRESSORS
 from boxoffice.params import ClassifierParams
-
-REGRESSORS = {
-    "linear_regression": LinearRegression,
-    "random_forest": RandomForestRegressor,
-    "gradient_boosting": GradientBoostingRegressor,
-    "xgboost": XGBRegressor,
-}
 
 
 def grid_points(params: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -45,7 +37,7 @@ def grid_points(params: Mapping[str, Any]) -> list[dict[str, Any]]:
 def make_regressor(name: str, point: Mapping[str, Any]) -> Any:
     if name not in REGRESSORS:
         raise KeyError(f"unknown regressor {name!r}; known: {', '.join(REGRESSORS)}")
-    return REGRESSORS[name](**point)
+    return REGRESSORS[name].estimator(**point)
 
 
 def fit_regressor(

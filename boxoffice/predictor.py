@@ -20,22 +20,16 @@ from typing import Any
 import numpy as np
 import sklearn
 import yaml
-from scipy.special import expit
-from sklearn.ensemble import GradientBoostingRegressor, RandomForestRegressor
-from sklearn.linear_model import LinearRegression, LogisticRegression
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
-from xgboost import XGBRegressor
 
 from boxoffice.explain import Explainer
 from boxoffice.feature_sets import VARIANTS
 from boxoffice.features import derive_all, feature_matrix
 from boxoffice.io import load_model, read_csv, read_json
+from boxoffice.model_types import CLASSIFIER, Predict, regressor_type
 from boxoffice.track_record import TrackRecord
 
 MANIFEST = "serving.json"
 TRACK_RECORD = "track_record.csv"
-Predict = Callable[[np.ndarray], np.ndarray]
 # The gradient-boosting and forest fast paths call scikit-learn internals; they were checked
 # (tests/test_predictor.py, every test row) against these versions only. With any other
 # version, or with BOXOFFICE_FAST_PATHS=0, the models' public predict serves instead.
@@ -70,58 +64,25 @@ class ModelsUnavailable(RuntimeError):
 
 
 def fast_regressor(model: Any, internals: bool | None = None) -> Predict:
-    """A function X -> prediction equal to ``model.predict(X)``, without its checks.
+    """A function X -> prediction equal to ``model.predict(X)``: its registered fast path when allowed.
 
-    Row sums are written as ``(X * w).sum(axis=1)``, not ``X @ w``: BLAS may sum a
-    row differently by batch size, and a movie must get the same answer alone or in
-    a batch. ``internals``: whether the paths through scikit-learn internals may be
-    used (default: ``fast_path_problem()`` finds no reason against).
+    ``internals``: whether fast paths through scikit-learn internals may be used (default:
+    ``fast_path_problem()`` finds no reason against). Otherwise the public ``predict``.
     """
     if internals is None:
         internals = fast_path_problem() is None
-    if os.environ.get("BOXOFFICE_FAST_PATHS", "1") == "0":
+    kind = regressor_type(model)
+    if os.environ.get("BOXOFFICE_FAST_PATHS", "1") == "0" or kind.fast_predict is None:
         return model.predict
-    if internals and isinstance(model, GradientBoostingRegressor) and model.loss == "squared_error":
-        from sklearn.ensemble._gradient_boosting import predict_stages
-
-        init = float(model._raw_predict_init(np.zeros((1, model.n_features_in_), np.float32))[0, 0])
-        stages, rate = model.estimators_, model.learning_rate
-
-        def predict_gbr(X: np.ndarray) -> np.ndarray:
-            out = np.full((len(X), 1), init)
-            predict_stages(stages, np.ascontiguousarray(X, dtype=np.float32), rate, out)
-            return out[:, 0]
-
-        return predict_gbr
-    if isinstance(model, LinearRegression):
-        coef, intercept = model.coef_, model.intercept_
-        return lambda X: (X * coef).sum(axis=1) + intercept
-    if internals and isinstance(model, RandomForestRegressor):
-        trees = [tree.tree_ for tree in model.estimators_]
-
-        def predict_forest(X: np.ndarray) -> np.ndarray:
-            X32 = np.ascontiguousarray(X, dtype=np.float32)
-            return sum(tree.predict(X32)[:, 0] for tree in trees) / len(trees)
-
-        return predict_forest
-    if isinstance(model, XGBRegressor):
-        booster = model.get_booster()
-        return lambda X: booster.inplace_predict(X).astype(np.float64)
-    return model.predict
+    if kind.uses_internals and not internals:
+        return model.predict
+    return kind.fast_predict(model) or model.predict
 
 
 def fast_hit_probability(model: Any) -> Predict:
     """A function X -> P(hit) equal to ``model.predict_proba(X)[:, 1]`` (public attributes only)."""
-    if os.environ.get("BOXOFFICE_FAST_PATHS", "1") == "0":
-        return lambda X: model.predict_proba(X)[:, 1]
-    steps = [step for _, step in model.steps] if isinstance(model, Pipeline) else [model]
-    if len(steps) == 2 and isinstance(steps[0], StandardScaler) and isinstance(steps[1], LogisticRegression):
-        scaler, logistic = steps
-        # Fold the scaling into the weights: ((X - mean) / scale) @ w + b.
-        weights = logistic.coef_[0] / scaler.scale_
-        bias = logistic.intercept_[0] - scaler.mean_ @ weights
-        return lambda X: expit((X * weights).sum(axis=1) + bias)
-    return lambda X: model.predict_proba(X)[:, 1]
+    fast = None if os.environ.get("BOXOFFICE_FAST_PATHS", "1") == "0" else CLASSIFIER.fast_probability(model)
+    return fast or (lambda X: model.predict_proba(X)[:, 1])
 
 
 def md5_of(path: Path) -> str:

@@ -14,14 +14,10 @@ from pathlib import Path
 
 from boxoffice.headline import legend
 from boxoffice.io import read_json
+from boxoffice.model_types import REGRESSORS
 
 START, END = "<!-- results:start -->", "<!-- results:end -->"
-NAMES = {
-    "linear_regression": "Linear Regression",
-    "random_forest": "Random Forest",
-    "gradient_boosting": "Gradient Boosting",
-    "xgboost": "XGB Regression",
-}
+NAMES = {name: kind.display for name, kind in REGRESSORS.items()}
 
 
 def _row(cells: list[str]) -> str:

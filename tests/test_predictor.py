@@ -10,12 +10,13 @@ import pytest
 from boxoffice.batch import request_columns
 from boxoffice.explain import Explainer
 from boxoffice.io import load_model, read_csv
+from boxoffice.model_types import REGRESSORS
 from boxoffice.params import load_params
 from boxoffice.predictor import Predictor, fast_hit_probability, fast_regressor
 from boxoffice.schemas import PreReleaseMovie
 from boxoffice.splits import load_split
 
-MODELS = ["linear_regression", "random_forest", "gradient_boosting", "xgboost"]
+MODELS = list(REGRESSORS)
 
 
 @pytest.fixture(scope="module")
@@ -123,6 +124,7 @@ def test_without_the_fast_paths_the_service_warns_once_and_predicts_the_same(
         ("random_forest", "path attribution (Saabas)"),
         ("xgboost", "treeshap"),
         ("linear_regression", "linear"),
+        ("hist_gradient_boosting", "path attribution (Saabas)"),
     ],
 )
 def test_every_explanation_names_its_method(project: Path, params: dict, name: str, method: str) -> None:

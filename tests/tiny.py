@@ -31,6 +31,12 @@ TINY_SETTINGS = {
     ("regressors", "random_forest"): {"n_estimators": 10, "max_depth": [3, 5], "random_state": 0, "n_jobs": 1},
     ("regressors", "gradient_boosting"): {"n_estimators": 10, "max_depth": 2, "random_state": 0},
     ("regressors", "xgboost"): {"n_estimators": 10, "max_depth": 2, "random_state": 0, "n_jobs": 1},
+    ("regressors", "hist_gradient_boosting"): {
+        "max_iter": 10,
+        "max_leaf_nodes": 7,
+        "early_stopping": False,
+        "random_state": 0,
+    },
     ("classifier", "C"): [0.1, 1.0],
     ("classifier", "folds"): 3,
     ("evaluate", "cv_folds"): 3,
