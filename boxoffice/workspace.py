@@ -30,11 +30,16 @@ def without_avx512() -> dict[str, str]:
 
 
 def run(
-    cmd: list[str], cwd: Path, check: bool = True, env: dict[str, str] | None = None
+    cmd: list[str], cwd: Path, check: bool = True, env: dict[str, str] | None = None, capture: bool = True
 ) -> subprocess.CompletedProcess:
-    """Run a command with this interpreter's environment first on PATH (plus ``env``); raise on failure."""
+    """Run a command with this interpreter's environment first on PATH (plus ``env``); raise on failure.
+
+    ``capture=False`` for a command that leaves daemons behind (``dvc queue start``): they
+    inherit its output pipes, and reading the output would wait for them to exit.
+    """
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", **(env or {})}
-    result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    streams = {"capture_output": True} if capture else {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    result = subprocess.run(cmd, cwd=cwd, env=env, text=True, **streams)
     if check and result.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result

@@ -42,12 +42,13 @@ def classifier_c(rev: dict) -> object:
 def grid(pipeline: Path):
     """Queue the grid, run it with two workers, and return `dvc exp show --json`'s baseline entry."""
     run(["dvc", "exp", "run", "--queue", *GRID], pipeline)
-    run(["dvc", "queue", "start", "-j", "2"], pipeline)
+    run(["dvc", "queue", "start", "-j", "2"], pipeline, capture=False)  # its workers outlive it
     status = wait_for_queue(pipeline)
     assert "Failed" not in status, status
     shown = json.loads(run(["dvc", "exp", "show", "--json"], pipeline).stdout)
     head = run(["git", "rev-parse", "HEAD"], pipeline).stdout.strip()
     yield next(entry for entry in shown if entry["rev"] == head)
+    run(["dvc", "queue", "stop"], pipeline, check=False)  # no idle worker left behind
     run(["dvc", "exp", "remove", "--all-commits"], pipeline)
 
 
