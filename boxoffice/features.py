@@ -92,10 +92,11 @@ def derive(
     if "original_language" in columns:
         derived["is_english"] = (np.asarray(columns["original_language"], dtype=object) == "en").astype(np.float64)
     if "production_companies" in columns:
-        companies = name_lists(columns["production_companies"])
-        majors = set(studios)
-        derived["n_companies"] = np.array([len(names) for names in companies], dtype=np.float64)
-        derived["major_studio"] = np.array([bool(majors.intersection(names)) for names in companies], dtype=np.float64)
+        n = len(columns["production_companies"])
+        film_of, companies = name_pairs(columns["production_companies"])
+        major = index_of(companies, dict.fromkeys(studios, 0)) >= 0
+        derived["n_companies"] = np.bincount(film_of, minlength=n).astype(np.float64)
+        derived["major_studio"] = (np.bincount(film_of[major], minlength=n) > 0).astype(np.float64)
     if "genres" in columns and genres:
         derived.update(flags("genre", columns["genres"], genres))
     if "keywords" in columns and keywords:  # TMDB keywords are lower case; a request's may not be

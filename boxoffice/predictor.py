@@ -37,9 +37,14 @@ CHECKED_SKLEARN = ("1.9.1",)
 log = logging.getLogger("boxoffice.predictor")
 
 
+def fast_paths_switched_off() -> bool:
+    """BOXOFFICE_FAST_PATHS=0: every model served through its public predict (for comparison or debugging)."""
+    return os.environ.get("BOXOFFICE_FAST_PATHS", "1") == "0"
+
+
 def fast_path_problem() -> str | None:
     """Why the internals-based fast paths are off, or None when they are on."""
-    if os.environ.get("BOXOFFICE_FAST_PATHS", "1") == "0":
+    if fast_paths_switched_off():
         return "BOXOFFICE_FAST_PATHS=0"
     if sklearn.__version__ not in CHECKED_SKLEARN:
         return f"scikit-learn {sklearn.__version__} is not one they were checked with ({', '.join(CHECKED_SKLEARN)})"
@@ -72,7 +77,7 @@ def fast_regressor(model: Any, internals: bool | None = None) -> Predict:
     if internals is None:
         internals = fast_path_problem() is None
     kind = regressor_type(model)
-    if os.environ.get("BOXOFFICE_FAST_PATHS", "1") == "0" or kind.fast_predict is None:
+    if fast_paths_switched_off() or kind.fast_predict is None:
         return model.predict
     if kind.uses_internals and not internals:
         return model.predict
@@ -81,7 +86,7 @@ def fast_regressor(model: Any, internals: bool | None = None) -> Predict:
 
 def fast_hit_probability(model: Any) -> Predict:
     """A function X -> P(hit) equal to ``model.predict_proba(X)[:, 1]`` (public attributes only)."""
-    fast = None if os.environ.get("BOXOFFICE_FAST_PATHS", "1") == "0" else CLASSIFIER.fast_probability(model)
+    fast = None if fast_paths_switched_off() else CLASSIFIER.fast_probability(model)
     return fast or (lambda X: model.predict_proba(X)[:, 1])
 
 
