@@ -37,6 +37,7 @@ from boxoffice.score import (
 
 LOCAL_WORKERS = 2
 CSV_BLOCK = "64MB"
+ARROW_POOL = "ARROW_DEFAULT_MEMORY_POOL"
 ROW = "__boxoffice_row__"  # the 1-based input row number, added before partitions are scored
 
 
@@ -138,13 +139,18 @@ def _client(scheduler: str) -> Iterator[Client]:
     """A 2-worker cluster on this machine for 'local', else a connection to a running scheduler."""
     if scheduler == "local":
         # Workers start as fresh interpreters with this environment, so Arrow picks the system
-        # allocator before its first allocation (see use_system_allocator).
-        os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
-        with (
-            LocalCluster(n_workers=LOCAL_WORKERS, threads_per_worker=1, dashboard_address=":0") as cluster,
-            Client(cluster) as client,
-        ):
-            yield client
+        # allocator before its first allocation (see use_system_allocator); ours is put back after.
+        before = os.environ.get(ARROW_POOL)
+        os.environ.setdefault(ARROW_POOL, "system")
+        try:
+            with (
+                LocalCluster(n_workers=LOCAL_WORKERS, threads_per_worker=1, dashboard_address=":0") as cluster,
+                Client(cluster) as client,
+            ):
+                yield client
+        finally:
+            if before is None:
+                os.environ.pop(ARROW_POOL, None)
     else:
         with Client(scheduler) as client:
             yield client

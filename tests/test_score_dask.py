@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -67,7 +68,9 @@ def test_dask_gives_the_single_process_numbers(
 
 def test_the_command_on_a_local_cluster(project: Path, films: Path, tmp_path: Path, capsys) -> None:
     args = [str(films), "-o", str(tmp_path / "out.parquet"), "--models", str(project / "models")]
+    before = os.environ.get(score_dask.ARROW_POOL)
     assert score.main([*args, "--scheduler", "local"]) == 0
+    assert os.environ.get(score_dask.ARROW_POOL) == before  # set for the workers only
     assert "rejected 9" in capsys.readouterr().err
     assert score.main([*args[:2], str(tmp_path / "out.csv"), *args[3:], "--scheduler", "local"]) == 2
     assert "folder of Parquet files" in capsys.readouterr().err
