@@ -82,15 +82,18 @@ def answers(
     service refuses the request, the file scorer sends the row to its rejects.
     """
     out = predictor.predict(columns, explain)
-    finite = np.isfinite(out["revenue_high"]) & np.isfinite(out["hit_probability"])
+    finite = np.isfinite(out["high"]) & np.isfinite(out["p90"]) & np.isfinite(out["hit_probability"])
     fields: dict[str, Any] = {
-        "predicted_revenue": out["revenue"],
-        "predicted_revenue_millions": millions(out["revenue"]),
-        "revenue_low": out["revenue_low"],
-        "revenue_high": out["revenue_high"],
+        "predicted_revenue": out["median"],
+        "predicted_revenue_millions": millions(out["median"]),
+        "revenue_low": out["low"],
+        "revenue_high": out["high"],
         "interval_coverage": np.full(len(finite), predictor.interval_coverage),
+        "revenue_p10": out["p10"],
+        "revenue_p90": out["p90"],
         "is_hit": out["is_hit"],
         "hit_probability": out["hit_probability"],
+        "break_even_probability": out["break_even_probability"],
         "budget_millions": millions(np.asarray(columns["budget"], dtype=np.float64)),
     }
     if explain:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import itertools
 from typing import Any
 
 import numpy as np
@@ -9,13 +11,14 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.calibration import calibration_curve
 from sklearn.inspection import permutation_importance
-from sklearn.metrics import precision_recall_curve, roc_curve
+from sklearn.metrics import precision_recall_curve, roc_auc_score, roc_curve
 
+from boxoffice.distribution import RevenueDistribution, band_of
 from boxoffice.feature_sets import expand_set, feature_set_name
 from boxoffice.features import feature_matrix
 from boxoffice.headline import headline
 from boxoffice.metrics import classification_metrics, regression_metrics
-from boxoffice.models import c_key, conformal_half_width, repeated_cv
+from boxoffice.models import c_key, repeated_cv
 from boxoffice.params import Params
 from boxoffice.splits import Split, train_and_validation
 
@@ -39,31 +42,141 @@ def _classifier_score(threshold: float) -> Any:
     return score
 
 
-def regression_report(regressors: dict[str, Any], splits: dict[str, Split], params: Params) -> dict:
-    """Validation, test and repeated-CV scores of every regressor; the served one; its interval.
+def regression_report(
+    regressors: dict[str, Any], splits: dict[str, Split], params: Params
+) -> tuple[dict[str, Any], RevenueDistribution]:
+    """Validation, test and repeated-CV scores of every regressor; the served one; its distribution (returned beside).
 
-    The lowest validation RMSE is served. Its interval is split-conformal on the
-    validation residuals; coverage and width are then measured on the untouched test split.
+    The lowest repeated-CV RMSE on the training rows is served. Its predictive
+    distribution is calibrated on the validation split, which neither fitted nor chose
+    it; coverage, hit calls and their slices are then measured on the untouched test split.
     """
-    config = params["evaluate"]
-    X_cv, y_cv, _ = train_and_validation(splits)
-    report: dict[str, Any] = {"validation": {}, "test": {}, "cv": {}}
+    train = splits["train"]
+    report: dict[str, Any] = {"validation": {}, "test": {}, "cv_train": {}}
     for name, model in regressors.items():
         for part in ("validation", "test"):
             report[part][name] = regression_metrics(splits[part].log_revenue, model.predict(splits[part].X))
-        report["cv"][name] = repeated_cv(model, X_cv, y_cv, _regression_score, *_cv_settings(params))
-    selected = min(regressors, key=lambda name: report["validation"][name]["rmse"])
-    model, validation, test = regressors[selected], splits["validation"], splits["test"]
-    half_width = conformal_half_width(validation.log_revenue - model.predict(validation.X), config["interval_coverage"])
-    inside = np.abs(test.log_revenue - model.predict(test.X)) <= half_width
+        report["cv_train"][name] = repeated_cv(
+            model, train.X, train.log_revenue, _regression_score, *_cv_settings(params)
+        )
+    selected = min(regressors, key=lambda name: (report["cv_train"][name]["rmse"]["mean"], name))
+    distribution = calibrate_distribution(regressors[selected], splits["validation"], params)
     report["selected"] = selected
-    report["interval"] = {
-        "coverage": config["interval_coverage"],
-        "half_width_log": round(half_width, 6),
+    report["interval"] = interval_report(regressors[selected], distribution, splits["test"], params)
+    return report, distribution
+
+
+def predict_in_order(model: Any, X: np.ndarray) -> np.ndarray:
+    """``model.predict(X)`` in one thread, so its last bits do not vary between runs.
+
+    A random forest predicting on several threads adds its trees' outputs in whatever
+    order the threads finish; the calibration residuals are kept at full precision, so
+    that order would show in ``serving.json``.
+    """
+    if "n_jobs" in model.get_params():
+        model = copy.copy(model).set_params(n_jobs=1)
+    return model.predict(X)
+
+
+def calibrate_distribution(model: Any, calibration: Split, params: Params) -> RevenueDistribution:
+    """The served regressor's conformal distribution, from its residuals on ``calibration`` (validation)."""
+    config = params["evaluate"]
+    residuals = calibration.log_revenue - predict_in_order(model, calibration.X)
+    budgets = calibration.frame["budget"].to_numpy(dtype=np.float64)
+    return RevenueDistribution.calibrate(residuals, budgets, config["budget_bands"], config["min_band_films"])
+
+
+def test_outlook(model: Any, distribution: RevenueDistribution, test: Split, params: Params) -> dict[str, np.ndarray]:
+    """The served answers' distribution fields for every test film, as the service computes them."""
+    budgets = test.frame["budget"].to_numpy(dtype=np.float64)
+    hit_multiple, coverage = params["featurize"]["hit_multiple"], params["evaluate"]["interval_coverage"]
+    return distribution.outlook(predict_in_order(model, test.X), budgets, hit_multiple, coverage)
+
+
+def interval_report(model: Any, distribution: RevenueDistribution, test: Split, params: Params) -> dict[str, Any]:
+    """Coverage and width of the configured interval on the untouched test split."""
+    outlook = test_outlook(model, distribution, test, params)
+    inside = (test.log_revenue >= outlook["low"]) & (test.log_revenue <= outlook["high"])
+    return {
+        "coverage": params["evaluate"]["interval_coverage"],
+        "calibration_bands": list(distribution.edges),
+        "calibration_films": [len(values) for values in distribution.residuals],
         "test_coverage": round(float(inside.mean()), 6),
-        "width_factor": round(float(np.exp(2 * half_width)), 3),  # revenue_high / revenue_low
+        "width_factor": round(float(np.median(np.exp(outlook["high"] - outlook["low"]))), 3),  # high / low, median
     }
+
+
+def slice_report(
+    model: Any, distribution: RevenueDistribution, classifier: Any, test: Split, params: Params
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per budget band and per decade of release, on test: interval coverage, bias of the median, hit AUCs.
+
+    ``bias`` is the mean of predicted median - actual log revenue (positive: too high).
+    An AUC is None where a slice holds only hits or only flops.
+    """
+    outlook = test_outlook(model, distribution, test, params)
+    inside = (test.log_revenue >= outlook["low"]) & (test.log_revenue <= outlook["high"])
+    sources = {"distribution": outlook["hit_probability"], "classifier": classifier.predict_proba(test.X)[:, 1]}
+    edges = params["evaluate"]["budget_bands"]
+    bands = band_of(test.frame["budget"], edges)
+    decades = (pd.to_datetime(test.frame["release_date"]).dt.year // 10 * 10).to_numpy()
+    groupings = {
+        "budget": {label: bands == band for band, label in enumerate(band_labels(edges))},
+        "decade": {f"{decade}s": decades == decade for decade in np.unique(decades)},
+    }
+    report: dict[str, dict[str, dict[str, Any]]] = {}
+    for grouping, masks in groupings.items():
+        report[grouping] = {}
+        for label, rows in masks.items():
+            hits = test.is_hit[rows]
+            two_classes = 0 < hits.sum() < len(hits)
+            report[grouping][label] = {
+                "films": int(rows.sum()),
+                "coverage": _mean(inside[rows]),
+                "bias": _mean((outlook["median"] - test.log_revenue)[rows]),
+                "hit_rate": _mean(hits),
+                **{
+                    f"{name}_auc": round(float(roc_auc_score(hits, proba[rows])), 6) if two_classes else None
+                    for name, proba in sources.items()
+                },
+            }
     return report
+
+
+def hit_sources_report(
+    model: Any, distribution: RevenueDistribution, classifier: Any, test: Split, params: Params
+) -> dict[str, Any]:
+    """Both sources of hit_probability on test: the revenue distribution's and the logistic regression's.
+
+    ``called`` is the share of films called hits at classifier.threshold; a constant
+    forecast at the actual hit rate scores ``constant_brier``.
+    """
+    threshold = params["classifier"]["threshold"]
+    outlook = test_outlook(model, distribution, test, params)
+    sources = {"distribution": outlook["hit_probability"], "classifier": classifier.predict_proba(test.X)[:, 1]}
+    rate = float(test.is_hit.mean())
+    report: dict[str, Any] = {
+        "hit_rate": round(rate, 6),
+        "constant_brier": round(rate * (1 - rate), 6),
+        "served": params["serve"]["hit_source"],
+    }
+    for name, proba in sources.items():
+        scores = classification_metrics(test.is_hit, proba, threshold)
+        report[name] = {
+            **{key: scores[key] for key in ("auc", "brier", "f1", "accuracy")},
+            "called": round(float((proba >= threshold).mean()), 6),
+        }
+    return report
+
+
+def _mean(values: np.ndarray) -> float | None:
+    return round(float(np.mean(values)), 6) if len(values) else None
+
+
+def band_labels(edges: list[float]) -> list[str]:
+    """'$0-10M', '$10-40M', ..., '$100M+' for the bands of ``edges`` (dollars)."""
+    names = ["0"] + [f"{edge / 1e6:g}" for edge in edges]
+    return [f"${low}-{high}M" for low, high in itertools.pairwise(names)] + [f"${names[-1]}M+"]
 
 
 def regression_plots(model: Any, test: Split, params: Params) -> Plots:
@@ -109,23 +222,34 @@ def classifier_plots(classifier: Any, cv: dict, test: Split, params: Params) -> 
     }
 
 
+def distribution_plots(model: Any, distribution: RevenueDistribution, test: Split, params: Params) -> Plots:
+    """Reliability of the distribution's hit probability on test (beside the classifier's ``calibration``)."""
+    proba = test_outlook(model, distribution, test, params)["hit_probability"]
+    observed, predicted = calibration_curve(test.is_hit, proba, n_bins=10, strategy="quantile")
+    return {"calibration_distribution": pd.DataFrame({"predicted": predicted, "observed": observed}).round(6)}
+
+
 def compare_feature_sets(
     regressor: Any, classifier: Any, frames: dict[str, pd.DataFrame], params: Params, known_cv: dict[str, dict]
 ) -> dict:
-    """Repeated-CV R2/RMSE and AUC/F1 of the served model types on every feature set in params.
+    """Repeated-CV R2/RMSE (train rows, as the regressors) and AUC/F1 (train + validation, as the classifier).
+
+    The served model types, on every feature set in params.
 
     ``known_cv`` maps a feature set to this same regressor's CV figures where a variant's
     report already has them; those are reused rather than refitted.
     """
     threshold = params["classifier"]["threshold"]
-    rows = pd.concat([frames["train"], frames["validation"]])
-    y, hit = rows["log_revenue"].to_numpy(), rows["is_hit"].to_numpy()
+    train, rows = frames["train"], pd.concat([frames["train"], frames["validation"]])
+    y, hit = train["log_revenue"].to_numpy(), rows["is_hit"].to_numpy()
     comparison = {}
     for name in params["features"]["sets"]:
-        X = feature_matrix(rows, expand_set(params, name))
+        columns = expand_set(params, name)
         regression = known_cv.get(name)
         if regression is None:
-            regression = repeated_cv(clone(regressor), X, y, _regression_score, *_cv_settings(params))
+            X_train = feature_matrix(train, columns)
+            regression = repeated_cv(clone(regressor), X_train, y, _regression_score, *_cv_settings(params))
+        X = feature_matrix(rows, columns)
         classification = repeated_cv(clone(classifier), X, hit, _classifier_score(threshold), *_cv_settings(params))
         comparison[name] = {
             "n_features": X.shape[1],
@@ -172,7 +296,7 @@ def serving_section(
             "params": {key: fitted[key] for key in params["regressors"][selected]},
             "validation": regression["validation"][selected],
             "test": regression["test"][selected],
-            "cv": regression["cv"][selected],
+            "cv_train": regression["cv_train"][selected],
             "interval": regression["interval"],
         },
         "classifier": {
@@ -196,23 +320,43 @@ def evaluate(
     variant's under "pre_release"; plots and the feature-set comparison are about the
     main (/predict) models.
     """
-    reports, manifest = {}, {"hit_multiple": params["featurize"]["hit_multiple"], "featurize": params["featurize"]}
+    manifest: dict[str, Any] = {
+        "hit_multiple": params["featurize"]["hit_multiple"],
+        "featurize": params["featurize"],
+        "hit_source": params["serve"]["hit_source"],
+    }
+    reports, distributions = {}, {}
     for variant, (splits, regressors, classifier) in loaded.items():
-        regression = {**regression_report(regressors, splits, params), "feature_set": feature_set_name(params, variant)}
+        regression, distribution = regression_report(regressors, splits, params)
+        distributions[variant] = distribution
+        served = regressors[regression["selected"]]
+        regression["feature_set"] = feature_set_name(params, variant)
+        regression["slices"] = slice_report(served, distribution, classifier, splits["test"], params)
         classification = classifier_report(classifier, cv[variant], splits, params)
+        classification["hit_sources"] = hit_sources_report(served, distribution, classifier, splits["test"], params)
         reports[variant] = (regression, classification)
-        manifest[variant] = serving_section(variant, regression, classification, regressors, splits["train"], params)
+        manifest[variant] = {
+            **serving_section(variant, regression, classification, regressors, splits["train"], params),
+            "distribution": distribution.to_json(),
+        }
 
     (splits, regressors, classifier), (regression, classification) = loaded["main"], reports["main"]
     served = regressors[regression["selected"]]
     plots = {
         **regression_plots(served, splits["test"], params),
         **classifier_plots(classifier, cv["main"], splits["test"], params),
+        **distribution_plots(served, distributions["main"], splits["test"], params),
+        **{
+            "coverage_by_band" + ("" if variant == "main" else f"_{variant}"): pd.DataFrame(
+                [{"band": band, "coverage": row["coverage"]} for band, row in report[0]["slices"]["budget"].items()]
+            )
+            for variant, report in reports.items()
+        },
     }
     # Where a variant's report already cross-validated this same regressor on its feature set, reuse it.
     name = regression["selected"]
     known_cv = {
-        reports[variant][0]["feature_set"]: reports[variant][0]["cv"][name]
+        reports[variant][0]["feature_set"]: reports[variant][0]["cv_train"][name]
         for variant, (_, variant_regressors, _) in loaded.items()
         if variant_regressors[name].get_params() == served.get_params()
     }

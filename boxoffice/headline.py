@@ -9,13 +9,13 @@ from __future__ import annotations
 
 # name -> what it is (the README's legend is generated from this)
 HEADLINE = {
-    "r2_cv": "served regressor (/predict): repeated-CV R² of log revenue",
+    "r2_cv": "served regressor (/predict): repeated-CV R² of log revenue on train (what chooses it)",
     "rmse_val": "served regressor: RMSE on the seed's validation split (the seed's own comparison)",
     "r2_test": "served regressor: R² on the untouched test split",
-    "cover": "served regressor: share of test films inside its 80% interval",
+    "cover": "served regressor: share of test films inside its 80% conformal interval",
     "auc_cv": "hit classifier (/predict): repeated-CV ROC AUC",
     "brier": "hit classifier: repeated-CV Brier score (lower is better)",
-    "pre_r2": "pre-release regressor (/predict/pre_release): repeated-CV R²",
+    "pre_r2": "pre-release regressor (/predict/pre_release): repeated-CV R² on train",
     "pre_auc": "pre-release hit classifier: repeated-CV ROC AUC",
     "pre_cov": "pre-release regressor: share of test films inside its 80% interval",
 }
@@ -26,13 +26,13 @@ def headline(regression: dict, classification: dict) -> dict[str, float]:
     pre_regression, pre_classification = regression["pre_release"], classification["pre_release"]
     served, pre_served = regression["selected"], pre_regression["selected"]
     figures = {
-        "r2_cv": regression["cv"][served]["r2"]["mean"],
+        "r2_cv": regression["cv_train"][served]["r2"]["mean"],
         "rmse_val": regression["validation"][served]["rmse"],
         "r2_test": regression["test"][served]["r2"],
         "cover": regression["interval"]["test_coverage"],
         "auc_cv": classification["repeated_cv"]["auc"]["mean"],
         "brier": classification["repeated_cv"]["brier"]["mean"],
-        "pre_r2": pre_regression["cv"][pre_served]["r2"]["mean"],
+        "pre_r2": pre_regression["cv_train"][pre_served]["r2"]["mean"],
         "pre_auc": pre_classification["repeated_cv"]["auc"]["mean"],
         "pre_cov": pre_regression["interval"]["test_coverage"],
     }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -14,11 +13,10 @@ from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss
-from sklearn.model_selection import KFold, RepeatedKFold, cross_val_predict, cross_val_score
+from sklearn.model_selection import GridSearchCV, KFold, RepeatedKFold, cross_val_predict, cross_validate
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from boxoffice.metrics import regression_metrics
 from boxoffice.model_types import REGRESSORS
 from boxoffice.params import ClassifierParams
 
@@ -41,25 +39,29 @@ def make_regressor(name: str, point: Mapping[str, Any]) -> Any:
 
 
 def fit_regressor(
-    name: str,
-    params: Mapping[str, Any],
-    train: tuple[np.ndarray, np.ndarray],
-    validation: tuple[np.ndarray, np.ndarray],
+    name: str, params: Mapping[str, Any], X: np.ndarray, y: np.ndarray, folds: int, seed: int
 ) -> tuple[Any, dict[str, Any], pd.DataFrame]:
-    """Fit every grid point on train, keep the one with the lowest validation RMSE.
+    """Search the grid by K-fold CV RMSE on the training rows (``GridSearchCV``), refit the best on all of them.
 
-    Returns the fitted model, its params, and the whole search table (one row when
-    there is nothing to search). Ties go to the earlier point in the grid.
+    Returns the fitted model, its params, and the search table: one row per grid point
+    with its CV RMSE (mean and std over the folds). A single point is still
+    cross-validated, so every table has the same columns. Ties go to the earlier point.
+    The validation split is not used: it calibrates the served model's intervals.
     """
-    rows, best = [], None
-    for point in grid_points(params):
-        model = make_regressor(name, point).fit(*train)
-        scores = regression_metrics(validation[1], model.predict(validation[0]))
-        rows.append({**point, **{f"validation_{k}": v for k, v in scores.items()}})
-        if best is None or scores["rmse"] < best[2]:
-            best = (model, point, scores["rmse"])
-    assert best is not None, f"{name}: empty parameter grid"
-    return best[0], best[1], pd.DataFrame(rows)
+    points = grid_points(params)
+    grid = [{key: [value] for key, value in point.items()} for point in points]
+    search = GridSearchCV(
+        make_regressor(name, {}),
+        grid,
+        scoring="neg_root_mean_squared_error",
+        cv=KFold(n_splits=folds, shuffle=True, random_state=seed),
+        refit=True,
+    ).fit(X, y)
+    results = search.cv_results_
+    table = pd.DataFrame(points).assign(
+        cv_rmse=np.round(-results["mean_test_score"], 6), cv_rmse_std=np.round(results["std_test_score"], 6)
+    )
+    return search.best_estimator_, points[search.best_index_], table
 
 
 def make_classifier(C: float, max_iter: int) -> Pipeline:
@@ -72,6 +74,17 @@ def c_key(c: float) -> str:
     return f"{float(c):g}"
 
 
+def c_search(Cs: float | Sequence[float], folds: int, seed: int, max_iter: int) -> GridSearchCV:
+    """scikit-learn's search for the classifier's C by shuffled K-fold ROC AUC (ties: the smaller C)."""
+    grid = sorted(np.atleast_1d(Cs).tolist())
+    return GridSearchCV(
+        make_classifier(grid[0], max_iter),
+        {"logisticregression__C": grid},
+        scoring="roc_auc",
+        cv=KFold(n_splits=folds, shuffle=True, random_state=seed),
+    )
+
+
 def cross_validate_c(
     X: np.ndarray, y: np.ndarray, Cs: float | Sequence[float], folds: int, seed: int, max_iter: int
 ) -> tuple[dict[str, dict[str, float]], float]:
@@ -79,17 +92,28 @@ def cross_validate_c(
 
     One number is a one-point grid, so ``dvc exp run -S classifier.C=0.5`` works.
     """
+    search = c_search(Cs, folds, seed, max_iter).fit(X, y)
+    results = search.cv_results_
+    table = {
+        c_key(c): {"mean_auc": round(float(mean), 6), "std_auc": round(float(std), 6)}
+        for c, mean, std in zip(
+            results["param_logisticregression__C"], results["mean_test_score"], results["std_test_score"], strict=True
+        )
+    }
+    return table, float(search.best_params_["logisticregression__C"])
 
-    splitter = KFold(n_splits=folds, shuffle=True, random_state=seed)
-    table: dict[str, dict[str, float]] = {}
-    grid = sorted(np.atleast_1d(Cs).tolist())
-    best_c, best_auc = grid[0], -np.inf
-    for c in grid:
-        aucs = cross_val_score(make_classifier(c, max_iter), X, y, cv=splitter, scoring="roc_auc")
-        table[c_key(c)] = {"mean_auc": round(float(aucs.mean()), 6), "std_auc": round(float(aucs.std()), 6)}
-        if aucs.mean() > best_auc:
-            best_c, best_auc = c, aucs.mean()
-    return table, float(best_c)
+
+def nested_cv_auc(X: np.ndarray, y: np.ndarray, config: ClassifierParams) -> dict[str, float]:
+    """ROC AUC of the whole procedure, C search included, on folds the search never saw (nested CV).
+
+    The C search's own best mean AUC is optimistic: it is the maximum over the grid of
+    scores on the rows it chose on. Here every outer fold runs the search on the other
+    folds only; the outer folds are shuffled with ``random_state + 1``.
+    """
+    search = c_search(config["C"], config["folds"], config["random_state"], config["max_iter"])
+    outer = KFold(n_splits=config["folds"], shuffle=True, random_state=config["random_state"] + 1)
+    aucs = cross_validate(search, X, y, cv=outer, scoring="roc_auc")["test_score"]
+    return {"mean": round(float(aucs.mean()), 6), "std": round(float(aucs.std()), 6)}
 
 
 def calibrated(model: Any, method: str, folds: int, seed: int) -> Any:
@@ -122,6 +146,7 @@ def fit_hit_classifier(X: np.ndarray, y: np.ndarray, config: ClassifierParams) -
     report = {
         "cv": table,
         "best_C": best_c,
+        "nested_cv_auc": nested_cv_auc(X, y, config),
         "calibration": method,
         "brier_cv": {name: round(float(value), 6) for name, value in brier.items()},
     }
@@ -157,16 +182,3 @@ def repeated_cv(
         name: {"mean": round(float(np.mean(values)), 6), "std": round(float(np.std(values)), 6)}
         for name, values in scores.items()
     }
-
-
-def conformal_half_width(residuals: np.ndarray, coverage: float) -> float:
-    """Split-conformal half-width: pred +/- q covers a new film with probability >= ``coverage``.
-
-    ``residuals`` are held-out (validation) errors of the fitted model; q is their
-    ceil((n + 1) * coverage)-th smallest absolute value.
-    """
-    errors = np.sort(np.abs(np.asarray(residuals, dtype=np.float64)))
-    rank = math.ceil((len(errors) + 1) * coverage)
-    if rank > len(errors):
-        raise ValueError(f"{len(errors)} residuals are too few for {coverage:.0%} coverage")
-    return float(errors[rank - 1])

@@ -44,6 +44,7 @@ class ClassifierParams(TypedDict):
 
 class ServeParams(TypedDict):
     max_batch: int
+    hit_source: str
 
 
 class EvaluateParams(TypedDict):
@@ -52,10 +53,13 @@ class EvaluateParams(TypedDict):
     cv_repeats: int
     n_jobs: int
     interval_coverage: float
+    budget_bands: list[float]
+    min_band_films: int
     random_state: int
 
 
-# regressors: {"models": [names]} plus one params mapping per model (a list is a grid).
+# regressors: {"models": [names], "search": {"folds", "random_state"}} plus one params mapping
+# per model (a list is a grid).
 RegressorsParams = dict[str, Any]
 
 

@@ -21,6 +21,7 @@ import numpy as np
 import sklearn
 import yaml
 
+from boxoffice.distribution import QUANTILES, RevenueDistribution
 from boxoffice.explain import Explainer
 from boxoffice.feature_sets import VARIANTS
 from boxoffice.features import derive_all, feature_matrix
@@ -29,6 +30,8 @@ from boxoffice.model_types import CLASSIFIER, Predict, regressor_type
 from boxoffice.track_record import TrackRecord
 
 MANIFEST = "serving.json"
+HIT_SOURCES = ("distribution", "classifier")
+QUANTILE_NAMES = tuple(f"p{q}" for q in QUANTILES)
 TRACK_RECORD = "track_record.csv"
 # The gradient-boosting and forest fast paths call scikit-learn internals; they were checked
 # (tests/test_predictor.py, every test row) against these versions only. With any other
@@ -107,6 +110,9 @@ class Predictor:
     explainer: Explainer
     files: dict[str, dict[str, str]]
     track_record: TrackRecord
+    distribution: RevenueDistribution
+    hit_multiple: float
+    hit_source: str
 
     @classmethod
     def load(cls, models_dir: str | Path, variant: str = "main", track_record: TrackRecord | None = None) -> Predictor:
@@ -124,6 +130,10 @@ class Predictor:
             settings = manifest["featurize"]
             features = list(section["features"]["columns"])
             explainer = Explainer(models["regressor"], len(features), np.array(section["feature_means"]))
+            distribution = RevenueDistribution.from_json(section["distribution"])
+            hit_source = manifest["hit_source"]
+            if hit_source not in HIT_SOURCES:
+                raise ValueError(f"hit_source {hit_source!r} is not one of {', '.join(HIT_SOURCES)}")
         except Exception as err:  # a missing or unreadable file or entry means the same thing to an operator
             raise ModelsUnavailable(
                 f"cannot load the models from {models_dir}/ ({type(err).__name__}: {err}); "
@@ -150,6 +160,9 @@ class Predictor:
                 role: {"path": f"models/{section[role]['file']}", "md5": md5_of(path)} for role, path in paths.items()
             },
             track_record=record,
+            distribution=distribution,
+            hit_multiple=float(settings["hit_multiple"]),
+            hit_source=hit_source,
         )
 
     @classmethod
@@ -165,22 +178,24 @@ class Predictor:
     def predict(self, columns: Mapping[str, Any], explain: bool = False) -> dict[str, Any]:
         """Predictions for a batch given as columns of raw inputs (budget in dollars).
 
-        The interval is split-conformal: log revenue +/- the half-width evaluate measured
-        on validation residuals (its test coverage is in ``/model``). With ``explain``,
-        "explanation" holds each movie's feature contributions to the predicted log
-        revenue (base + sum = prediction); the features are built once for both.
+        Every revenue figure and both probabilities come from each film's conformal
+        distribution (``boxoffice.distribution``): the predicted revenue is its median.
+        With ``hit_source`` 'classifier', hit_probability is the logistic regression's
+        instead. With ``explain``, "explanation" holds each movie's feature contributions
+        to the regressor's log revenue (base + sum); the features are built once for both.
         """
         X = self.matrix(columns)
         log_revenue = self.predict_log_revenue(X)
-        probability = self.predict_hit_probability(X)
-        half_width = self.section["regressor"]["interval"]["half_width_log"]
+        outlook = self.distribution.outlook(log_revenue, columns["budget"], self.hit_multiple, self.interval_coverage)
+        probability = outlook["hit_probability"]
+        if self.hit_source == "classifier":
+            probability = self.predict_hit_probability(X)
         return {
             "log_revenue": log_revenue,
-            "revenue": np.expm1(log_revenue),
-            "revenue_low": np.maximum(np.expm1(log_revenue - half_width), 0.0),
-            "revenue_high": np.expm1(log_revenue + half_width),
+            **{name: _dollars(outlook[name]) for name in ("median", "low", "high", *QUANTILE_NAMES)},
             "hit_probability": probability,
             "is_hit": probability >= self.section["classifier"]["threshold"],
+            "break_even_probability": outlook["break_even_probability"],
             "explanation": self._explain(X) if explain else [None] * len(X),
         }
 
@@ -222,6 +237,11 @@ class Predictor:
             for role, info in self.files.items()
         }
         return {**self.section, "files": files}
+
+
+def _dollars(log_revenue: np.ndarray) -> np.ndarray:
+    """Revenue in dollars from log1p(revenue), never below 0 (a distribution's low end can dip under it)."""
+    return np.maximum(np.expm1(log_revenue), 0.0)
 
 
 def _lock_hashes(lock_path: Path) -> dict[str, str]:

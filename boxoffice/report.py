@@ -37,7 +37,7 @@ def regression_table(regression: dict) -> list[str]:
     ]
     order = sorted(regression["validation"], key=lambda m: (list(NAMES).index(m) if m in NAMES else len(NAMES), m))
     for model in order:
-        val, test, cv = regression["validation"][model], regression["test"][model], regression["cv"][model]
+        val, test, cv = regression["validation"][model], regression["test"][model], regression["cv_train"][model]
         cells = [NAMES.get(model, model)]
         cells += [f"{val[m]:.4f}" for m in ("rmse", "r2", "mae")] + [f"{test[m]:.4f}" for m in ("rmse", "r2", "mae")]
         cells += [_spread(cv["r2"]), _spread(cv["rmse"])]
@@ -47,11 +47,53 @@ def regression_table(regression: dict) -> list[str]:
 
 def interval_line(regression: dict) -> str:
     interval = regression["interval"]
+    bands = ", ".join(f"{edge / 1e6:g}" for edge in interval["calibration_bands"]) or "none"
     return (
-        f"{interval['coverage']:.0%} prediction interval: log revenue ± {interval['half_width_log']:.3f} "
-        f"(the high end is {interval['width_factor']:.1f}x the low end); it covered "
-        f"{interval['test_coverage']:.1%} of the test films."
+        f"{interval['coverage']:.0%} interval from the conformal revenue distribution (calibrated on validation, "
+        f"budget bands split at ${bands}M, {interval['calibration_films']} films): the high end is typically "
+        f"{interval['width_factor']:.1f}x the low end; it covered {interval['test_coverage']:.1%} of the test films."
     )
+
+
+def _cell(value: float | None, digits: int = 3) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def slice_table(regression: dict) -> list[str]:
+    """Per budget band and decade, on test: coverage, bias of the median, hit rate, both hit sources' AUC."""
+    lines = [
+        _row(["variant", "slice", "films", "coverage", "bias (log)", "hit rate", "AUC distribution", "AUC classifier"]),
+        _row(["---", "---"] + ["---:"] * 6),
+    ]
+    for label, report in (("main", regression), ("pre-release", regression["pre_release"])):
+        for grouping in ("budget", "decade"):
+            for name, row in sorted(report["slices"][grouping].items(), key=lambda item: _slice_start(item[0])):
+                cells = [label, name, str(row["films"]), _cell(row["coverage"]), _cell(row["bias"], 2)]
+                cells += [_cell(row["hit_rate"]), _cell(row["distribution_auc"]), _cell(row["classifier_auc"])]
+                lines.append(_row(cells))
+    return lines
+
+
+def _slice_start(label: str) -> float:
+    """Where a slice starts, for ordering: '$40-100M' -> 40, '$100M+' -> 100, '1990s' -> 1990."""
+    return float(label.lstrip("$").split("-")[0].rstrip("Ms+"))
+
+
+def hit_source_table(classifier: dict) -> list[str]:
+    """The two sources of hit_probability on test, side by side."""
+    lines = [
+        _row(["variant", "source", "test AUC", "test Brier", "Brier of a constant", "called hits", "actual hits"]),
+        _row(["---", "---"] + ["---:"] * 5),
+    ]
+    for label, report in (("main", classifier), ("pre-release", classifier["pre_release"])):
+        sources = report["hit_sources"]
+        for source in ("distribution", "classifier"):
+            scores = sources[source]
+            served = " (served)" if source == sources["served"] else ""
+            cells = [label, source + served, f"{scores['auc']:.4f}", f"{scores['brier']:.4f}"]
+            cells += [f"{sources['constant_brier']:.4f}", f"{scores['called']:.1%}", f"{sources['hit_rate']:.1%}"]
+            lines.append(_row(cells))
+    return lines
 
 
 def feature_set_table(feature_sets: dict) -> list[str]:
@@ -65,12 +107,13 @@ def feature_set_table(feature_sets: dict) -> list[str]:
 def classifier_table(classifier: dict) -> list[str]:
     names = ["auc", "pr_auc", "precision", "recall", "f1", "accuracy", "brier"]
     lines = [
-        _row(["models", "best C", "C search AUC", "CV AUC", "CV F1", *[f"test {n}" for n in names]]),
-        _row(["---"] + ["---:"] * (4 + len(names))),
+        _row(["models", "best C", "C search AUC", "nested CV AUC", "CV AUC", "CV F1", *[f"test {n}" for n in names]]),
+        _row(["---"] + ["---:"] * (5 + len(names))),
     ]
     for label, report in (("main", classifier), ("pre-release", classifier["pre_release"])):
         best = report["cv"][f"{report['best_C']:g}"]
         cells = [label, f"{report['best_C']:g}", f"{best['mean_auc']:.3f} ± {best['std_auc']:.3f}"]
+        cells += [_spread(report["nested_cv_auc"])]
         cells += [_spread(report["repeated_cv"]["auc"]), _spread(report["repeated_cv"]["f1"])]
         lines.append(_row(cells + [f"{report['test'][n]:.4f}" for n in names]))
     return lines
@@ -101,7 +144,18 @@ def tables(metrics_dir: Path) -> str:
         "",
         *classifier_table(classifier),
         "",
-        "Feature sets compared (repeated K-fold CV on train + validation, served model types):",
+        "Where `hit_probability` comes from (`serve.hit_source`), on the untouched test split: P(revenue > "
+        "hit_multiple x budget) under the revenue distribution, or the logistic regression:",
+        "",
+        *hit_source_table(classifier),
+        "",
+        "By budget band and decade of release, on the test split (coverage of the 80% interval; bias = mean "
+        "predicted median - actual log revenue):",
+        "",
+        *slice_table(regression),
+        "",
+        "Feature sets compared (repeated K-fold CV, served model types; regression on train, classification on "
+        "train + validation):",
         "",
         *feature_set_table(read_json(metrics_dir / "feature_sets.json")),
         "",

@@ -89,15 +89,24 @@ class Explanation(BaseModel):
 
 
 class Prediction(BaseModel):
-    predicted_revenue: float = Field(description="dollars: expm1 of the predicted log revenue")
+    """One film's answer; every revenue figure and probability comes from its one revenue distribution."""
+
+    predicted_revenue: float = Field(description="dollars: the median of the film's predicted revenue distribution")
     predicted_revenue_millions: float
     revenue_low: float = Field(description="lower end of the prediction interval, dollars")
     revenue_high: float = Field(description="upper end of the prediction interval, dollars")
     interval_coverage: float = Field(description="the share of films the interval is built to cover")
-    is_hit: bool = Field(description="hit_probability >= the classifier's threshold")
+    revenue_p10: float = Field(description="10th percentile of the revenue distribution, dollars")
+    revenue_p90: float = Field(description="90th percentile of the revenue distribution, dollars")
+    is_hit: bool = Field(description="hit_probability >= classifier.threshold (0.5 by default)")
     hit_probability: float = Field(
-        ge=0, le=1, description="P(revenue > 2 x budget); trained on mostly successful films, so optimistic"
+        ge=0,
+        le=1,
+        description="P(revenue > hit_multiple x budget, 2 by default) under the revenue distribution, so at least "
+        "0.5 exactly when predicted_revenue is above the hit line (or the seed's classifier's, with "
+        "serve.hit_source=classifier). Learnt on TMDB 5000's mostly successful films: optimistic elsewhere",
     )
+    break_even_probability: float = Field(ge=0, le=1, description="P(revenue > budget), never below hit_probability")
     budget_millions: float
     explanation: Explanation | None = Field(default=None, description="with ?explain=true")
 

@@ -11,9 +11,10 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from boxoffice.feature_sets import selected_features
-from boxoffice.features import feature_matrix
+from boxoffice.features import add_features, feature_matrix
 from boxoffice.io import read_csv
-from boxoffice.params import Params
+from boxoffice.params import FeaturizeParams, Params
+from boxoffice.track_record import TrackRecord
 
 
 @dataclass(frozen=True)
@@ -54,4 +55,24 @@ def split(
     """Train/validation/test as the seed did: test first, then validation from the rest."""
     rest, test = train_test_split(frame, test_size=test_size, random_state=seed)
     train, validation = train_test_split(rest, test_size=validation_size, random_state=seed)
+    return train, validation, test
+
+
+def featurize_splits(
+    parts: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame], settings: FeaturizeParams
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Features of train, validation and test, each with the track record of its own and earlier splits.
+
+    Train's track record is built from train films only; validation's from train and
+    validation (it calibrates the intervals, so test revenues must not reach it); test's
+    from every film, which is what the service knows. A held-out film's revenue thus
+    never feeds the features of a film that fits, selects or calibrates a model.
+    """
+    known: list[pd.DataFrame] = []
+    featurized = []
+    for part in parts:
+        known.append(part)
+        record = TrackRecord.from_films(pd.concat(known), settings["cast_top"])
+        featurized.append(add_features(part, settings, record))
+    train, validation, test = featurized
     return train, validation, test

@@ -2,16 +2,17 @@
 
 Usage: python stages/featurize.py PREPARED_CSV FEATURES_DIR TRACK_RECORD_CSV
 Writes FEATURES_DIR/{train,validation,test}.csv, and the directors', lead cast's and
-production companies' past box office (TRACK_RECORD_CSV) that the service uses for pre-release requests.
+production companies' past box office (TRACK_RECORD_CSV, from every film) that the service
+uses for pre-release requests. Each split's track record sees only its own and earlier
+splits' films (see ``splits.featurize_splits``), so no held-out revenue feeds training.
 """
 
 import argparse
 from pathlib import Path
 
-from boxoffice.features import add_features
 from boxoffice.io import read_csv, write_csv
 from boxoffice.params import load_params
-from boxoffice.splits import split
+from boxoffice.splits import featurize_splits, split
 from boxoffice.track_record import TrackRecord
 
 
@@ -24,11 +25,10 @@ def main() -> None:
     params = load_params("featurize")
 
     movies = read_csv(args.prepared)
-    record = TrackRecord.from_films(movies, params["cast_top"])
-    table = add_features(movies, params, record)
-    parts = split(table, params["test_size"], params["validation_size"], params["random_state"])
+    raw_parts = split(movies, params["test_size"], params["validation_size"], params["random_state"])
+    parts = featurize_splits(raw_parts, params)
 
-    write_csv(args.track_record, record.history)
+    write_csv(args.track_record, TrackRecord.from_films(movies, params["cast_top"]).history)
     for name, part in zip(("train", "validation", "test"), parts, strict=True):
         write_csv(args.features_dir / f"{name}.csv", part)
         print(f"featurize: {name}: {len(part)} films, {part['is_hit'].mean():.1%} hits")

@@ -1,4 +1,4 @@
-"""train-regressors@MODEL-VARIANT: fit one regressor (searching its grid, if any) on train.
+"""train-regressors@MODEL-VARIANT: fit one regressor on train, its grid (if any) searched by K-fold CV on train.
 
 Usage: python stages/train_regressor.py MODEL VARIANT FEATURES_DIR MODEL_FILE METRICS_JSON GRID_CSV
 VARIANT is 'main' (the feature set in features.set, served by /predict) or
@@ -27,13 +27,9 @@ def main() -> None:
     params = load_params()
 
     train = load_split(args.features_dir, "train", params, args.variant)
-    validation = load_split(args.features_dir, "validation", params, args.variant)
-    model, chosen, grid = fit_regressor(
-        args.model,
-        params["regressors"][args.model],
-        (train.X, train.log_revenue),
-        (validation.X, validation.log_revenue),
-    )
+    folds, seed = params["regressors"]["search"]["folds"], params["regressors"]["search"]["random_state"]
+    grid_params = params["regressors"][args.model]
+    model, chosen, grid = fit_regressor(args.model, grid_params, train.X, train.log_revenue, folds, seed)
 
     save_model(args.model_file, model)
     write_csv(args.grid, grid)

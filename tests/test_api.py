@@ -15,7 +15,10 @@ import yaml
 from fastapi.testclient import TestClient
 
 from boxoffice.api import create_app
-from boxoffice.schemas import BATCH_EXAMPLES, PRE_RELEASE_EXAMPLE, SINGLE_EXAMPLE
+from boxoffice.batch import request_columns
+from boxoffice.distribution import RevenueDistribution
+from boxoffice.predictor import Predictor
+from boxoffice.schemas import BATCH_EXAMPLES, PRE_RELEASE_EXAMPLE, SINGLE_EXAMPLE, PreReleaseMovie
 
 GOOD = {"runtime": 120.0, "popularity": 50.0, "vote_avg": 7.0, "budget": 50_000_000}
 
@@ -59,11 +62,15 @@ def test_predict_returns_the_seed_fields(client: TestClient) -> None:
         "revenue_low",
         "revenue_high",
         "interval_coverage",
+        "revenue_p10",
+        "revenue_p90",
         "is_hit",
         "hit_probability",
+        "break_even_probability",
         "budget_millions",
     }
-    assert body["revenue_low"] < body["predicted_revenue"] < body["revenue_high"]
+    assert body["revenue_low"] <= body["revenue_p10"] <= body["predicted_revenue"] <= body["revenue_p90"]
+    assert body["revenue_p90"] <= body["revenue_high"]
     assert body["interval_coverage"] == 0.8
     assert body["budget_millions"] == 50.0
     assert body["predicted_revenue_millions"] == round(body["predicted_revenue"] / 1e6, 2)
@@ -80,8 +87,16 @@ def test_every_test_row_matches_the_pipeline_models(client: TestClient, project:
 
     batch = client.post("/batch_predict", json=movies).json()["predictions"]
     got = pd.DataFrame(batch)
-    np.testing.assert_allclose(got["predicted_revenue"], np.expm1(regressor.predict(X)), rtol=1e-12)
-    np.testing.assert_allclose(got["hit_probability"], classifier.predict_proba(X)[:, 1], rtol=1e-12)
+    # The reference: crepes' own conformal predictive system on the pipeline regressor's predictions.
+    distribution = RevenueDistribution.from_json(served(project)["main"]["distribution"])
+    system, y_hat = distribution.conformal(), regressor.predict(X)
+    bins, budget = distribution.bands(test["budget"]), test["budget"].to_numpy()
+    median = system.predict_percentiles(y_hat, bins=bins, lower_percentiles=50)
+    hit_line = np.log1p(2 * budget)
+    np.testing.assert_allclose(got["predicted_revenue"], np.maximum(np.expm1(median), 0), rtol=1e-12)
+    expected_hit = 1 - system.predict_p(y_hat, hit_line, bins=bins, smoothing=False)
+    np.testing.assert_allclose(got["hit_probability"], expected_hit, rtol=1e-12)
+    assert (got["hit_probability"] != classifier.predict_proba(X)[:, 1]).any()  # the distribution's, by default
     for movie, expected in list(zip(movies, batch, strict=True))[:25]:
         assert client.post("/predict", json=movie).json() == expected
 
@@ -171,13 +186,16 @@ def test_model_describes_what_is_served(client: TestClient, project: Path) -> No
 
 def test_explanations_sum_to_the_prediction(client: TestClient, project: Path) -> None:
     test = pd.read_csv(project / "data" / "features" / "test.csv")
+    distribution = RevenueDistribution.from_json(served(project)["main"]["distribution"])
     for movie in test[["runtime", "popularity", "vote_avg", "budget"]].head(20).to_dict("records"):
         body = client.post("/predict?explain=true", json=movie).json()
         explanation = body["explanation"]
         assert set(explanation["contributions"]) == {"runtime", "popularity", "vote_avg", "log_budget"}
         total = explanation["base_value"] + sum(explanation["contributions"].values())
         assert total == pytest.approx(explanation["log_revenue"], abs=1e-6)
-        assert np.expm1(explanation["log_revenue"]) == pytest.approx(body["predicted_revenue"], rel=1e-9)
+        # The explanation is of the regressor's prediction; the answer is its distribution's median.
+        median = distribution.percentile(np.array([explanation["log_revenue"]]), [movie["budget"]], 50)
+        assert np.expm1(median[0]) == pytest.approx(body["predicted_revenue"], rel=1e-9)
 
 
 def test_pre_release_prediction_with_interval_and_explanation(client: TestClient) -> None:
@@ -193,7 +211,14 @@ def test_pre_release_prediction_with_interval_and_explanation(client: TestClient
     assert total == pytest.approx(body["explanation"]["log_revenue"], abs=1e-6)
 
 
-def test_pre_release_accepts_unknown_names_as_unseen(client: TestClient) -> None:
+def pre_release_features(project: Path, movie: dict) -> dict[str, float]:
+    """The model input the service builds for one pre-release request."""
+    predictor = Predictor.load(project / "models", "pre_release")
+    columns = request_columns(PreReleaseMovie, [PreReleaseMovie.model_validate_json(json.dumps(movie))])
+    return dict(zip(predictor.features, predictor.matrix(columns)[0].tolist(), strict=True))
+
+
+def test_pre_release_accepts_unknown_names_as_unseen(client: TestClient, project: Path) -> None:
     unknown = {
         **PRE_RELEASE_EXAMPLE,
         "genres": ["Space Opera Musical"],
@@ -201,25 +226,25 @@ def test_pre_release_accepts_unknown_names_as_unseen(client: TestClient) -> None
         "cast": ["A. Newcomer"],
         "production_companies": ["Garage Films"],
     }
-    known = client.post("/predict/pre_release?explain=true", json=PRE_RELEASE_EXAMPLE).json()
     body = client.post("/predict/pre_release?explain=true", json=unknown)
     assert body.status_code == 200
-    assert body.json()["predicted_revenue"] != known["predicted_revenue"]
+    features = pre_release_features(project, unknown)
+    assert features["director_films"] == features["cast_films"] == 0  # never seen: no earlier films
+    assert features["genre_action"] == 0 and pre_release_features(project, PRE_RELEASE_EXAMPLE)["genre_action"] == 1
     minimal = {key: PRE_RELEASE_EXAMPLE[key] for key in ("budget", "runtime", "release_date", "original_language")}
     assert client.post("/predict/pre_release", json=minimal).status_code == 200
 
 
-def test_pre_release_keywords_count_in_any_case(client: TestClient) -> None:
-    def predict(keywords: list[str]) -> dict:
-        body = {**PRE_RELEASE_EXAMPLE, "keywords": keywords}
-        return client.post("/predict/pre_release?explain=true", json=body).json()
+def test_pre_release_keywords_count_in_any_case(client: TestClient, project: Path) -> None:
+    def ask(keywords: list[str]) -> tuple[dict, dict]:
+        movie = {**PRE_RELEASE_EXAMPLE, "keywords": keywords}
+        answer = client.post("/predict/pre_release?explain=true", json=movie).json()
+        return answer, pre_release_features(project, movie)
 
-    plain, sequel, shouted = predict([]), predict(["sequel"]), predict(["SEQUEL", "dream"])
-    assert (
-        plain["explanation"]["contributions"]["keyword_sequel"]
-        != sequel["explanation"]["contributions"]["keyword_sequel"]
-    )
-    assert sequel["predicted_revenue"] == shouted["predicted_revenue"]
+    (_, plain), (sequel, sequel_features), (shouted, shouted_features) = ask([]), ask(["sequel"]), ask(["SEQUEL"])
+    assert plain["keyword_sequel"] == 0 and sequel_features["keyword_sequel"] == 1
+    assert shouted_features == sequel_features
+    assert shouted == sequel
 
 
 @pytest.mark.parametrize(
@@ -395,3 +420,57 @@ def test_compose_replicas_mount_the_same_and_the_balancer_reaches_them() -> None
     nginx = (ROOT / "deploy" / "nginx.conf").read_text()
     assert "server api-replica:8000;" in nginx
     assert "./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro" in services["balancer"]["volumes"]
+
+
+def consistent(answers: list[dict], movies: list[dict], threshold: float = 0.5) -> None:
+    """What no answer may say: a hit below the hit line, a hit likelier than breaking even, disordered quantiles."""
+    for movie, answer in zip(movies, answers, strict=True):
+        hit_line = 2 * movie["budget"]
+        assert (answer["hit_probability"] >= 0.5) == (answer["predicted_revenue"] > hit_line), (movie, answer)
+        assert answer["is_hit"] == (answer["hit_probability"] >= threshold)
+        assert answer["break_even_probability"] >= answer["hit_probability"]
+        ordered = [
+            answer[k] for k in ("revenue_low", "revenue_p10", "predicted_revenue", "revenue_p90", "revenue_high")
+        ]
+        assert ordered == sorted(ordered)
+
+
+def test_no_answer_contradicts_itself_on_the_whole_test_split(client: TestClient, project: Path) -> None:
+    test = pd.read_csv(project / "data" / "features" / "test.csv")
+    movies = test[["runtime", "popularity", "vote_avg", "budget"]].to_dict("records")
+    batch = client.post("/batch_predict", json=movies).json()["predictions"]
+    consistent(batch, movies)
+    assert {answer["is_hit"] for answer in batch} == {True, False}
+    pre_release = [pre_release_request(row) for row in test.to_dict("records")]
+    consistent([client.post("/predict/pre_release", json=movie).json() for movie in pre_release], pre_release)
+
+
+def pre_release_request(row: dict) -> dict:
+    """A /predict/pre_release body from a row of the features table ('|'-joined names to lists)."""
+    names = ("genres", "production_companies", "directors", "cast", "keywords")
+    listed = {name: [n for n in str(row[name]).split("|") if n and row[name] == row[name]] for name in names}
+    fields = ("budget", "runtime", "release_date", "original_language")
+    return {
+        **{name: row[name] for name in fields},
+        **listed,
+        "cast": listed["cast"][:20],
+        "directors": listed["directors"][:10],
+    }
+
+
+def test_the_classifier_can_be_the_hit_source(tmp_path: Path, project: Path) -> None:
+    models = tmp_path / "models"
+    shutil.copytree(project / "models", models)
+    manifest = served(project)
+    (models / "serving.json").write_text(json.dumps({**manifest, "hit_source": "classifier"}))
+    classifier = joblib.load(project / "models" / "classifiers" / "main.joblib")
+    with TestClient(create_app(models_dir=models, lock_path=project / "dvc.lock")) as switched:
+        answers = switched.post("/batch_predict", json=BATCH_EXAMPLES).json()["predictions"]
+    X = np.array([[m["runtime"], m["popularity"], m["vote_avg"], np.log1p(m["budget"])] for m in BATCH_EXAMPLES])
+    np.testing.assert_allclose([a["hit_probability"] for a in answers], classifier.predict_proba(X)[:, 1], rtol=1e-12)
+    assert [a["is_hit"] for a in answers] == [
+        a["hit_probability"] >= manifest["main"]["classifier"]["threshold"] for a in answers
+    ]
+    (models / "serving.json").write_text(json.dumps({**manifest, "hit_source": "coin"}))
+    with TestClient(create_app(models_dir=models, lock_path=project / "dvc.lock")) as unknown:
+        assert unknown.get("/health").status_code == 503

@@ -6,18 +6,19 @@ import numpy as np
 import pytest
 from sklearn.ensemble import GradientBoostingRegressor
 from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import KFold
 
 from boxoffice.metrics import classification_metrics, regression_metrics
 from boxoffice.models import (
     c_key,
     calibrated,
-    conformal_half_width,
     cross_validate_c,
     fit_hit_classifier,
     fit_regressor,
     grid_points,
     make_classifier,
     make_regressor,
+    nested_cv_auc,
     repeated_cv,
 )
 
@@ -39,15 +40,23 @@ def test_make_regressor_uses_params_and_refuses_unknown_names() -> None:
         make_regressor("svm", {})
 
 
-def test_grid_search_keeps_the_best_validation_point() -> None:
+def test_grid_search_keeps_the_best_cv_point_and_refits_it_on_all_rows() -> None:
     rng = np.random.default_rng(0)
     X = rng.uniform(size=(200, 2))
     y = np.sin(6 * X[:, 0]) + 0.05 * rng.normal(size=200)
     params = {"max_depth": [1, 4], "n_estimators": 50, "random_state": 0}
-    model, chosen, table = fit_regressor("gradient_boosting", params, (X[:150], y[:150]), (X[150:], y[150:]))
-    assert chosen["max_depth"] == 4
-    assert len(table) == 2
-    assert table["validation_rmse"].min() == pytest.approx(regression_metrics(y[150:], model.predict(X[150:]))["rmse"])
+    model, chosen, table = fit_regressor("gradient_boosting", params, X, y, folds=4, seed=0)
+    assert chosen == {"max_depth": 4, "n_estimators": 50, "random_state": 0}
+    assert list(table["max_depth"]) == [1, 4]
+    assert table["cv_rmse"].idxmin() == 1
+    # The CV figure of a point is the mean RMSE of its folds, each fitted without the fold.
+    folds = KFold(n_splits=4, shuffle=True, random_state=0).split(X)
+    rmses = [
+        regression_metrics(y[held], make_regressor("gradient_boosting", chosen).fit(X[fit], y[fit]).predict(X[held]))
+        for fit, held in folds
+    ]
+    assert table["cv_rmse"][1] == pytest.approx(np.mean([scores["rmse"] for scores in rmses]), abs=1e-6)
+    np.testing.assert_array_equal(model.predict(X), make_regressor("gradient_boosting", chosen).fit(X, y).predict(X))
 
 
 def test_cross_validation_ties_go_to_the_smaller_c() -> None:
@@ -84,20 +93,6 @@ def test_metrics_on_known_values() -> None:
     assert clf["precision"] == 0.5
     assert clf["recall"] == 0.5
     assert clf["accuracy"] == 0.5
-
-
-def test_conformal_half_width_is_the_right_order_statistic() -> None:
-    residuals = np.arange(1, 10, dtype=float) * np.array([1, -1] * 4 + [1])  # |r| = 1..9
-    assert conformal_half_width(residuals, 0.8) == 8.0  # ceil(10 * 0.8) = 8th smallest
-    assert conformal_half_width(residuals, 0.5) == 5.0
-    with pytest.raises(ValueError, match="too few"):
-        conformal_half_width(residuals, 0.95)
-
-
-def test_conformal_interval_covers_new_data_at_the_stated_rate() -> None:
-    rng = np.random.default_rng(1)
-    half_width = conformal_half_width(rng.normal(size=2000), 0.8)
-    assert np.mean(np.abs(rng.normal(size=20000)) <= half_width) == pytest.approx(0.8, abs=0.02)
 
 
 def test_repeated_cv_reports_mean_and_std_per_score() -> None:
@@ -139,3 +134,17 @@ def test_the_hit_classifier_is_chosen_by_cv_auc_and_reports_its_search(method: s
     probabilities = model.predict_proba(X)[:, 1]
     assert probabilities.min() >= 0 and probabilities.max() <= 1
     assert roc_auc_score(y, probabilities) > 0.8  # the signal is strong; a broken fit scores ~0.5
+
+
+def test_nested_cv_scores_the_c_search_on_rows_it_never_saw() -> None:
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(240, 3))
+    y = (X[:, 0] + 0.8 * rng.normal(size=240) > 0).astype(int)
+    config = {"C": [0.01, 1.0], "folds": 4, "random_state": 5, "max_iter": 200}
+    nested = nested_cv_auc(X, y, config)  # type: ignore[arg-type]
+    aucs = []
+    for fit, held in KFold(n_splits=4, shuffle=True, random_state=6).split(X):
+        _, best = cross_validate_c(X[fit], y[fit], config["C"], folds=4, seed=5, max_iter=200)
+        model = make_classifier(best, 200).fit(X[fit], y[fit])
+        aucs.append(roc_auc_score(y[held], model.predict_proba(X[held])[:, 1]))
+    assert nested == {"mean": round(float(np.mean(aucs)), 6), "std": round(float(np.std(aucs)), 6)}

@@ -113,7 +113,7 @@ def test_without_the_fast_paths_the_service_warns_once_and_predicts_the_same(
         test = read_csv(project / "data" / "features" / "test.csv")
         columns = {name: test[name].to_numpy() for name in test.columns}
         got, expected = public[variant].predict(columns), fast[variant].predict(columns)
-        for key in ("revenue", "hit_probability", "revenue_low", "revenue_high"):
+        for key in ("median", "low", "high", "p10", "p90", "hit_probability", "break_even_probability"):
             np.testing.assert_allclose(got[key], expected[key], rtol=1e-12)
 
 

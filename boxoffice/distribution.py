@@ -1,0 +1,174 @@
+"""One predictive distribution of log revenue per film: a conformal predictive system, Mondrian by budget band.
+
+crepes' ``ConformalPredictiveSystem`` does the conformal maths: calibrated on the served
+regressor's residuals on films it was neither fitted nor selected on (the validation
+split), one set of residuals per budget band, so that coverage holds within each band
+and not only on average. From a film's distribution come its interval, its quantiles,
+P(revenue > hit_multiple x budget) and P(revenue > budget), all from the same function,
+so one answer cannot contradict itself.
+
+crepes evaluates its distributions with a Python loop per film (about 10 us each), too
+slow for a catalogue; ``RevenueDistribution`` evaluates the same step functions for whole
+columns at once, and ``tests/test_distribution.py`` holds it to crepes' own numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from crepes import ConformalPredictiveSystem
+
+QUANTILES = (10, 90)  # besides the median, the percentiles every answer carries
+
+
+def band_of(budgets: Any, edges: Sequence[float]) -> np.ndarray:
+    """Budget band of each film: 0 below edges[0], i for edges[i-1] <= budget < edges[i], len(edges) above."""
+    return np.searchsorted(np.asarray(edges, dtype=np.float64), np.asarray(budgets, dtype=np.float64), side="right")
+
+
+def merged_edges(budgets: np.ndarray, edges: Sequence[float], min_films: int) -> list[float]:
+    """``edges`` less those whose bands hold fewer than ``min_films`` of ``budgets``.
+
+    The smallest short band is merged with its smaller neighbour until every band is
+    large enough (or only one band is left): a conformal band needs enough films for
+    its quantiles to be finite.
+    """
+    kept = sorted(float(edge) for edge in edges)
+    while kept:
+        counts = np.bincount(band_of(budgets, kept), minlength=len(kept) + 1)
+        short = int(np.argmin(counts))
+        if counts[short] >= min_films:
+            break
+        if short == 0:
+            kept.pop(0)
+        elif short == len(kept) or counts[short - 1] <= counts[short + 1]:
+            kept.pop(short - 1)
+        else:
+            kept.pop(short)
+    return kept
+
+
+@dataclass(frozen=True)
+class RevenueDistribution:
+    """Conformal predictive distributions of log1p(revenue), one residual set per budget band.
+
+    A film's distribution is its point prediction plus the residuals of its band: the
+    share of ``y_hat + residuals`` at or below y, with crepes' unsmoothed convention
+    (count + 1) / (n + 1).
+    """
+
+    edges: tuple[float, ...]
+    residuals: tuple[np.ndarray, ...]  # per band, sorted: actual - predicted log revenue
+
+    @classmethod
+    def calibrate(
+        cls, residuals: np.ndarray, budgets: np.ndarray, edges: Sequence[float], min_films: int
+    ) -> RevenueDistribution:
+        """From held-out residuals and those films' budgets; bands with under ``min_films`` films are merged."""
+        if len(residuals) == 0:
+            raise ValueError("no calibration residuals: the validation split is empty")
+        kept = merged_edges(budgets, edges, min_films)
+        bands = band_of(budgets, kept)
+        system = ConformalPredictiveSystem().fit(np.asarray(residuals, dtype=np.float64), bins=bands)
+        values, per_band = system.binned_alphas  # crepes' sorted residuals of each band
+        if list(values) != list(range(len(kept) + 1)):
+            raise ValueError(f"a budget band has no calibration film (bands {list(values)}, edges {kept})")
+        return cls(tuple(kept), tuple(per_band))
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RevenueDistribution:
+        return cls(
+            tuple(float(edge) for edge in data["edges"]),
+            tuple(np.array(values, dtype=np.float64) for values in data["residuals"]),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {"edges": list(self.edges), "residuals": [values.tolist() for values in self.residuals]}
+
+    def conformal(self) -> ConformalPredictiveSystem:
+        """crepes' system fitted on the same residuals and bands (the reference for the methods below)."""
+        residuals = np.concatenate(self.residuals)
+        bins = np.repeat(np.arange(len(self.residuals)), [len(values) for values in self.residuals])
+        return ConformalPredictiveSystem().fit(residuals, bins=bins)
+
+    def bands(self, budgets: Any) -> np.ndarray:
+        return band_of(budgets, self.edges)
+
+    def below(self, y_hat: np.ndarray, budgets: Any, y: np.ndarray) -> np.ndarray:
+        """P(log revenue <= y) for each film: crepes' ``predict_p(y_hat, y, bins=..., smoothing=False)``."""
+        y_hat, y = np.asarray(y_hat, dtype=np.float64), np.broadcast_to(np.asarray(y, dtype=np.float64), len(y_hat))
+        out = np.empty(len(y_hat))
+        for band, rows in self._rows_by_band(budgets):
+            alphas, films, limits = self.residuals[band], y_hat[rows], y[rows]
+            count = _count_at_most(films, alphas, limits)
+            out[rows] = (count + 1) / (len(alphas) + 1)
+        return out
+
+    def percentile(self, y_hat: np.ndarray, budgets: Any, percent: float, higher: bool = False) -> np.ndarray:
+        """crepes' lower (or ``higher``) percentile of each film; -inf / inf where a band is too small for it."""
+        y_hat = np.asarray(y_hat, dtype=np.float64)
+        out = np.empty(len(y_hat))
+        for band, rows in self._rows_by_band(budgets):
+            alphas = self.residuals[band]
+            n = len(alphas)
+            # The same expressions as crepes' ConformalPredictiveSystem.predict.
+            index = math.ceil(percent / 100 * (n + 1)) - 1 if higher else int(percent / 100 * (n + 1)) - 1
+            if index < 0:
+                out[rows] = -np.inf
+            elif index > n - 1:
+                out[rows] = np.inf
+            else:
+                out[rows] = y_hat[rows] + alphas[index]
+        return out
+
+    def interval(self, y_hat: np.ndarray, budgets: Any, coverage: float) -> tuple[np.ndarray, np.ndarray]:
+        """crepes' ``predict_int(confidence=coverage)``: lower and higher percentiles around the middle."""
+        low = self.percentile(y_hat, budgets, (1 - coverage) / 2 * 100)
+        high = self.percentile(y_hat, budgets, (coverage + (1 - coverage) / 2) * 100, higher=True)
+        return low, high
+
+    def outlook(self, y_hat: np.ndarray, budgets: Any, hit_multiple: float, coverage: float) -> dict[str, np.ndarray]:
+        """Everything an answer says about a film's revenue, in log1p dollars, from its one distribution.
+
+        ``median`` and ``p10``/``p90`` are lower percentiles, ``low``/``high`` the interval
+        at ``coverage``; ``hit_probability`` = P(revenue > hit_multiple x budget) and
+        ``break_even_probability`` = P(revenue > budget). With these conventions
+        hit_probability >= 0.5 exactly when the median is above the hit line.
+        """
+        budgets = np.asarray(budgets, dtype=np.float64)
+        low, high = self.interval(y_hat, budgets, coverage)
+        return {
+            "median": self.percentile(y_hat, budgets, 50),
+            **{f"p{q}": self.percentile(y_hat, budgets, q) for q in QUANTILES},
+            "low": low,
+            "high": high,
+            "hit_probability": 1 - self.below(y_hat, budgets, np.log1p(hit_multiple * budgets)),
+            "break_even_probability": 1 - self.below(y_hat, budgets, np.log1p(budgets)),
+        }
+
+    def _rows_by_band(self, budgets: Any) -> list[tuple[int, np.ndarray]]:
+        bands = self.bands(budgets)
+        if len(bands) == 1:
+            return [(int(bands[0]), np.zeros(1, dtype=np.int64))]
+        return [(int(band), np.flatnonzero(bands == band)) for band in np.unique(bands)]
+
+
+def _count_at_most(y_hat: np.ndarray, alphas: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """For each film, how many of ``y_hat + alphas`` are <= y, computed as crepes computes each sum.
+
+    ``alphas`` is sorted, so ``y_hat + alphas`` is too (rounding is monotone): a binary
+    search on ``y - y_hat`` lands within a step or two of the count, and the loop moves it
+    until the sums themselves agree.
+    """
+    n = len(alphas)
+    count = np.searchsorted(alphas, y - y_hat, side="right")
+    while True:
+        up = (count < n) & (y_hat + alphas[np.minimum(count, n - 1)] <= y)
+        down = (count > 0) & (y_hat + alphas[np.maximum(count - 1, 0)] > y)
+        if not (up.any() or down.any()):
+            return count
+        count = count + up - down
