@@ -150,7 +150,9 @@ def test_experiment_reruns_only_the_changed_regressor(pipeline: Path, experiment
     diff = json.loads(run(["dvc", "metrics", "diff", "HEAD", "gb1", "--json"], pipeline).stdout)
     assert list(diff) == ["metrics/headline.json"]  # the detailed reports are not DVC metrics
     changed = diff["metrics/headline.json"]
-    assert "r2_cv" in changed  # the served regressor changed
+    # Gradient boosting is served by at least one variant (pre-release, at this commit); with one tree
+    # it loses that place or its figures fall, so that variant's headline regression figure moves.
+    assert {"r2_cv", "pre_r2"} & set(changed)
     assert "auc_cv" not in changed  # the classifier did not; unchanged values are not listed
 
 
