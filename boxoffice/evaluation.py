@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -31,7 +32,7 @@ def _cv_settings(params: Params) -> tuple[int, int, int, int]:
 
 
 def _regression_score(model: Any, X: np.ndarray, y: np.ndarray) -> dict[str, float]:
-    return regression_metrics(y, model.predict(X))
+    return regression_metrics(y, predict_in_order(model, X))
 
 
 def _classifier_score(threshold: float) -> Any:
@@ -45,25 +46,23 @@ def _classifier_score(threshold: float) -> Any:
 def regression_report(
     regressors: dict[str, Any], splits: dict[str, Split], params: Params
 ) -> tuple[dict[str, Any], RevenueDistribution]:
-    """Validation, test and repeated-CV scores of every regressor; the served one; its distribution (returned beside).
+    """Validation, test and repeated-CV scores of every regressor, the served one, and its distribution.
 
     The lowest repeated-CV RMSE on the training rows is served. Its predictive
     distribution is calibrated on the validation split, which neither fitted nor chose
-    it; coverage, hit calls and their slices are then measured on the untouched test split.
+    it; ``HeldOutAnswers`` then measures it on the untouched test split.
     """
     train = splits["train"]
     report: dict[str, Any] = {"validation": {}, "test": {}, "cv_train": {}}
     for name, model in regressors.items():
         for part in ("validation", "test"):
-            report[part][name] = regression_metrics(splits[part].log_revenue, model.predict(splits[part].X))
+            report[part][name] = regression_metrics(splits[part].log_revenue, predict_in_order(model, splits[part].X))
         report["cv_train"][name] = repeated_cv(
             model, train.X, train.log_revenue, _regression_score, *_cv_settings(params)
         )
     selected = min(regressors, key=lambda name: (report["cv_train"][name]["rmse"]["mean"], name))
-    distribution = calibrate_distribution(regressors[selected], splits["validation"], params)
     report["selected"] = selected
-    report["interval"] = interval_report(regressors[selected], distribution, splits["test"], params)
-    return report, distribution
+    return report, calibrate_distribution(regressors[selected], splits["validation"], params)
 
 
 def predict_in_order(model: Any, X: np.ndarray) -> np.ndarray:
@@ -86,37 +85,49 @@ def calibrate_distribution(model: Any, calibration: Split, params: Params) -> Re
     return RevenueDistribution.calibrate(residuals, budgets, config["budget_bands"], config["min_band_films"])
 
 
-def test_outlook(model: Any, distribution: RevenueDistribution, test: Split, params: Params) -> dict[str, np.ndarray]:
-    """The served answers' distribution fields for every test film, as the service computes them."""
-    budgets = test.frame["budget"].to_numpy(dtype=np.float64)
-    hit_multiple, coverage = params["featurize"]["hit_multiple"], params["evaluate"]["interval_coverage"]
-    return distribution.outlook(predict_in_order(model, test.X), budgets, hit_multiple, coverage)
+@dataclass(frozen=True)
+class HeldOutAnswers:
+    """What the service would answer for every test film, computed once for every report on them."""
+
+    split: Split
+    outlook: dict[str, np.ndarray]  # the served regressor's distribution fields (log revenue), as the service
+    sources: dict[str, np.ndarray]  # hit_probability from each source: 'distribution' and 'classifier'
+
+    @classmethod
+    def of(
+        cls, model: Any, distribution: RevenueDistribution, classifier: Any, test: Split, params: Params
+    ) -> HeldOutAnswers:
+        budgets = test.frame["budget"].to_numpy(dtype=np.float64)
+        hit_multiple, coverage = params["featurize"]["hit_multiple"], params["evaluate"]["interval_coverage"]
+        outlook = distribution.outlook(predict_in_order(model, test.X), budgets, hit_multiple, coverage)
+        sources = {"distribution": outlook["hit_probability"], "classifier": classifier.predict_proba(test.X)[:, 1]}
+        return cls(test, outlook, sources)
+
+    @property
+    def inside(self) -> np.ndarray:
+        """Which films' actual log revenue fell inside their interval."""
+        return (self.split.log_revenue >= self.outlook["low"]) & (self.split.log_revenue <= self.outlook["high"])
 
 
-def interval_report(model: Any, distribution: RevenueDistribution, test: Split, params: Params) -> dict[str, Any]:
+def interval_report(answers: HeldOutAnswers, distribution: RevenueDistribution, params: Params) -> dict[str, Any]:
     """Coverage and width of the configured interval on the untouched test split."""
-    outlook = test_outlook(model, distribution, test, params)
-    inside = (test.log_revenue >= outlook["low"]) & (test.log_revenue <= outlook["high"])
+    outlook = answers.outlook
     return {
         "coverage": params["evaluate"]["interval_coverage"],
         "calibration_bands": list(distribution.edges),
         "calibration_films": [len(values) for values in distribution.residuals],
-        "test_coverage": round(float(inside.mean()), 6),
+        "test_coverage": round(float(answers.inside.mean()), 6),
         "width_factor": round(float(np.median(np.exp(outlook["high"] - outlook["low"]))), 3),  # high / low, median
     }
 
 
-def slice_report(
-    model: Any, distribution: RevenueDistribution, classifier: Any, test: Split, params: Params
-) -> dict[str, dict[str, dict[str, Any]]]:
-    """Per budget band and per decade of release, on test: interval coverage, bias of the median, hit AUCs.
+def slice_report(answers: HeldOutAnswers, params: Params) -> dict[str, list[dict[str, Any]]]:
+    """Per budget band and per decade of release, in order, on test: coverage, bias of the median, hit AUCs.
 
     ``bias`` is the mean of predicted median - actual log revenue (positive: too high).
     An AUC is None where a slice holds only hits or only flops.
     """
-    outlook = test_outlook(model, distribution, test, params)
-    inside = (test.log_revenue >= outlook["low"]) & (test.log_revenue <= outlook["high"])
-    sources = {"distribution": outlook["hit_probability"], "classifier": classifier.predict_proba(test.X)[:, 1]}
+    test, inside = answers.split, answers.inside
     edges = params["evaluate"]["budget_bands"]
     bands = band_of(test.frame["budget"], edges)
     decades = (pd.to_datetime(test.frame["release_date"]).dt.year // 10 * 10).to_numpy()
@@ -124,44 +135,43 @@ def slice_report(
         "budget": {label: bands == band for band, label in enumerate(band_labels(edges))},
         "decade": {f"{decade}s": decades == decade for decade in np.unique(decades)},
     }
-    report: dict[str, dict[str, dict[str, Any]]] = {}
+    report: dict[str, list[dict[str, Any]]] = {}
     for grouping, masks in groupings.items():
-        report[grouping] = {}
+        report[grouping] = []
         for label, rows in masks.items():
             hits = test.is_hit[rows]
             two_classes = 0 < hits.sum() < len(hits)
-            report[grouping][label] = {
-                "films": int(rows.sum()),
-                "coverage": _mean(inside[rows]),
-                "bias": _mean((outlook["median"] - test.log_revenue)[rows]),
-                "hit_rate": _mean(hits),
-                **{
-                    f"{name}_auc": round(float(roc_auc_score(hits, proba[rows])), 6) if two_classes else None
-                    for name, proba in sources.items()
-                },
-            }
+            report[grouping].append(
+                {
+                    "slice": label,
+                    "films": int(rows.sum()),
+                    "coverage": _mean(inside[rows]),
+                    "bias": _mean((answers.outlook["median"] - test.log_revenue)[rows]),
+                    "hit_rate": _mean(hits),
+                    **{
+                        f"{name}_auc": round(float(roc_auc_score(hits, proba[rows])), 6) if two_classes else None
+                        for name, proba in answers.sources.items()
+                    },
+                }
+            )
     return report
 
 
-def hit_sources_report(
-    model: Any, distribution: RevenueDistribution, classifier: Any, test: Split, params: Params
-) -> dict[str, Any]:
+def hit_sources_report(answers: HeldOutAnswers, params: Params) -> dict[str, Any]:
     """Both sources of hit_probability on test: the revenue distribution's and the logistic regression's.
 
     ``called`` is the share of films called hits at classifier.threshold; a constant
     forecast at the actual hit rate scores ``constant_brier``.
     """
-    threshold = params["classifier"]["threshold"]
-    outlook = test_outlook(model, distribution, test, params)
-    sources = {"distribution": outlook["hit_probability"], "classifier": classifier.predict_proba(test.X)[:, 1]}
-    rate = float(test.is_hit.mean())
+    threshold, hits = params["classifier"]["threshold"], answers.split.is_hit
+    rate = float(hits.mean())
     report: dict[str, Any] = {
         "hit_rate": round(rate, 6),
         "constant_brier": round(rate * (1 - rate), 6),
         "served": params["serve"]["hit_source"],
     }
-    for name, proba in sources.items():
-        scores = classification_metrics(test.is_hit, proba, threshold)
+    for name, proba in answers.sources.items():
+        scores = classification_metrics(hits, proba, threshold)
         report[name] = {
             **{key: scores[key] for key in ("auc", "brier", "f1", "accuracy")},
             "called": round(float((proba >= threshold).mean()), 6),
@@ -180,7 +190,7 @@ def band_labels(edges: list[float]) -> list[str]:
 
 
 def regression_plots(model: Any, test: Split, params: Params) -> Plots:
-    predicted = model.predict(test.X)
+    predicted = predict_in_order(model, test.X)
     return {
         "predictions": pd.DataFrame(
             {"actual": test.log_revenue, "predicted": predicted, "residual": test.log_revenue - predicted}
@@ -222,11 +232,18 @@ def classifier_plots(classifier: Any, cv: dict, test: Split, params: Params) -> 
     }
 
 
-def distribution_plots(model: Any, distribution: RevenueDistribution, test: Split, params: Params) -> Plots:
-    """Reliability of the distribution's hit probability on test (beside the classifier's ``calibration``)."""
-    proba = test_outlook(model, distribution, test, params)["hit_probability"]
-    observed, predicted = calibration_curve(test.is_hit, proba, n_bins=10, strategy="quantile")
-    return {"calibration_distribution": pd.DataFrame({"predicted": predicted, "observed": observed}).round(6)}
+def distribution_plots(answers: dict[str, HeldOutAnswers], slices: dict[str, dict]) -> Plots:
+    """Each variant's interval coverage by budget band, and the reliability of the main distribution's hit
+    probability (drawn beside the classifier's ``calibration``)."""
+    main = answers["main"]
+    observed, predicted = calibration_curve(
+        main.split.is_hit, main.sources["distribution"], n_bins=10, strategy="quantile"
+    )
+    plots = {"calibration_distribution": pd.DataFrame({"predicted": predicted, "observed": observed}).round(6)}
+    for variant, report in slices.items():
+        rows = [{"band": row["slice"], "coverage": row["coverage"]} for row in report["budget"]]
+        plots["coverage_by_band" + ("" if variant == "main" else f"_{variant}")] = pd.DataFrame(rows)
+    return plots
 
 
 def compare_feature_sets(
@@ -325,15 +342,16 @@ def evaluate(
         "featurize": params["featurize"],
         "hit_source": params["serve"]["hit_source"],
     }
-    reports, distributions = {}, {}
+    reports, answers = {}, {}
     for variant, (splits, regressors, classifier) in loaded.items():
         regression, distribution = regression_report(regressors, splits, params)
-        distributions[variant] = distribution
         served = regressors[regression["selected"]]
+        answers[variant] = HeldOutAnswers.of(served, distribution, classifier, splits["test"], params)
         regression["feature_set"] = feature_set_name(params, variant)
-        regression["slices"] = slice_report(served, distribution, classifier, splits["test"], params)
+        regression["interval"] = interval_report(answers[variant], distribution, params)
+        regression["slices"] = slice_report(answers[variant], params)
         classification = classifier_report(classifier, cv[variant], splits, params)
-        classification["hit_sources"] = hit_sources_report(served, distribution, classifier, splits["test"], params)
+        classification["hit_sources"] = hit_sources_report(answers[variant], params)
         reports[variant] = (regression, classification)
         manifest[variant] = {
             **serving_section(variant, regression, classification, regressors, splits["train"], params),
@@ -345,13 +363,7 @@ def evaluate(
     plots = {
         **regression_plots(served, splits["test"], params),
         **classifier_plots(classifier, cv["main"], splits["test"], params),
-        **distribution_plots(served, distributions["main"], splits["test"], params),
-        **{
-            "coverage_by_band" + ("" if variant == "main" else f"_{variant}"): pd.DataFrame(
-                [{"band": band, "coverage": row["coverage"]} for band, row in report[0]["slices"]["budget"].items()]
-            )
-            for variant, report in reports.items()
-        },
+        **distribution_plots(answers, {variant: report[0]["slices"] for variant, report in reports.items()}),
     }
     # Where a variant's report already cross-validated this same regressor on its feature set, reuse it.
     name = regression["selected"]

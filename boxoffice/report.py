@@ -67,16 +67,11 @@ def slice_table(regression: dict) -> list[str]:
     ]
     for label, report in (("main", regression), ("pre-release", regression["pre_release"])):
         for grouping in ("budget", "decade"):
-            for name, row in sorted(report["slices"][grouping].items(), key=lambda item: _slice_start(item[0])):
-                cells = [label, name, str(row["films"]), _cell(row["coverage"]), _cell(row["bias"], 2)]
+            for row in report["slices"][grouping]:
+                cells = [label, row["slice"], str(row["films"]), _cell(row["coverage"]), _cell(row["bias"], 2)]
                 cells += [_cell(row["hit_rate"]), _cell(row["distribution_auc"]), _cell(row["classifier_auc"])]
                 lines.append(_row(cells))
     return lines
-
-
-def _slice_start(label: str) -> float:
-    """Where a slice starts, for ordering: '$40-100M' -> 40, '$100M+' -> 100, '1990s' -> 1990."""
-    return float(label.lstrip("$").split("-")[0].rstrip("Ms+"))
 
 
 def hit_source_table(classifier: dict) -> list[str]:

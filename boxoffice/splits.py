@@ -60,13 +60,14 @@ def split(
 
 def featurize_splits(
     parts: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame], settings: FeaturizeParams
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+) -> tuple[list[pd.DataFrame], TrackRecord]:
     """Features of train, validation and test, each with the track record of its own and earlier splits.
 
     Train's track record is built from train films only; validation's from train and
     validation (it calibrates the intervals, so test revenues must not reach it); test's
     from every film, which is what the service knows. A held-out film's revenue thus
     never feeds the features of a film that fits, selects or calibrates a model.
+    Returns the three tables and the last record (every film's: the one the service reads).
     """
     known: list[pd.DataFrame] = []
     featurized = []
@@ -74,5 +75,4 @@ def featurize_splits(
         known.append(part)
         record = TrackRecord.from_films(pd.concat(known), settings["cast_top"])
         featurized.append(add_features(part, settings, record))
-    train, validation, test = featurized
-    return train, validation, test
+    return featurized, record

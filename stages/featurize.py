@@ -13,7 +13,6 @@ from pathlib import Path
 from boxoffice.io import read_csv, write_csv
 from boxoffice.params import load_params
 from boxoffice.splits import featurize_splits, split
-from boxoffice.track_record import TrackRecord
 
 
 def main() -> None:
@@ -26,9 +25,9 @@ def main() -> None:
 
     movies = read_csv(args.prepared)
     raw_parts = split(movies, params["test_size"], params["validation_size"], params["random_state"])
-    parts = featurize_splits(raw_parts, params)
+    parts, record = featurize_splits(raw_parts, params)
 
-    write_csv(args.track_record, TrackRecord.from_films(movies, params["cast_top"]).history)
+    write_csv(args.track_record, record.history)
     for name, part in zip(("train", "validation", "test"), parts, strict=True):
         write_csv(args.features_dir / f"{name}.csv", part)
         print(f"featurize: {name}: {len(part)} films, {part['is_hit'].mean():.1%} hits")
