@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-import itertools
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -12,12 +9,21 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.calibration import calibration_curve
 from sklearn.inspection import permutation_importance
-from sklearn.metrics import precision_recall_curve, roc_auc_score, roc_curve
+from sklearn.metrics import precision_recall_curve, roc_curve
 
-from boxoffice.distribution import RevenueDistribution, band_of
+from boxoffice.distribution import RevenueDistribution
 from boxoffice.feature_sets import expand_set, feature_set_name
 from boxoffice.features import feature_matrix
+from boxoffice.forward import forward_report
 from boxoffice.headline import headline
+from boxoffice.held_out import (
+    HeldOutAnswers,
+    calibrate_distribution,
+    hit_sources_report,
+    interval_report,
+    predict_in_order,
+    slice_report,
+)
 from boxoffice.metrics import classification_metrics, regression_metrics
 from boxoffice.models import c_key, repeated_cv
 from boxoffice.params import Params
@@ -65,130 +71,6 @@ def regression_report(
     return report, calibrate_distribution(regressors[selected], splits["validation"], params)
 
 
-def predict_in_order(model: Any, X: np.ndarray) -> np.ndarray:
-    """``model.predict(X)`` in one thread, so its last bits do not vary between runs.
-
-    A random forest predicting on several threads adds its trees' outputs in whatever
-    order the threads finish; the calibration residuals are kept at full precision, so
-    that order would show in ``serving.json``.
-    """
-    if "n_jobs" in model.get_params():
-        model = copy.copy(model).set_params(n_jobs=1)
-    return model.predict(X)
-
-
-def calibrate_distribution(model: Any, calibration: Split, params: Params) -> RevenueDistribution:
-    """The served regressor's conformal distribution, from its residuals on ``calibration`` (validation)."""
-    config = params["evaluate"]
-    residuals = calibration.log_revenue - predict_in_order(model, calibration.X)
-    budgets = calibration.frame["budget"].to_numpy(dtype=np.float64)
-    return RevenueDistribution.calibrate(residuals, budgets, config["budget_bands"], config["min_band_films"])
-
-
-@dataclass(frozen=True)
-class HeldOutAnswers:
-    """What the service would answer for every test film, computed once for every report on them."""
-
-    split: Split
-    outlook: dict[str, np.ndarray]  # the served regressor's distribution fields (log revenue), as the service
-    sources: dict[str, np.ndarray]  # hit_probability from each source: 'distribution' and 'classifier'
-
-    @classmethod
-    def of(
-        cls, model: Any, distribution: RevenueDistribution, classifier: Any, test: Split, params: Params
-    ) -> HeldOutAnswers:
-        budgets = test.frame["budget"].to_numpy(dtype=np.float64)
-        hit_multiple, coverage = params["featurize"]["hit_multiple"], params["evaluate"]["interval_coverage"]
-        outlook = distribution.outlook(predict_in_order(model, test.X), budgets, hit_multiple, coverage)
-        sources = {"distribution": outlook["hit_probability"], "classifier": classifier.predict_proba(test.X)[:, 1]}
-        return cls(test, outlook, sources)
-
-    @property
-    def inside(self) -> np.ndarray:
-        """Which films' actual log revenue fell inside their interval."""
-        return (self.split.log_revenue >= self.outlook["low"]) & (self.split.log_revenue <= self.outlook["high"])
-
-
-def interval_report(answers: HeldOutAnswers, distribution: RevenueDistribution, params: Params) -> dict[str, Any]:
-    """Coverage and width of the configured interval on the untouched test split."""
-    outlook = answers.outlook
-    return {
-        "coverage": params["evaluate"]["interval_coverage"],
-        "calibration_bands": list(distribution.edges),
-        "calibration_films": [len(values) for values in distribution.residuals],
-        "test_coverage": round(float(answers.inside.mean()), 6),
-        "width_factor": round(float(np.median(np.exp(outlook["high"] - outlook["low"]))), 3),  # high / low, median
-    }
-
-
-def slice_report(answers: HeldOutAnswers, params: Params) -> dict[str, list[dict[str, Any]]]:
-    """Per budget band and per decade of release, in order, on test: coverage, bias of the median, hit AUCs.
-
-    ``bias`` is the mean of predicted median - actual log revenue (positive: too high).
-    An AUC is None where a slice holds only hits or only flops.
-    """
-    test, inside = answers.split, answers.inside
-    edges = params["evaluate"]["budget_bands"]
-    bands = band_of(test.frame["budget"], edges)
-    decades = (pd.to_datetime(test.frame["release_date"]).dt.year // 10 * 10).to_numpy()
-    groupings = {
-        "budget": {label: bands == band for band, label in enumerate(band_labels(edges))},
-        "decade": {f"{decade}s": decades == decade for decade in np.unique(decades)},
-    }
-    report: dict[str, list[dict[str, Any]]] = {}
-    for grouping, masks in groupings.items():
-        report[grouping] = []
-        for label, rows in masks.items():
-            hits = test.is_hit[rows]
-            two_classes = 0 < hits.sum() < len(hits)
-            report[grouping].append(
-                {
-                    "slice": label,
-                    "films": int(rows.sum()),
-                    "coverage": _mean(inside[rows]),
-                    "bias": _mean((answers.outlook["median"] - test.log_revenue)[rows]),
-                    "hit_rate": _mean(hits),
-                    **{
-                        f"{name}_auc": round(float(roc_auc_score(hits, proba[rows])), 6) if two_classes else None
-                        for name, proba in answers.sources.items()
-                    },
-                }
-            )
-    return report
-
-
-def hit_sources_report(answers: HeldOutAnswers, params: Params) -> dict[str, Any]:
-    """Both sources of hit_probability on test: the revenue distribution's and the logistic regression's.
-
-    ``called`` is the share of films called hits at classifier.threshold; a constant
-    forecast at the actual hit rate scores ``constant_brier``.
-    """
-    threshold, hits = params["classifier"]["threshold"], answers.split.is_hit
-    rate = float(hits.mean())
-    report: dict[str, Any] = {
-        "hit_rate": round(rate, 6),
-        "constant_brier": round(rate * (1 - rate), 6),
-        "served": params["serve"]["hit_source"],
-    }
-    for name, proba in answers.sources.items():
-        scores = classification_metrics(hits, proba, threshold)
-        report[name] = {
-            **{key: scores[key] for key in ("auc", "brier", "f1", "accuracy")},
-            "called": round(float((proba >= threshold).mean()), 6),
-        }
-    return report
-
-
-def _mean(values: np.ndarray) -> float | None:
-    return round(float(np.mean(values)), 6) if len(values) else None
-
-
-def band_labels(edges: list[float]) -> list[str]:
-    """'$0-10M', '$10-40M', ..., '$100M+' for the bands of ``edges`` (dollars)."""
-    names = ["0"] + [f"{edge / 1e6:g}" for edge in edges]
-    return [f"${low}-{high}M" for low, high in itertools.pairwise(names)] + [f"${names[-1]}M+"]
-
-
 def regression_plots(model: Any, test: Split, params: Params) -> Plots:
     predicted = predict_in_order(model, test.X)
     return {
@@ -233,16 +115,21 @@ def classifier_plots(classifier: Any, cv: dict, test: Split, params: Params) -> 
 
 
 def distribution_plots(answers: dict[str, HeldOutAnswers], slices: dict[str, dict]) -> Plots:
-    """Each variant's interval coverage by budget band, and the reliability of the main distribution's hit
-    probability (drawn beside the classifier's ``calibration``)."""
-    main = answers["main"]
-    observed, predicted = calibration_curve(
-        main.split.is_hit, main.sources["distribution"], n_bins=10, strategy="quantile"
-    )
-    plots = {"calibration_distribution": pd.DataFrame({"predicted": predicted, "observed": observed}).round(6)}
-    for variant, report in slices.items():
-        rows = [{"band": row["slice"], "coverage": row["coverage"]} for row in report["budget"]]
-        plots["coverage_by_band" + ("" if variant == "main" else f"_{variant}")] = pd.DataFrame(rows)
+    """Interval coverage by budget band, and the reliability of both hit sources, for each of ``answers``.
+
+    The keys are 'main' and 'pre_release' (test split) and 'forward' (pre-release, scored
+    after the cutoff); the main classifier's reliability on test is ``calibration``.
+    """
+    plots = {}
+    for name, answer in answers.items():
+        suffix = "" if name == "main" else f"_{name}"
+        rows = [{"band": row["slice"], "coverage": row["coverage"]} for row in slices[name]["budget"]]
+        plots[f"coverage_by_band{suffix}"] = pd.DataFrame(rows)
+        sources = answer.sources if name != "main" else {"distribution": answer.sources["distribution"]}
+        for source, proba in sources.items():
+            observed, predicted = calibration_curve(answer.split.is_hit, proba, n_bins=10, strategy="quantile")
+            table = pd.DataFrame({"predicted": predicted, "observed": observed}).round(6)
+            plots[f"calibration_{source}{suffix}"] = table
     return plots
 
 
@@ -328,9 +215,12 @@ def serving_section(
 
 
 def evaluate(
-    loaded: dict[str, tuple[dict[str, Split], dict[str, Any], Any]], cv: dict, params: Params
+    loaded: dict[str, tuple[dict[str, Split], dict[str, Any], Any]], cv: dict, params: Params, films: pd.DataFrame
 ) -> dict[str, Any]:
-    """The evaluate stage's results from each variant's (splits, regressors by name, classifier).
+    """The evaluate stage's results from each variant's (splits, regressors by name, classifier) and every film.
+
+    ``films`` is featurize's ``all.csv``: the forward-in-time evaluation of the pre-release
+    variant (``boxoffice.forward``) rebuilds its models from the films before a cutoff.
 
     Returns {"metrics": {file name: report}, "plots": {name: table}, "serving": manifest}.
     The main variant's figures sit at the top level of the metrics files, the pre-release
@@ -358,12 +248,15 @@ def evaluate(
             "distribution": distribution.to_json(),
         }
 
+    pre_regression, pre_classification = reports["pre_release"]
+    pre_regression["forward"], answers["forward"] = forward_report(films, params)
+    slices = {variant: report[0]["slices"] for variant, report in reports.items()}
     (splits, regressors, classifier), (regression, classification) = loaded["main"], reports["main"]
     served = regressors[regression["selected"]]
     plots = {
         **regression_plots(served, splits["test"], params),
         **classifier_plots(classifier, cv["main"], splits["test"], params),
-        **distribution_plots(answers, {variant: report[0]["slices"] for variant, report in reports.items()}),
+        **distribution_plots(answers, {**slices, "forward": pre_regression["forward"]["slices"]}),
     }
     # Where a variant's report already cross-validated this same regressor on its feature set, reuse it.
     name = regression["selected"]
@@ -373,7 +266,6 @@ def evaluate(
         if variant_regressors[name].get_params() == served.get_params()
     }
     frames = {split_name: split.frame for split_name, split in splits.items()}
-    pre_regression, pre_classification = reports["pre_release"]
     regression_file = {**regression, "pre_release": pre_regression}
     classifier_file = {**classification, "pre_release": pre_classification}
     metrics = {

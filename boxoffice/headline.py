@@ -12,29 +12,29 @@ HEADLINE = {
     "r2_cv": "served regressor (/predict): repeated-CV R² of log revenue on train (what chooses it)",
     "rmse_val": "served regressor: RMSE on the seed's validation split (the seed's own comparison)",
     "r2_test": "served regressor: R² on the untouched test split",
-    "cover": "served regressor: share of test films inside its 80% conformal interval",
     "auc_cv": "hit classifier (/predict): repeated-CV ROC AUC",
     "brier": "hit classifier: repeated-CV Brier score (lower is better)",
     "pre_r2": "pre-release regressor (/predict/pre_release): repeated-CV R² on train",
-    "pre_auc": "pre-release hit classifier: repeated-CV ROC AUC",
-    "pre_cov": "pre-release regressor: share of test films inside its 80% interval",
+    "fwd_r2": "pre-release, forward in time (rebuilt from films before the cutoff, scored after it): R²",
+    "fwd_auc": "pre-release, forward: ROC AUC of the served hit_probability",
+    "fwd_cov": "pre-release, forward: share of films inside the 80% interval",
 }
 
 
 def headline(regression: dict, classification: dict) -> dict[str, float]:
     """The HEADLINE figures, read from the detailed reports (main at the top, pre-release under it)."""
-    pre_regression, pre_classification = regression["pre_release"], classification["pre_release"]
+    pre_regression, forward = regression["pre_release"], regression["pre_release"]["forward"]
     served, pre_served = regression["selected"], pre_regression["selected"]
     figures = {
         "r2_cv": regression["cv_train"][served]["r2"]["mean"],
         "rmse_val": regression["validation"][served]["rmse"],
         "r2_test": regression["test"][served]["r2"],
-        "cover": regression["interval"]["test_coverage"],
         "auc_cv": classification["repeated_cv"]["auc"]["mean"],
         "brier": classification["repeated_cv"]["brier"]["mean"],
         "pre_r2": pre_regression["cv_train"][pre_served]["r2"]["mean"],
-        "pre_auc": pre_classification["repeated_cv"]["auc"]["mean"],
-        "pre_cov": pre_regression["interval"]["test_coverage"],
+        "fwd_r2": forward["scored"]["r2"],
+        "fwd_auc": forward["hit_sources"][forward["hit_sources"]["served"]]["auc"],
+        "fwd_cov": forward["interval"]["test_coverage"],
     }
     return {name: round(float(value), 4) for name, value in figures.items()}
 

@@ -55,6 +55,8 @@ class EvaluateParams(TypedDict):
     interval_coverage: float
     budget_bands: list[float]
     min_band_films: int
+    forward_cutoff: str
+    forward_calibration: float
     random_state: int
 
 

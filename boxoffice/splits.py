@@ -28,7 +28,11 @@ class Split:
 
 def load_split(features_dir: str | Path, name: str, params: Params, variant: str = "main") -> Split:
     """``features_dir/name.csv`` with the feature columns of ``variant`` (see params.yaml)."""
-    frame = read_csv(Path(features_dir) / f"{name}.csv")
+    return as_split(read_csv(Path(features_dir) / f"{name}.csv"), params, variant)
+
+
+def as_split(frame: pd.DataFrame, params: Params, variant: str = "main") -> Split:
+    """A featurized table as model arrays, with the feature columns of ``variant``."""
     features = selected_features(params, variant)
     return Split(
         frame=frame,

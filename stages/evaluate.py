@@ -13,7 +13,7 @@ from typing import Any
 
 from boxoffice.evaluation import evaluate
 from boxoffice.feature_sets import VARIANTS
-from boxoffice.io import load_model, read_json, write_csv, write_json
+from boxoffice.io import load_model, read_csv, read_json, write_csv, write_json
 from boxoffice.params import load_params
 from boxoffice.splits import load_split
 
@@ -37,7 +37,7 @@ def main() -> None:
     cv = read_json(args.metrics_dir / "classifier_cv.json")
 
     loaded = {variant: load_variant(args.features_dir, args.models_dir, params, variant) for variant in VARIANTS}
-    results = evaluate(loaded, cv, params)
+    results = evaluate(loaded, cv, params, read_csv(args.features_dir / "all.csv"))
 
     for name, table in results["plots"].items():
         write_csv(args.plots_dir / f"{name}.csv", table)

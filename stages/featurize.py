@@ -1,7 +1,8 @@
 """featurize: cleaned table -> features, targets, and the 60/20/20 split.
 
 Usage: python stages/featurize.py PREPARED_CSV FEATURES_DIR TRACK_RECORD_CSV
-Writes FEATURES_DIR/{train,validation,test}.csv, and the directors', lead cast's and
+Writes FEATURES_DIR/{train,validation,test}.csv, FEATURES_DIR/all.csv (every film, for the
+forward-in-time evaluation), and the directors', lead cast's and
 production companies' past box office (TRACK_RECORD_CSV, from every film) that the service
 uses for pre-release requests. Each split's track record sees only its own and earlier
 splits' films (see ``splits.featurize_splits``), so no held-out revenue feeds training.
@@ -10,6 +11,7 @@ splits' films (see ``splits.featurize_splits``), so no held-out revenue feeds tr
 import argparse
 from pathlib import Path
 
+from boxoffice.features import add_features
 from boxoffice.io import read_csv, write_csv
 from boxoffice.params import load_params
 from boxoffice.splits import featurize_splits, split
@@ -28,6 +30,9 @@ def main() -> None:
     parts, record = featurize_splits(raw_parts, params)
 
     write_csv(args.track_record, record.history)
+    # Every film with the track record as of its own release date, from every earlier film: what the
+    # service would have said at release. The forward-in-time evaluation splits it by date.
+    write_csv(args.features_dir / "all.csv", add_features(movies, params, record))
     for name, part in zip(("train", "validation", "test"), parts, strict=True):
         write_csv(args.features_dir / f"{name}.csv", part)
         print(f"featurize: {name}: {len(part)} films, {part['is_hit'].mean():.1%} hits")

@@ -9,7 +9,7 @@ import pandas as pd
 
 from boxoffice.evaluation import evaluate
 from boxoffice.feature_sets import VARIANTS
-from boxoffice.io import load_model
+from boxoffice.io import load_model, read_csv
 from boxoffice.params import load_params
 from boxoffice.splits import load_split
 
@@ -27,7 +27,7 @@ def test_evaluate_gives_what_the_stage_wrote(project: Path) -> None:
         loaded[variant] = (splits, regressors, load_model(project / "models" / "classifiers" / f"{variant}.joblib"))
     cv = json.loads((project / "metrics" / "classifier_cv.json").read_text())
 
-    results = evaluate(loaded, cv, params)
+    results = evaluate(loaded, cv, params, read_csv(project / "data" / "features" / "all.csv"))
 
     for name, report in results["metrics"].items():
         written = json.loads((project / "metrics" / f"{name}.json").read_text())

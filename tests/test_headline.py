@@ -22,7 +22,9 @@ def test_evaluate_writes_every_headline_figure_from_the_detailed_reports(project
     assert set(written) == set(HEADLINE)
     served = regression["selected"]
     assert written["rmse_val"] == round(regression["validation"][served]["rmse"], 4)
-    assert written["pre_cov"] == round(regression["pre_release"]["interval"]["test_coverage"], 4)
+    forward = regression["pre_release"]["forward"]
+    assert written["fwd_cov"] == round(forward["interval"]["test_coverage"], 4)
+    assert written["fwd_r2"] == round(forward["scored"]["r2"], 4)
 
 
 def test_only_the_headline_file_is_a_dvc_metric() -> None:
