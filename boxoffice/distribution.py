@@ -157,6 +157,18 @@ class RevenueDistribution:
         return [(int(band), np.flatnonzero(bands == band)) for band in np.unique(bands)]
 
 
+def shift_prior(probability: np.ndarray, from_rate: float, to_rate: float) -> np.ndarray:
+    """P(hit) re-weighted from a population with hit rate ``from_rate`` to one with ``to_rate``.
+
+    Prior-shift correction: a film's odds are multiplied by the ratio of the two
+    populations' odds, which keeps how hits and flops look (the likelihoods) and changes
+    only how common hits are. Rankings do not change, so AUC does not either.
+    """
+    factor = (to_rate / (1 - to_rate)) / (from_rate / (1 - from_rate))
+    odds = np.asarray(probability, dtype=np.float64) * factor
+    return odds / (odds + (1 - np.asarray(probability, dtype=np.float64)))
+
+
 def _count_at_most(y_hat: np.ndarray, alphas: np.ndarray, y: np.ndarray) -> np.ndarray:
     """For each film, how many of ``y_hat + alphas`` are <= y, computed as crepes computes each sum.
 

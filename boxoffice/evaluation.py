@@ -214,6 +214,15 @@ def serving_section(
     }
 
 
+def population(splits: dict[str, Split], params: Params) -> dict[str, float | None]:
+    """The hit rate the models learnt (train + validation) and the one to serve for (serve.population_hit_rate)."""
+    rate = params["serve"]["population_hit_rate"]
+    if rate is not None and not 0 < rate < 1:
+        raise ValueError(f"serve.population_hit_rate must be between 0 and 1 (exclusive) or null, not {rate!r}")
+    _, _, hits = train_and_validation(splits)
+    return {"learnt_hit_rate": round(float(hits.mean()), 6), "hit_rate": rate}
+
+
 def evaluate(
     loaded: dict[str, tuple[dict[str, Split], dict[str, Any], Any]], cv: dict, params: Params, films: pd.DataFrame
 ) -> dict[str, Any]:
@@ -231,6 +240,7 @@ def evaluate(
         "hit_multiple": params["featurize"]["hit_multiple"],
         "featurize": params["featurize"],
         "hit_source": params["serve"]["hit_source"],
+        "population": population(loaded["main"][0], params),
     }
     reports, answers = {}, {}
     for variant, (splits, regressors, classifier) in loaded.items():

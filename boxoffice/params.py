@@ -45,6 +45,7 @@ class ClassifierParams(TypedDict):
 class ServeParams(TypedDict):
     max_batch: int
     hit_source: str
+    population_hit_rate: float | None
 
 
 class EvaluateParams(TypedDict):

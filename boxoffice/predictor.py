@@ -21,7 +21,7 @@ import numpy as np
 import sklearn
 import yaml
 
-from boxoffice.distribution import QUANTILES, RevenueDistribution
+from boxoffice.distribution import QUANTILES, RevenueDistribution, shift_prior
 from boxoffice.explain import Explainer
 from boxoffice.feature_sets import VARIANTS
 from boxoffice.features import derive_all, feature_matrix
@@ -113,6 +113,7 @@ class Predictor:
     distribution: RevenueDistribution
     hit_multiple: float
     hit_source: str
+    population: dict[str, Any]  # learnt_hit_rate, and hit_rate to re-weight to (None: off)
 
     @classmethod
     def load(cls, models_dir: str | Path, variant: str = "main", track_record: TrackRecord | None = None) -> Predictor:
@@ -163,6 +164,7 @@ class Predictor:
             distribution=distribution,
             hit_multiple=float(settings["hit_multiple"]),
             hit_source=hit_source,
+            population=manifest["population"],
         )
 
     @classmethod
@@ -181,8 +183,9 @@ class Predictor:
         Every revenue figure and both probabilities come from each film's conformal
         distribution (``boxoffice.distribution``): the predicted revenue is its median.
         With ``hit_source`` 'classifier', hit_probability is the logistic regression's
-        instead. With ``explain``, "explanation" holds each movie's feature contributions
-        to the regressor's log revenue (base + sum); the features are built once for both.
+        instead; with a population hit rate, it is re-weighted to that rate (prior shift).
+        With ``explain``, "explanation" holds each movie's feature contributions to the
+        regressor's log revenue (base + sum); the features are built once for both.
         """
         X = self.matrix(columns)
         log_revenue = self.predict_log_revenue(X)
@@ -190,6 +193,8 @@ class Predictor:
         probability = outlook["hit_probability"]
         if self.hit_source == "classifier":
             probability = self.predict_hit_probability(X)
+        if self.population["hit_rate"] is not None:
+            probability = shift_prior(probability, self.population["learnt_hit_rate"], self.population["hit_rate"])
         return {
             "log_revenue": log_revenue,
             **{name: _dollars(outlook[name]) for name in ("median", "low", "high", *QUANTILE_NAMES)},

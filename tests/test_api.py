@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from boxoffice.api import create_app
 from boxoffice.batch import request_columns
-from boxoffice.distribution import RevenueDistribution
+from boxoffice.distribution import RevenueDistribution, shift_prior
 from boxoffice.predictor import Predictor
 from boxoffice.schemas import BATCH_EXAMPLES, PRE_RELEASE_EXAMPLE, SINGLE_EXAMPLE, PreReleaseMovie
 
@@ -474,3 +474,20 @@ def test_the_classifier_can_be_the_hit_source(tmp_path: Path, project: Path) -> 
     (models / "serving.json").write_text(json.dumps({**manifest, "hit_source": "coin"}))
     with TestClient(create_app(models_dir=models, lock_path=project / "dvc.lock")) as unknown:
         assert unknown.get("/health").status_code == 503
+
+
+def test_a_population_hit_rate_reweights_the_hit_probability(tmp_path: Path, project: Path, client: TestClient) -> None:
+    models = tmp_path / "models"
+    shutil.copytree(project / "models", models)
+    manifest = served(project)
+    learnt = manifest["population"]["learnt_hit_rate"]
+    assert manifest["population"]["hit_rate"] is None  # off by default
+    population = {**manifest["population"], "hit_rate": 0.37}
+    (models / "serving.json").write_text(json.dumps({**manifest, "population": population}))
+    with TestClient(create_app(models_dir=models, lock_path=project / "dvc.lock")) as shifted_client:
+        shifted = shifted_client.post("/batch_predict", json=BATCH_EXAMPLES).json()["predictions"]
+    plain = client.post("/batch_predict", json=BATCH_EXAMPLES).json()["predictions"]
+    expected = shift_prior(np.array([a["hit_probability"] for a in plain]), learnt, 0.37)
+    np.testing.assert_allclose([a["hit_probability"] for a in shifted], expected, rtol=1e-12)
+    assert [a["is_hit"] for a in shifted] == [p >= 0.5 for p in expected]
+    assert [a["predicted_revenue"] for a in shifted] == [a["predicted_revenue"] for a in plain]

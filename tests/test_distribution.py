@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from boxoffice.distribution import RevenueDistribution, band_of, merged_edges
+from boxoffice.distribution import RevenueDistribution, band_of, merged_edges, shift_prior
 
 EDGES = [1e7, 4e7, 1e8]
 
@@ -89,3 +89,14 @@ def test_small_bands_are_merged_into_a_neighbour() -> None:
     assert all(np.array_equal(a, b) for a, b in zip(again.residuals, distribution.residuals, strict=True))
     with pytest.raises(ValueError, match="no calibration residuals"):
         RevenueDistribution.calibrate(np.zeros(0), np.zeros(0), EDGES, min_films=50)
+
+
+def test_the_prior_shift_moves_the_odds_and_keeps_the_ranking() -> None:
+    p = np.array([0.0, 0.2, 0.5, 0.8, 1.0])
+    np.testing.assert_array_equal(shift_prior(p, 0.56, 0.56), p)
+    shifted = shift_prior(p, 0.56, 0.37)
+    # odds x (0.37 / 0.63) / (0.56 / 0.44): a film at even odds in TMDB 5000 is a 31.6% film there.
+    assert shifted[2] == pytest.approx((0.37 / 0.63) / (0.56 / 0.44) / (1 + (0.37 / 0.63) / (0.56 / 0.44)))
+    assert shifted[0] == 0.0 and shifted[-1] == 1.0
+    assert (np.diff(shifted) > 0).all() and (shifted[1:-1] < p[1:-1]).all()
+    np.testing.assert_allclose(shift_prior(shifted, 0.37, 0.56), p)
