@@ -12,7 +12,7 @@ from sklearn.inspection import permutation_importance
 from sklearn.metrics import precision_recall_curve, roc_curve
 
 from boxoffice.distribution import RevenueDistribution
-from boxoffice.feature_sets import expand_set, feature_set_name
+from boxoffice.feature_sets import expand_set, feature_set_name, in_constant_dollars
 from boxoffice.features import feature_matrix
 from boxoffice.forward import forward_report
 from boxoffice.headline import headline
@@ -193,6 +193,7 @@ def serving_section(
     fitted = regressors[selected].get_params()
     return {
         "features": {"set": regression["feature_set"], "columns": train.features},
+        "constant_dollars": in_constant_dollars(params, variant),
         "feature_means": [round(float(value), 10) for value in train.X.mean(axis=0)],
         "regressor": {
             "name": selected,

@@ -10,12 +10,15 @@ from boxoffice.params import Params
 
 # Known only after a film is out: a pre-release feature set may not use them.
 POST_RELEASE = frozenset(
-    {"popularity", "log_popularity", "vote_avg", "vote_count", "log_vote_count", "revenue", "log_revenue", "is_hit"}
+    {
+        *("popularity", "log_popularity", "vote_avg", "vote_count", "log_vote_count"),
+        *("revenue", "log_revenue", "real_log_revenue", "is_hit"),
+    }
 )
 VARIANTS = ("main", "pre_release")  # the models /predict serves, and those /predict/pre_release serves
 # In a feature set, these stand for the 0/1 flags of the names listed under the same key in featurize.
 FLAG_TOKENS = {"genres": "genre", "more_genres": "genre", "keywords": "keyword"}
-TARGETS = ("log_revenue", "is_hit")
+TARGETS = ("log_revenue", "real_log_revenue", "is_hit")
 
 
 def check_feature_set(name: str, features: Sequence[str]) -> list[str]:
@@ -51,6 +54,18 @@ def expand_set(params: Params, name: str) -> list[str]:
     return check_feature_set(name, columns)
 
 
+def in_constant_dollars(params: Params, variant: str) -> bool:
+    """Whether the variant's models work in constant dollars (``featurize.constant_dollars``).
+
+    Only the pre-release models can: their films have a release date, /predict's do not.
+    Their budget feature is then ``real_log_budget`` and their target ``real_log_revenue``.
+    """
+    return variant == "pre_release" and bool(params["featurize"].get("constant_dollars"))
+
+
 def selected_features(params: Params, variant: str = "main") -> list[str]:
-    """The feature columns the ``variant``'s models use."""
-    return expand_set(params, feature_set_name(params, variant))
+    """The feature columns the ``variant``'s models use (``log_budget`` in constant dollars where it applies)."""
+    columns = expand_set(params, feature_set_name(params, variant))
+    if in_constant_dollars(params, variant):
+        columns = ["real_log_budget" if column == "log_budget" else column for column in columns]
+    return columns

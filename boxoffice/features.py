@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from boxoffice.dollars import to_base_year
 from boxoffice.params import FeaturizeParams
 from boxoffice.raw_data import LIST_SEPARATOR
 
@@ -87,7 +88,7 @@ def derive(
         derived["log_vote_count"] = log1p(columns["vote_count"])
     if "release_date" in columns:
         days = _dates(columns["release_date"])
-        derived["release_year"] = (days.astype("datetime64[Y]").astype(np.int64) + 1970).astype(np.float64)
+        derived["release_year"] = _years(days).astype(np.float64)
         derived["release_month"] = (days.astype("datetime64[M]").astype(np.int64) % 12 + 1).astype(np.float64)
     if "original_language" in columns:
         derived["is_english"] = (np.asarray(columns["original_language"], dtype=object) == "en").astype(np.float64)
@@ -117,9 +118,22 @@ def derive_all(columns: Columns, settings: FeaturizeParams, record: TrackRecord 
         settings.get("major_studios", ()),
         settings.get("keywords", ()),
     )
+    factor = real_dollars(columns, settings)
+    if factor is not None and "budget" in columns:
+        derived["real_log_budget"] = log_budget(np.asarray(columns["budget"], dtype=np.float64) * factor)
     if record is not None:
         derived.update(record.features(columns, settings["cast_top"]))
     return derived
+
+
+def real_dollars(columns: Columns, settings: FeaturizeParams) -> np.ndarray | None:
+    """Per film, the factor from its release year's dollars to constant ``cpi_base_year`` dollars.
+
+    None when ``constant_dollars`` is off or the films have no release date (/predict's).
+    """
+    if not settings.get("constant_dollars") or "release_date" not in columns:
+        return None
+    return to_base_year(release_years(columns["release_date"]), settings["cpi_base_year"])
 
 
 ARROW_FROM = 256  # films; below this _name_pairs splits names in Python
@@ -158,6 +172,15 @@ def _dates(dates: Any) -> np.ndarray:
     return np.asarray(np.asarray(dates, dtype=object).astype(str), dtype="datetime64[D]")
 
 
+def release_years(dates: Any) -> np.ndarray:
+    """Calendar year of each ISO date, as integers."""
+    return _years(_dates(dates))
+
+
+def _years(days: np.ndarray) -> np.ndarray:
+    return days.astype("datetime64[Y]").astype(np.int64) + 1970
+
+
 def day_numbers(dates: Any) -> np.ndarray:
     return _dates(dates).astype(np.int64)
 
@@ -175,8 +198,11 @@ def add_features(frame: pd.DataFrame, settings: FeaturizeParams, record: TrackRe
 
     ``settings`` is the featurize section of params.yaml.
     """
+    factor = real_dollars(frame, settings)
+    real = {} if factor is None else {"real_log_revenue": log_revenue(frame["revenue"].to_numpy() * factor)}
     return frame.assign(
         **derive_all(frame, settings, record),
+        **real,
         log_revenue=log_revenue(frame["revenue"]),
         is_hit=is_hit(frame["revenue"], frame["budget"], settings["hit_multiple"]).astype(int),
     )

@@ -37,7 +37,7 @@ def calibrate_distribution(model: Any, calibration: Split, params: Params) -> Re
     """The served regressor's conformal distribution, from its residuals on ``calibration`` (validation)."""
     config = params["evaluate"]
     residuals = calibration.log_revenue - predict_in_order(model, calibration.X)
-    budgets = calibration.frame["budget"].to_numpy(dtype=np.float64)
+    budgets = calibration.budget
     return RevenueDistribution.calibrate(residuals, budgets, config["budget_bands"], config["min_band_films"])
 
 
@@ -53,7 +53,7 @@ class HeldOutAnswers:
     def of(
         cls, model: Any, distribution: RevenueDistribution, classifier: Any, test: Split, params: Params
     ) -> HeldOutAnswers:
-        budgets = test.frame["budget"].to_numpy(dtype=np.float64)
+        budgets = test.budget
         hit_multiple, coverage = params["featurize"]["hit_multiple"], params["evaluate"]["interval_coverage"]
         outlook = distribution.outlook(predict_in_order(model, test.X), budgets, hit_multiple, coverage)
         sources = {"distribution": outlook["hit_probability"], "classifier": classifier.predict_proba(test.X)[:, 1]}
@@ -85,7 +85,7 @@ def slice_report(answers: HeldOutAnswers, params: Params) -> dict[str, list[dict
     """
     test, inside = answers.split, answers.inside
     edges = params["evaluate"]["budget_bands"]
-    bands = band_of(test.frame["budget"], edges)
+    bands = band_of(test.budget, edges)  # in the variant's dollars, as the distribution's bands
     decades = (pd.to_datetime(test.frame["release_date"]).dt.year // 10 * 10).to_numpy()
     groupings = {
         "budget": {label: bands == band for band, label in enumerate(band_labels(edges))},

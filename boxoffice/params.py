@@ -23,6 +23,8 @@ class FeaturizeParams(TypedDict):
     major_studios: list[str]
     keywords: list[str]
     cast_top: int
+    constant_dollars: bool
+    cpi_base_year: int
     test_size: float
     validation_size: float
     random_state: int

@@ -24,9 +24,10 @@ import yaml
 from boxoffice.distribution import QUANTILES, RevenueDistribution, shift_prior
 from boxoffice.explain import Explainer
 from boxoffice.feature_sets import VARIANTS
-from boxoffice.features import derive_all, feature_matrix
+from boxoffice.features import derive_all, feature_matrix, real_dollars
 from boxoffice.io import load_model, read_csv, read_json
 from boxoffice.model_types import CLASSIFIER, Predict, regressor_type
+from boxoffice.params import FeaturizeParams
 from boxoffice.track_record import TrackRecord
 
 MANIFEST = "serving.json"
@@ -111,6 +112,7 @@ class Predictor:
     files: dict[str, dict[str, str]]
     track_record: TrackRecord
     distribution: RevenueDistribution
+    settings: FeaturizeParams  # params.yaml's featurize section, as the models were built with
     hit_multiple: float
     hit_source: str
     population: dict[str, Any]  # learnt_hit_rate, and hit_rate to re-weight to (None: off)
@@ -162,6 +164,7 @@ class Predictor:
             },
             track_record=record,
             distribution=distribution,
+            settings=settings,
             hit_multiple=float(settings["hit_multiple"]),
             hit_source=hit_source,
             population=manifest["population"],
@@ -189,7 +192,11 @@ class Predictor:
         """
         X = self.matrix(columns)
         log_revenue = self.predict_log_revenue(X)
-        outlook = self.distribution.outlook(log_revenue, columns["budget"], self.hit_multiple, self.interval_coverage)
+        # Constant-dollar models: their budget in, their revenue back out in the release year's dollars.
+        factor = real_dollars(columns, self.settings) if self.section["constant_dollars"] else None
+        budget = np.asarray(columns["budget"], dtype=np.float64)
+        real_budget = budget if factor is None else budget * factor
+        outlook = self.distribution.outlook(log_revenue, real_budget, self.hit_multiple, self.interval_coverage)
         probability = outlook["hit_probability"]
         if self.hit_source == "classifier":
             probability = self.predict_hit_probability(X)
@@ -197,7 +204,7 @@ class Predictor:
             probability = shift_prior(probability, self.population["learnt_hit_rate"], self.population["hit_rate"])
         return {
             "log_revenue": log_revenue,
-            **{name: _dollars(outlook[name]) for name in ("median", "low", "high", *QUANTILE_NAMES)},
+            **{name: _dollars(outlook[name], factor) for name in ("median", "low", "high", *QUANTILE_NAMES)},
             "hit_probability": probability,
             "is_hit": probability >= self.section["classifier"]["threshold"],
             "break_even_probability": outlook["break_even_probability"],
@@ -244,9 +251,13 @@ class Predictor:
         return {**self.section, "files": files}
 
 
-def _dollars(log_revenue: np.ndarray) -> np.ndarray:
-    """Revenue in dollars from log1p(revenue), never below 0 (a distribution's low end can dip under it)."""
-    return np.maximum(np.expm1(log_revenue), 0.0)
+def _dollars(log_revenue: np.ndarray, factor: np.ndarray | None = None) -> np.ndarray:
+    """Revenue in dollars from log1p(revenue), never below 0 (a distribution's low end can dip under it).
+
+    ``factor``: constant dollars per release-year dollar; the revenue is converted back.
+    """
+    revenue = np.maximum(np.expm1(log_revenue), 0.0)
+    return revenue if factor is None else revenue / factor
 
 
 def _lock_hashes(lock_path: Path) -> dict[str, str]:

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from boxoffice.feature_sets import selected_features
-from boxoffice.features import add_features, feature_matrix
+from boxoffice.feature_sets import in_constant_dollars, selected_features
+from boxoffice.features import add_features, feature_matrix, real_dollars
 from boxoffice.io import read_csv
 from boxoffice.params import FeaturizeParams, Params
 from boxoffice.track_record import TrackRecord
@@ -22,8 +22,9 @@ class Split:
     frame: pd.DataFrame
     features: list[str]
     X: np.ndarray
-    log_revenue: np.ndarray
+    log_revenue: np.ndarray  # the target: log1p(revenue), in constant dollars where the variant uses them
     is_hit: np.ndarray
+    budget: np.ndarray  # dollars, in the same terms as the target
 
 
 def load_split(features_dir: str | Path, name: str, params: Params, variant: str = "main") -> Split:
@@ -32,14 +33,18 @@ def load_split(features_dir: str | Path, name: str, params: Params, variant: str
 
 
 def as_split(frame: pd.DataFrame, params: Params, variant: str = "main") -> Split:
-    """A featurized table as model arrays, with the feature columns of ``variant``."""
+    """A featurized table as the variant's model arrays (see ``feature_sets.in_constant_dollars``)."""
     features = selected_features(params, variant)
+    real = in_constant_dollars(params, variant)
+    budget = frame["budget"].to_numpy(dtype=np.float64)
+    factor = real_dollars(frame, params["featurize"]) if real else None
     return Split(
         frame=frame,
         features=features,
         X=feature_matrix(frame, features),
-        log_revenue=frame["log_revenue"].to_numpy(dtype=np.float64),
+        log_revenue=frame["real_log_revenue" if real else "log_revenue"].to_numpy(dtype=np.float64),
         is_hit=frame["is_hit"].to_numpy(dtype=np.int64),
+        budget=budget if factor is None else budget * factor,
     )
 
 
@@ -77,6 +82,7 @@ def featurize_splits(
     featurized = []
     for part in parts:
         known.append(part)
-        record = TrackRecord.from_films(pd.concat(known), settings["cast_top"])
+        films = pd.concat(known)
+        record = TrackRecord.from_films(films, settings["cast_top"], real_dollars(films, settings))
         featurized.append(add_features(part, settings, record))
     return featurized, record

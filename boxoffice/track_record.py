@@ -48,13 +48,16 @@ class TrackRecord:
         self._sums = np.concatenate([np.cumsum(stats[rows], axis=0) for rows in runs.values()] or [np.zeros((0, 2))])
 
     @classmethod
-    def from_films(cls, films: pd.DataFrame, cast_top: int) -> TrackRecord:
-        """History from a table with release_date, budget, revenue and each role's column ('|'-joined)."""
+    def from_films(cls, films: pd.DataFrame, cast_top: int, to_dollars: np.ndarray | None = None) -> TrackRecord:
+        """History from a table with release_date, budget, revenue and each role's column ('|'-joined).
+
+        ``to_dollars``: per film, a factor to constant dollars (``features.real_dollars``), or None.
+        """
         rows = []
         dates = films["release_date"].tolist()
-        stats = np.column_stack(
-            [log_revenue(films["revenue"]), log_revenue(films["revenue"]) - log_budget(films["budget"])]
-        )
+        factor = 1.0 if to_dollars is None else to_dollars
+        revenue, budget = films["revenue"].to_numpy() * factor, films["budget"].to_numpy() * factor
+        stats = np.column_stack([log_revenue(revenue), log_revenue(revenue) - log_budget(budget)])
         rows += [(*cls.ALL_FILMS, date, *film) for date, film in zip(dates, stats.tolist(), strict=True)]
         for role, column in cls.ROLES:
             top = cast_top if role == "cast" else None

@@ -204,7 +204,7 @@ def test_pre_release_prediction_with_interval_and_explanation(client: TestClient
     assert 0 <= body["hit_probability"] <= 1
     contributions = body["explanation"]["contributions"]
     assert "popularity" not in contributions
-    assert {"director_log_revenue", "cast_films", "company_log_revenue", "keyword_sequel", "log_budget"} <= set(
+    assert {"director_log_revenue", "cast_films", "company_log_revenue", "keyword_sequel", "real_log_budget"} <= set(
         contributions
     )
     total = body["explanation"]["base_value"] + sum(contributions.values())
