@@ -27,9 +27,12 @@ from boxoffice.held_out import (
 from boxoffice.metrics import classification_metrics, regression_metrics
 from boxoffice.models import c_key, repeated_cv
 from boxoffice.params import Params
+from boxoffice.procedure_cv import hit_sources_cv, track_record_cv
 from boxoffice.splits import Split, train_and_validation
+from boxoffice.track_record import TrackRecord
 
 Plots = dict[str, pd.DataFrame]
+TRACK_RECORD_PREFIXES = tuple(f"{role}_" for role, _ in TrackRecord.ROLES)  # director_films, ...
 
 
 def _cv_settings(params: Params) -> tuple[int, int, int, int]:
@@ -253,6 +256,12 @@ def evaluate(
         regression["slices"] = slice_report(answers[variant], params)
         classification = classifier_report(classifier, cv[variant], splits, params)
         classification["hit_sources"] = hit_sources_report(answers[variant], params)
+        classification["hit_sources"]["cv"] = hit_sources_cv(served, classifier, splits["train"], params)
+        if any(column.startswith(TRACK_RECORD_PREFIXES) for column in splits["train"].features):
+            regression["cv_track_record"] = {
+                "shared": regression["cv_train"][regression["selected"]]["r2"],
+                "per_fold": track_record_cv(served, splits["train"], params, variant),
+            }
         reports[variant] = (regression, classification)
         manifest[variant] = {
             **serving_section(variant, regression, classification, regressors, splits["train"], params),

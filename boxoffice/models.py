@@ -173,9 +173,13 @@ def repeated_cv(
     def one_fold(train: np.ndarray, test: np.ndarray) -> dict[str, float]:
         return score(clone(model).fit(X[train], y[train]), X[test], y[test])
 
-    results = Parallel(n_jobs=n_jobs)(delayed(one_fold)(train, test) for train, test in splitter.split(X))
+    return summarize(Parallel(n_jobs=n_jobs)(delayed(one_fold)(train, test) for train, test in splitter.split(X)))
+
+
+def summarize(folds: Sequence[Mapping[str, float]]) -> dict[str, dict[str, float]]:
+    """Mean and std over folds of each score ({score: value} per fold), rounded to 6 decimals."""
     scores: dict[str, list[float]] = {}
-    for result in results:
+    for result in folds:
         for name, value in result.items():
             scores.setdefault(name, []).append(value)
     return {

@@ -56,6 +56,7 @@ class EvaluateParams(TypedDict):
     cv_repeats: int
     n_jobs: int
     interval_coverage: float
+    cv_calibration: float
     budget_bands: list[float]
     min_band_films: int
     forward_cutoff: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,9 +68,9 @@ def split(
 
 
 def featurize_splits(
-    parts: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame], settings: FeaturizeParams
+    parts: Sequence[pd.DataFrame], settings: FeaturizeParams
 ) -> tuple[list[pd.DataFrame], TrackRecord]:
-    """Features of train, validation and test, each with the track record of its own and earlier splits.
+    """Features of train, validation and test (or any parts), each with the track record of its own and earlier parts.
 
     Train's track record is built from train films only; validation's from train and
     validation (it calibrates the intervals, so test revenues must not reach it); test's
