@@ -11,8 +11,11 @@ CONSTANT = Prediction(
     revenue_low=0.5,
     revenue_high=2.0,
     interval_coverage=0.8,
+    revenue_p10=0.6,
+    revenue_p90=1.8,
     is_hit=False,
     hit_probability=0.5,
+    break_even_probability=0.7,
     budget_millions=1.0,
 )
 

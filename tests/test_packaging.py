@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib.metadata
+import importlib.util
 import json
 import re
 import subprocess
@@ -11,6 +12,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+from boxoffice.batch import ANSWER_FIELDS
 from tests.conftest import ROOT
 
 
@@ -71,3 +73,12 @@ def test_the_serving_subset_holds_everything_the_service_imports() -> None:
         for dist in distributions[top]
     }
     assert needed - set(pins("requirements-serve.txt")) == set()
+
+
+def test_the_benchmark_floor_answers_every_field_the_service_does() -> None:
+    """bench/floor_app.py's constant is a whole Prediction (it broke once when the schema grew)."""
+    spec = importlib.util.spec_from_file_location("floor_app", ROOT / "bench" / "floor_app.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert set(module.CONSTANT.model_dump(exclude_none=True)) == set(ANSWER_FIELDS)
