@@ -136,6 +136,18 @@ def distribution_plots(answers: dict[str, HeldOutAnswers], slices: dict[str, dic
     return plots
 
 
+def cv_reliability_plots(out_of_fold: dict[str, dict[str, np.ndarray]], loaded: dict) -> Plots:
+    """Reliability of both hit sources in CV on train (out-of-fold, first repeat), per variant."""
+    plots = {}
+    for variant, sources in out_of_fold.items():
+        hits = loaded[variant][0]["train"].is_hit
+        for source, proba in sources.items():
+            observed, predicted = calibration_curve(hits, proba, n_bins=10, strategy="quantile")
+            table = pd.DataFrame({"predicted": predicted, "observed": observed}).round(6)
+            plots[f"calibration_{source}_cv" + ("" if variant == "main" else f"_{variant}")] = table
+    return plots
+
+
 def compare_feature_sets(
     regressor: Any, classifier: Any, frames: dict[str, pd.DataFrame], params: Params, known_cv: dict[str, dict]
 ) -> dict:
@@ -246,7 +258,7 @@ def evaluate(
         "hit_source": params["serve"]["hit_source"],
         "population": population(loaded["main"][0], params),
     }
-    reports, answers = {}, {}
+    reports, answers, out_of_fold = {}, {}, {}
     for variant, (splits, regressors, classifier) in loaded.items():
         regression, distribution = regression_report(regressors, splits, params)
         served = regressors[regression["selected"]]
@@ -256,7 +268,9 @@ def evaluate(
         regression["slices"] = slice_report(answers[variant], params)
         classification = classifier_report(classifier, cv[variant], splits, params)
         classification["hit_sources"] = hit_sources_report(answers[variant], params)
-        classification["hit_sources"]["cv"] = hit_sources_cv(served, classifier, splits["train"], params)
+        classification["hit_sources"]["cv"], out_of_fold[variant] = hit_sources_cv(
+            served, classifier, splits["train"], params
+        )
         if any(column.startswith(TRACK_RECORD_PREFIXES) for column in splits["train"].features):
             regression["cv_track_record"] = {
                 "shared": regression["cv_train"][regression["selected"]]["r2"],
@@ -277,6 +291,7 @@ def evaluate(
         **regression_plots(served, splits["test"], params),
         **classifier_plots(classifier, cv["main"], splits["test"], params),
         **distribution_plots(answers, {**slices, "forward": pre_regression["forward"]["slices"]}),
+        **cv_reliability_plots(out_of_fold, loaded),
     }
     # Where a variant's report already cross-validated this same regressor on its feature set, reuse it.
     name = regression["selected"]

@@ -33,11 +33,18 @@ def _folds(n: int, params: Params) -> Any:
     return splitter.split(np.zeros((n, 1)))
 
 
-def hit_sources_cv(regressor: Any, classifier: Any, train: Split, params: Params) -> dict[str, Any]:
-    """AUC and Brier of both hit sources over repeated K-fold CV on ``train`` (mean and std)."""
+def hit_sources_cv(
+    regressor: Any, classifier: Any, train: Split, params: Params
+) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """AUC and Brier of both hit sources over repeated K-fold CV on ``train`` (mean and std).
+
+    Also each source's out-of-fold probabilities from the first repeat (every train film
+    once), for reliability curves.
+    """
     config, hit_multiple = params["evaluate"], params["featurize"]["hit_multiple"]
     results = []
-    for fit, held in _folds(len(train.X), params):
+    out_of_fold = {name: np.full(len(train.X), np.nan) for name in ("distribution", "classifier")}
+    for number, (fit, held) in enumerate(_folds(len(train.X), params)):
         proper, calibration = train_test_split(
             fit, test_size=config["cv_calibration"], random_state=config["random_state"]
         )
@@ -58,8 +65,10 @@ def hit_sources_cv(regressor: Any, classifier: Any, train: Split, params: Params
         for name, proba in sources.items():
             row[f"{name}_auc"] = roc_auc_score(hits, proba)
             row[f"{name}_brier"] = brier_score_loss(hits, proba)
+            if number < config["cv_folds"]:  # the first repeat's folds cover every film once
+                out_of_fold[name][held] = proba
         results.append(row)
-    return summarize(results)
+    return summarize(results), out_of_fold
 
 
 def track_record_cv(regressor: Any, train: Split, params: Params, variant: str) -> dict[str, float]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from sklearn.metrics import r2_score, roc_auc_score
 
 from boxoffice.io import load_model
@@ -40,9 +41,11 @@ def test_the_classifier_is_scored_on_the_same_folds_as_its_repeated_cv(project: 
     def auc(fitted, X, y):
         return {"auc": roc_auc_score(y, fitted.predict_proba(X)[:, 1])}
 
-    report = hit_sources_cv(regressor, classifier, train, params)
+    report, out_of_fold = hit_sources_cv(regressor, classifier, train, params)
     assert report["classifier_auc"] == repeated_cv(classifier, train.X, train.is_hit, auc, *cv_settings(params))["auc"]
     assert set(report) == {
         f"{source}_{score}" for source in ("distribution", "classifier") for score in ("auc", "brier")
     } | {"constant_brier"}
     assert 0 < report["distribution_auc"]["mean"] < 1
+    for proba in out_of_fold.values():  # the first repeat scores every train film once
+        assert len(proba) == len(train.X) and not np.isnan(proba).any()
