@@ -19,9 +19,11 @@ from boxoffice.headline import headline
 from boxoffice.held_out import (
     HeldOutAnswers,
     calibrate_distribution,
+    cv_settings,
     hit_sources_report,
     interval_report,
     predict_in_order,
+    regression_score,
     slice_report,
 )
 from boxoffice.metrics import classification_metrics, regression_metrics
@@ -33,15 +35,6 @@ from boxoffice.track_record import TrackRecord
 
 Plots = dict[str, pd.DataFrame]
 TRACK_RECORD_PREFIXES = tuple(f"{role}_" for role, _ in TrackRecord.ROLES)  # director_films, ...
-
-
-def _cv_settings(params: Params) -> tuple[int, int, int, int]:
-    config = params["evaluate"]
-    return config["cv_folds"], config["cv_repeats"], config["random_state"], config["n_jobs"]
-
-
-def _regression_score(model: Any, X: np.ndarray, y: np.ndarray) -> dict[str, float]:
-    return regression_metrics(y, predict_in_order(model, X))
 
 
 def _classifier_score(threshold: float) -> Any:
@@ -67,7 +60,7 @@ def regression_report(
         for part in ("validation", "test"):
             report[part][name] = regression_metrics(splits[part].log_revenue, predict_in_order(model, splits[part].X))
         report["cv_train"][name] = repeated_cv(
-            model, train.X, train.log_revenue, _regression_score, *_cv_settings(params)
+            model, train.X, train.log_revenue, regression_score, *cv_settings(params)
         )
     selected = min(regressors, key=lambda name: (report["cv_train"][name]["rmse"]["mean"], name))
     report["selected"] = selected
@@ -94,7 +87,7 @@ def classifier_report(classifier: Any, cv: dict, splits: dict[str, Split], param
         **cv,
         "threshold": threshold,
         "test": classification_metrics(test.is_hit, proba, threshold),
-        "repeated_cv": repeated_cv(classifier, X_cv, hit_cv, _classifier_score(threshold), *_cv_settings(params)),
+        "repeated_cv": repeated_cv(classifier, X_cv, hit_cv, _classifier_score(threshold), *cv_settings(params)),
     }
 
 
@@ -167,9 +160,9 @@ def compare_feature_sets(
         regression = known_cv.get(name)
         if regression is None:
             X_train = feature_matrix(train, columns)
-            regression = repeated_cv(clone(regressor), X_train, y, _regression_score, *_cv_settings(params))
+            regression = repeated_cv(clone(regressor), X_train, y, regression_score, *cv_settings(params))
         X = feature_matrix(rows, columns)
-        classification = repeated_cv(clone(classifier), X, hit, _classifier_score(threshold), *_cv_settings(params))
+        classification = repeated_cv(clone(classifier), X, hit, _classifier_score(threshold), *cv_settings(params))
         comparison[name] = {
             "n_features": X.shape[1],
             "r2": regression["r2"],
@@ -298,7 +291,7 @@ def evaluate(
     known_cv = {
         reports[variant][0]["feature_set"]: reports[variant][0]["cv_train"][name]
         for variant, (_, variant_regressors, _) in loaded.items()
-        if variant_regressors[name].get_params() == served.get_params()
+        if variant_regressors[name].get_params() == served.get_params() and not in_constant_dollars(params, variant)
     }
     frames = {split_name: split.frame for split_name, split in splits.items()}
     regression_file = {**regression, "pre_release": pre_regression}

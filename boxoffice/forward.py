@@ -6,8 +6,8 @@ does, as the project would have done it on the cutoff date:
 
 - films released before ``evaluate.forward_cutoff`` are the past; the latest
   ``evaluate.forward_calibration`` share of them calibrates the revenue distribution,
-  the rest fits and chooses the models (each registered type's grid by CV, the type
-  with the lowest CV RMSE, the classifier's C), exactly as the pipeline does;
+  the rest fits and chooses the models as the pipeline does on train (each registered
+  type's grid by CV, the type with the lowest repeated-CV RMSE, the classifier's C);
 - films released on or after the cutoff are scored, each with its track record as of
   its own release date (featurize's ``all.csv``): what the service would have said.
 
@@ -25,13 +25,15 @@ import pandas as pd
 from boxoffice.held_out import (
     HeldOutAnswers,
     calibrate_distribution,
+    cv_settings,
     hit_sources_report,
     interval_report,
     predict_in_order,
+    regression_score,
     slice_report,
 )
 from boxoffice.metrics import regression_metrics
-from boxoffice.models import calibrated, cross_validate_c, fit_regressor, make_classifier
+from boxoffice.models import calibrated, cross_validate_c, fit_regressor, make_classifier, repeated_cv
 from boxoffice.params import Params
 from boxoffice.splits import Split, as_split
 
@@ -56,19 +58,18 @@ def by_date(films: pd.DataFrame, cutoff: str, calibration_share: float) -> tuple
 
 
 def choose_regressor(fit: Split, params: Params) -> tuple[str, Any, dict[str, Any], dict[str, float]]:
-    """Every registered type's grid searched by CV on ``fit``; the type with the lowest CV RMSE, refitted."""
+    """As the pipeline chooses: each type's grid by CV (``fit_regressor``), then the lowest repeated-CV RMSE."""
     search = params["regressors"]["search"]
-    best: tuple[float, str, Any, dict[str, Any]] | None = None
-    cv_rmse = {}
+    fitted, cv_rmse = {}, {}
     for name in params["regressors"]["models"]:
-        model, chosen, table = fit_regressor(
+        model, chosen, _ = fit_regressor(
             name, params["regressors"][name], fit.X, fit.log_revenue, search["folds"], search["random_state"]
         )
-        cv_rmse[name] = float(table["cv_rmse"].min())
-        if best is None or cv_rmse[name] < best[0]:
-            best = (cv_rmse[name], name, model, chosen)
-    assert best is not None, "regressors.models is empty"
-    return best[1], best[2], best[3], cv_rmse
+        fitted[name] = (model, chosen)
+        scores = repeated_cv(model, fit.X, fit.log_revenue, regression_score, *cv_settings(params))
+        cv_rmse[name] = scores["rmse"]["mean"]
+    best = min(cv_rmse, key=lambda name: (cv_rmse[name], name))
+    return best, *fitted[best], cv_rmse
 
 
 def forward_report(films: pd.DataFrame, params: Params) -> tuple[dict[str, Any], HeldOutAnswers]:
@@ -104,7 +105,7 @@ def forward_report(films: pd.DataFrame, params: Params) -> tuple[dict[str, Any],
         "films": {"fit": len(parts[0]), "calibration": len(parts[1]), "scored": len(parts[2])},
         "selected": name,
         "params": chosen,
-        "cv_rmse": {model: round(value, 6) for model, value in cv_rmse.items()},
+        "cv_rmse": cv_rmse,
         "classifier_C": best_c,
         "scored": regression_metrics(scored.log_revenue, predict_in_order(regressor, scored.X)),
         "interval": interval_report(answers, distribution, params),

@@ -16,7 +16,7 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from boxoffice.distribution import RevenueDistribution, band_of
-from boxoffice.metrics import classification_metrics
+from boxoffice.metrics import classification_metrics, regression_metrics
 from boxoffice.params import Params
 from boxoffice.splits import Split
 
@@ -31,6 +31,17 @@ def predict_in_order(model: Any, X: np.ndarray) -> np.ndarray:
     if "n_jobs" in model.get_params():
         model = copy.copy(model).set_params(n_jobs=1)
     return model.predict(X)
+
+
+def cv_settings(params: Params) -> tuple[int, int, int, int]:
+    """(folds, repeats, seed, n_jobs) of the repeated K-fold CV every report uses (evaluate section)."""
+    config = params["evaluate"]
+    return config["cv_folds"], config["cv_repeats"], config["random_state"], config["n_jobs"]
+
+
+def regression_score(model: Any, X: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """RMSE, R² and MAE of a fitted regressor's (one-thread) predictions: a ``repeated_cv`` score."""
+    return regression_metrics(y, predict_in_order(model, X))
 
 
 def calibrate_distribution(model: Any, calibration: Split, params: Params) -> RevenueDistribution:

@@ -113,7 +113,6 @@ class Predictor:
     track_record: TrackRecord
     distribution: RevenueDistribution
     settings: FeaturizeParams  # params.yaml's featurize section, as the models were built with
-    hit_multiple: float
     hit_source: str
     population: dict[str, Any]  # learnt_hit_rate, and hit_rate to re-weight to (None: off)
 
@@ -165,7 +164,6 @@ class Predictor:
             track_record=record,
             distribution=distribution,
             settings=settings,
-            hit_multiple=float(settings["hit_multiple"]),
             hit_source=hit_source,
             population=manifest["population"],
         )
@@ -196,7 +194,8 @@ class Predictor:
         factor = real_dollars(columns, self.settings) if self.section["constant_dollars"] else None
         budget = np.asarray(columns["budget"], dtype=np.float64)
         real_budget = budget if factor is None else budget * factor
-        outlook = self.distribution.outlook(log_revenue, real_budget, self.hit_multiple, self.interval_coverage)
+        hit_multiple, coverage = self.settings["hit_multiple"], self.interval_coverage
+        outlook = self.distribution.outlook(log_revenue, real_budget, hit_multiple, coverage)
         probability = outlook["hit_probability"]
         if self.hit_source == "classifier":
             probability = self.predict_hit_probability(X)

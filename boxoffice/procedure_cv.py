@@ -15,11 +15,11 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.metrics import brier_score_loss, r2_score, roc_auc_score
+from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.model_selection import RepeatedKFold, train_test_split
 
 from boxoffice.distribution import RevenueDistribution
-from boxoffice.held_out import predict_in_order
+from boxoffice.held_out import predict_in_order, regression_score
 from boxoffice.models import summarize
 from boxoffice.params import Params
 from boxoffice.splits import Split, as_split, featurize_splits
@@ -78,5 +78,5 @@ def track_record_cv(regressor: Any, train: Split, params: Params, variant: str) 
         parts, _ = featurize_splits([train.frame.iloc[fit], train.frame.iloc[held]], params["featurize"])
         fit_split, held_split = (as_split(part, params, variant) for part in parts)
         model = clone(regressor).fit(fit_split.X, fit_split.log_revenue)
-        r2.append({"r2": r2_score(held_split.log_revenue, predict_in_order(model, held_split.X))})
+        r2.append(regression_score(model, held_split.X, held_split.log_revenue))
     return summarize(r2)["r2"]

@@ -187,8 +187,8 @@ def tables(metrics_dir: Path) -> str:
         "",
         *slice_table(regression),
         "",
-        "Feature sets compared (repeated K-fold CV, served model types; regression on train, classification on "
-        "train + validation):",
+        "Feature sets compared (repeated K-fold CV, served model types, nominal dollars; regression on train, "
+        "classification on train + validation):",
         "",
         *feature_set_table(read_json(metrics_dir / "feature_sets.json")),
         "",
