@@ -63,7 +63,13 @@ def choose_regressor(fit: Split, params: Params) -> tuple[str, Any, dict[str, An
     fitted, cv_rmse = {}, {}
     for name in params["regressors"]["models"]:
         model, chosen, _ = fit_regressor(
-            name, params["regressors"][name], fit.X, fit.log_revenue, search["folds"], search["random_state"]
+            name,
+            params["regressors"][name],
+            fit.X,
+            fit.log_revenue,
+            search["folds"],
+            search["random_state"],
+            search["n_jobs"],
         )
         fitted[name] = (model, chosen)
         scores = repeated_cv(model, fit.X, fit.log_revenue, regression_score, *cv_settings(params))

@@ -39,7 +39,7 @@ def make_regressor(name: str, point: Mapping[str, Any]) -> Any:
 
 
 def fit_regressor(
-    name: str, params: Mapping[str, Any], X: np.ndarray, y: np.ndarray, folds: int, seed: int
+    name: str, params: Mapping[str, Any], X: np.ndarray, y: np.ndarray, folds: int, seed: int, n_jobs: int = 1
 ) -> tuple[Any, dict[str, Any], pd.DataFrame]:
     """Search the grid by K-fold CV RMSE on the training rows (``GridSearchCV``), refit the best on all of them.
 
@@ -56,6 +56,7 @@ def fit_regressor(
         scoring="neg_root_mean_squared_error",
         cv=KFold(n_splits=folds, shuffle=True, random_state=seed),
         refit=True,
+        n_jobs=n_jobs,  # each point and fold is fitted alone and seeded: the result does not depend on it
     ).fit(X, y)
     results = search.cv_results_
     table = pd.DataFrame(points).assign(

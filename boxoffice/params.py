@@ -64,7 +64,7 @@ class EvaluateParams(TypedDict):
     random_state: int
 
 
-# regressors: {"models": [names], "search": {"folds", "random_state"}} plus one params mapping
+# regressors: {"models": [names], "search": {"folds", "random_state", "n_jobs"}} plus one params mapping
 # per model (a list is a grid).
 RegressorsParams = dict[str, Any]
 

@@ -27,9 +27,11 @@ def main() -> None:
     params = load_params()
 
     train = load_split(args.features_dir, "train", params, args.variant)
-    folds, seed = params["regressors"]["search"]["folds"], params["regressors"]["search"]["random_state"]
+    search = params["regressors"]["search"]
     grid_params = params["regressors"][args.model]
-    model, chosen, grid = fit_regressor(args.model, grid_params, train.X, train.log_revenue, folds, seed)
+    model, chosen, grid = fit_regressor(
+        args.model, grid_params, train.X, train.log_revenue, search["folds"], search["random_state"], search["n_jobs"]
+    )
 
     save_model(args.model_file, model)
     write_csv(args.grid, grid)
