@@ -9,23 +9,23 @@ so one answer cannot contradict itself.
 
 crepes evaluates its distributions with a Python loop per film (about 10 us each), too
 slow for a catalogue; ``RevenueDistribution`` evaluates the same step functions for whole
-columns at once, and ``tests/test_distribution.py`` holds it to crepes' own numbers.
+columns at once: percentiles as one table look-up per film, probabilities by a compiled
+binary search (numba; numpy's per-call cost was most of a request's 50 us here).
+``tests/test_distribution.py`` holds every figure to crepes' own numbers.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from crepes import ConformalPredictiveSystem
+from numba import njit
 
-QUANTILES = (10, 90)
-Rows = (
-    np.ndarray | slice
-)  # which films of a batch a band holds  # besides the median, the percentiles every answer carries
+QUANTILES = (10, 90)  # besides the median, the percentiles every answer carries
 
 
 def band_of(budgets: Any, edges: Sequence[float]) -> np.ndarray:
@@ -66,6 +66,12 @@ class RevenueDistribution:
 
     edges: tuple[float, ...]
     residuals: tuple[np.ndarray, ...]  # per band, sorted: actual - predicted log revenue
+    # Derived in __post_init__: every band's residuals end to end, where each band starts, its size.
+    _alphas: np.ndarray = field(init=False, repr=False, compare=False)
+    _starts: np.ndarray = field(init=False, repr=False, compare=False)
+    _sizes: np.ndarray = field(init=False, repr=False, compare=False)
+    _steps: dict[tuple[float, bool], np.ndarray] = field(init=False, repr=False, compare=False)
+    _tables: dict[tuple[str, float], np.ndarray] = field(init=False, repr=False, compare=False)
 
     @classmethod
     def calibrate(
@@ -98,20 +104,32 @@ class RevenueDistribution:
         bins = np.repeat(np.arange(len(self.residuals)), [len(values) for values in self.residuals])
         return ConformalPredictiveSystem().fit(residuals, bins=bins)
 
+    def __post_init__(self) -> None:
+        # One array for every band, so that one compiled loop serves films of any band.
+        sizes = np.array([len(values) for values in self.residuals], dtype=np.int64)
+        object.__setattr__(self, "_alphas", np.concatenate(self.residuals) if self.residuals else np.zeros(0))
+        object.__setattr__(self, "_starts", np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64))
+        object.__setattr__(self, "_sizes", sizes)
+        object.__setattr__(self, "_steps", {})  # (percent, higher) -> each band's step, see _step
+        object.__setattr__(self, "_tables", {})
+
     def bands(self, budgets: Any) -> np.ndarray:
         return band_of(budgets, self.edges)
 
     def below(self, y_hat: np.ndarray, budgets: Any, y: np.ndarray) -> np.ndarray:
         """P(log revenue <= y) for each film: crepes' ``predict_p(y_hat, y, bins=..., smoothing=False)``."""
-        return self._below(np.asarray(y_hat, dtype=np.float64), y, self._rows_by_band(budgets))
+        y_hat = np.asarray(y_hat, dtype=np.float64)
+        lines = np.broadcast_to(np.asarray(y, dtype=np.float64), y_hat.shape)[:, None]
+        return self._below(y_hat, self.bands(budgets), lines)[:, 0]
 
     def percentile(self, y_hat: np.ndarray, budgets: Any, percent: float, higher: bool = False) -> np.ndarray:
         """crepes' lower (or ``higher``) percentile of each film; -inf / inf where a band is too small for it."""
-        return self._percentile(np.asarray(y_hat, dtype=np.float64), percent, higher, self._rows_by_band(budgets))
+        return np.asarray(y_hat, dtype=np.float64) + self._step(percent, higher)[self.bands(budgets)]
 
     def interval(self, y_hat: np.ndarray, budgets: Any, coverage: float) -> tuple[np.ndarray, np.ndarray]:
         """crepes' ``predict_int(confidence=coverage)``: lower and higher percentiles around the middle."""
-        return self._interval(np.asarray(y_hat, dtype=np.float64), coverage, self._rows_by_band(budgets))
+        ends = np.asarray(y_hat, dtype=np.float64)[:, None] + self._interval_steps(coverage)[self.bands(budgets)]
+        return ends[:, 0], ends[:, 1]
 
     def outlook(self, y_hat: np.ndarray, budgets: Any, hit_multiple: float, coverage: float) -> dict[str, np.ndarray]:
         """Everything an answer says about a film's revenue, in log1p dollars, from its one distribution.
@@ -122,56 +140,51 @@ class RevenueDistribution:
         hit_probability >= 0.5 exactly when the median is above the hit line.
         """
         y_hat, budgets = np.asarray(y_hat, dtype=np.float64), np.asarray(budgets, dtype=np.float64)
-        rows = self._rows_by_band(budgets)  # once for all seven figures
-        low, high = self._interval(y_hat, coverage, rows)
+        bands = self.bands(budgets)  # once for all seven figures
+        levels = y_hat[:, None] + self._outlook_steps(coverage)[bands]
+        lines = np.empty((len(budgets), 2))
+        lines[:, 0], lines[:, 1] = hit_multiple * budgets, budgets
+        above = 1 - self._below(y_hat, bands, np.log1p(lines))
         return {
-            "median": self._percentile(y_hat, 50, False, rows),
-            **{f"p{q}": self._percentile(y_hat, q, False, rows) for q in QUANTILES},
-            "low": low,
-            "high": high,
-            "hit_probability": 1 - self._below(y_hat, np.log1p(hit_multiple * budgets), rows),
-            "break_even_probability": 1 - self._below(y_hat, np.log1p(budgets), rows),
+            "median": levels[:, 0],
+            **{f"p{q}": levels[:, 1 + i] for i, q in enumerate(QUANTILES)},
+            "low": levels[:, -2],
+            "high": levels[:, -1],
+            "hit_probability": above[:, 0],
+            "break_even_probability": above[:, 1],
         }
 
-    def _below(self, y_hat: np.ndarray, y: Any, bands: list[tuple[int, Rows]]) -> np.ndarray:
-        y = np.asarray(y, dtype=np.float64)
-        if y.ndim == 0:  # one threshold for every film
-            y = np.full(len(y_hat), y)
-        out = np.empty(len(y_hat))
-        for band, rows in bands:
-            alphas = self.residuals[band]
-            count = _count_at_most(y_hat[rows], alphas, y[rows])
-            out[rows] = (count + 1) / (len(alphas) + 1)
-        return out
+    def _below(self, y_hat: np.ndarray, bands: np.ndarray, lines: np.ndarray) -> np.ndarray:
+        """P(log revenue <= lines[i, j]) for film i, crepes' (count + 1) / (n + 1) in its band."""
+        counts = np.empty(lines.shape, dtype=np.int64)
+        _count_at_most(y_hat, bands, np.ascontiguousarray(lines), self._starts, self._alphas, counts)
+        return (counts + 1) / (self._sizes[bands] + 1)[:, None]
 
-    def _percentile(self, y_hat: np.ndarray, percent: float, higher: bool, bands: list[tuple[int, Rows]]) -> np.ndarray:
-        out = np.empty(len(y_hat))
-        for band, rows in bands:
-            alphas = self.residuals[band]
-            n = len(alphas)
-            # The same expressions as crepes' ConformalPredictiveSystem.predict.
-            index = math.ceil(percent / 100 * (n + 1)) - 1 if higher else int(percent / 100 * (n + 1)) - 1
-            if index < 0:
-                out[rows] = -np.inf
-            elif index > n - 1:
-                out[rows] = np.inf
-            else:
-                out[rows] = y_hat[rows] + alphas[index]
-        return out
+    def _step(self, percent: float, higher: bool) -> np.ndarray:
+        """Each band's residual at crepes' lower (or higher) ``percent`` percentile; -inf / inf off either end."""
+        key = (percent, higher)
+        if key not in self._steps:
+            steps = []
+            for alphas in self.residuals:
+                n = len(alphas)
+                # The same expressions as crepes' ConformalPredictiveSystem.predict.
+                index = math.ceil(percent / 100 * (n + 1)) - 1 if higher else int(percent / 100 * (n + 1)) - 1
+                steps.append(-np.inf if index < 0 else np.inf if index > n - 1 else alphas[index])
+            self._steps[key] = np.array(steps, dtype=np.float64)
+        return self._steps[key]
 
-    def _interval(
-        self, y_hat: np.ndarray, coverage: float, bands: list[tuple[int, Rows]]
-    ) -> tuple[np.ndarray, np.ndarray]:
-        low = self._percentile(y_hat, (1 - coverage) / 2 * 100, False, bands)
-        high = self._percentile(y_hat, (coverage + (1 - coverage) / 2) * 100, True, bands)
-        return low, high
+    def _interval_steps(self, coverage: float) -> np.ndarray:
+        return np.column_stack(
+            [self._step((1 - coverage) / 2 * 100, False), self._step((coverage + (1 - coverage) / 2) * 100, True)]
+        )
 
-    def _rows_by_band(self, budgets: Any) -> list[tuple[int, Rows]]:
-        """Each band present and its films' rows; ``slice(None)`` when every film is in one band (a request)."""
-        bands = self.bands(budgets)
-        if len(bands) == 0 or (bands == bands[0]).all():
-            return [(int(bands[0]), slice(None))] if len(bands) else []
-        return [(int(band), np.flatnonzero(bands == band)) for band in np.unique(bands)]
+    def _outlook_steps(self, coverage: float) -> np.ndarray:
+        """Each band's steps for the median, QUANTILES, low and high, one row per band (kept per coverage)."""
+        key = ("outlook", coverage)
+        if key not in self._tables:
+            lower = [self._step(percent, False) for percent in (50, *QUANTILES)]
+            self._tables[key] = np.column_stack([*lower, self._interval_steps(coverage)])
+        return self._tables[key]
 
 
 def shift_prior(probability: np.ndarray, from_rate: float, to_rate: float) -> np.ndarray:
@@ -186,18 +199,23 @@ def shift_prior(probability: np.ndarray, from_rate: float, to_rate: float) -> np
     return odds / (odds + (1 - np.asarray(probability, dtype=np.float64)))
 
 
-def _count_at_most(y_hat: np.ndarray, alphas: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """For each film, how many of ``y_hat + alphas`` are <= y, computed as crepes computes each sum.
+@njit(cache=True, nogil=True, boundscheck=False)
+def _count_at_most(
+    y_hat: np.ndarray, bands: np.ndarray, lines: np.ndarray, starts: np.ndarray, alphas: np.ndarray, out: np.ndarray
+) -> None:  # pragma: no cover - compiled; tests call it through RevenueDistribution
+    """out[i, j]: how many of film i's ``y_hat + alphas`` (its band's) are <= lines[i, j], as crepes counts.
 
-    ``alphas`` is sorted, so ``y_hat + alphas`` is too (rounding is monotone): a binary
-    search on ``y - y_hat`` lands within a step or two of the count, and the loop moves it
-    until the sums themselves agree.
+    The sums are computed as crepes computes them; ``alphas`` is sorted within each band,
+    so the sums are too (rounding is monotone) and a binary search on them is exact.
     """
-    n = len(alphas)
-    count = np.searchsorted(alphas, y - y_hat, side="right")
-    while True:
-        up = (count < n) & (y_hat + alphas[np.minimum(count, n - 1)] <= y)
-        down = (count > 0) & (y_hat + alphas[np.maximum(count - 1, 0)] > y)
-        if not (up.any() or down.any()):
-            return count
-        count = count + up - down
+    for i in range(y_hat.shape[0]):
+        first, end = starts[bands[i]], starts[bands[i] + 1]
+        for j in range(lines.shape[1]):
+            low, high = first, end  # the answer is in [low, high]: sums before low are <= the line
+            while low < high:
+                middle = (low + high) // 2
+                if y_hat[i] + alphas[middle] <= lines[i, j]:
+                    low = middle + 1
+                else:
+                    high = middle
+            out[i, j] = low - first

@@ -27,7 +27,7 @@ from boxoffice.held_out import (
     slice_report,
 )
 from boxoffice.metrics import classification_metrics, regression_metrics
-from boxoffice.models import c_key, repeated_cv
+from boxoffice.models import c_key, choose_served, repeated_cv
 from boxoffice.params import Params
 from boxoffice.procedure_cv import hit_sources_cv, track_record_cv
 from boxoffice.splits import Split, train_and_validation
@@ -50,7 +50,9 @@ def regression_report(
 ) -> tuple[dict[str, Any], RevenueDistribution]:
     """Validation, test and repeated-CV scores of every regressor, the served one, and its distribution.
 
-    The lowest repeated-CV RMSE on the training rows is served. Its predictive
+    The served one is chosen by repeated-CV RMSE on the training rows
+    (``models.choose_served``: by default the smallest within one standard error of the
+    lowest). Its predictive
     distribution is calibrated on the validation split, which neither fitted nor chose
     it; ``HeldOutAnswers`` then measures it on the untouched test split.
     """
@@ -62,8 +64,10 @@ def regression_report(
         report["cv_train"][name] = repeated_cv(
             model, train.X, train.log_revenue, regression_score, *cv_settings(params)
         )
-    selected = min(regressors, key=lambda name: (report["cv_train"][name]["rmse"]["mean"], name))
-    report["selected"] = selected
+    folds, repeats, _, _ = cv_settings(params)
+    rule = params["regressors"]["selection"]
+    report["selection"] = choose_served(report["cv_train"], regressors, rule, folds * repeats)
+    report["selected"] = selected = report["selection"]["selected"]
     return report, calibrate_distribution(regressors[selected], splits["validation"], params)
 
 

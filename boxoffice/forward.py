@@ -7,7 +7,7 @@ does, as the project would have done it on the cutoff date:
 - films released before ``evaluate.forward_cutoff`` are the past; the latest
   ``evaluate.forward_calibration`` share of them calibrates the revenue distribution,
   the rest fits and chooses the models as the pipeline does on train (each registered
-  type's grid by CV, the type with the lowest repeated-CV RMSE, the classifier's C);
+  type's grid by CV, the type by repeated-CV RMSE as evaluate chooses it, the classifier's C);
 - films released on or after the cutoff are scored, each with its track record as of
   its own release date (featurize's ``all.csv``): what the service would have said.
 
@@ -33,7 +33,7 @@ from boxoffice.held_out import (
     slice_report,
 )
 from boxoffice.metrics import regression_metrics
-from boxoffice.models import calibrated, cross_validate_c, fit_regressor, make_classifier, repeated_cv
+from boxoffice.models import calibrated, choose_served, cross_validate_c, fit_regressor, make_classifier, repeated_cv
 from boxoffice.params import Params
 from boxoffice.splits import Split, as_split
 
@@ -58,9 +58,9 @@ def by_date(films: pd.DataFrame, cutoff: str, calibration_share: float) -> tuple
 
 
 def choose_regressor(fit: Split, params: Params) -> tuple[str, Any, dict[str, Any], dict[str, float]]:
-    """As the pipeline chooses: each type's grid by CV (``fit_regressor``), then the lowest repeated-CV RMSE."""
+    """As the pipeline chooses: each type's grid by CV (``fit_regressor``), then ``choose_served``."""
     search = params["regressors"]["search"]
-    fitted, cv_rmse = {}, {}
+    fitted, cv = {}, {}
     for name in params["regressors"]["models"]:
         model, chosen, _ = fit_regressor(
             name,
@@ -72,10 +72,11 @@ def choose_regressor(fit: Split, params: Params) -> tuple[str, Any, dict[str, An
             search["n_jobs"],
         )
         fitted[name] = (model, chosen)
-        scores = repeated_cv(model, fit.X, fit.log_revenue, regression_score, *cv_settings(params))
-        cv_rmse[name] = scores["rmse"]["mean"]
-    best = min(cv_rmse, key=lambda name: (cv_rmse[name], name))
-    return best, *fitted[best], cv_rmse
+        cv[name] = repeated_cv(model, fit.X, fit.log_revenue, regression_score, *cv_settings(params))
+    folds, repeats, _, _ = cv_settings(params)
+    models = {name: model for name, (model, _) in fitted.items()}
+    chosen = choose_served(cv, models, params["regressors"]["selection"], folds * repeats)["selected"]
+    return chosen, *fitted[chosen], {name: scores["rmse"]["mean"] for name, scores in cv.items()}
 
 
 def forward_report(films: pd.DataFrame, params: Params) -> tuple[dict[str, Any], HeldOutAnswers]:

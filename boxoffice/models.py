@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import math
+import pickle
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -30,6 +32,40 @@ def grid_points(params: Mapping[str, Any]) -> list[dict[str, Any]]:
     names = list(params)
     choices = [value if isinstance(value, list) else [value] for value in params.values()]
     return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*choices)]
+
+
+SELECTION_RULES = ("one_se", "lowest")
+SAME_SIZE = 2.0  # models whose pickled sizes differ by less than this factor count as equally small
+
+
+def choose_served(
+    cv: Mapping[str, Mapping[str, Mapping[str, float]]], models: Mapping[str, Any], rule: str, n_scores: int
+) -> dict[str, Any]:
+    """Which fitted regressor to serve, from each one's repeated-CV RMSE (``regressors.selection``).
+
+    'lowest': the lowest mean RMSE. 'one_se', the one-standard-error rule (Hastie,
+    Tibshirani and Friedman, ESL 7.10): the smallest model (pickled bytes) whose mean RMSE
+    is within one standard error (std / sqrt(``n_scores``)) of the lowest. A lead smaller
+    than the CV's own noise does not buy a model many times larger and slower to serve.
+    Sizes within ``SAME_SIZE`` times the smallest count as the same (100 depth-3 trees from
+    two libraries pickle to 119 and 139 kB); among those the lowest RMSE serves.
+    """
+    if rule not in SELECTION_RULES:
+        raise ValueError(f"regressors.selection is {rule!r}; use one of {', '.join(SELECTION_RULES)}")
+    rmse = {name: cv[name]["rmse"] for name in models}
+    best = min(rmse, key=lambda name: (rmse[name]["mean"], name))
+    limit = rmse[best]["mean"] + rmse[best]["std"] / math.sqrt(n_scores)
+    size = {name: len(pickle.dumps(model, protocol=5)) for name, model in models.items()}
+    close = sorted((name for name in models if rmse[name]["mean"] <= limit), key=lambda name: (size[name], name))
+    smallest = [name for name in close if size[name] <= SAME_SIZE * size[close[0]]]
+    return {
+        "rule": rule,
+        "lowest_rmse": best,
+        "one_se_limit": round(limit, 6),
+        "within_one_se": close,
+        "bytes": size,
+        "selected": min(smallest, key=lambda name: (rmse[name]["mean"], name)) if rule == "one_se" else best,
+    }
 
 
 def make_regressor(name: str, point: Mapping[str, Any]) -> Any:

@@ -64,8 +64,8 @@ class EvaluateParams(TypedDict):
     random_state: int
 
 
-# regressors: {"models": [names], "search": {"folds", "random_state", "n_jobs"}} plus one params mapping
-# per model (a list is a grid).
+# regressors: {"models": [names], "search": {"folds", "random_state", "n_jobs"}, "selection": rule}
+# plus one params mapping per model (a list is a grid).
 RegressorsParams = dict[str, Any]
 
 

@@ -34,9 +34,10 @@ MANIFEST = "serving.json"
 HIT_SOURCES = ("distribution", "classifier")
 QUANTILE_NAMES = tuple(f"p{q}" for q in QUANTILES)
 TRACK_RECORD = "track_record.csv"
-# The gradient-boosting and forest fast paths call scikit-learn internals; they were checked
-# (tests/test_predictor.py, every test row) against these versions only. With any other
-# version, or with BOXOFFICE_FAST_PATHS=0, the models' public predict serves instead.
+# The gradient-boosting and forest fast paths (boxoffice.tree_kernels) rely on how scikit-learn
+# computes predict; they were checked (tests/test_predictor.py, every test row) against these
+# versions only. With any other version, or with BOXOFFICE_FAST_PATHS=0, the models' public
+# predict serves instead.
 CHECKED_SKLEARN = ("1.9.1",)
 log = logging.getLogger("boxoffice.predictor")
 
@@ -52,10 +53,6 @@ def fast_path_problem() -> str | None:
         return "BOXOFFICE_FAST_PATHS=0"
     if sklearn.__version__ not in CHECKED_SKLEARN:
         return f"scikit-learn {sklearn.__version__} is not one they were checked with ({', '.join(CHECKED_SKLEARN)})"
-    try:
-        from sklearn.ensemble._gradient_boosting import predict_stages  # noqa: F401
-    except ImportError as err:
-        return f"scikit-learn's internals moved ({err})"
     return None
 
 

@@ -43,6 +43,23 @@ def test_every_number_equals_crepes(calibrated: RevenueDistribution) -> None:
     np.testing.assert_array_equal(one, calibrated.below(y_hat, budgets, y_hat + 0.3)[:1])
 
 
+def test_every_figure_of_an_answer_equals_crepes_alone_or_in_a_batch(calibrated: RevenueDistribution) -> None:
+    budgets, y_hat, _ = films(3000, seed=4)
+    system, bins = calibrated.conformal(), calibrated.bands(budgets)
+    outlook = calibrated.outlook(y_hat, budgets, hit_multiple=2.0, coverage=0.8)
+    for name, percent in (("median", 50), ("p10", 10), ("p90", 90)):
+        expected = system.predict_percentiles(y_hat, bins=bins, lower_percentiles=percent)
+        np.testing.assert_array_equal(outlook[name], expected)
+    interval = system.predict_int(y_hat, bins=bins, confidence=0.8)
+    np.testing.assert_array_equal(np.c_[outlook["low"], outlook["high"]], interval)
+    for name, line in (("hit_probability", 2 * budgets), ("break_even_probability", budgets)):
+        expected = 1 - system.predict_p(y_hat, np.log1p(line), bins=bins, smoothing=False)
+        np.testing.assert_array_equal(outlook[name], expected)
+    for i in range(0, 3000, 250):
+        alone = calibrated.outlook(y_hat[i : i + 1], budgets[i : i + 1], hit_multiple=2.0, coverage=0.8)
+        assert {name: values[0] for name, values in alone.items()} == {name: v[i] for name, v in outlook.items()}
+
+
 def test_coverage_holds_in_every_budget_band() -> None:
     """Mondrian bands keep 80% in each band; one pooled band over-covers big budgets and under-covers small ones.
 

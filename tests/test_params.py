@@ -15,4 +15,4 @@ def test_params_yaml_matches_the_typed_sections() -> None:
     for name, hint in sections.items():
         if typing.is_typeddict(hint):
             assert set(params[name]) == set(typing.get_type_hints(hint)), name
-    assert set(params["regressors"]) == {"models", "search", *params["regressors"]["models"]}
+    assert set(params["regressors"]) == {"models", "search", "selection", *params["regressors"]["models"]}
