@@ -7,6 +7,7 @@ through these functions, so a film gets the same numbers whichever way it is ask
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -109,7 +110,7 @@ def millions(dollars: np.ndarray) -> np.ndarray:
     """
     value = np.asarray(dollars, dtype=np.float64) / 1e6
     if len(value) <= 8:  # a request's few values: Python's round is quicker than the checks below
-        return np.array([round(v, 2) if np.isfinite(v) else v for v in value.tolist()])
+        return np.array([round(v, 2) if math.isfinite(v) else v for v in value.tolist()])
     scaled = value * 100
     rounded = np.rint(scaled) / 100
     with np.errstate(invalid="ignore"):  # inf - inf: handled below

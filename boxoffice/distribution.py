@@ -26,6 +26,9 @@ from crepes import ConformalPredictiveSystem
 from numba import njit
 
 QUANTILES = (10, 90)  # besides the median, the percentiles every answer carries
+# What ``outlook`` says about a film: five levels of log revenue, then two probabilities.
+OUTLOOK = ("median", *(f"p{q}" for q in QUANTILES), "low", "high", "hit_probability", "break_even_probability")
+LEVELS = len(OUTLOOK) - 2
 
 
 def band_of(budgets: Any, edges: Sequence[float]) -> np.ndarray:
@@ -72,6 +75,7 @@ class RevenueDistribution:
     _sizes: np.ndarray = field(init=False, repr=False, compare=False)
     _steps: dict[tuple[float, bool], np.ndarray] = field(init=False, repr=False, compare=False)
     _tables: dict[tuple[str, float], np.ndarray] = field(init=False, repr=False, compare=False)
+    _edges: np.ndarray = field(init=False, repr=False, compare=False)
 
     @classmethod
     def calibrate(
@@ -112,6 +116,7 @@ class RevenueDistribution:
         object.__setattr__(self, "_sizes", sizes)
         object.__setattr__(self, "_steps", {})  # (percent, higher) -> each band's step, see _step
         object.__setattr__(self, "_tables", {})
+        object.__setattr__(self, "_edges", np.asarray(self.edges, dtype=np.float64))
 
     def bands(self, budgets: Any) -> np.ndarray:
         return band_of(budgets, self.edges)
@@ -139,20 +144,18 @@ class RevenueDistribution:
         ``break_even_probability`` = P(revenue > budget). With these conventions
         hit_probability >= 0.5 exactly when the median is above the hit line.
         """
+        table = self.outlook_table(y_hat, budgets, hit_multiple, coverage)
+        return {name: table[:, j] for j, name in enumerate(OUTLOOK)}
+
+    def outlook_table(self, y_hat: np.ndarray, budgets: Any, hit_multiple: float, coverage: float) -> np.ndarray:
+        """``outlook`` as one (films, 7) array, columns in ``OUTLOOK`` order: one compiled call per batch."""
         y_hat, budgets = np.asarray(y_hat, dtype=np.float64), np.asarray(budgets, dtype=np.float64)
-        bands = self.bands(budgets)  # once for all seven figures
-        levels = y_hat[:, None] + self._outlook_steps(coverage)[bands]
-        lines = np.empty((len(budgets), 2))
+        lines = np.empty((len(budgets), 2))  # log1p in numpy, as everywhere else in the project
         lines[:, 0], lines[:, 1] = hit_multiple * budgets, budgets
-        above = 1 - self._below(y_hat, bands, np.log1p(lines))
-        return {
-            "median": levels[:, 0],
-            **{f"p{q}": levels[:, 1 + i] for i, q in enumerate(QUANTILES)},
-            "low": levels[:, -2],
-            "high": levels[:, -1],
-            "hit_probability": above[:, 0],
-            "break_even_probability": above[:, 1],
-        }
+        table = np.empty((len(budgets), len(OUTLOOK)))
+        steps = self._outlook_steps(coverage)
+        _outlook(y_hat, budgets, np.log1p(lines), self._edges, steps, self._starts, self._alphas, table)
+        return table
 
     def _below(self, y_hat: np.ndarray, bands: np.ndarray, lines: np.ndarray) -> np.ndarray:
         """P(log revenue <= lines[i, j]) for film i, crepes' (count + 1) / (n + 1) in its band."""
@@ -179,7 +182,7 @@ class RevenueDistribution:
         )
 
     def _outlook_steps(self, coverage: float) -> np.ndarray:
-        """Each band's steps for the median, QUANTILES, low and high, one row per band (kept per coverage)."""
+        """Each band's steps for OUTLOOK's five levels (median, QUANTILES, low, high), one row per band."""
         key = ("outlook", coverage)
         if key not in self._tables:
             lower = [self._step(percent, False) for percent in (50, *QUANTILES)]
@@ -203,19 +206,47 @@ def shift_prior(probability: np.ndarray, from_rate: float, to_rate: float) -> np
 def _count_at_most(
     y_hat: np.ndarray, bands: np.ndarray, lines: np.ndarray, starts: np.ndarray, alphas: np.ndarray, out: np.ndarray
 ) -> None:  # pragma: no cover - compiled; tests call it through RevenueDistribution
-    """out[i, j]: how many of film i's ``y_hat + alphas`` (its band's) are <= lines[i, j], as crepes counts.
-
-    The sums are computed as crepes computes them; ``alphas`` is sorted within each band,
-    so the sums are too (rounding is monotone) and a binary search on them is exact.
-    """
+    """out[i, j]: how many of film i's ``y_hat + alphas`` (its band's) are <= lines[i, j], as crepes counts."""
     for i in range(y_hat.shape[0]):
-        first, end = starts[bands[i]], starts[bands[i] + 1]
         for j in range(lines.shape[1]):
-            low, high = first, end  # the answer is in [low, high]: sums before low are <= the line
-            while low < high:
-                middle = (low + high) // 2
-                if y_hat[i] + alphas[middle] <= lines[i, j]:
-                    low = middle + 1
-                else:
-                    high = middle
-            out[i, j] = low - first
+            out[i, j] = _count(y_hat[i], alphas, starts[bands[i]], starts[bands[i] + 1], lines[i, j])
+
+
+@njit(cache=True, nogil=True, boundscheck=False)
+def _count(y_hat: float, alphas: np.ndarray, first: int, end: int, line: float) -> int:  # pragma: no cover
+    """How many of ``y_hat + alphas[first:end]`` are <= line, each sum computed as crepes computes it.
+
+    The band's ``alphas`` are sorted, so the sums are too (rounding is monotone) and a
+    binary search on the sums themselves is exact.
+    """
+    low, high = first, end
+    while low < high:
+        middle = (low + high) // 2
+        if y_hat + alphas[middle] <= line:
+            low = middle + 1
+        else:
+            high = middle
+    return low - first
+
+
+@njit(cache=True, nogil=True, boundscheck=False)
+def _outlook(
+    y_hat: np.ndarray,
+    budgets: np.ndarray,
+    lines: np.ndarray,
+    edges: np.ndarray,
+    steps: np.ndarray,
+    starts: np.ndarray,
+    alphas: np.ndarray,
+    out: np.ndarray,
+) -> None:  # pragma: no cover - compiled; tests call it through RevenueDistribution
+    """Each film's band (``band_of``), its levels (y_hat + step) and 1 - P(log revenue <= line) per line."""
+    for i in range(y_hat.shape[0]):
+        band = 0
+        while band < edges.shape[0] and edges[band] <= budgets[i]:
+            band += 1
+        for j in range(steps.shape[1]):
+            out[i, j] = y_hat[i] + steps[band, j]
+        first, end = starts[band], starts[band + 1]
+        for j in range(lines.shape[1]):  # 1 - crepes' (count + 1) / (n + 1)
+            out[i, steps.shape[1] + j] = 1 - (_count(y_hat[i], alphas, first, end, lines[i, j]) + 1) / (end - first + 1)

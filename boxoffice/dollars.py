@@ -32,6 +32,6 @@ def cpi_u() -> tuple[np.ndarray, np.ndarray]:
 def to_base_year(release_years: Any, base_year: int) -> np.ndarray:
     """Per film, the factor that turns its release year's dollars into ``base_year`` dollars."""
     years, index = cpi_u()
-    at = np.clip(np.asarray(release_years, dtype=np.int64), years[0], years[-1]) - years[0]
-    base = index[int(np.clip(base_year, years[0], years[-1]) - years[0])]
-    return base / index[at]
+    first, last = int(years[0]), int(years[-1])
+    at = np.minimum(np.maximum(np.asarray(release_years, dtype=np.int64), first), last) - first  # np.clip, faster
+    return index[min(max(base_year, first), last) - first] / index[at]

@@ -34,7 +34,7 @@ LOG_DECIMALS = 10
 
 def log1p(values: Any) -> np.ndarray:
     """log(1 + x), rounded to ``LOG_DECIMALS``: the same bytes on every CPU (see above)."""
-    return np.round(np.log1p(np.asarray(values, dtype=np.float64)), LOG_DECIMALS)
+    return np.log1p(np.asarray(values, dtype=np.float64)).round(LOG_DECIMALS)
 
 
 def log_budget(budget: Any) -> np.ndarray:
@@ -59,11 +59,11 @@ def flag_column(kind: str, name: str) -> str:
 def flags(kind: str, values: Any, names: Sequence[str]) -> dict[str, np.ndarray]:
     """One 0/1 column per name in ``names``, from '|'-joined lists (genres, keywords)."""
     film_of, items = name_pairs(values, keep_empty=True)
-    unique = list(dict.fromkeys(names))
-    hits = index_of(items, {name: j for j, name in enumerate(unique)})  # the flag each item sets, -1 for none
-    table = np.zeros((len(values), len(unique)), dtype=np.float64)
-    table[film_of[hits >= 0], hits[hits >= 0]] = 1.0
-    return {flag_column(kind, name): table[:, unique.index(name)].copy() for name in names}
+    number = {name: j for j, name in enumerate(dict.fromkeys(names))}
+    hits = index_of(items, number)  # the flag each item sets, -1 for none
+    table = np.zeros((len(number), len(values)), dtype=np.float64)  # one contiguous row per flag
+    table[hits[hits >= 0], film_of[hits >= 0]] = 1.0
+    return {flag_column(kind, name): table[number[name]] for name in names}
 
 
 def name_lists(values: Any) -> list[list[str]]:
@@ -112,13 +112,19 @@ def derive_all(columns: Columns, settings: FeaturizeParams, record: TrackRecord 
     The pipeline (``add_features``) and the service (``Predictor``) both call this, so
     a request gets exactly the features the models were trained on.
     """
+    return derive_in_dollars(columns, settings, real_dollars(columns, settings), record)
+
+
+def derive_in_dollars(
+    columns: Columns, settings: FeaturizeParams, factor: np.ndarray | None, record: TrackRecord | None = None
+) -> dict[str, np.ndarray]:
+    """``derive_all`` given ``real_dollars(columns, settings)`` (the service needs it again for its answer)."""
     derived = derive(
         columns,
         [*settings.get("genres", []), *settings.get("more_genres", [])],
         settings.get("major_studios", ()),
         settings.get("keywords", ()),
     )
-    factor = real_dollars(columns, settings)
     if factor is not None and "budget" in columns:
         derived["real_log_budget"] = log_budget(np.asarray(columns["budget"], dtype=np.float64) * factor)
     if record is not None:

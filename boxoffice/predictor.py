@@ -21,10 +21,10 @@ import numpy as np
 import sklearn
 import yaml
 
-from boxoffice.distribution import QUANTILES, RevenueDistribution, shift_prior
+from boxoffice.distribution import LEVELS, OUTLOOK, RevenueDistribution, shift_prior
 from boxoffice.explain import Explainer
 from boxoffice.feature_sets import VARIANTS
-from boxoffice.features import derive_all, feature_matrix, real_dollars
+from boxoffice.features import derive_all, derive_in_dollars, feature_matrix, real_dollars
 from boxoffice.io import load_model, read_csv, read_json
 from boxoffice.model_types import CLASSIFIER, Predict, regressor_type
 from boxoffice.params import FeaturizeParams
@@ -32,7 +32,6 @@ from boxoffice.track_record import TrackRecord
 
 MANIFEST = "serving.json"
 HIT_SOURCES = ("distribution", "classifier")
-QUANTILE_NAMES = tuple(f"p{q}" for q in QUANTILES)
 TRACK_RECORD = "track_record.csv"
 # The gradient-boosting and forest fast paths (boxoffice.tree_kernels) rely on how scikit-learn
 # computes predict; they were checked (tests/test_predictor.py, every test row) against these
@@ -102,7 +101,7 @@ class Predictor:
     variant: str
     section: dict[str, Any]
     features: list[str]
-    derive_columns: Callable[[Mapping[str, Any]], dict[str, np.ndarray]]
+    derive_columns: Callable[..., dict[str, np.ndarray]]  # (columns, factor=None): derive_all's columns
     predict_log_revenue: Predict
     predict_hit_probability: Predict
     explainer: Explainer
@@ -143,9 +142,12 @@ class Predictor:
         if problem:
             _warn_once(problem)
 
-        def derive_columns(columns: Mapping[str, Any]) -> dict[str, np.ndarray]:
+        def derive_columns(columns: Mapping[str, Any], factor: np.ndarray | None = None) -> dict[str, np.ndarray]:
             # Only pre-release requests carry names; /predict's fields need no track record.
-            return {**columns, **derive_all(columns, settings, record if "directors" in columns else None)}
+            with_record = record if "directors" in columns else None
+            if factor is None:
+                return {**columns, **derive_all(columns, settings, with_record)}
+            return {**columns, **derive_in_dollars(columns, settings, factor, with_record)}
 
         return cls(
             variant=variant,
@@ -185,25 +187,26 @@ class Predictor:
         With ``explain``, "explanation" holds each movie's feature contributions to the
         regressor's log revenue (base + sum); the features are built once for both.
         """
-        X = self.matrix(columns)
-        log_revenue = self.predict_log_revenue(X)
         # Constant-dollar models: their budget in, their revenue back out in the release year's dollars.
         factor = real_dollars(columns, self.settings) if self.section["constant_dollars"] else None
+        X = feature_matrix(self.derive_columns(columns, factor), self.features)
+        log_revenue = self.predict_log_revenue(X)
         budget = np.asarray(columns["budget"], dtype=np.float64)
         real_budget = budget if factor is None else budget * factor
         hit_multiple, coverage = self.settings["hit_multiple"], self.interval_coverage
-        outlook = self.distribution.outlook(log_revenue, real_budget, hit_multiple, coverage)
-        probability = outlook["hit_probability"]
+        outlook = self.distribution.outlook_table(log_revenue, real_budget, hit_multiple, coverage)
+        dollars = _dollars(outlook[:, :LEVELS], None if factor is None else factor[:, None])  # all five at once
+        probability = outlook[:, OUTLOOK.index("hit_probability")]
         if self.hit_source == "classifier":
             probability = self.predict_hit_probability(X)
         if self.population["hit_rate"] is not None:
             probability = shift_prior(probability, self.population["learnt_hit_rate"], self.population["hit_rate"])
         return {
             "log_revenue": log_revenue,
-            **{name: _dollars(outlook[name], factor) for name in ("median", "low", "high", *QUANTILE_NAMES)},
+            **{name: dollars[:, j] for j, name in enumerate(OUTLOOK[:LEVELS])},
             "hit_probability": probability,
             "is_hit": probability >= self.section["classifier"]["threshold"],
-            "break_even_probability": outlook["break_even_probability"],
+            "break_even_probability": outlook[:, OUTLOOK.index("break_even_probability")],
             "explanation": self._explain(X) if explain else [None] * len(X),
         }
 
