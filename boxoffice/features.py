@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -145,12 +145,16 @@ def real_dollars(columns: Columns, settings: FeaturizeParams) -> np.ndarray | No
 ARROW_FROM = 256  # films; below this _name_pairs splits names in Python
 
 
-def name_pairs(values: Any, top: int | None = None, keep_empty: bool = False) -> tuple[np.ndarray, list[str]]:
+Names: TypeAlias = "list[str] | pa.Array"  # a few films' names as a list, many films' as an Arrow array
+
+
+def name_pairs(values: Any, top: int | None = None, keep_empty: bool = False) -> tuple[np.ndarray, Names]:
     """(film position, name) for every name of every film ('|'-joined), the first ``top`` of each.
 
     Names are read as ``_lists`` reads them (``str`` of each value, empty names dropped
-    unless ``keep_empty``). Many films are split by Arrow (a Python loop over a million
-    films' names costs seconds); a few by Python (Arrow's per-call cost is ~100 us a request).
+    unless ``keep_empty``). Many films are split by Arrow and their names stay an Arrow
+    array for ``index_of`` (a Python loop over a million films' names costs seconds); a few
+    by Python (Arrow's per-call cost is ~100 us a request).
     """
     texts = [v if type(v) is str else str(v) for v in np.asarray(values, dtype=object).tolist()]
     if len(texts) < ARROW_FROM:
@@ -165,11 +169,16 @@ def name_pairs(values: Any, top: int | None = None, keep_empty: bool = False) ->
     if top is not None:  # film_of is sorted: a name's rank is its distance from its film's first name
         first = np.arange(len(film_of)) - np.searchsorted(film_of, film_of, side="left") < top
         names, film_of = names.filter(pa.array(first)), film_of[first]
-    return film_of, names.to_pylist()
+    return film_of, names
 
 
-def index_of(names: list[str], known: dict[str, int]) -> np.ndarray:
-    """Each name's number in ``known``; -1 for a name not in it."""
+def index_of(names: Names, known: dict[str, int]) -> np.ndarray:
+    """Each name's number in ``known``; -1 for a name not in it (an Arrow array: one hashed look-up in C)."""
+    if isinstance(names, pa.Array):
+        keys = pa.array(list(known), pa.string())
+        numbers = np.append(np.fromiter(known.values(), dtype=np.int64, count=len(known)), -1)
+        found = pc.fill_null(pc.index_in(names, value_set=keys), len(known)).to_numpy(zero_copy_only=False)
+        return numbers[found]
     return np.fromiter((known.get(name, -1) for name in names), dtype=np.int64, count=len(names))
 
 

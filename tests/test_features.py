@@ -222,4 +222,8 @@ def test_names_split_the_same_by_python_and_by_arrow(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(features, "ARROW_FROM", 0)
     by_arrow = features.name_pairs(values, top, keep_empty)
     assert by_python[0].tolist() == by_arrow[0].tolist()
-    assert by_python[1] == by_arrow[1]
+    assert by_python[1] == by_arrow[1].to_pylist()
+    known = {"A": 3, "C D": 0, " ": 7, "absent": 9}  # and each name's number, looked up either way
+    numbers = features.index_of(by_python[1], known)
+    assert numbers.tolist() == features.index_of(by_arrow[1], known).tolist()
+    assert set(numbers.tolist()) == {3, 0, 7, -1}
