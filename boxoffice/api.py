@@ -30,6 +30,7 @@ from boxoffice.params import load_params
 from boxoffice.predictor import ModelsUnavailable, Predictor
 from boxoffice.schemas import (
     BATCH_EXAMPLES,
+    PRE_RELEASE_EXAMPLE,
     BatchPrediction,
     Health,
     InvalidRequest,
@@ -101,7 +102,11 @@ def load_predictors(models_dir: Path) -> tuple[dict[str, Predictor], str | None]
     except ModelsUnavailable as err:
         return {}, str(err)
     try:
-        loaded["main"].matrix(request_columns(Movie, [Movie(runtime=100.0, popularity=1.0, vote_avg=5.0, budget=1e6)]))
+        # One answer each before the first request: builds /predict's features (a KeyError names
+        # what it lacks) and loads or compiles the numba kernels (seconds when uncached).
+        loaded["main"].predict(request_columns(Movie, [Movie(runtime=100.0, popularity=1.0, vote_avg=5.0, budget=1e6)]))
+        example = PreReleaseMovie.model_validate_json(orjson.dumps(PRE_RELEASE_EXAMPLE))
+        loaded["pre_release"].predict(request_columns(PreReleaseMovie, [example]))
     except KeyError as err:
         return {}, (
             f"the served feature set {loaded['main'].section['features']['set']!r} needs inputs /predict does not "
