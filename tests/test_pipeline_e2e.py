@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from boxoffice.feature_sets import expand_set
 from boxoffice.headline import HEADLINE
 from boxoffice.io import read_csv
+from boxoffice.models import SAME_SIZE
 from boxoffice.params import load_params
 from boxoffice.workspace import without_avx512
 from tests.conftest import read_metrics, run
@@ -36,13 +38,27 @@ def test_validation_metrics_reproduce_the_seed(pipeline: Path, model: str) -> No
 
 
 def test_the_served_regressors_follow_the_selection_rule(pipeline: Path) -> None:
-    """Each variant serves its lowest repeated-CV RMSE regressor (on train), and the manifest names that one."""
+    """Each variant serves by the one-standard-error rule on train's repeated CV, and the manifest names that one.
+
+    The rule is recomputed here from the CV figures, not read back from the code that applies it.
+    """
     regression = read_metrics(pipeline, "regression")
     manifest = json.loads((pipeline / "models" / "serving.json").read_text())
+    config = load_params(path=pipeline / "params.yaml")
+    assert config["regressors"]["selection"] == "one_se"
+    n_scores = config["evaluate"]["cv_folds"] * config["evaluate"]["cv_repeats"]
     for report, variant in ((regression, "main"), (regression["pre_release"], "pre_release")):
-        best = min(report["cv_train"], key=lambda name: report["cv_train"][name]["rmse"]["mean"])
-        assert report["selected"] == best
-        assert manifest[variant]["regressor"]["name"] == best
+        rmse = {name: scores["rmse"] for name, scores in report["cv_train"].items()}
+        best = min(rmse, key=lambda name: rmse[name]["mean"])
+        limit = rmse[best]["mean"] + rmse[best]["std"] / math.sqrt(n_scores)
+        close = {name for name in rmse if rmse[name]["mean"] <= limit}
+        selection, size = report["selection"], report["selection"]["bytes"]
+        assert selection["lowest_rmse"] == best and set(selection["within_one_se"]) == close
+        assert set(size) == set(rmse) and all(size[name] > 0 for name in size)
+        smallest = min(size[name] for name in close)
+        equally_small = {name for name in close if size[name] <= SAME_SIZE * smallest}
+        assert report["selected"] == min(equally_small, key=lambda name: rmse[name]["mean"])
+        assert manifest[variant]["regressor"]["name"] == report["selected"]
 
 
 def test_no_answer_contradicts_itself_on_the_real_test_split(pipeline: Path) -> None:
