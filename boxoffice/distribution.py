@@ -69,13 +69,14 @@ class RevenueDistribution:
 
     edges: tuple[float, ...]
     residuals: tuple[np.ndarray, ...]  # per band, sorted: actual - predicted log revenue
-    # Derived in __post_init__: every band's residuals end to end, where each band starts, its size.
+    # Derived in __post_init__ for the compiled loops: every band's residuals end to end, where
+    # each band starts (and, past the last, ends), the edges as an array; and look-up tables
+    # kept per (percent, higher) and per coverage as they are first asked for.
     _alphas: np.ndarray = field(init=False, repr=False, compare=False)
     _starts: np.ndarray = field(init=False, repr=False, compare=False)
-    _sizes: np.ndarray = field(init=False, repr=False, compare=False)
-    _steps: dict[tuple[float, bool], np.ndarray] = field(init=False, repr=False, compare=False)
-    _tables: dict[tuple[str, float], np.ndarray] = field(init=False, repr=False, compare=False)
     _edges: np.ndarray = field(init=False, repr=False, compare=False)
+    _steps: dict[tuple[float, bool], np.ndarray] = field(init=False, repr=False, compare=False)
+    _tables: dict[float, np.ndarray] = field(init=False, repr=False, compare=False)
 
     @classmethod
     def calibrate(
@@ -109,14 +110,12 @@ class RevenueDistribution:
         return ConformalPredictiveSystem().fit(residuals, bins=bins)
 
     def __post_init__(self) -> None:
-        # One array for every band, so that one compiled loop serves films of any band.
-        sizes = np.array([len(values) for values in self.residuals], dtype=np.int64)
+        sizes = [len(values) for values in self.residuals]
         object.__setattr__(self, "_alphas", np.concatenate(self.residuals) if self.residuals else np.zeros(0))
         object.__setattr__(self, "_starts", np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64))
-        object.__setattr__(self, "_sizes", sizes)
-        object.__setattr__(self, "_steps", {})  # (percent, higher) -> each band's step, see _step
-        object.__setattr__(self, "_tables", {})
         object.__setattr__(self, "_edges", np.asarray(self.edges, dtype=np.float64))
+        object.__setattr__(self, "_steps", {})
+        object.__setattr__(self, "_tables", {})
 
     def bands(self, budgets: Any) -> np.ndarray:
         return band_of(budgets, self.edges)
@@ -161,7 +160,7 @@ class RevenueDistribution:
         """P(log revenue <= lines[i, j]) for film i, crepes' (count + 1) / (n + 1) in its band."""
         counts = np.empty(lines.shape, dtype=np.int64)
         _count_at_most(y_hat, bands, np.ascontiguousarray(lines), self._starts, self._alphas, counts)
-        return (counts + 1) / (self._sizes[bands] + 1)[:, None]
+        return (counts + 1) / (np.diff(self._starts)[bands] + 1)[:, None]
 
     def _step(self, percent: float, higher: bool) -> np.ndarray:
         """Each band's residual at crepes' lower (or higher) ``percent`` percentile; -inf / inf off either end."""
@@ -183,11 +182,10 @@ class RevenueDistribution:
 
     def _outlook_steps(self, coverage: float) -> np.ndarray:
         """Each band's steps for OUTLOOK's five levels (median, QUANTILES, low, high), one row per band."""
-        key = ("outlook", coverage)
-        if key not in self._tables:
+        if coverage not in self._tables:
             lower = [self._step(percent, False) for percent in (50, *QUANTILES)]
-            self._tables[key] = np.column_stack([*lower, self._interval_steps(coverage)])
-        return self._tables[key]
+            self._tables[coverage] = np.column_stack([*lower, self._interval_steps(coverage)])
+        return self._tables[coverage]
 
 
 def shift_prior(probability: np.ndarray, from_rate: float, to_rate: float) -> np.ndarray:

@@ -19,6 +19,7 @@ from boxoffice.headline import headline
 from boxoffice.held_out import (
     HeldOutAnswers,
     calibrate_distribution,
+    choose_by_cv,
     cv_settings,
     hit_sources_report,
     interval_report,
@@ -27,7 +28,7 @@ from boxoffice.held_out import (
     slice_report,
 )
 from boxoffice.metrics import classification_metrics, regression_metrics
-from boxoffice.models import c_key, choose_served, repeated_cv
+from boxoffice.models import c_key, repeated_cv
 from boxoffice.params import Params
 from boxoffice.procedure_cv import hit_sources_cv, track_record_cv
 from boxoffice.splits import Split, train_and_validation
@@ -64,9 +65,7 @@ def regression_report(
         report["cv_train"][name] = repeated_cv(
             model, train.X, train.log_revenue, regression_score, *cv_settings(params)
         )
-    folds, repeats, _, _ = cv_settings(params)
-    rule = params["regressors"]["selection"]
-    report["selection"] = choose_served(report["cv_train"], regressors, rule, folds * repeats)
+    report["selection"] = choose_by_cv(report["cv_train"], regressors, params)
     report["selected"] = selected = report["selection"]["selected"]
     return report, calibrate_distribution(regressors[selected], splits["validation"], params)
 

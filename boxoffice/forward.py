@@ -25,6 +25,7 @@ import pandas as pd
 from boxoffice.held_out import (
     HeldOutAnswers,
     calibrate_distribution,
+    choose_by_cv,
     cv_settings,
     hit_sources_report,
     interval_report,
@@ -33,7 +34,7 @@ from boxoffice.held_out import (
     slice_report,
 )
 from boxoffice.metrics import regression_metrics
-from boxoffice.models import calibrated, choose_served, cross_validate_c, fit_regressor, make_classifier, repeated_cv
+from boxoffice.models import calibrated, cross_validate_c, fit_regressor, make_classifier, repeated_cv
 from boxoffice.params import Params
 from boxoffice.splits import Split, as_split
 
@@ -73,9 +74,7 @@ def choose_regressor(fit: Split, params: Params) -> tuple[str, Any, dict[str, An
         )
         fitted[name] = (model, chosen)
         cv[name] = repeated_cv(model, fit.X, fit.log_revenue, regression_score, *cv_settings(params))
-    folds, repeats, _, _ = cv_settings(params)
-    models = {name: model for name, (model, _) in fitted.items()}
-    chosen = choose_served(cv, models, params["regressors"]["selection"], folds * repeats)["selected"]
+    chosen = choose_by_cv(cv, {name: model for name, (model, _) in fitted.items()}, params)["selected"]
     return chosen, *fitted[chosen], {name: scores["rmse"]["mean"] for name, scores in cv.items()}
 
 

@@ -24,7 +24,7 @@ import yaml
 from boxoffice.distribution import LEVELS, OUTLOOK, RevenueDistribution, shift_prior
 from boxoffice.explain import Explainer
 from boxoffice.feature_sets import VARIANTS
-from boxoffice.features import derive_all, derive_in_dollars, feature_matrix, real_dollars
+from boxoffice.features import derive_in_dollars, feature_matrix, real_dollars
 from boxoffice.io import load_model, read_csv, read_json
 from boxoffice.model_types import CLASSIFIER, Predict, regressor_type
 from boxoffice.params import FeaturizeParams
@@ -101,7 +101,7 @@ class Predictor:
     variant: str
     section: dict[str, Any]
     features: list[str]
-    derive_columns: Callable[..., dict[str, np.ndarray]]  # (columns, factor=None): derive_all's columns
+    derive_columns: Callable[[Mapping[str, Any], np.ndarray | None], dict[str, np.ndarray]]  # (columns, dollar factor)
     predict_log_revenue: Predict
     predict_hit_probability: Predict
     explainer: Explainer
@@ -142,11 +142,9 @@ class Predictor:
         if problem:
             _warn_once(problem)
 
-        def derive_columns(columns: Mapping[str, Any], factor: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        def derive_columns(columns: Mapping[str, Any], factor: np.ndarray | None) -> dict[str, np.ndarray]:
             # Only pre-release requests carry names; /predict's fields need no track record.
             with_record = record if "directors" in columns else None
-            if factor is None:
-                return {**columns, **derive_all(columns, settings, with_record)}
             return {**columns, **derive_in_dollars(columns, settings, factor, with_record)}
 
         return cls(
@@ -175,7 +173,14 @@ class Predictor:
 
     def matrix(self, columns: Mapping[str, Any]) -> np.ndarray:
         """Model input from raw request columns, through the pipeline's feature code."""
-        return feature_matrix(self.derive_columns(columns), self.features)
+        return self._matrix(columns, self.dollar_factor(columns))
+
+    def dollar_factor(self, columns: Mapping[str, Any]) -> np.ndarray | None:
+        """Per film, release-year to constant dollars when this variant's models work in constant dollars."""
+        return real_dollars(columns, self.settings) if self.section["constant_dollars"] else None
+
+    def _matrix(self, columns: Mapping[str, Any], factor: np.ndarray | None) -> np.ndarray:
+        return feature_matrix(self.derive_columns(columns, factor), self.features)
 
     def predict(self, columns: Mapping[str, Any], explain: bool = False) -> dict[str, Any]:
         """Predictions for a batch given as columns of raw inputs (budget in dollars).
@@ -188,8 +193,8 @@ class Predictor:
         regressor's log revenue (base + sum); the features are built once for both.
         """
         # Constant-dollar models: their budget in, their revenue back out in the release year's dollars.
-        factor = real_dollars(columns, self.settings) if self.section["constant_dollars"] else None
-        X = feature_matrix(self.derive_columns(columns, factor), self.features)
+        factor = self.dollar_factor(columns)  # computed once: the features and the answer both need it
+        X = self._matrix(columns, factor)
         log_revenue = self.predict_log_revenue(X)
         budget = np.asarray(columns["budget"], dtype=np.float64)
         real_budget = budget if factor is None else budget * factor
