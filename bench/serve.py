@@ -5,7 +5,8 @@ Usage:
                                   then /batch_predict with 1,000 and 10,000 movies
   python bench/serve.py --wrk     the issue's method: wrk (apt-get install wrk) on one core, the
                                   server pinned to the other; floor, /predict and
-                                  /predict/pre_release in alternating rounds; 10k batches;
+                                  /predict/pre_release in alternating rounds at 16 connections,
+                                  then once at 1 (no coalescing); 10k batches;
                                   then one worker against --workers 2 (sharing both cores)
   python bench/serve.py --load    64 connections on /predict for 60 s while 10,000-movie
                                   batches run back to back; errors, req/s, p50/p99 and
@@ -180,7 +181,7 @@ def wrk(port: int, path: str, body: dict, seconds: float, connections: int = 16,
     """req/s and p50/p99 ms from wrk (2 threads), on ``cpus``; a non-2xx answer counts as an error."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT % json.dumps(body))
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--latency", "-s", script.name]
+    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds:g}s", "--latency", "-s", script.name]
     command = [*(["taskset", "-c", cpus] if cpus else []), *command, f"http://127.0.0.1:{port}{path}"]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     os.unlink(script.name)
@@ -220,6 +221,12 @@ def wrk_benchmark(seconds: float, rounds: int) -> None:
             print(row(f"{r}: /predict", wrk(port, "/predict", MOVIE, seconds), base["rps"]), flush=True)
             pre = wrk(port, "/predict/pre_release", PRE_RELEASE_EXAMPLE, seconds)
             print(row(f"{r}: /predict/pre_release", pre, base["rps"]), flush=True)
+        # One connection: nothing arrives together, so nothing is coalesced (boxoffice/coalescing.py).
+        lone = wrk(floor_port, "/predict", MOVIE, seconds, connections=1)
+        print(row("1 connection: floor", lone), flush=True)
+        print(row("1 connection: /predict", wrk(port, "/predict", MOVIE, seconds, connections=1), lone["rps"]))
+        pre = wrk(port, "/predict/pre_release", PRE_RELEASE_EXAMPLE, seconds, connections=1)
+        print(row("1 connection: /predict/pre_release", pre, lone["rps"]), flush=True)
         floor.terminate()
         batch_tally, batch_time = asyncio.run(batches(port, 10_000, 10))
         print(

@@ -2,17 +2,18 @@
 
 Start it from the project root with ``uvicorn main:app --host 0.0.0.0 --port 8000``.
 Settings come from the environment: ``BOXOFFICE_MODELS_DIR`` (default ``models``),
-``BOXOFFICE_DVC_LOCK`` (default ``dvc.lock``) and ``BOXOFFICE_MAX_BATCH`` (default
-``serve.max_batch`` in params.yaml).
+``BOXOFFICE_DVC_LOCK`` (default ``dvc.lock``), ``BOXOFFICE_MAX_BATCH`` and
+``BOXOFFICE_COALESCE`` (defaults ``serve.max_batch`` and ``serve.coalesce`` in params.yaml).
 """
 
 import gc
 import logging
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from itertools import repeat
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import numpy as np
 import orjson
@@ -21,10 +22,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from boxoffice import __version__
 from boxoffice.batch import BEYOND_MODEL, answers, movie_columns_from_json, request_columns
+from boxoffice.coalescing import Coalescer
 from boxoffice.feature_sets import VARIANTS
 from boxoffice.params import load_params
 from boxoffice.predictor import ModelsUnavailable, Predictor
@@ -44,6 +46,7 @@ from boxoffice.schemas import (
 
 log = logging.getLogger("boxoffice.api")
 DEFAULT_MAX_BATCH = 10_000
+DEFAULT_COALESCE = 64
 UNAVAILABLE: dict[int | str, dict[str, Any]] = {
     503: {"model": Problem, "description": "models missing or unreadable: run `dvc repro`"}
 }
@@ -74,25 +77,42 @@ class DirectRoute(APIRoute):
         return self.endpoint
 
 
-def default_max_batch() -> int:
-    """BOXOFFICE_MAX_BATCH, else serve.max_batch in params.yaml, else 10,000."""
-    if "BOXOFFICE_MAX_BATCH" in os.environ:
-        return int(os.environ["BOXOFFICE_MAX_BATCH"])
+def serve_setting(name: str, default: int) -> int:
+    """BOXOFFICE_<NAME>, else serve.<name> in params.yaml, else ``default``."""
+    variable = f"BOXOFFICE_{name.upper()}"
+    if variable in os.environ:
+        return int(os.environ[variable])
     try:
-        return int(load_params("serve")["max_batch"])
+        return int(load_params("serve")[name])
     except (OSError, KeyError):
-        return DEFAULT_MAX_BATCH
+        return default
+
+
+def single_scorer(
+    app: FastAPI, variant: str, schema: type[Movie] | type[PreReleaseMovie], explained: bool
+) -> Callable[[Sequence[BaseModel]], list[dict[str, Any] | None]]:
+    """Validated single requests -> their answers (None: beyond the model), in one vectorised call."""
+    return lambda movies: answer_rows(app.state.predictors[variant], request_columns(schema, movies), explained)
 
 
 def predictions(predictor: Predictor, columns: dict[str, np.ndarray], explain: bool = False) -> list[dict[str, Any]]:
     """One vectorised model call for the whole batch, rows in request order."""
+    rows = answer_rows(predictor, columns, explain)
+    if None in rows:
+        raise RequestValidationError([{"loc": ("body", rows.index(None)), "msg": BEYOND_MODEL, "type": "value_error"}])
+    return cast(list[dict[str, Any]], rows)
+
+
+def answer_rows(
+    predictor: Predictor, columns: dict[str, np.ndarray], explain: bool = False
+) -> list[dict[str, Any] | None]:
+    """Each film's response fields, or None for a film beyond what the model can score."""
     fields, finite = answers(predictor, columns, explain)
-    if not finite.all():
-        row = int(np.flatnonzero(~finite)[0])
-        raise RequestValidationError([{"loc": ("body", row), "msg": BEYOND_MODEL, "type": "value_error"}])
     names = list(fields)
     values = [column.tolist() if isinstance(column, np.ndarray) else column for column in fields.values()]
-    return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
+    # map(dict, ...) builds 10,000 rows in ~2/3 of a comprehension's time.
+    rows: list[dict[str, Any] | None] = list(map(dict, map(zip, repeat(names), zip(*values, strict=True))))
+    return rows if finite.all() else [row if ok else None for row, ok in zip(rows, finite.tolist(), strict=True)]
 
 
 def load_predictors(models_dir: Path) -> tuple[dict[str, Predictor], str | None]:
@@ -116,11 +136,15 @@ def load_predictors(models_dir: Path) -> tuple[dict[str, Predictor], str | None]
 
 
 def create_app(
-    models_dir: str | Path | None = None, lock_path: str | Path | None = None, max_batch: int | None = None
+    models_dir: str | Path | None = None,
+    lock_path: str | Path | None = None,
+    max_batch: int | None = None,
+    coalesce: int | None = None,
 ) -> FastAPI:
     models_dir = Path(models_dir or os.environ.get("BOXOFFICE_MODELS_DIR", "models"))
     lock_path = Path(lock_path or os.environ.get("BOXOFFICE_DVC_LOCK", "dvc.lock"))
-    max_batch = max_batch or default_max_batch()
+    max_batch = max_batch or serve_setting("max_batch", DEFAULT_MAX_BATCH)
+    coalesce = coalesce or serve_setting("coalesce", DEFAULT_COALESCE)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -190,12 +214,26 @@ def create_app(
 
         return register
 
+    # Single films that arrive together are scored by one vectorised call (boxoffice.coalescing).
+    coalescers: dict[tuple[str, bool], Coalescer[BaseModel, dict[str, Any] | None]] = {
+        (variant, explained): Coalescer(single_scorer(app, variant, schema, explained), coalesce)
+        for variant, schema in (("main", Movie), ("pre_release", PreReleaseMovie))
+        for explained in (False, True)
+    }
+
+    async def single(request: Request, variant: str, schema: type[Movie] | type[PreReleaseMovie]) -> Response:
+        movie = parse(schema.model_validate_json, await request.body())
+        predictor(request, variant)  # 503 when the models are unavailable
+        row = await coalescers[(variant, explain(request))](movie)
+        if row is None:
+            raise RequestValidationError([{"loc": ("body",), "msg": BEYOND_MODEL, "type": "value_error"}])
+        return answer(row)
+
     batch = TypeAdapter(Annotated[list[Movie], Field(min_length=1, max_length=max_batch)])
 
     @direct("/predict", responses=ERRORS, response_model=Prediction, openapi_extra=json_body("Movie", [EXPLAIN]))
     async def predict(request: Request) -> Response:
-        movie = parse(Movie.model_validate_json, await request.body())
-        return answer(predictions(predictor(request), request_columns(Movie, [movie]), explain(request))[0])
+        return await single(request, "main", Movie)
 
     @direct(
         "/predict/pre_release",
@@ -205,9 +243,7 @@ def create_app(
     )
     async def predict_pre_release(request: Request) -> Response:
         """Before release: budget, runtime, date, genres, language, companies, director, lead cast, keywords."""
-        movie = parse(PreReleaseMovie.model_validate_json, await request.body())
-        columns = request_columns(PreReleaseMovie, [movie])
-        return answer(predictions(predictor(request, "pre_release"), columns, explain(request))[0])
+        return await single(request, "pre_release", PreReleaseMovie)
 
     @direct(
         "/batch_predict",

@@ -46,6 +46,7 @@ class ClassifierParams(TypedDict):
 
 class ServeParams(TypedDict):
     max_batch: int
+    coalesce: int
     hit_source: str
     population_hit_rate: float | None
 

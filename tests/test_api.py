@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import shutil
 from pathlib import Path
 
+import httpx
 import joblib
 import numpy as np
 import pandas as pd
@@ -491,3 +493,43 @@ def test_a_population_hit_rate_reweights_the_hit_probability(tmp_path: Path, pro
     np.testing.assert_allclose([a["hit_probability"] for a in shifted], expected, rtol=1e-12)
     assert [a["is_hit"] for a in shifted] == [p >= 0.5 for p in expected]
     assert [a["predicted_revenue"] for a in shifted] == [a["predicted_revenue"] for a in plain]
+
+
+def test_single_requests_arriving_together_are_scored_together_with_their_own_answers(
+    client: TestClient, monkeypatch
+) -> None:
+    """Concurrent /predict and /predict/pre_release requests: one model call per endpoint, the numbers of a
+    request alone, and a film beyond the model refused without taking its neighbours down with it."""
+    films = [{**GOOD, "budget": budget} for budget in (1e6, 5e6, 2e7, 8e7, 2e8)]
+    pre_films = [{**PRE_RELEASE_EXAMPLE, "budget": budget} for budget in (3e6, 4e7, 1.5e8)]
+    alone = [client.post("/predict", json=film).json() for film in films]
+    pre_alone = [client.post("/predict/pre_release", json=film).json() for film in pre_films]
+
+    predictors = client.app.state.predictors
+    main, column = predictors["main"], predictors["main"].features.index("log_budget")
+    calls: list[int] = []
+
+    def counted(X: np.ndarray) -> np.ndarray:  # the served regressor; no answer for a budget over $100M
+        calls.append(len(X))
+        return np.where(X[:, column] > np.log1p(1e8), np.inf, main.predict_log_revenue(X))
+
+    monkeypatch.setitem(predictors, "main", dataclasses.replace(main, predict_log_revenue=counted))
+
+    async def together() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=client.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as concurrent:
+            return await asyncio.gather(
+                *(concurrent.post("/predict", json=film) for film in films),
+                *(concurrent.post("/predict/pre_release", json=film) for film in pre_films),
+            )
+
+    responses = asyncio.run(together())
+    assert calls == [len(films)]  # one call for the five /predict films
+    assert [r.status_code for r in responses[: len(films)]] == [200, 200, 200, 200, 422]
+    assert [r.json() for r in responses[:4]] == alone[:4]
+    assert responses[4].json()["detail"][0] == {
+        "field": "body",
+        "message": "these inputs are beyond what the model can score",
+        "type": "value_error",
+    }
+    assert [r.json() for r in responses[len(films) :]] == pre_alone

@@ -1,0 +1,75 @@
+"""Single requests that arrive together are answered by one vectorised call.
+
+Under load, uvicorn reads several requests from their sockets in one turn of the event
+loop. Each handler hands its film to a ``Coalescer`` and waits; the first schedules a
+flush at the end of the turn, which scores every film waiting by then in one call of
+the vectorised code the batches use. A film's numbers do not depend on its
+neighbours (the tests hold a film alone and in a batch to the same bits), so this only
+shares the per-call cost: about 300 us of numpy calls for a pre-release film alone.
+
+There is no timer (unlike Ray Serve's or Modal's batching, which wait up to a set time
+for more requests): a request waits only for the requests already read beside it, so a
+lone request is answered as soon as it would have been.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+class Coalescer(Generic[Item, Result]):
+    """``await coalescer(item)`` is ``score([..., item, ...])``'s answer for ``item``.
+
+    ``score`` takes a list of items and returns one result per item, in order. Items
+    submitted in the same turn of the loop are scored together, at most ``max_items`` at
+    a time. If scoring a group raises, each of its items is scored alone, so a failure
+    reaches only the request that caused it.
+    """
+
+    def __init__(self, score: Callable[[Sequence[Item]], Sequence[Result]], max_items: int) -> None:
+        if max_items < 1:
+            raise ValueError(f"max_items must be at least 1, not {max_items}")
+        self.score = score
+        self.max_items = max_items
+        self._waiting: list[tuple[Item, asyncio.Future[Result]]] = []
+
+    async def __call__(self, item: Item) -> Result:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Result] = loop.create_future()
+        self._waiting.append((item, future))
+        if len(self._waiting) >= self.max_items:
+            self._flush()
+        elif len(self._waiting) == 1:
+            loop.call_soon(self._flush)  # runs after the handlers already scheduled in this turn
+        return await future
+
+    def _flush(self) -> None:
+        waiting, self._waiting = self._waiting, []
+        if not waiting:
+            return
+        try:
+            results = self.score([item for item, _ in waiting])
+        except Exception:
+            for item, future in waiting:
+                _settle(future, lambda item=item: self.score([item])[0])  # type: ignore[misc]
+            return
+        for (_, future), result in zip(waiting, results, strict=True):
+            if not future.done():  # done: its request was cancelled (the client went away)
+                future.set_result(result)
+
+
+def _settle(future: asyncio.Future[Result], compute: Callable[[], Result]) -> None:
+    """``future`` gets ``compute()``'s result, or the exception it raised."""
+    try:
+        result = compute()
+    except Exception as err:
+        if not future.done():
+            future.set_exception(err)
+        return
+    if not future.done():
+        future.set_result(result)
