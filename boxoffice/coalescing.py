@@ -53,8 +53,10 @@ class Coalescer(Generic[Item, Result]):
         if not waiting:
             return
         try:
-            results = self.score([item for item, _ in waiting])
-        except Exception:
+            results = list(self.score([item for item, _ in waiting]))
+            if len(results) != len(waiting):
+                raise ValueError(f"{len(results)} results for {len(waiting)} items")
+        except Exception:  # every future must be settled, or its request would wait for ever
             for item, future in waiting:
                 _settle(future, lambda item=item: self.score([item])[0])  # type: ignore[misc]
             return

@@ -56,6 +56,13 @@ def test_a_failure_reaches_only_the_item_that_caused_it() -> None:
     assert score.calls == [[1, -2, 3], [1], [-2], [3]]  # the group, then each alone
 
 
+def test_a_score_returning_the_wrong_number_of_results_still_answers_or_fails_each_request() -> None:
+    def short(items: Sequence[int]) -> list[int]:  # drops the last item of a group
+        return [2 * item for item in items][: max(1, len(items) - 1)]
+
+    assert gather(Coalescer(short, max_items=64), [1, 2, 3]) == [2, 4, 6]  # each rescored alone
+
+
 def test_requests_in_later_turns_form_new_groups() -> None:
     score = Doubler()
     coalescer: Coalescer[int, int] = Coalescer(score, max_items=64)
