@@ -27,6 +27,7 @@ from boxoffice.io import atomic_dir, atomic_path
 from boxoffice.predictor import Predictor
 from boxoffice.score import (
     CSV_OPTIONS,
+    PARQUET_OPTIONS,
     ScoreError,
     check_columns,
     load_predictor,
@@ -76,7 +77,7 @@ def score_partition(frame: pd.DataFrame, predictor: Predictor, id_column: str | 
     first_row = int(frame[ROW].iloc[0]) if len(frame) else 0
     scored, rejected = score_chunk(predictor, frame.drop(columns=ROW), max(first_row, 1), id_column)
     if len(frame):
-        scored.to_parquet(Path(folder) / f"part-{first_row:012d}.parquet", index=False)
+        scored.to_parquet(Path(folder) / f"part-{first_row:012d}.parquet", index=False, **PARQUET_OPTIONS)
     return rejected.astype({"id": "string", "field": "string", "reason": "string"})
 
 
