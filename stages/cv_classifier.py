@@ -1,6 +1,6 @@
 """cv-classifier: pick the logistic regression's C by K-fold ROC AUC, refit, save.
 
-Usage: python stages/cv_classifier.py FEATURES_DIR MODELS_DIR CV_METRICS_JSON
+Usage: python -m stages.cv_classifier FEATURES_DIR MODELS_DIR CV_METRICS_JSON
 For each variant (main, pre_release): cross-validates on train + validation (the test
 split stays untouched for evaluate), refits with the best C, calibrates the
 probabilities when classifier.calibration asks for it, and saves

@@ -1,6 +1,6 @@
 """evaluate: score every model, pick the regressors to serve, write metrics and plots.
 
-Usage: python stages/evaluate.py FEATURES_DIR MODELS_DIR METRICS_DIR PLOTS_DIR
+Usage: python -m stages.evaluate FEATURES_DIR MODELS_DIR METRICS_DIR PLOTS_DIR
 Writes METRICS_DIR/{regression,classifier,feature_sets}.json (the detailed reports),
 METRICS_DIR/headline.json (the few figures DVC shows as metrics), PLOTS_DIR/*.csv and
 MODELS_DIR/serving.json (what the service loads). The main variant's figures sit at

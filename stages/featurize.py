@@ -1,6 +1,6 @@
 """featurize: cleaned table -> features, targets, and the 60/20/20 split.
 
-Usage: python stages/featurize.py PREPARED_CSV FEATURES_DIR TRACK_RECORD_CSV
+Usage: python -m stages.featurize PREPARED_CSV FEATURES_DIR TRACK_RECORD_CSV
 Writes FEATURES_DIR/{train,validation,test}.csv, FEATURES_DIR/all.csv (every film, for the
 forward-in-time evaluation), and the directors', lead cast's and
 production companies' past box office (TRACK_RECORD_CSV, from every film) that the service

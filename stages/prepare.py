@@ -1,6 +1,6 @@
 """prepare: raw TMDB CSVs -> checked, cleaned table of films with budget and revenue.
 
-Usage: python stages/prepare.py MOVIES_CSV CREDITS_CSV PREPARED_CSV METRICS_JSON
+Usage: python -m stages.prepare MOVIES_CSV CREDITS_CSV PREPARED_CSV METRICS_JSON
 The credits file adds each film's directors and billed cast.
 """
 

@@ -1,6 +1,6 @@
 """train-regressors@MODEL-VARIANT: fit one regressor on train, its grid (if any) searched by K-fold CV on train.
 
-Usage: python stages/train_regressor.py MODEL VARIANT FEATURES_DIR MODEL_FILE METRICS_JSON GRID_CSV
+Usage: python -m stages.train_regressor MODEL VARIANT FEATURES_DIR MODEL_FILE METRICS_JSON GRID_CSV
 VARIANT is 'main' (the feature set in features.set, served by /predict) or
 'pre_release' (served by /predict/pre_release).
 """
