@@ -533,3 +533,20 @@ def test_single_requests_arriving_together_are_scored_together_with_their_own_an
         "type": "value_error",
     }
     assert [r.json() for r in responses[len(films) :]] == pre_alone
+
+
+def test_explanations_requested_together_are_each_films_own(client: TestClient) -> None:
+    films = [{**GOOD, "budget": budget, "runtime": runtime} for budget, runtime in ((2e6, 90.0), (6e7, 150.0))]
+    pre_films = [{**PRE_RELEASE_EXAMPLE, "budget": budget} for budget in (3e6, 1.5e8)]
+    paths = ["/predict?explain=true"] * len(films) + ["/predict/pre_release?explain=true"] * len(pre_films)
+    bodies = films + pre_films
+    alone = [client.post(path, json=body).json() for path, body in zip(paths, bodies, strict=True)]
+
+    async def together() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=client.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as concurrent:
+            return await asyncio.gather(*(concurrent.post(p, json=b) for p, b in zip(paths, bodies, strict=True)))
+
+    answers = [response.json() for response in asyncio.run(together())]
+    assert answers == alone
+    assert all(answer["explanation"]["contributions"] for answer in answers)

@@ -139,9 +139,10 @@ def build(folder: Path) -> Path:
     (folder / "params.yaml").write_text(yaml.safe_dump(params), encoding="utf-8")
     (folder / "main.py").write_text((ROOT / "main.py").read_text(encoding="utf-8"), encoding="utf-8")
     for command in stage_commands(params):
-        assert command[0] == "python", command
-        with _inside(folder, command[1:]):
-            runpy.run_path(str(ROOT / command[1]), run_name="__main__")
+        assert command[:2] == ["python", "-m"], command
+        script = ROOT / (command[2].replace(".", "/") + ".py")  # this checkout's stage, as `python -m` finds it
+        with _inside(folder, [str(script), *command[3:]]):
+            runpy.run_path(str(script), run_name="__main__")
     _write_lock(folder)
     return folder
 
