@@ -192,8 +192,9 @@ def test_the_vectorised_checks_accept_exactly_what_the_schema_accepts(project: P
     assert (len(scored), len(rejected)) == ((1, 0) if accepted else (0, 1))
 
 
+@pytest.mark.parametrize("threads", [1, 3])
 def test_a_failed_run_leaves_no_output_and_keeps_the_old_one(
-    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threads: int
 ) -> None:
     source = write(pd.DataFrame([GOOD] * 50), tmp_path / "films.csv")
     output = tmp_path / "out.parquet"
@@ -209,9 +210,27 @@ def test_a_failed_run_leaves_no_output_and_keeps_the_old_one(
     real = score.score_chunk
     monkeypatch.setattr(score, "score_chunk", crash_on_third)
     with pytest.raises(KeyboardInterrupt):
-        run(project, source, output, chunk_size=10)
+        run(project, source, output, chunk_size=10, threads=threads)
     assert output.read_bytes() == b"yesterday's scores"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["films.csv", "out.parquet"]
+
+
+def test_threads_and_chunk_sizes_do_not_change_the_output(
+    project: Path, test_split: pd.DataFrame, tmp_path: Path
+) -> None:
+    """Pieces scored side by side come out in input order, rows numbered as in one pass."""
+    films = test_split[MAIN_COLUMNS].copy()
+    films.loc[films.index[::7], "budget"] = -1.0  # rejects spread over the pieces
+    source = write(films, tmp_path / "films.parquet")
+    outputs = []
+    for threads, chunk_size in ((1, 100_000), (3, 30), (2, 7)):
+        output = tmp_path / f"out-{threads}-{chunk_size}.parquet"
+        run(project, source, output, chunk_size=chunk_size, threads=threads)
+        outputs.append((read(output), pd.read_csv(score.rejects_path(output), dtype={"id": str})))
+    for scored, rejected in outputs[1:]:
+        pd.testing.assert_frame_equal(scored, outputs[0][0])
+        pd.testing.assert_frame_equal(rejected, outputs[0][1])
+    assert len(outputs[0][1]) == len(films.index[::7]) and len(outputs[0][0]) == len(films) - len(outputs[0][1])
 
 
 def test_a_missing_column_stops_before_writing(project: Path, tmp_path: Path, capsys) -> None:
