@@ -278,6 +278,17 @@ def summary(result: dict[str, Any]) -> str:
     )
 
 
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return number
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m boxoffice.score", description=__doc__.split("\n\n")[0])
     parser.add_argument("input", type=Path, help="CSV or Parquet file of films")
@@ -286,8 +297,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", type=Path, default=Path("models"), help="the pipeline's models folder")
     parser.add_argument("--rejects", type=Path, help="where rejected rows go (default OUTPUT.rejects.csv)")
     parser.add_argument("--id-column", default="id", help="input column copied to the output (default: id)")
-    parser.add_argument("--chunk-size", type=int, default=CHUNK_SIZE, help="rows in memory at once (stays flat)")
-    parser.add_argument("--threads", type=int, default=THREADS, help=f"pieces scored at once (default {THREADS})")
+    parser.add_argument("--chunk-size", type=_positive, default=CHUNK_SIZE, help="rows in memory at once (stays flat)")
+    parser.add_argument("--threads", type=_positive, default=THREADS, help=f"pieces scored at once (default {THREADS})")
     parser.add_argument("--scheduler", help="'local' (a 2-worker Dask cluster here) or a Dask scheduler address")
     args = parser.parse_args(argv)
     try:

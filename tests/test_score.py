@@ -233,6 +233,15 @@ def test_threads_and_chunk_sizes_do_not_change_the_output(
     assert len(outputs[0][1]) == len(films.index[::7]) and len(outputs[0][0]) == len(films) - len(outputs[0][1])
 
 
+@pytest.mark.parametrize("option", [["--threads", "0"], ["--chunk-size", "-5"], ["--threads", "two"]])
+def test_a_bad_thread_count_or_chunk_size_is_refused_naming_it(tmp_path: Path, capsys, option: list[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        score.main([str(tmp_path / "in.csv"), "-o", str(tmp_path / "out.csv"), *option])
+    assert stopped.value.code == 2
+    assert f"{option[0]}: expected a whole number of at least 1, not '{option[1]}'" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_missing_column_stops_before_writing(project: Path, tmp_path: Path, capsys) -> None:
     source = write(pd.DataFrame([GOOD]).drop(columns="budget"), tmp_path / "films.csv")
     code = score.main([str(source), "-o", str(tmp_path / "out.csv"), "--models", str(project / "models")])
