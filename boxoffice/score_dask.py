@@ -18,6 +18,7 @@ from typing import Any
 
 import dask
 import dask.dataframe as dd
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -54,23 +55,30 @@ def read_films(source: Path, columns: set[str] | None = None) -> dd.DataFrame:
     if source.suffix == ".parquet":
         file = pq.ParquetFile(source)
         names = [name for name in file.schema_arrow.names if columns is None or name in columns]
-        parts = [(str(source), group, names) for group in range(file.num_row_groups)]
-        meta = file.schema_arrow.empty_table().select(names).to_pandas()
+        sizes = [file.metadata.row_group(group).num_rows for group in range(file.num_row_groups)]
+        firsts = np.cumsum([1, *sizes[:-1]]).tolist() if sizes else []
+        parts = [(str(source), group, names, first) for group, first in enumerate(firsts)]
+        meta = file.schema_arrow.empty_table().select(names).to_pandas().assign(**{ROW: np.zeros(0, np.int64)})
         return dd.from_map(_row_group, parts, meta=meta, enforce_metadata=False)
     usecols = None if columns is None else (lambda name: name in columns)
-    return dd.read_csv(source, blocksize=CSV_BLOCK, usecols=usecols, **CSV_OPTIONS)
+    films = dd.read_csv(source, blocksize=CSV_BLOCK, usecols=usecols, **CSV_OPTIONS).assign(**{ROW: 1})
+    films[ROW] = films[ROW].cumsum()  # a CSV block's row count is known only once it is read
+    return films
 
 
-def _row_group(part: tuple[str, int, list[str]]) -> pd.DataFrame:
-    path, group, names = part
-    return pq.ParquetFile(path).read_row_group(group, columns=names).to_pandas()
+def _row_group(part: tuple[str, int, list[str], int]) -> pd.DataFrame:
+    """One row group, its rows numbered from the file's footer: no partition waits for another's count
+    (a cumulative sum over partitions kept read partitions waiting in the workers' memory)."""
+    path, group, names, first = part
+    frame = pq.ParquetFile(path).read_row_group(group, columns=names).to_pandas()
+    return frame.assign(**{ROW: np.arange(first, first + len(frame), dtype=np.int64)})
 
 
 def score_partition(frame: pd.DataFrame, predictor: Predictor, id_column: str | None, folder: str) -> pd.DataFrame:
     """Score one partition into its own Parquet file in ``folder``; return its rejects.
 
-    The partition carries its rows' numbers in ROW (a cumulative sum over the whole
-    dataframe), so numbering does not depend on how Dask splits or fuses partitions, and
+    The partition carries its rows' numbers in ROW (from the Parquet footer, or a
+    cumulative sum over a CSV's blocks), so numbering does not depend on how Dask splits or fuses partitions, and
     the file is named by its first row, so the folder's files sort in input order. Writing
     here, not through ``to_parquet``, means no worker holds scored partitions for later.
     """
@@ -107,8 +115,6 @@ def score_with_dask(
     with _client(scheduler) as client:  # the default scheduler of dask.compute while open
         client.run(use_system_allocator)
         clock = time.perf_counter()
-        films = films.assign(**{ROW: 1})
-        films[ROW] = films[ROW].cumsum()
         with atomic_dir(output) as out_tmp, atomic_path(rejects) as rej_tmp:
             meta = score_partition(films._meta, predictor, id_column, str(out_tmp))
             rejected = films.map_partitions(
