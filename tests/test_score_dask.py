@@ -45,11 +45,23 @@ def films(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
 @pytest.mark.parametrize("variant", ["main", "pre_release"])
 def test_dask_gives_the_single_process_numbers(
-    project: Path, films: Path, cluster: str, tmp_path: Path, variant: str, monkeypatch: pytest.MonkeyPatch
+    project: Path,
+    films: Path,
+    cluster: str,
+    tmp_path: Path,
+    variant: str,
+    suffix: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Scores, rejects and row numbers: a CSV numbered by a cumulative sum, Parquet from its footer."""
     monkeypatch.setattr(score_dask, "CSV_BLOCK", 20_000)  # several partitions from a small file
+    if suffix == ".parquet":  # row groups of 29 rows: several partitions
+        frame = pd.read_csv(films, dtype=str, keep_default_na=False)
+        films = tmp_path / "films.parquet"
+        frame.to_parquet(films, index=False, row_group_size=29)
     assert score_dask.read_films(films).npartitions >= 3
     models = project / "models"
     single = score.score_file(films, tmp_path / "single.parquet", variant, models, progress=False)
