@@ -8,8 +8,9 @@ neighbours (the tests hold a film alone and in a batch to the same bits), so thi
 shares the per-call cost: about 300 us of numpy calls for a pre-release film alone.
 
 There is no timer (unlike Ray Serve's or Modal's batching, which wait up to a set time
-for more requests): a request waits only for the requests already read beside it, so a
-lone request is answered as soon as it would have been.
+for more requests): a request waits only for the requests already read beside it. A lone
+request pays two more turns of the event loop (about 20 us); ``serve.coalesce=1`` scores
+each film at once instead.
 """
 
 from __future__ import annotations
