@@ -17,7 +17,7 @@ repro: setup  ## run the pipeline (pulls the raw data from the DVC remote)
 	dvc repro --pull
 
 exp-show: setup  ## dvc exp show with only the headline metrics (fits 120 columns); ARGS='--sort-by r2_cv'
-	python -m boxoffice.exp_show $(ARGS)
+	python -m boxoffice.checks.exp_show $(ARGS)
 
 test: setup  ## run the test suite (includes one real pipeline run)
 	pytest
@@ -25,8 +25,8 @@ test: setup  ## run the test suite (includes one real pipeline run)
 test-fast: setup  ## the fast tier only: everything but the real pipeline run (about 25 s)
 	pytest -m "not pipeline"
 
-lint: setup  ## ruff check, format check and mypy
-	ruff check . && ruff format --check . && mypy
+lint: setup  ## ruff check, format check, mypy and the import layers (lint-imports)
+	ruff check . && ruff format --check . && mypy && lint-imports --no-cache
 
 format: setup  ## apply ruff fixes and formatting
 	ruff check --fix . && ruff format .
@@ -35,7 +35,7 @@ serve: setup  ## serve the models on port 8000
 	uvicorn main:app --host 0.0.0.0 --port 8000
 
 client: setup  ## send the example movies to a running service
-	python -m boxoffice.client --url http://localhost:8000
+	python -m boxoffice.serving.client --url http://localhost:8000
 
 bench: setup  ## time the pipeline: cold, no-op and per stage
 	python bench/pipeline.py
@@ -43,17 +43,17 @@ bench: setup  ## time the pipeline: cold, no-op and per stage
 bench-serve: setup  ## requests/s and latency of /predict, movies/s of /batch_predict
 	python bench/serve.py
 
-bench-score: setup  ## boxoffice.score on 100k and 1M generated films, single process and Dask
+bench-score: setup  ## boxoffice.scoring on 100k and 1M generated films, single process and Dask
 	python bench/score.py
 
 load: setup  ## 64 connections for 60 s plus 10k-movie batches; errors and peak memory
 	python bench/serve.py --load
 
 gate: setup  ## check metrics/ against gates.yaml and the previous commit
-	python -m boxoffice.gate --baseline HEAD~1
+	python -m boxoffice.checks.gate --baseline HEAD~1
 
 report: setup  ## refresh the README's results tables from metrics/
-	python -m boxoffice.report --write
+	python -m boxoffice.checks.report --write
 
 docker:  ## build and run the service with docker compose (needs a Docker engine)
 	docker compose up --build

@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from boxoffice.workspace import copy_project, run
+from boxoffice.checks.workspace import copy_project, run
 
 
 def timed(cmd: list[str], cwd: Path) -> float:

@@ -1,4 +1,4 @@
-"""Benchmark ``python -m boxoffice.score`` on a generated catalogue: films/s and peak memory.
+"""Benchmark ``python -m boxoffice.scoring`` on a generated catalogue: films/s and peak memory.
 
 Usage:
   python bench/score.py                       100k and 1M films, single process and Dask
@@ -30,8 +30,8 @@ import numpy as np
 import pandas as pd
 import psutil
 
+from boxoffice.checks.workspace import ROOT
 from boxoffice.params import load_params
-from boxoffice.workspace import ROOT
 
 NUMBERS = ["runtime", "popularity", "vote_avg", "budget"]
 TEXTS = ["release_date", "original_language", "genres", "production_companies", "directors", "cast", "keywords"]
@@ -77,7 +77,7 @@ def peak_tree_rss_mib(process: subprocess.Popen) -> float:
 
 
 def run(source: Path, output: Path, variant: str, mode: str) -> dict:
-    command = [sys.executable, "-m", "boxoffice.score", str(source), "-o", str(output), "--variant", variant]
+    command = [sys.executable, "-m", "boxoffice.scoring", str(source), "-o", str(output), "--variant", variant]
     if mode == "dask":
         command += ["--scheduler", "local"]
     started = time.perf_counter()

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from boxoffice.workspace import ROOT, start_server
+from boxoffice.checks.workspace import ROOT, start_server
 
 MOVIE = {"runtime": 120.0, "popularity": 50.0, "vote_avg": 7.0, "budget": 50_000_000}
 
@@ -204,7 +204,7 @@ def row(label: str, result: dict, floor: float | None = None) -> str:
 
 def wrk_benchmark(seconds: float, rounds: int) -> None:
     """Floor and service side by side in one run, in alternating rounds (the machine's speed drifts)."""
-    from boxoffice.schemas import PRE_RELEASE_EXAMPLE
+    from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
 
     floor, floor_port = start_server("floor_app:app", ROOT, app_dir=ROOT / "bench", cpus="0")
     service, port = start_server("main:app", ROOT, cpus="0")
@@ -221,7 +221,7 @@ def wrk_benchmark(seconds: float, rounds: int) -> None:
             print(row(f"{r}: /predict", wrk(port, "/predict", MOVIE, seconds), base["rps"]), flush=True)
             pre = wrk(port, "/predict/pre_release", PRE_RELEASE_EXAMPLE, seconds)
             print(row(f"{r}: /predict/pre_release", pre, base["rps"]), flush=True)
-        # One connection: nothing arrives together, so nothing is coalesced (boxoffice/coalescing.py).
+        # One connection: nothing arrives together, so nothing is coalesced (boxoffice/serving/coalescing.py).
         lone = wrk(floor_port, "/predict", MOVIE, seconds, connections=1)
         print(row("1 connection: floor", lone), flush=True)
         print(row("1 connection: /predict", wrk(port, "/predict", MOVIE, seconds, connections=1), lone["rps"]))

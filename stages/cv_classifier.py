@@ -11,11 +11,11 @@ after calibration.
 import argparse
 from pathlib import Path
 
-from boxoffice.feature_sets import VARIANTS
+from boxoffice.features.sets import VARIANTS
+from boxoffice.features.splits import load_split, train_and_validation
 from boxoffice.io import save_model, write_json
-from boxoffice.models import c_key, fit_hit_classifier
+from boxoffice.modeling.fitting import c_key, fit_hit_classifier
 from boxoffice.params import load_params
-from boxoffice.splits import load_split, train_and_validation
 
 
 def main() -> None:

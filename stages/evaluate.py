@@ -11,11 +11,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from boxoffice.evaluation import evaluate
-from boxoffice.feature_sets import VARIANTS
+from boxoffice.evaluation.evaluate import evaluate
+from boxoffice.features.sets import VARIANTS
+from boxoffice.features.splits import load_split
 from boxoffice.io import load_model, read_csv, read_json, write_csv, write_json
 from boxoffice.params import load_params
-from boxoffice.splits import load_split
 
 
 def load_variant(features_dir: Path, models_dir: Path, params: dict, variant: str) -> tuple[dict, dict, Any]:

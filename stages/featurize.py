@@ -11,10 +11,10 @@ splits' films (see ``splits.featurize_splits``), so no held-out revenue feeds tr
 import argparse
 from pathlib import Path
 
-from boxoffice.features import add_features
+from boxoffice.features.build import add_features
+from boxoffice.features.splits import featurize_splits, split
 from boxoffice.io import read_csv, write_csv
 from boxoffice.params import load_params
-from boxoffice.splits import featurize_splits, split
 
 
 def main() -> None:

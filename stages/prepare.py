@@ -7,9 +7,9 @@ The credits file adds each film's directors and billed cast.
 import argparse
 import sys
 
+from boxoffice.data.raw import DataError, add_credits, clean, read_credits, read_raw
 from boxoffice.io import write_csv, write_json
 from boxoffice.params import load_params
-from boxoffice.raw_data import DataError, add_credits, clean, read_credits, read_raw
 
 
 def main() -> None:

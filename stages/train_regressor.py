@@ -8,11 +8,11 @@ VARIANT is 'main' (the feature set in features.set, served by /predict) or
 import argparse
 from pathlib import Path
 
+from boxoffice.features.splits import load_split
 from boxoffice.io import save_model, write_csv, write_json
-from boxoffice.metrics import regression_metrics
-from boxoffice.models import fit_regressor
+from boxoffice.modeling.fitting import fit_regressor
+from boxoffice.modeling.metrics import regression_metrics
 from boxoffice.params import load_params
-from boxoffice.splits import load_split
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from boxoffice.workspace import ROOT, commit, copy_project, run, start_server
+from boxoffice.checks.workspace import ROOT, commit, copy_project, run, start_server
 from tests import tiny
 
 __all__ = ["ROOT", "run"]

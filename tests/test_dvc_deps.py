@@ -14,27 +14,38 @@ STAGES = yaml.safe_load((ROOT / "dvc.yaml").read_text())["stages"]
 
 
 def imported_modules(path: Path) -> set[str]:
-    """The ``boxoffice`` modules a file imports directly (``from boxoffice.x import``, ``import boxoffice.x``)."""
+    """The ``boxoffice`` modules a file imports directly, at any depth of its code.
+
+    ``from boxoffice.a import b`` names ``boxoffice.a`` and, should it be a module,
+    ``boxoffice.a.b``; ``import boxoffice.a.b`` names ``boxoffice.a.b``.
+    """
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
-        names += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
-        found |= {name for name in names if name.startswith("boxoffice.")}
-        if isinstance(node, ast.ImportFrom) and node.module == "boxoffice":
-            found |= {f"boxoffice.{alias.name}" for alias in node.names}
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "boxoffice":
+            found |= {node.module or ""} | {f"{node.module}.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.split(".")[0] == "boxoffice"}
     return found
+
+
+def module_files(module: str) -> list[Path]:
+    """The files Python runs to import ``module``: every enclosing package's ``__init__.py``, then its own."""
+    parts = module.split(".")
+    files = [ROOT.joinpath(*parts[:depth], "__init__.py") for depth in range(1, len(parts) + 1)]
+    return [file for file in [*files, ROOT.joinpath(*parts).with_suffix(".py")] if file.is_file()]
 
 
 def import_closure(script: Path) -> set[str]:
     """The files of every boxoffice module ``script`` imports, directly or through other modules."""
-    files, todo = set(), [script]
+    files: set[str] = set()
+    todo = [script]
     while todo:
         for module in imported_modules(todo.pop()):
-            file = ROOT / (module.replace(".", "/") + ".py")
-            if file.is_file() and file.relative_to(ROOT).as_posix() not in files:
-                files.add(file.relative_to(ROOT).as_posix())
-                todo.append(file)
-    return files | {"boxoffice/__init__.py"} if files else files
+            for file in module_files(module):
+                if file.relative_to(ROOT).as_posix() not in files:
+                    files.add(file.relative_to(ROOT).as_posix())
+                    todo.append(file)
+    return files
 
 
 @pytest.mark.parametrize("stage", STAGES)
@@ -58,4 +69,5 @@ def test_stage_depends_on_every_module_it_imports(stage: str) -> None:
 
 def test_the_closure_follows_imports_through_modules() -> None:
     closure = import_closure(ROOT / "stages" / "featurize.py")
-    assert "boxoffice/raw_data.py" in closure  # featurize -> features -> raw_data
+    assert "boxoffice/data/raw.py" in closure  # featurize -> features.build -> features.transforms -> data.raw
+    assert "boxoffice/data/__init__.py" in closure  # and the package that holds it

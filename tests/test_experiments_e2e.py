@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from boxoffice.headline import HEADLINE
+from boxoffice.evaluation.headline import HEADLINE
 from tests.conftest import run
 
 pytestmark = pytest.mark.pipeline
@@ -95,7 +95,9 @@ def test_plots_diff_draws_every_declared_plot_for_both_experiments(pipeline: Pat
 
 
 def test_the_headline_table_of_the_grid_fits_120_columns(pipeline: Path, grid: dict) -> None:
-    out = run([sys.executable, "-m", "boxoffice.exp_show", "--no-pager"], pipeline, env={"COLUMNS": "120"}).stdout
+    out = run(
+        [sys.executable, "-m", "boxoffice.checks.exp_show", "--no-pager"], pipeline, env={"COLUMNS": "120"}
+    ).stdout
     lines = out.splitlines()
     assert max(len(line) for line in lines) <= 120, out
     assert "…" not in out

@@ -12,7 +12,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from boxoffice.batch import ANSWER_FIELDS
+from boxoffice.serving.batch import ANSWER_FIELDS
 from tests.conftest import ROOT
 
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from boxoffice.feature_sets import expand_set
-from boxoffice.headline import HEADLINE
+from boxoffice.checks.workspace import without_avx512
+from boxoffice.evaluation.headline import HEADLINE
+from boxoffice.features.sets import expand_set
 from boxoffice.io import read_csv
-from boxoffice.models import SAME_SIZE
+from boxoffice.modeling.fitting import SAME_SIZE
 from boxoffice.params import load_params
-from boxoffice.workspace import without_avx512
 from tests.conftest import read_metrics, run
 
 pytestmark = pytest.mark.pipeline
@@ -65,8 +65,8 @@ def test_no_answer_contradicts_itself_on_the_real_test_split(pipeline: Path) -> 
     """Both endpoints, every real test film, the real models: hit calls agree with the predicted revenue."""
     from fastapi.testclient import TestClient
 
-    from boxoffice.api import create_app
-    from tests.test_api import consistent, pre_release_request
+    from boxoffice.serving.api import create_app
+    from tests.serving.test_api import consistent, pre_release_request
 
     test = read_csv(pipeline / "data" / "features" / "test.csv")
     movies = test[["runtime", "popularity", "vote_avg", "budget"]].to_dict("records")
@@ -174,7 +174,7 @@ def test_experiment_reruns_only_the_changed_regressor(pipeline: Path, experiment
 
 def test_gate_rejects_an_absurd_model_and_names_the_metric(pipeline: Path, experiment) -> None:
     """A gradient boosting model with one tree must not get past CI."""
-    gate = run([sys.executable, "-m", "boxoffice.gate", "--baseline", "HEAD"], pipeline, check=False)
+    gate = run([sys.executable, "-m", "boxoffice.checks.gate", "--baseline", "HEAD"], pipeline, check=False)
     assert gate.returncode == 1
     assert "FAIL  regression.validation.gradient_boosting.r2" in gate.stdout
 

@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from boxoffice.predictor import md5_of
-from boxoffice.workspace import ROOT
+from boxoffice.checks.workspace import ROOT
+from boxoffice.serving.predictor import md5_of
 
 GENRES = ["Action", "Adventure", "Comedy", "Drama", "Science Fiction", "Thriller", "Horror", "Family"]
 COMPANIES = ["Warner Bros.", "Universal Pictures", "Garage Films", "Small Studio", "Indie House"]

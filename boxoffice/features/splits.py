@@ -1,0 +1,89 @@
+"""The modelling splits: made once by featurize (train/validation/test), read back as model arrays."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import train_test_split
+
+from boxoffice.features.build import add_features, real_dollars
+from boxoffice.features.sets import in_constant_dollars, selected_features
+from boxoffice.features.track_record import TrackRecord
+from boxoffice.features.transforms import feature_matrix
+from boxoffice.io import read_csv
+from boxoffice.params import FeaturizeParams, Params
+
+
+@dataclass(frozen=True)
+class Split:
+    frame: pd.DataFrame
+    features: list[str]
+    X: np.ndarray
+    log_revenue: np.ndarray  # the target: log1p(revenue), in constant dollars where the variant uses them
+    is_hit: np.ndarray
+    budget: np.ndarray  # dollars, in the same terms as the target
+
+
+def load_split(features_dir: str | Path, name: str, params: Params, variant: str = "main") -> Split:
+    """``features_dir/name.csv`` with the feature columns of ``variant`` (see params.yaml)."""
+    return as_split(read_csv(Path(features_dir) / f"{name}.csv"), params, variant)
+
+
+def as_split(frame: pd.DataFrame, params: Params, variant: str = "main") -> Split:
+    """A featurized table as the variant's model arrays (see ``feature_sets.in_constant_dollars``)."""
+    features = selected_features(params, variant)
+    real = in_constant_dollars(params, variant)
+    budget = frame["budget"].to_numpy(dtype=np.float64)
+    factor = real_dollars(frame, params["featurize"]) if real else None
+    return Split(
+        frame=frame,
+        features=features,
+        X=feature_matrix(frame, features),
+        log_revenue=frame["real_log_revenue" if real else "log_revenue"].to_numpy(dtype=np.float64),
+        is_hit=frame["is_hit"].to_numpy(dtype=np.int64),
+        budget=budget if factor is None else budget * factor,
+    )
+
+
+def train_and_validation(splits: Mapping[str, Split]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """X, log_revenue and is_hit of train then validation: the rows cross-validation uses (never test)."""
+    parts = [splits["train"], splits["validation"]]
+    return (
+        np.vstack([part.X for part in parts]),
+        np.concatenate([part.log_revenue for part in parts]),
+        np.concatenate([part.is_hit for part in parts]),
+    )
+
+
+def split(
+    frame: pd.DataFrame, test_size: float, validation_size: float, seed: int
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Train/validation/test as the seed did: test first, then validation from the rest."""
+    rest, test = train_test_split(frame, test_size=test_size, random_state=seed)
+    train, validation = train_test_split(rest, test_size=validation_size, random_state=seed)
+    return train, validation, test
+
+
+def featurize_splits(
+    parts: Sequence[pd.DataFrame], settings: FeaturizeParams
+) -> tuple[list[pd.DataFrame], TrackRecord]:
+    """Features of train, validation and test (or any parts), each with the track record of its own and earlier parts.
+
+    Train's track record is built from train films only; validation's from train and
+    validation (it calibrates the intervals, so test revenues must not reach it); test's
+    from every film, which is what the service knows. A held-out film's revenue thus
+    never feeds the features of a film that fits, selects or calibrates a model.
+    Returns the three tables and the last record (every film's: the one the service reads).
+    """
+    known: list[pd.DataFrame] = []
+    featurized = []
+    for part in parts:
+        known.append(part)
+        films = pd.concat(known)
+        record = TrackRecord.from_films(films, settings["cast_top"], real_dollars(films, settings))
+        featurized.append(add_features(part, settings, record))
+    return featurized, record

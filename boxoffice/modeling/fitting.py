@@ -1,0 +1,225 @@
+"""Build models from params.yaml, search their grids, and cross-validate the classifier."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import pickle
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+from sklearn.base import clone
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import brier_score_loss
+from sklearn.model_selection import GridSearchCV, KFold, RepeatedKFold, cross_val_predict, cross_validate
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from boxoffice.modeling.model_types import REGRESSORS
+from boxoffice.params import ClassifierParams
+
+
+def grid_points(params: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Expand a model's params: a list is a set of values to search, a scalar is fixed.
+
+    ``{"max_depth": [10, 15], "n_estimators": 100}`` gives two points. All scalars
+    give one point, which means no search.
+    """
+    names = list(params)
+    choices = [value if isinstance(value, list) else [value] for value in params.values()]
+    return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*choices)]
+
+
+SELECTION_RULES = ("one_se", "lowest")
+SAME_SIZE = 2.0  # models whose pickled sizes differ by less than this factor count as equally small
+
+
+def choose_served(
+    cv: Mapping[str, Mapping[str, Mapping[str, float]]], models: Mapping[str, Any], rule: str, n_scores: int
+) -> dict[str, Any]:
+    """Which fitted regressor to serve, from each one's repeated-CV RMSE (``regressors.selection``).
+
+    'lowest': the lowest mean RMSE. 'one_se', the one-standard-error rule (Hastie,
+    Tibshirani and Friedman, ESL 7.10): the smallest model (pickled bytes) whose mean RMSE
+    is within one standard error (std / sqrt(``n_scores``)) of the lowest. A lead smaller
+    than the CV's own noise does not buy a model many times larger and slower to serve.
+    Sizes within ``SAME_SIZE`` times the smallest count as the same (100 depth-3 trees from
+    two libraries pickle to 119 and 139 kB); among those the lowest RMSE serves.
+    """
+    if rule not in SELECTION_RULES:
+        raise ValueError(f"regressors.selection is {rule!r}; use one of {', '.join(SELECTION_RULES)}")
+    rmse = {name: cv[name]["rmse"] for name in models}
+    best = min(rmse, key=lambda name: (rmse[name]["mean"], name))
+    limit = rmse[best]["mean"] + rmse[best]["std"] / math.sqrt(n_scores)
+    size = {name: len(pickle.dumps(model, protocol=5)) for name, model in models.items()}
+    close = sorted((name for name in models if rmse[name]["mean"] <= limit), key=lambda name: (size[name], name))
+    smallest = [name for name in close if size[name] <= SAME_SIZE * size[close[0]]]
+    return {
+        "rule": rule,
+        "lowest_rmse": best,
+        "one_se_limit": round(limit, 6),
+        "within_one_se": close,
+        "bytes": size,
+        "selected": min(smallest, key=lambda name: (rmse[name]["mean"], name)) if rule == "one_se" else best,
+    }
+
+
+def make_regressor(name: str, point: Mapping[str, Any]) -> Any:
+    if name not in REGRESSORS:
+        raise KeyError(f"unknown regressor {name!r}; known: {', '.join(REGRESSORS)}")
+    return REGRESSORS[name].estimator(**point)
+
+
+def fit_regressor(
+    name: str, params: Mapping[str, Any], X: np.ndarray, y: np.ndarray, folds: int, seed: int, n_jobs: int = 1
+) -> tuple[Any, dict[str, Any], pd.DataFrame]:
+    """Search the grid by K-fold CV RMSE on the training rows (``GridSearchCV``), refit the best on all of them.
+
+    Returns the fitted model, its params, and the search table: one row per grid point
+    with its CV RMSE (mean and std over the folds). A single point is still
+    cross-validated, so every table has the same columns. Ties go to the earlier point.
+    The validation split is not used: it calibrates the served model's intervals.
+    """
+    points = grid_points(params)
+    grid = [{key: [value] for key, value in point.items()} for point in points]
+    search = GridSearchCV(
+        make_regressor(name, {}),
+        grid,
+        scoring="neg_root_mean_squared_error",
+        cv=KFold(n_splits=folds, shuffle=True, random_state=seed),
+        refit=True,
+        n_jobs=n_jobs,  # each point and fold is fitted alone and seeded: the result does not depend on it
+    ).fit(X, y)
+    results = search.cv_results_
+    table = pd.DataFrame(points).assign(
+        cv_rmse=np.round(-results["mean_test_score"], 6), cv_rmse_std=np.round(results["std_test_score"], 6)
+    )
+    return search.best_estimator_, points[search.best_index_], table
+
+
+def make_classifier(C: float, max_iter: int) -> Pipeline:
+    """L2 logistic regression on standardised features (C means the same for every feature)."""
+    return make_pipeline(StandardScaler(), LogisticRegression(C=C, l1_ratio=0.0, max_iter=max_iter))
+
+
+def c_key(c: float) -> str:
+    """How a C value is written as a JSON key: 0.001, 0.5, 10."""
+    return f"{float(c):g}"
+
+
+def c_search(Cs: float | Sequence[float], folds: int, seed: int, max_iter: int) -> GridSearchCV:
+    """scikit-learn's search for the classifier's C by shuffled K-fold ROC AUC (ties: the smaller C)."""
+    grid = sorted(np.atleast_1d(Cs).tolist())
+    return GridSearchCV(
+        make_classifier(grid[0], max_iter),
+        {"logisticregression__C": grid},
+        scoring="roc_auc",
+        cv=KFold(n_splits=folds, shuffle=True, random_state=seed),
+    )
+
+
+def cross_validate_c(
+    X: np.ndarray, y: np.ndarray, Cs: float | Sequence[float], folds: int, seed: int, max_iter: int
+) -> tuple[dict[str, dict[str, float]], float]:
+    """Mean and std ROC AUC of each C over shuffled K folds; the best C (ties: smaller C).
+
+    One number is a one-point grid, so ``dvc exp run -S classifier.C=0.5`` works.
+    """
+    search = c_search(Cs, folds, seed, max_iter).fit(X, y)
+    results = search.cv_results_
+    table = {
+        c_key(c): {"mean_auc": round(float(mean), 6), "std_auc": round(float(std), 6)}
+        for c, mean, std in zip(
+            results["param_logisticregression__C"], results["mean_test_score"], results["std_test_score"], strict=True
+        )
+    }
+    return table, float(search.best_params_["logisticregression__C"])
+
+
+def nested_cv_auc(X: np.ndarray, y: np.ndarray, config: ClassifierParams) -> dict[str, float]:
+    """ROC AUC of the whole procedure, C search included, on folds the search never saw (nested CV).
+
+    The C search's own best mean AUC is optimistic: it is the maximum over the grid of
+    scores on the rows it chose on. Here every outer fold runs the search on the other
+    folds only; the outer folds are shuffled with ``random_state + 1``.
+    """
+    search = c_search(config["C"], config["folds"], config["random_state"], config["max_iter"])
+    outer = KFold(n_splits=config["folds"], shuffle=True, random_state=config["random_state"] + 1)
+    aucs = cross_validate(search, X, y, cv=outer, scoring="roc_auc")["test_score"]
+    return {"mean": round(float(aucs.mean()), 6), "std": round(float(aucs.std()), 6)}
+
+
+def calibrated(model: Any, method: str, folds: int, seed: int) -> Any:
+    """``model`` wrapped so its probabilities are recalibrated ('sigmoid' or 'isotonic'); 'none' keeps it."""
+    if method == "none":
+        return model
+    splitter = KFold(n_splits=folds, shuffle=True, random_state=seed)
+    return CalibratedClassifierCV(model, method=method, cv=splitter)
+
+
+def out_of_fold_proba(model: Any, X: np.ndarray, y: np.ndarray, folds: int, seed: int) -> np.ndarray:
+    """P(hit) for every row from a model that never saw it (K folds)."""
+    splitter = KFold(n_splits=folds, shuffle=True, random_state=seed)
+    return cross_val_predict(model, X, y, cv=splitter, method="predict_proba")[:, 1]
+
+
+def fit_hit_classifier(X: np.ndarray, y: np.ndarray, config: ClassifierParams) -> tuple[Any, dict[str, Any]]:
+    """The cv-classifier stage's model: C by K-fold AUC, refit, calibrated if asked; and its report.
+
+    ``config`` is params.yaml's classifier section. The report holds the C search, the
+    chosen C, the calibration method and out-of-fold Brier scores before and after it.
+    """
+    folds, seed, method = config["folds"], config["random_state"], config["calibration"]
+    table, best_c = cross_validate_c(X, y, config["C"], folds, seed, config["max_iter"])
+    raw = make_classifier(best_c, config["max_iter"])
+    served = calibrated(raw, method, folds, seed)
+    brier = {"uncalibrated": brier_score_loss(y, out_of_fold_proba(raw, X, y, folds, seed))}
+    if method != "none":
+        brier[method] = brier_score_loss(y, out_of_fold_proba(served, X, y, folds, seed))
+    report = {
+        "cv": table,
+        "best_C": best_c,
+        "nested_cv_auc": nested_cv_auc(X, y, config),
+        "calibration": method,
+        "brier_cv": {name: round(float(value), 6) for name, value in brier.items()},
+    }
+    return served.fit(X, y), report
+
+
+def repeated_cv(
+    model: Any,
+    X: np.ndarray,
+    y: np.ndarray,
+    score: Callable[[Any, np.ndarray, np.ndarray], dict[str, float]],
+    folds: int,
+    repeats: int,
+    seed: int,
+    n_jobs: int = 1,
+) -> dict[str, dict[str, float]]:
+    """Mean and std of each score over repeated K-fold CV (a fresh clone of ``model`` per fold).
+
+    Folds run in ``n_jobs`` processes; each is seeded by the splitter, so the figures do
+    not depend on ``n_jobs``.
+    """
+    splitter = RepeatedKFold(n_splits=folds, n_repeats=repeats, random_state=seed)
+
+    def one_fold(train: np.ndarray, test: np.ndarray) -> dict[str, float]:
+        return score(clone(model).fit(X[train], y[train]), X[test], y[test])
+
+    return summarize(Parallel(n_jobs=n_jobs)(delayed(one_fold)(train, test) for train, test in splitter.split(X)))
+
+
+def summarize(folds: Sequence[Mapping[str, float]]) -> dict[str, dict[str, float]]:
+    """Mean and std over folds of each score ({score: value} per fold), rounded to 6 decimals."""
+    scores: dict[str, list[float]] = {}
+    for result in folds:
+        for name, value in result.items():
+            scores.setdefault(name, []).append(value)
+    return {
+        name: {"mean": round(float(np.mean(values)), 6), "std": round(float(np.std(values)), 6)}
+        for name, values in scores.items()
+    }

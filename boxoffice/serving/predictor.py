@@ -1,0 +1,274 @@
+"""Load what the pipeline produced and predict for many movies in one call.
+
+The fitted models are evaluated through "fast paths" that skip scikit-learn's
+per-call input checks (about 99% of a single prediction's cost, measured with
+``bench/serve.py``); the service has already validated its input.
+Each fast path gives the model's own ``predict`` to float precision, which
+``tests/serving/test_predictor.py`` checks on every row of the test split.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import sklearn
+import yaml
+
+from boxoffice.features.build import derive_in_dollars, real_dollars
+from boxoffice.features.sets import VARIANTS
+from boxoffice.features.track_record import TrackRecord
+from boxoffice.features.transforms import feature_matrix
+from boxoffice.io import load_model, read_csv, read_json
+from boxoffice.modeling.distribution import LEVELS, OUTLOOK, RevenueDistribution, shift_prior
+from boxoffice.modeling.explain import Explainer
+from boxoffice.modeling.model_types import CLASSIFIER, Predict, regressor_type
+from boxoffice.modeling.model_types import explainer as explain_with
+from boxoffice.params import FeaturizeParams
+
+MANIFEST = "serving.json"
+HIT_SOURCES = ("distribution", "classifier")
+TRACK_RECORD = "track_record.csv"
+# The gradient-boosting and forest fast paths (boxoffice.modeling.tree_kernels) rely on how scikit-learn
+# computes predict; they were checked (tests/serving/test_predictor.py, every test row) against these
+# versions only. With any other version, or with BOXOFFICE_FAST_PATHS=0, the models' public
+# predict serves instead.
+CHECKED_SKLEARN = ("1.9.1",)
+log = logging.getLogger("boxoffice.serving.predictor")
+
+
+def fast_paths_switched_off() -> bool:
+    """BOXOFFICE_FAST_PATHS=0: every model served through its public predict (for comparison or debugging)."""
+    return os.environ.get("BOXOFFICE_FAST_PATHS", "1") == "0"
+
+
+def fast_path_problem() -> str | None:
+    """Why the internals-based fast paths are off, or None when they are on."""
+    if fast_paths_switched_off():
+        return "BOXOFFICE_FAST_PATHS=0"
+    if sklearn.__version__ not in CHECKED_SKLEARN:
+        return f"scikit-learn {sklearn.__version__} is not one they were checked with ({', '.join(CHECKED_SKLEARN)})"
+    return None
+
+
+_warned: set[str] = set()
+
+
+def _warn_once(problem: str) -> None:
+    if problem not in _warned:
+        _warned.add(problem)
+        log.warning("fast prediction paths off (%s): serving with the models' public predict, slower", problem)
+
+
+class ModelsUnavailable(RuntimeError):
+    """A model file is missing or unreadable: the operator must run the pipeline."""
+
+
+def fast_regressor(model: Any, internals: bool | None = None) -> Predict:
+    """A function X -> prediction equal to ``model.predict(X)``: its registered fast path when allowed.
+
+    ``internals``: whether fast paths through scikit-learn internals may be used (default:
+    ``fast_path_problem()`` finds no reason against). Otherwise the public ``predict``.
+    """
+    if internals is None:
+        internals = fast_path_problem() is None
+    kind = regressor_type(model)
+    if fast_paths_switched_off() or kind.fast_predict is None:
+        return model.predict
+    if kind.uses_internals and not internals:
+        return model.predict
+    return kind.fast_predict(model) or model.predict
+
+
+def fast_hit_probability(model: Any) -> Predict:
+    """A function X -> P(hit) equal to ``model.predict_proba(X)[:, 1]`` (public attributes only)."""
+    fast = None if fast_paths_switched_off() else CLASSIFIER.fast_probability(model)
+    return fast or (lambda X: model.predict_proba(X)[:, 1])
+
+
+def md5_of(path: Path) -> str:
+    return hashlib.md5(path.read_bytes()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Predictor:
+    """One variant's served regressor and hit classifier (see ``serving.json``)."""
+
+    variant: str
+    section: dict[str, Any]
+    features: list[str]
+    derive_columns: Callable[[Mapping[str, Any], np.ndarray | None], dict[str, np.ndarray]]  # (columns, dollar factor)
+    predict_log_revenue: Predict
+    predict_hit_probability: Predict
+    explainer: Explainer
+    files: dict[str, dict[str, str]]
+    track_record: TrackRecord
+    distribution: RevenueDistribution
+    settings: FeaturizeParams  # params.yaml's featurize section, as the models were built with
+    hit_source: str
+    population: dict[str, Any]  # learnt_hit_rate, and hit_rate to re-weight to (None: off)
+
+    @classmethod
+    def load(cls, models_dir: str | Path, variant: str = "main", track_record: TrackRecord | None = None) -> Predictor:
+        """Read ``serving.json`` (written by evaluate) and the files it names for ``variant``.
+
+        ``track_record``: one already loaded from the same folder, to share between variants.
+        """
+        models_dir = Path(models_dir)
+        try:
+            manifest = read_json(models_dir / MANIFEST)
+            section = manifest[variant]
+            paths = {role: models_dir / section[role]["file"] for role in ("regressor", "classifier")}
+            models = {role: load_model(path) for role, path in paths.items()}
+            record = track_record if track_record is not None else TrackRecord(read_csv(models_dir / TRACK_RECORD))
+            settings = manifest["featurize"]
+            features = list(section["features"]["columns"])
+            explainer = explain_with(models["regressor"], len(features), np.array(section["feature_means"]))
+            distribution = RevenueDistribution.from_json(section["distribution"])
+            hit_source = manifest["hit_source"]
+            if hit_source not in HIT_SOURCES:
+                raise ValueError(f"hit_source {hit_source!r} is not one of {', '.join(HIT_SOURCES)}")
+        except Exception as err:  # a missing or unreadable file or entry means the same thing to an operator
+            raise ModelsUnavailable(
+                f"cannot load the models from {models_dir}/ ({type(err).__name__}: {err}); "
+                "run `dvc repro` (or `dvc pull`) to produce them, then restart the service"
+            ) from err
+
+        problem = fast_path_problem()
+        if problem:
+            _warn_once(problem)
+
+        def derive_columns(columns: Mapping[str, Any], factor: np.ndarray | None) -> dict[str, np.ndarray]:
+            # Only pre-release requests carry names; /predict's fields need no track record.
+            with_record = record if "directors" in columns else None
+            return {**columns, **derive_in_dollars(columns, settings, factor, with_record)}
+
+        return cls(
+            variant=variant,
+            section=section,
+            features=features,
+            derive_columns=derive_columns,
+            predict_log_revenue=fast_regressor(models["regressor"], internals=problem is None),
+            predict_hit_probability=fast_hit_probability(models["classifier"]),
+            explainer=explainer,
+            files={
+                role: {"path": f"models/{section[role]['file']}", "md5": md5_of(path)} for role, path in paths.items()
+            },
+            track_record=record,
+            distribution=distribution,
+            settings=settings,
+            hit_source=hit_source,
+            population=manifest["population"],
+        )
+
+    @classmethod
+    def load_all(cls, models_dir: str | Path) -> dict[str, Predictor]:
+        """Every variant's predictor; they share one track record."""
+        first = cls.load(models_dir, VARIANTS[0])
+        return {VARIANTS[0]: first, **{v: cls.load(models_dir, v, first.track_record) for v in VARIANTS[1:]}}
+
+    def matrix(self, columns: Mapping[str, Any]) -> np.ndarray:
+        """Model input from raw request columns, through the pipeline's feature code."""
+        return self._matrix(columns, self.dollar_factor(columns))
+
+    def dollar_factor(self, columns: Mapping[str, Any]) -> np.ndarray | None:
+        """Per film, release-year to constant dollars when this variant's models work in constant dollars."""
+        return real_dollars(columns, self.settings) if self.section["constant_dollars"] else None
+
+    def _matrix(self, columns: Mapping[str, Any], factor: np.ndarray | None) -> np.ndarray:
+        return feature_matrix(self.derive_columns(columns, factor), self.features)
+
+    def predict(self, columns: Mapping[str, Any], explain: bool = False) -> dict[str, Any]:
+        """Predictions for a batch given as columns of raw inputs (budget in dollars).
+
+        Every revenue figure and both probabilities come from each film's conformal
+        distribution (``boxoffice.modeling.distribution``): the predicted revenue is its median.
+        With ``hit_source`` 'classifier', hit_probability is the logistic regression's
+        instead; with a population hit rate, it is re-weighted to that rate (prior shift).
+        With ``explain``, "explanation" holds each movie's feature contributions to the
+        regressor's log revenue (base + sum); the features are built once for both.
+        """
+        # Constant-dollar models: their budget in, their revenue back out in the release year's dollars.
+        factor = self.dollar_factor(columns)  # computed once: the features and the answer both need it
+        X = self._matrix(columns, factor)
+        log_revenue = self.predict_log_revenue(X)
+        budget = np.asarray(columns["budget"], dtype=np.float64)
+        real_budget = budget if factor is None else budget * factor
+        hit_multiple, coverage = self.settings["hit_multiple"], self.interval_coverage
+        outlook = self.distribution.outlook_table(log_revenue, real_budget, hit_multiple, coverage)
+        dollars = _dollars(outlook[:, :LEVELS], None if factor is None else factor[:, None])  # all five at once
+        probability = outlook[:, OUTLOOK.index("hit_probability")]
+        if self.hit_source == "classifier":
+            probability = self.predict_hit_probability(X)
+        if self.population["hit_rate"] is not None:
+            probability = shift_prior(probability, self.population["learnt_hit_rate"], self.population["hit_rate"])
+        return {
+            "log_revenue": log_revenue,
+            **{name: dollars[:, j] for j, name in enumerate(OUTLOOK[:LEVELS])},
+            "hit_probability": probability,
+            "is_hit": probability >= self.section["classifier"]["threshold"],
+            "break_even_probability": outlook[:, OUTLOOK.index("break_even_probability")],
+            "explanation": self._explain(X) if explain else [None] * len(X),
+        }
+
+    def _explain(self, X: np.ndarray) -> list[dict[str, Any]]:
+        base, contributions = self.explainer.explain(X)
+        return [
+            {
+                "log_revenue": float(b + c.sum()),
+                "base_value": float(b),
+                "contributions": dict(zip(self.features, c.tolist(), strict=True)),
+                "method": self.explainer.method,
+            }
+            for b, c in zip(base, contributions, strict=True)
+        ]
+
+    @property
+    def regressor_name(self) -> str:
+        return self.section["regressor"]["name"]
+
+    @property
+    def classifier_name(self) -> str:
+        """'logistic_regression', or e.g. 'logistic_regression+sigmoid' when a calibrated one is served."""
+        calibration = self.section["classifier"].get("calibration", "none")
+        return "logistic_regression" + ("" if calibration == "none" else f"+{calibration}")
+
+    @property
+    def interval_coverage(self) -> float:
+        return self.section["regressor"]["interval"]["coverage"]
+
+    def describe(self, lock_path: str | Path) -> dict[str, Any]:
+        """The manifest section plus each served file's md5, checked against ``dvc.lock``."""
+        recorded = _lock_hashes(Path(lock_path))
+        files = {
+            role: {
+                **info,
+                "dvc_lock_md5": recorded.get(info["path"]),
+                "matches_dvc_lock": recorded.get(info["path"]) == info["md5"],
+            }
+            for role, info in self.files.items()
+        }
+        return {**self.section, "files": files}
+
+
+def _dollars(log_revenue: np.ndarray, factor: np.ndarray | None = None) -> np.ndarray:
+    """Revenue in dollars from log1p(revenue), never below 0 (a distribution's low end can dip under it).
+
+    ``factor``: constant dollars per release-year dollar; the revenue is converted back.
+    """
+    revenue = np.maximum(np.expm1(log_revenue), 0.0)
+    return revenue if factor is None else revenue / factor
+
+
+def _lock_hashes(lock_path: Path) -> dict[str, str]:
+    """md5 of every stage output recorded in dvc.lock, by path."""
+    if not lock_path.is_file():
+        return {}
+    lock = yaml.safe_load(lock_path.read_text(encoding="utf-8")) or {}
+    return {out["path"]: out.get("md5") for stage in lock.get("stages", {}).values() for out in stage.get("outs", [])}

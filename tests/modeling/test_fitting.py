@@ -1,0 +1,179 @@
+"""Model construction, grid search and the classifier's cross-validation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.ensemble import GradientBoostingRegressor
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import KFold
+
+from boxoffice.modeling.fitting import (
+    SAME_SIZE,
+    c_key,
+    calibrated,
+    choose_served,
+    cross_validate_c,
+    fit_hit_classifier,
+    fit_regressor,
+    grid_points,
+    make_classifier,
+    make_regressor,
+    nested_cv_auc,
+    repeated_cv,
+)
+from boxoffice.modeling.metrics import classification_metrics, regression_metrics
+
+
+def test_grid_points_expand_lists_and_keep_scalars() -> None:
+    points = grid_points({"max_depth": [2, 3], "n_estimators": 5, "random_state": 0})
+    assert points == [
+        {"max_depth": 2, "n_estimators": 5, "random_state": 0},
+        {"max_depth": 3, "n_estimators": 5, "random_state": 0},
+    ]
+    assert grid_points({}) == [{}]
+
+
+def test_make_regressor_uses_params_and_refuses_unknown_names() -> None:
+    model = make_regressor("gradient_boosting", {"n_estimators": 7})
+    assert isinstance(model, GradientBoostingRegressor)
+    assert model.n_estimators == 7
+    with pytest.raises(KeyError, match="unknown regressor 'svm'"):
+        make_regressor("svm", {})
+
+
+def test_grid_search_keeps_the_best_cv_point_and_refits_it_on_all_rows() -> None:
+    rng = np.random.default_rng(0)
+    X = rng.uniform(size=(200, 2))
+    y = np.sin(6 * X[:, 0]) + 0.05 * rng.normal(size=200)
+    params = {"max_depth": [1, 4], "n_estimators": 50, "random_state": 0}
+    model, chosen, table = fit_regressor("gradient_boosting", params, X, y, folds=4, seed=0)
+    assert chosen == {"max_depth": 4, "n_estimators": 50, "random_state": 0}
+    assert list(table["max_depth"]) == [1, 4]
+    assert table["cv_rmse"].idxmin() == 1
+    # The CV figure of a point is the mean RMSE of its folds, each fitted without the fold.
+    folds = KFold(n_splits=4, shuffle=True, random_state=0).split(X)
+    rmses = [
+        regression_metrics(y[held], make_regressor("gradient_boosting", chosen).fit(X[fit], y[fit]).predict(X[held]))
+        for fit, held in folds
+    ]
+    assert table["cv_rmse"][1] == pytest.approx(np.mean([scores["rmse"] for scores in rmses]), abs=1e-6)
+    np.testing.assert_array_equal(model.predict(X), make_regressor("gradient_boosting", chosen).fit(X, y).predict(X))
+
+
+def test_cross_validation_ties_go_to_the_smaller_c() -> None:
+    X = np.r_[np.zeros((20, 1)), np.ones((20, 1))]  # perfectly separable: every C scores AUC 1
+    y = np.r_[np.zeros(20), np.ones(20)].astype(int)
+    table, best = cross_validate_c(X, y, [10, 0.1, 1], folds=5, seed=1, max_iter=200)
+    assert best == 0.1
+    assert list(table) == ["0.1", "1", "10"]
+    assert all(scores["mean_auc"] == 1.0 for scores in table.values())
+
+
+def test_one_c_is_a_one_point_search() -> None:
+    """`dvc exp run -S classifier.C=0.5` gives a number, not a list (a queued grid over C does this)."""
+    X = np.r_[np.zeros((20, 1)), np.ones((20, 1))]
+    y = np.r_[np.zeros(20), np.ones(20)].astype(int)
+    table, best = cross_validate_c(X, y, 0.5, folds=5, seed=1, max_iter=200)
+    assert best == 0.5
+    assert list(table) == ["0.5"]
+
+
+def test_c_key() -> None:
+    assert [c_key(c) for c in (0.001, 0.5, 1, 10.0)] == ["0.001", "0.5", "1", "10"]
+
+
+def test_metrics_on_known_values() -> None:
+    scores = regression_metrics(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 5.0]))
+    assert scores == {
+        "rmse": pytest.approx(np.sqrt(4 / 3), abs=1e-6),
+        "r2": -1.0,
+        "mae": pytest.approx(2 / 3, abs=1e-6),
+    }
+    clf = classification_metrics(np.array([0, 0, 1, 1]), np.array([0.1, 0.6, 0.4, 0.9]), threshold=0.5)
+    assert clf["auc"] == 0.75
+    assert clf["precision"] == 0.5
+    assert clf["recall"] == 0.5
+    assert clf["accuracy"] == 0.5
+
+
+def test_repeated_cv_reports_mean_and_std_per_score() -> None:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 2))
+    y = X @ [1.0, 2.0] + 0.1 * rng.normal(size=100)
+    scores = repeated_cv(
+        make_regressor("linear_regression", {}),
+        X,
+        y,
+        lambda m, Xt, yt: regression_metrics(yt, m.predict(Xt)),
+        folds=5,
+        repeats=2,
+        seed=0,
+    )
+    assert set(scores) == {"rmse", "r2", "mae"}
+    assert scores["r2"]["mean"] > 0.99
+    assert scores["rmse"]["std"] > 0
+
+
+def test_calibration_wraps_only_when_asked() -> None:
+    model = make_classifier(1.0, 100)
+    assert calibrated(model, "none", 5, 0) is model
+    wrapped = calibrated(model, "sigmoid", 5, 0)
+    assert wrapped.method == "sigmoid"
+
+
+@pytest.mark.parametrize("method", ["none", "sigmoid"])
+def test_the_hit_classifier_is_chosen_by_cv_auc_and_reports_its_search(method: str) -> None:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(240, 3))
+    y = (X[:, 0] + 0.5 * rng.normal(size=240) > 0).astype(int)
+    config = {"C": [0.001, 1.0], "folds": 3, "random_state": 0, "max_iter": 1000, "calibration": method}
+    model, report = fit_hit_classifier(X, y, config)
+    aucs = {c: report["cv"][c_key(c)]["mean_auc"] for c in config["C"]}
+    assert report["best_C"] == max(aucs, key=aucs.get)
+    assert set(report["brier_cv"]) == {"uncalibrated"} | ({method} - {"none"})
+    assert report["calibration"] == method
+    probabilities = model.predict_proba(X)[:, 1]
+    assert probabilities.min() >= 0 and probabilities.max() <= 1
+    assert roc_auc_score(y, probabilities) > 0.8  # the signal is strong; a broken fit scores ~0.5
+
+
+def test_nested_cv_scores_the_c_search_on_rows_it_never_saw() -> None:
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(240, 3))
+    y = (X[:, 0] + 0.8 * rng.normal(size=240) > 0).astype(int)
+    config = {"C": [0.01, 1.0], "folds": 4, "random_state": 5, "max_iter": 200}
+    nested = nested_cv_auc(X, y, config)  # type: ignore[arg-type]
+    aucs = []
+    for fit, held in KFold(n_splits=4, shuffle=True, random_state=6).split(X):
+        _, best = cross_validate_c(X[fit], y[fit], config["C"], folds=4, seed=5, max_iter=200)
+        model = make_classifier(best, 200).fit(X[fit], y[fit])
+        aucs.append(roc_auc_score(y[held], model.predict_proba(X[held])[:, 1]))
+    assert nested == {"mean": round(float(np.mean(aucs)), 6), "std": round(float(np.std(aucs)), 6)}
+
+
+def test_one_se_serves_the_smallest_model_within_one_standard_error_of_the_lowest_rmse() -> None:
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(200, 3)), rng.normal(size=200)
+    small = GradientBoostingRegressor(n_estimators=5, random_state=0).fit(X, y)
+    large = GradientBoostingRegressor(n_estimators=200, random_state=0).fit(X, y)
+    models = {"large": large, "small": small, "far": GradientBoostingRegressor(n_estimators=1).fit(X, y)}
+    # SE of the lowest = 0.2 / sqrt(4) = 0.1: "small" (+0.08) is within it, "far" (+0.3) is not.
+    cv = {
+        "large": {"rmse": {"mean": 1.0, "std": 0.2}},
+        "small": {"rmse": {"mean": 1.08, "std": 0.2}},
+        "far": {"rmse": {"mean": 1.3, "std": 0.2}},
+    }
+    choice = choose_served(cv, models, "one_se", n_scores=4)
+    assert choice["lowest_rmse"] == "large" and choice["within_one_se"] == ["small", "large"]
+    assert choice["selected"] == "small" and choice["bytes"]["small"] < choice["bytes"]["large"]
+    assert choose_served(cv, models, "lowest", n_scores=4)["selected"] == "large"
+    assert choose_served(cv, models, "one_se", n_scores=100)["selected"] == "large"  # SE 0.02: only itself
+    # Within a factor of SAME_SIZE the sizes count as equal, and the lower RMSE serves.
+    twin = GradientBoostingRegressor(n_estimators=6, random_state=0).fit(X, y)
+    cv["twin"] = {"rmse": {"mean": 1.05, "std": 0.2}}
+    choice = choose_served(cv, {**models, "twin": twin}, "one_se", n_scores=4)
+    assert choice["bytes"]["small"] < choice["bytes"]["twin"] < SAME_SIZE * choice["bytes"]["small"]
+    assert choice["selected"] == "twin"
+    with pytest.raises(ValueError, match="one_se, lowest"):
+        choose_served(cv, models, "smallest", n_scores=4)
