@@ -25,8 +25,8 @@ test: setup  ## run the test suite (includes one real pipeline run)
 test-fast: setup  ## the fast tier only: everything but the real pipeline run (about 25 s)
 	pytest -m "not pipeline"
 
-lint: setup  ## ruff check, format check, mypy and the import layers (lint-imports)
-	ruff check . && ruff format --check . && mypy && lint-imports --no-cache
+lint: setup  ## ruff, mypy, the import layers (lint-imports) and the CI workflow (actionlint)
+	ruff check . && ruff format --check . && mypy && lint-imports --no-cache && actionlint .github/workflows/*.yml
 
 format: setup  ## apply ruff fixes and formatting
 	ruff check --fix . && ruff format .

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -83,6 +84,11 @@ def write_csv(path: str | Path, frame: pd.DataFrame) -> None:
 def save_model(path: str | Path, model: Any) -> None:
     with atomic_path(path) as tmp:
         joblib.dump(model, tmp)
+
+
+def md5_of(path: str | Path) -> str:
+    """The file's MD5, as DVC writes it in dvc.lock."""
+    return hashlib.md5(Path(path).read_bytes()).hexdigest()
 
 
 def load_model(path: str | Path) -> Any:

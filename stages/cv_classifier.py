@@ -1,19 +1,23 @@
-"""cv-classifier: pick the logistic regression's C by K-fold ROC AUC, refit, save.
+"""cv-classifier: pick the logistic regression's C by K-fold ROC AUC, refit, save; and its forward twin.
 
-Usage: python -m stages.cv_classifier FEATURES_DIR MODELS_DIR CV_METRICS_JSON
+Usage: python -m stages.cv_classifier FEATURES_DIR MODELS_DIR CV_REPORT_JSON
 For each variant (main, pre_release): cross-validates on train + validation (the test
 split stays untouched for evaluate), refits with the best C, calibrates the
-probabilities when classifier.calibration asks for it, and saves
-MODELS_DIR/VARIANT.joblib. The metrics compare out-of-fold Brier scores before and
-after calibration.
+probabilities when classifier.calibration asks for it, saves MODELS_DIR/VARIANT.joblib,
+and scores the refitted classifier by repeated K-fold CV (evaluate's settings). The
+metrics compare out-of-fold Brier scores before and after calibration.
+Then the forward-in-time evaluation's classifier: the same search on the films released
+before evaluate.forward_cutoff, saved as MODELS_DIR/forward.joblib.
 """
 
 import argparse
 from pathlib import Path
 
+from boxoffice.evaluation.forward import fit_forward_classifier, forward_splits
+from boxoffice.evaluation.model_scores import classifier_cv
 from boxoffice.features.sets import VARIANTS
 from boxoffice.features.splits import load_split, train_and_validation
-from boxoffice.io import save_model, write_json
+from boxoffice.io import read_csv, save_model, write_json
 from boxoffice.modeling.fitting import c_key, fit_hit_classifier
 from boxoffice.params import load_params
 
@@ -31,10 +35,16 @@ def main() -> None:
         X, _, y = train_and_validation(splits)
         model, report[variant] = fit_hit_classifier(X, y, params["classifier"])
         save_model(args.models_dir / f"{variant}.joblib", model)
+        report[variant]["repeated_cv"] = classifier_cv(model, X, y, params)
         best_c = report[variant]["best_C"]
         auc = report[variant]["cv"][c_key(best_c)]["mean_auc"]
         print(f"cv-classifier: {variant}: best C = {best_c} (mean AUC {auc:.4f})")
 
+    fit, calibration, _ = forward_splits(read_csv(args.features_dir / "all.csv"), params)
+    model, best_c = fit_forward_classifier(fit, calibration, params)
+    save_model(args.models_dir / "forward.joblib", model)
+    report["forward"] = {"best_C": best_c}
+    print(f"cv-classifier: forward: best C = {best_c}")
     write_json(args.metrics, report)
 
 

@@ -1,17 +1,22 @@
-"""train-regressors@MODEL-VARIANT: fit one regressor on train, its grid (if any) searched by K-fold CV on train.
+"""train-regressors@MODEL-VARIANT: fit one regressor on train (its grid searched by K-fold CV), then score it.
 
-Usage: python -m stages.train_regressor MODEL VARIANT FEATURES_DIR MODEL_FILE METRICS_JSON GRID_CSV
+Usage: python -m stages.train_regressor MODEL VARIANT FEATURES_DIR MODEL_FILE SCORES_JSON GRID_CSV
 VARIANT is 'main' (the feature set in features.set, served by /predict) or
-'pre_release' (served by /predict/pre_release).
+'pre_release' (served by /predict/pre_release). SCORES_JSON holds what the later stages
+need of this one model, so that a change to another model re-runs none of its work:
+its chosen grid point, its file's size, its repeated-CV scores on train (which choose
+the served model) and its validation and test scores (reported only).
 """
 
 import argparse
 from pathlib import Path
 
+from boxoffice.evaluation.model_scores import regressor_scores
 from boxoffice.features.splits import load_split
-from boxoffice.io import save_model, write_csv, write_json
+from boxoffice.io import load_model, save_model, write_csv, write_json
 from boxoffice.modeling.fitting import fit_regressor
 from boxoffice.modeling.metrics import regression_metrics
+from boxoffice.modeling.selection import model_bytes
 from boxoffice.params import load_params
 
 
@@ -26,16 +31,28 @@ def main() -> None:
     args = parser.parse_args()
     params = load_params()
 
-    train = load_split(args.features_dir, "train", params, args.variant)
+    splits = {
+        name: load_split(args.features_dir, name, params, args.variant) for name in ("train", "validation", "test")
+    }
+    train = splits["train"]
     search = params["regressors"]["search"]
     grid_params = params["regressors"][args.model]
-    model, chosen, grid = fit_regressor(
+    fitted, chosen, grid = fit_regressor(
         args.model, grid_params, train.X, train.log_revenue, search["folds"], search["random_state"], search["n_jobs"]
     )
 
-    save_model(args.model_file, model)
+    save_model(args.model_file, fitted)
+    model = load_model(args.model_file)  # scored and weighed as the later stages and the service load it
     write_csv(args.grid, grid)
-    write_json(args.metrics, {"chosen": chosen, "train": regression_metrics(train.log_revenue, model.predict(train.X))})
+    write_json(
+        args.metrics,
+        {
+            "chosen": chosen,
+            "train": regression_metrics(train.log_revenue, model.predict(train.X)),
+            "bytes": model_bytes(args.model_file),
+            **regressor_scores(model, splits, params),
+        },
+    )
     print(f"train-regressors@{args.model}-{args.variant}: {len(grid)} grid point(s), chose {chosen}")
 
 

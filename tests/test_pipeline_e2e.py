@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import sys
@@ -13,7 +14,7 @@ from boxoffice.checks.workspace import without_avx512
 from boxoffice.evaluation.headline import HEADLINE
 from boxoffice.features.sets import expand_set
 from boxoffice.io import read_csv
-from boxoffice.modeling.fitting import SAME_SIZE
+from boxoffice.modeling.selection import SAME_SIZE
 from boxoffice.params import load_params
 from tests.conftest import read_metrics, run
 
@@ -141,7 +142,44 @@ def test_forced_repro_is_byte_identical_even_without_avx512(pipeline: Path) -> N
 
     before = snapshot()
     assert "Running stage 'evaluate'" in run(["dvc", "repro", "--force"], pipeline, env=without_avx512()).stdout
-    assert snapshot() == before
+    after = snapshot()
+    differ = sorted(name for name in before if before[name] != after.get(name))
+    lock_diff = "".join(
+        difflib.unified_diff(before["dvc.lock"].splitlines(True), after["dvc.lock"].splitlines(True), n=1)
+    )
+    assert (differ, set(after) - set(before)) == ([], set()), lock_diff[:4000]
+
+
+def ran_stages(out: str) -> list[str]:
+    return [line.split("'")[1] for line in out.splitlines() if line.startswith("Running stage")]
+
+
+def test_a_model_that_does_not_serve_reruns_only_its_stages_and_the_light_ones(pipeline: Path) -> None:
+    """A random-forest parameter re-runs the random forest's three stages, select and evaluate; nothing else.
+
+    The served stages depend on the select stage's pin of the served model, which a model
+    that does not serve leaves as it was. The same parameters again, from the baseline,
+    recompute nothing but evaluate: DVC's run-cache restores the other stages' outputs.
+    """
+    try:
+        first = run(["dvc", "exp", "run", "-S", "regressors.random_forest.max_depth=8"], pipeline).stdout
+        assert ran_stages(first) == [
+            "train-regressors@random_forest-main",
+            "train-regressors@random_forest-pre_release",
+            "forward-regressors@random_forest",
+            "select",
+            "evaluate",
+        ]
+        run(["git", "checkout", "--", "."], pipeline)
+        run(["dvc", "checkout", "--force"], pipeline)
+        again = run(["dvc", "exp", "run", "-S", "regressors.random_forest.max_depth=8"], pipeline).stdout
+        restored = [line.split("'")[1] for line in again.splitlines() if "is cached - skipping run" in line]
+        assert restored == ran_stages(first)[:-1]  # every stage whose outputs are all in DVC's cache
+        assert ran_stages(again) == ["evaluate"]  # its reports are git's (cache: false): seconds
+    finally:
+        run(["git", "reset", "--hard", "-q"], pipeline)
+        run(["dvc", "checkout", "--force"], pipeline)
+        run(["dvc", "exp", "remove", "--all-commits"], pipeline, check=False)
 
 
 @pytest.fixture(scope="module")
@@ -153,11 +191,14 @@ def experiment(pipeline: Path):
 
 
 def test_experiment_reruns_only_the_changed_regressor(pipeline: Path, experiment) -> None:
-    out = experiment
-    ran = [line.split("'")[1] for line in out.stdout.splitlines() if line.startswith("Running stage")]
-    assert ran == [
+    """Gradient boosting serves: one tree re-runs its stages, select, the served stages (the pin moved), evaluate."""
+    assert ran_stages(experiment.stdout) == [
         "train-regressors@gradient_boosting-main",
         "train-regressors@gradient_boosting-pre_release",
+        "forward-regressors@gradient_boosting",
+        "select",
+        "served@main",
+        "served@pre_release",
         "evaluate",
     ]
 

@@ -22,7 +22,7 @@ import pandas as pd
 import yaml
 
 from boxoffice.checks.workspace import ROOT
-from boxoffice.serving.predictor import md5_of
+from boxoffice.io import md5_of
 
 GENRES = ["Action", "Adventure", "Comedy", "Drama", "Science Fiction", "Thriller", "Horror", "Family"]
 COMPANIES = ["Warner Bros.", "Universal Pictures", "Garage Films", "Small Studio", "Indie House"]

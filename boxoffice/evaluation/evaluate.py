@@ -1,100 +1,82 @@
-"""Score fitted models on held-out data; build metrics, plot tables and the serving manifest."""
+"""The evaluate stage's logic: what the earlier stages computed, put together into reports, plots and the manifest.
+
+Light by design: every model was fitted and cross-validated in its own stage, and the
+served model's own cross-validation in ``served@VARIANT``. Here the served models'
+distributions are calibrated on validation and the held-out answers measured.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
 from sklearn.calibration import calibration_curve
-from sklearn.inspection import permutation_importance
 from sklearn.metrics import precision_recall_curve, roc_curve
 
-from boxoffice.evaluation.forward import forward_report
+from boxoffice.evaluation.forward import forward_report, forward_splits
 from boxoffice.evaluation.headline import headline
 from boxoffice.evaluation.held_out import (
     HeldOutAnswers,
     calibrate_distribution,
-    choose_by_cv,
-    cv_settings,
     hit_sources_report,
     interval_report,
     predict_in_order,
-    regression_score,
     slice_report,
 )
-from boxoffice.evaluation.procedure_cv import hit_sources_cv, track_record_cv
-from boxoffice.features.sets import expand_set, feature_set_name, in_constant_dollars
-from boxoffice.features.splits import Split, train_and_validation
-from boxoffice.features.track_record import TrackRecord
-from boxoffice.features.transforms import feature_matrix
-from boxoffice.modeling.distribution import RevenueDistribution
-from boxoffice.modeling.fitting import c_key, repeated_cv
-from boxoffice.modeling.metrics import classification_metrics, regression_metrics
+from boxoffice.evaluation.served import load_pinned
+from boxoffice.features.sets import VARIANTS, feature_set_name, in_constant_dollars
+from boxoffice.features.splits import Split, load_split, train_and_validation
+from boxoffice.io import load_model, read_csv, read_json
+from boxoffice.modeling.fitting import c_key
+from boxoffice.modeling.metrics import classification_metrics
 from boxoffice.params import Params
 
 Plots = dict[str, pd.DataFrame]
-TRACK_RECORD_PREFIXES = tuple(f"{role}_" for role, _ in TrackRecord.ROLES)  # director_films, ...
 
 
-def _classifier_score(threshold: float) -> Any:
-    def score(model: Any, X: np.ndarray, y: np.ndarray) -> dict[str, float]:
-        scores = classification_metrics(y, model.predict_proba(X)[:, 1], threshold)
-        return {name: scores[name] for name in ("auc", "f1", "brier")}
+def regression_report(scores: dict[str, dict[str, Any]], selection: dict[str, Any]) -> dict[str, Any]:
+    """Validation, test and repeated-CV scores of every regressor (their own stages' outputs) and the choice.
 
-    return score
-
-
-def regression_report(
-    regressors: dict[str, Any], splits: dict[str, Split], params: Params
-) -> tuple[dict[str, Any], RevenueDistribution]:
-    """Validation, test and repeated-CV scores of every regressor, the served one, and its distribution.
-
-    The served one is chosen by repeated-CV RMSE on the training rows
-    (``models.choose_served``: by default the smallest within one standard error of the
-    lowest). Its predictive
-    distribution is calibrated on the validation split, which neither fitted nor chose
-    it; ``HeldOutAnswers`` then measures it on the untouched test split.
+    The served one was chosen by repeated-CV RMSE on the training rows (the select stage,
+    ``modeling.selection.choose_served``: by default the smallest within one standard
+    error of the lowest). Its predictive distribution is calibrated on the validation
+    split, which neither fitted nor chose it; ``HeldOutAnswers`` then measures it on the
+    untouched test split.
     """
-    train = splits["train"]
-    report: dict[str, Any] = {"validation": {}, "test": {}, "cv_train": {}}
-    for name, model in regressors.items():
-        for part in ("validation", "test"):
-            report[part][name] = regression_metrics(splits[part].log_revenue, predict_in_order(model, splits[part].X))
-        report["cv_train"][name] = repeated_cv(
-            model, train.X, train.log_revenue, regression_score, *cv_settings(params)
-        )
-    report["selection"] = choose_by_cv(report["cv_train"], regressors, params)
-    report["selected"] = selected = report["selection"]["selected"]
-    return report, calibrate_distribution(regressors[selected], splits["validation"], params)
+    report: dict[str, Any] = {
+        part: {name: entry[part] for name, entry in scores.items()} for part in ("validation", "test", "cv_train")
+    }
+    report["selection"] = selection
+    report["selected"] = selection["selected"]
+    return report
 
 
-def regression_plots(model: Any, test: Split, params: Params) -> Plots:
+def regression_plots(model: Any, test: Split, served: dict[str, Any]) -> Plots:
     predicted = predict_in_order(model, test.X)
     return {
         "predictions": pd.DataFrame(
             {"actual": test.log_revenue, "predicted": predicted, "residual": test.log_revenue - predicted}
         ).round(6),
-        "regressor_importance": _importance(model, test, test.log_revenue, "neg_root_mean_squared_error", params),
+        "regressor_importance": pd.DataFrame(served["regressor_importance"]),
     }
 
 
-def classifier_report(classifier: Any, cv: dict, splits: dict[str, Split], params: Params) -> dict:
-    """Test scores at the threshold in params, repeated-CV AUC/F1/Brier, and the C search."""
+def classifier_report(classifier: Any, cv: dict, test: Split, params: Params) -> dict:
+    """The cv-classifier stage's C search, test scores at the threshold in params, and its repeated-CV scores."""
     threshold = params["classifier"]["threshold"]
-    X_cv, _, hit_cv = train_and_validation(splits)
-    test = splits["test"]
     proba = classifier.predict_proba(test.X)[:, 1]
     return {
-        **cv,
+        **{key: value for key, value in cv.items() if key != "repeated_cv"},
         "threshold": threshold,
         "test": classification_metrics(test.is_hit, proba, threshold),
-        "repeated_cv": repeated_cv(classifier, X_cv, hit_cv, _classifier_score(threshold), *cv_settings(params)),
+        "repeated_cv": cv["repeated_cv"],
     }
 
 
-def classifier_plots(classifier: Any, cv: dict, test: Split, params: Params) -> Plots:
+def classifier_plots(classifier: Any, cv: dict, test: Split, served: dict[str, Any], params: Params) -> Plots:
     threshold = params["classifier"]["threshold"]
     proba = classifier.predict_proba(test.X)[:, 1]
     fpr, tpr, _ = roc_curve(test.is_hit, proba)
@@ -108,7 +90,7 @@ def classifier_plots(classifier: Any, cv: dict, test: Split, params: Params) -> 
             {"actual": labels[test.is_hit], "predicted": labels[(proba >= threshold).astype(int)]}
         ),
         "calibration": pd.DataFrame({"predicted": predicted, "observed": observed}).round(6),
-        "classifier_importance": _importance(classifier, test, test.is_hit, "roc_auc", params),
+        "classifier_importance": pd.DataFrame(served["classifier_importance"]),
         "cv_auc": pd.DataFrame([{"C": float(c), **scores} for c, scores in cv["cv"].items()]).sort_values("C"),
     }
 
@@ -132,7 +114,7 @@ def distribution_plots(answers: dict[str, HeldOutAnswers], slices: dict[str, dic
     return plots
 
 
-def cv_reliability_plots(out_of_fold: dict[str, dict[str, np.ndarray]], loaded: dict) -> Plots:
+def cv_reliability_plots(out_of_fold: dict[str, dict[str, list[float]]], loaded: dict) -> Plots:
     """Reliability of both hit sources in CV on train (out-of-fold, first repeat), per variant."""
     plots = {}
     for variant, sources in out_of_fold.items():
@@ -144,64 +126,12 @@ def cv_reliability_plots(out_of_fold: dict[str, dict[str, np.ndarray]], loaded: 
     return plots
 
 
-def compare_feature_sets(
-    regressor: Any, classifier: Any, frames: dict[str, pd.DataFrame], params: Params, known_cv: dict[str, dict]
-) -> dict:
-    """Repeated-CV R2/RMSE (train rows, as the regressors) and AUC/F1 (train + validation, as the classifier).
-
-    The served model types, on every feature set in params.
-
-    ``known_cv`` maps a feature set to this same regressor's CV figures where a variant's
-    report already has them; those are reused rather than refitted.
-    """
-    threshold = params["classifier"]["threshold"]
-    train, rows = frames["train"], pd.concat([frames["train"], frames["validation"]])
-    y, hit = train["log_revenue"].to_numpy(), rows["is_hit"].to_numpy()
-    comparison = {}
-    for name in params["features"]["sets"]:
-        columns = expand_set(params, name)
-        regression = known_cv.get(name)
-        if regression is None:
-            X_train = feature_matrix(train, columns)
-            regression = repeated_cv(clone(regressor), X_train, y, regression_score, *cv_settings(params))
-        X = feature_matrix(rows, columns)
-        classification = repeated_cv(clone(classifier), X, hit, _classifier_score(threshold), *cv_settings(params))
-        comparison[name] = {
-            "n_features": X.shape[1],
-            "r2": regression["r2"],
-            "rmse": regression["rmse"],
-            "auc": classification["auc"],
-            "f1": classification["f1"],
-        }
-    return comparison
-
-
-def _importance(model: Any, data: Split, target: np.ndarray, scoring: str, params: Params) -> pd.DataFrame:
-    """Permutation importance on the test split: how much the score drops without each feature."""
-    config = params["evaluate"]
-    result = permutation_importance(
-        model,
-        data.X,
-        target,
-        scoring=scoring,
-        n_repeats=config["importance_repeats"],
-        random_state=config["random_state"],
-    )
-    return pd.DataFrame(
-        {
-            "feature": data.features,
-            "importance": result.importances_mean.round(6),
-            "std": result.importances_std.round(6),
-        }
-    )
-
-
 def serving_section(
-    variant: str, regression: dict, classification: dict, regressors: dict[str, Any], train: Split, params: Params
+    variant: str, regression: dict, classification: dict, regressor: Any, train: Split, params: Params
 ) -> dict:
-    """What the service needs to load, run and describe one variant's models."""
+    """What the service needs to load, run and describe one variant's models (``regressor``: the served one)."""
     selected = regression["selected"]
-    fitted = regressors[selected].get_params()
+    fitted = regressor.get_params()
     return {
         "features": {"set": regression["feature_set"], "columns": train.features},
         "constant_dollars": in_constant_dollars(params, variant),
@@ -235,13 +165,72 @@ def population(splits: dict[str, Split], params: Params) -> dict[str, float | No
     return {"learnt_hit_rate": round(float(hits.mean()), 6), "hit_rate": rate}
 
 
-def evaluate(
-    loaded: dict[str, tuple[dict[str, Split], dict[str, Any], Any]], cv: dict, params: Params, films: pd.DataFrame
-) -> dict[str, Any]:
-    """The evaluate stage's results from each variant's (splits, regressors by name, classifier) and every film.
+def load_inputs(features_dir: Path, models_dir: Path, scores_dir: Path, params: Params) -> dict[str, Any]:
+    """``evaluate``'s arguments, read from the earlier stages' outputs (the stage is this plus writing).
 
-    ``films`` is featurize's ``all.csv``: the forward-in-time evaluation of the pre-release
-    variant (``boxoffice.evaluation.forward``) rebuilds its models from the films before a cutoff.
+    ``scores_dir`` (``data/scores``) holds their small results, in DVC's cache like every
+    output of those stages, so DVC's run-cache can restore them.
+    """
+    models = params["regressors"]["models"]
+    pins = read_json(models_dir / "selection.json")
+
+    def scores(folder: str) -> dict[str, dict[str, Any]]:
+        return {name: read_json(scores_dir / folder / f"{name}.json") for name in models}
+
+    def classifier(name: str) -> Any:
+        return load_model(models_dir / "classifiers" / f"{name}.joblib")
+
+    return {
+        "loaded": {
+            variant: (
+                {name: load_split(features_dir, name, params, variant) for name in ("train", "validation", "test")},
+                load_pinned(models_dir, variant, pins[variant]),
+                classifier(variant),
+            )
+            for variant in VARIANTS
+        },
+        "scores": {variant: scores(f"regressors/{variant}") for variant in VARIANTS},
+        "cv": read_json(scores_dir / "classifier_cv.json"),
+        "selection": read_json(scores_dir / "selection.json"),
+        "pins": pins,
+        "served": {variant: read_json(scores_dir / "served" / f"{variant}.json") for variant in VARIANTS},
+        "forward": Forward(
+            splits=forward_splits(read_csv(features_dir / "all.csv"), params),
+            regressor=load_pinned(models_dir, "forward", pins["forward"]),
+            classifier=classifier("forward"),
+            scores=scores("forward"),
+        ),
+        "params": params,
+    }
+
+
+@dataclass(frozen=True)
+class Forward:
+    """The forward-in-time rebuild's pieces, from their own stages."""
+
+    splits: tuple[Split, Split, Split]  # fit, calibration, scored (``forward.forward_splits``)
+    regressor: Any  # the select stage's choice among forward-regressors@MODEL
+    classifier: Any  # cv-classifier's forward.joblib
+    scores: dict[str, dict[str, Any]]  # forward-regressors@MODEL's outputs, by model
+
+
+def evaluate(
+    loaded: dict[str, tuple[dict[str, Split], Any, Any]],
+    scores: dict[str, dict[str, dict[str, Any]]],
+    cv: dict,
+    selection: dict[str, dict[str, Any]],
+    pins: dict[str, dict[str, Any]],
+    served: dict[str, dict[str, Any]],
+    forward: Forward,
+    params: Params,
+) -> dict[str, Any]:
+    """The evaluate stage's results from what the stages before it computed.
+
+    ``loaded``: each variant's (splits, served regressor, classifier); ``scores``: each
+    variant's per-model outputs (train-regressors); ``cv``: cv-classifier's report;
+    ``selection`` and ``pins``: the select stage's reports and pins (with the forward
+    rebuild's under "forward"); ``served``: each variant's served@VARIANT report;
+    ``forward``: the forward-in-time rebuild (``boxoffice.evaluation.forward``).
 
     Returns {"metrics": {file name: report}, "plots": {name: table}, "serving": manifest}.
     The main variant's figures sit at the top level of the metrics files, the pre-release
@@ -255,54 +244,47 @@ def evaluate(
         "population": population(loaded["main"][0], params),
     }
     reports, answers, out_of_fold = {}, {}, {}
-    for variant, (splits, regressors, classifier) in loaded.items():
-        regression, distribution = regression_report(regressors, splits, params)
-        served = regressors[regression["selected"]]
-        answers[variant] = HeldOutAnswers.of(served, distribution, classifier, splits["test"], params)
+    for variant, (splits, regressor, classifier) in loaded.items():
+        regression = regression_report(scores[variant], selection[variant])
+        distribution = calibrate_distribution(regressor, splits["validation"], params)
+        answers[variant] = HeldOutAnswers.of(regressor, distribution, classifier, splits["test"], params)
         regression["feature_set"] = feature_set_name(params, variant)
         regression["interval"] = interval_report(answers[variant], distribution, params)
         regression["slices"] = slice_report(answers[variant], params)
-        classification = classifier_report(classifier, cv[variant], splits, params)
+        classification = classifier_report(classifier, cv[variant], splits["test"], params)
         classification["hit_sources"] = hit_sources_report(answers[variant], params)
-        classification["hit_sources"]["cv"], out_of_fold[variant] = hit_sources_cv(
-            served, classifier, splits["train"], params
-        )
-        if any(column.startswith(TRACK_RECORD_PREFIXES) for column in splits["train"].features):
+        classification["hit_sources"]["cv"] = served[variant]["hit_sources_cv"]
+        out_of_fold[variant] = served[variant]["out_of_fold"]
+        if "track_record_cv" in served[variant]:
             regression["cv_track_record"] = {
                 "shared": regression["cv_train"][regression["selected"]]["r2"],
-                "per_fold": track_record_cv(served, splits["train"], params, variant),
+                "per_fold": served[variant]["track_record_cv"],
             }
         reports[variant] = (regression, classification)
         manifest[variant] = {
-            **serving_section(variant, regression, classification, regressors, splits["train"], params),
+            **serving_section(variant, regression, classification, regressor, splits["train"], params),
             "distribution": distribution.to_json(),
         }
 
     pre_regression, pre_classification = reports["pre_release"]
-    pre_regression["forward"], answers["forward"] = forward_report(films, params)
+    cv_rmse = {name: entry["cv"]["rmse"]["mean"] for name, entry in forward.scores.items()}
+    pre_regression["forward"], answers["forward"] = forward_report(
+        forward.splits, forward.regressor, pins["forward"], cv_rmse, forward.classifier, cv["forward"]["best_C"], params
+    )
     slices = {variant: report[0]["slices"] for variant, report in reports.items()}
-    (splits, regressors, classifier), (regression, classification) = loaded["main"], reports["main"]
-    served = regressors[regression["selected"]]
+    (splits, regressor, classifier), (regression, classification) = loaded["main"], reports["main"]
     plots = {
-        **regression_plots(served, splits["test"], params),
-        **classifier_plots(classifier, cv["main"], splits["test"], params),
+        **regression_plots(regressor, splits["test"], served["main"]),
+        **classifier_plots(classifier, cv["main"], splits["test"], served["main"], params),
         **distribution_plots(answers, {**slices, "forward": pre_regression["forward"]["slices"]}),
         **cv_reliability_plots(out_of_fold, loaded),
     }
-    # Where a variant's report already cross-validated this same regressor on its feature set, reuse it.
-    name = regression["selected"]
-    known_cv = {
-        reports[variant][0]["feature_set"]: reports[variant][0]["cv_train"][name]
-        for variant, (_, variant_regressors, _) in loaded.items()
-        if variant_regressors[name].get_params() == served.get_params() and not in_constant_dollars(params, variant)
-    }
-    frames = {split_name: split.frame for split_name, split in splits.items()}
     regression_file = {**regression, "pre_release": pre_regression}
     classifier_file = {**classification, "pre_release": pre_classification}
     metrics = {
         "regression": regression_file,
         "classifier": classifier_file,
         "headline": headline(regression_file, classifier_file),
-        "feature_sets": compare_feature_sets(served, classifier, frames, params, known_cv),
+        "feature_sets": served["main"]["feature_sets"],
     }
     return {"metrics": metrics, "plots": plots, "serving": manifest}

@@ -25,7 +25,6 @@ import pandas as pd
 from boxoffice.evaluation.held_out import (
     HeldOutAnswers,
     calibrate_distribution,
-    choose_by_cv,
     cv_settings,
     hit_sources_report,
     interval_report,
@@ -58,59 +57,69 @@ def by_date(films: pd.DataFrame, cutoff: str, calibration_share: float) -> tuple
     return past.iloc[:-n_calibration], past.iloc[-n_calibration:], scored
 
 
-def choose_regressor(fit: Split, params: Params) -> tuple[str, Any, dict[str, Any], dict[str, float]]:
-    """As the pipeline chooses: each type's grid by CV (``fit_regressor``), then ``choose_served``."""
-    search = params["regressors"]["search"]
-    fitted, cv = {}, {}
-    for name in params["regressors"]["models"]:
-        model, chosen, _ = fit_regressor(
-            name,
-            params["regressors"][name],
-            fit.X,
-            fit.log_revenue,
-            search["folds"],
-            search["random_state"],
-            search["n_jobs"],
-        )
-        fitted[name] = (model, chosen)
-        cv[name] = repeated_cv(model, fit.X, fit.log_revenue, regression_score, *cv_settings(params))
-    chosen = choose_by_cv(cv, {name: model for name, (model, _) in fitted.items()}, params)["selected"]
-    return chosen, *fitted[chosen], {name: scores["rmse"]["mean"] for name, scores in cv.items()}
-
-
-def forward_report(films: pd.DataFrame, params: Params) -> tuple[dict[str, Any], HeldOutAnswers]:
-    """The pre-release models rebuilt from the past and scored on later films; the answers beside the report."""
+def forward_splits(films: pd.DataFrame, params: Params) -> tuple[Split, Split, Split]:
+    """(fit, calibration, scored) of ``by_date`` as the pre-release variant's model arrays."""
     config = params["evaluate"]
     parts = by_date(films, config["forward_cutoff"], config["forward_calibration"])
     fit, calibration, scored = (as_split(part, params, VARIANT) for part in parts)
-    name, regressor, chosen, cv_rmse = choose_regressor(fit, params)
-    distribution = calibrate_distribution(regressor, calibration, params)
+    return fit, calibration, scored
 
-    # The classifier needs no calibration films: it learns from the whole past.
-    classifier_config = params["classifier"]
+
+def fit_forward_regressor(name: str, fit: Split, params: Params) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+    """One registered type as the pipeline fits it on train, on the past's fitting films: its grid by CV
+    (``fit_regressor``), then its repeated-CV scores, by which ``choose_by_cv`` later chooses."""
+    search = params["regressors"]["search"]
+    model, chosen, _ = fit_regressor(
+        name,
+        params["regressors"][name],
+        fit.X,
+        fit.log_revenue,
+        search["folds"],
+        search["random_state"],
+        search["n_jobs"],
+    )
+    return model, chosen, repeated_cv(model, fit.X, fit.log_revenue, regression_score, *cv_settings(params))
+
+
+def fit_forward_classifier(fit: Split, calibration: Split, params: Params) -> tuple[Any, float]:
+    """The hit classifier as the past would have built it: C by CV, then fitted on every past film.
+
+    It needs no calibration films, so it learns from fit and calibration films alike.
+    """
+    config = params["classifier"]
     past_X = np.vstack([fit.X, calibration.X])
     past_hits = np.concatenate([fit.is_hit, calibration.is_hit])
     _, best_c = cross_validate_c(
-        past_X,
-        past_hits,
-        classifier_config["C"],
-        classifier_config["folds"],
-        classifier_config["random_state"],
-        classifier_config["max_iter"],
+        past_X, past_hits, config["C"], config["folds"], config["random_state"], config["max_iter"]
     )
     classifier = calibrated(
-        make_classifier(best_c, classifier_config["max_iter"]),
-        classifier_config["calibration"],
-        classifier_config["folds"],
-        classifier_config["random_state"],
+        make_classifier(best_c, config["max_iter"]), config["calibration"], config["folds"], config["random_state"]
     ).fit(past_X, past_hits)
+    return classifier, best_c
 
+
+def forward_report(
+    splits: tuple[Split, Split, Split],
+    regressor: Any,
+    selection: dict[str, Any],
+    cv_rmse: dict[str, float],
+    classifier: Any,
+    best_c: float,
+    params: Params,
+) -> tuple[dict[str, Any], HeldOutAnswers]:
+    """The rebuilt pre-release models scored on the later films; the answers beside the report.
+
+    ``regressor`` is the type ``selection`` (the select stage's entry: name and params)
+    chose from every type's ``fit_forward_regressor``; ``cv_rmse`` their mean CV RMSE.
+    """
+    fit, calibration, scored = splits
+    distribution = calibrate_distribution(regressor, calibration, params)
     answers = HeldOutAnswers.of(regressor, distribution, classifier, scored, params)
     report = {
-        "cutoff": config["forward_cutoff"],
-        "films": {"fit": len(parts[0]), "calibration": len(parts[1]), "scored": len(parts[2])},
-        "selected": name,
-        "params": chosen,
+        "cutoff": params["evaluate"]["forward_cutoff"],
+        "films": {"fit": len(fit.X), "calibration": len(calibration.X), "scored": len(scored.X)},
+        "selected": selection["name"],
+        "params": selection["params"],
         "cv_rmse": cv_rmse,
         "classifier_C": best_c,
         "scored": regression_metrics(scored.log_revenue, predict_in_order(regressor, scored.X)),

@@ -17,7 +17,6 @@ from sklearn.metrics import roc_auc_score
 
 from boxoffice.features.splits import Split
 from boxoffice.modeling.distribution import RevenueDistribution, band_of
-from boxoffice.modeling.fitting import choose_served
 from boxoffice.modeling.metrics import classification_metrics, regression_metrics
 from boxoffice.params import Params
 
@@ -38,12 +37,6 @@ def cv_settings(params: Params) -> tuple[int, int, int, int]:
     """(folds, repeats, seed, n_jobs) of the repeated K-fold CV every report uses (evaluate section)."""
     config = params["evaluate"]
     return config["cv_folds"], config["cv_repeats"], config["random_state"], config["n_jobs"]
-
-
-def choose_by_cv(cv: dict[str, Any], models: dict[str, Any], params: Params) -> dict[str, Any]:
-    """``models.choose_served`` with params.yaml's rule and the CV's number of scores (evaluate and forward)."""
-    folds, repeats, _, _ = cv_settings(params)
-    return choose_served(cv, models, params["regressors"]["selection"], folds * repeats)
 
 
 def regression_score(model: Any, X: np.ndarray, y: np.ndarray) -> dict[str, float]:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import itertools
-import math
-import pickle
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, parallel_config
 from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
@@ -18,9 +17,36 @@ from sklearn.metrics import brier_score_loss
 from sklearn.model_selection import GridSearchCV, KFold, RepeatedKFold, cross_val_predict, cross_validate
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 from boxoffice.modeling.model_types import REGRESSORS
 from boxoffice.params import ClassifierParams
+
+# Parallel folds and grid points run on threads, not joblib's default worker processes: the
+# fits release the GIL (scikit-learn's tree builders, numpy, XGBoost, OpenMP), and a worker
+# process costs about a second to start and import scikit-learn, which a stage of a few
+# seconds pays in full. The figures do not depend on it: every fold is seeded.
+PREFER = "threads"
+
+
+@contextmanager
+def fold_parallelism(model: Any) -> Iterator[None]:
+    """How ``model``'s folds and grid points run side by side: on threads, or for some types in processes.
+
+    Threads by default (``PREFER``). A type whose fit threads its sums with OpenMP
+    (``openmp_fit``) in an order that varies from run to run is fitted with one OpenMP
+    thread, so the same data gives the same model to the last bit; its fit holds the GIL in
+    Python between OpenMP loops, so its folds run in joblib's worker processes (which get
+    one OpenMP thread each) rather than on threads. Set from the calling thread, around a
+    whole search or CV: the OpenMP limit is process-wide.
+    """
+    kind = next((kind for kind in REGRESSORS.values() if type(model) is kind.estimator), None)
+    if kind is not None and kind.openmp_fit:
+        with threadpool_limits(limits=1, user_api="openmp"), parallel_config(prefer="processes"):
+            yield
+    else:
+        with parallel_config(prefer=PREFER):
+            yield
 
 
 def grid_points(params: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -32,40 +58,6 @@ def grid_points(params: Mapping[str, Any]) -> list[dict[str, Any]]:
     names = list(params)
     choices = [value if isinstance(value, list) else [value] for value in params.values()]
     return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*choices)]
-
-
-SELECTION_RULES = ("one_se", "lowest")
-SAME_SIZE = 2.0  # models whose pickled sizes differ by less than this factor count as equally small
-
-
-def choose_served(
-    cv: Mapping[str, Mapping[str, Mapping[str, float]]], models: Mapping[str, Any], rule: str, n_scores: int
-) -> dict[str, Any]:
-    """Which fitted regressor to serve, from each one's repeated-CV RMSE (``regressors.selection``).
-
-    'lowest': the lowest mean RMSE. 'one_se', the one-standard-error rule (Hastie,
-    Tibshirani and Friedman, ESL 7.10): the smallest model (pickled bytes) whose mean RMSE
-    is within one standard error (std / sqrt(``n_scores``)) of the lowest. A lead smaller
-    than the CV's own noise does not buy a model many times larger and slower to serve.
-    Sizes within ``SAME_SIZE`` times the smallest count as the same (100 depth-3 trees from
-    two libraries pickle to 119 and 139 kB); among those the lowest RMSE serves.
-    """
-    if rule not in SELECTION_RULES:
-        raise ValueError(f"regressors.selection is {rule!r}; use one of {', '.join(SELECTION_RULES)}")
-    rmse = {name: cv[name]["rmse"] for name in models}
-    best = min(rmse, key=lambda name: (rmse[name]["mean"], name))
-    limit = rmse[best]["mean"] + rmse[best]["std"] / math.sqrt(n_scores)
-    size = {name: len(pickle.dumps(model, protocol=5)) for name, model in models.items()}
-    close = sorted((name for name in models if rmse[name]["mean"] <= limit), key=lambda name: (size[name], name))
-    smallest = [name for name in close if size[name] <= SAME_SIZE * size[close[0]]]
-    return {
-        "rule": rule,
-        "lowest_rmse": best,
-        "one_se_limit": round(limit, 6),
-        "within_one_se": close,
-        "bytes": size,
-        "selected": min(smallest, key=lambda name: (rmse[name]["mean"], name)) if rule == "one_se" else best,
-    }
 
 
 def make_regressor(name: str, point: Mapping[str, Any]) -> Any:
@@ -93,7 +85,9 @@ def fit_regressor(
         cv=KFold(n_splits=folds, shuffle=True, random_state=seed),
         refit=True,
         n_jobs=n_jobs,  # each point and fold is fitted alone and seeded: the result does not depend on it
-    ).fit(X, y)
+    )
+    with fold_parallelism(search.estimator):
+        search.fit(X, y)
     results = search.cv_results_
     table = pd.DataFrame(points).assign(
         cv_rmse=np.round(-results["mean_test_score"], 6), cv_rmse_std=np.round(results["std_test_score"], 6)
@@ -202,15 +196,17 @@ def repeated_cv(
 ) -> dict[str, dict[str, float]]:
     """Mean and std of each score over repeated K-fold CV (a fresh clone of ``model`` per fold).
 
-    Folds run in ``n_jobs`` processes; each is seeded by the splitter, so the figures do
-    not depend on ``n_jobs``.
+    Folds run ``n_jobs`` at a time (``fold_parallelism``); each is seeded by the splitter,
+    so the figures do not depend on ``n_jobs``.
     """
     splitter = RepeatedKFold(n_splits=folds, n_repeats=repeats, random_state=seed)
 
     def one_fold(train: np.ndarray, test: np.ndarray) -> dict[str, float]:
         return score(clone(model).fit(X[train], y[train]), X[test], y[test])
 
-    return summarize(Parallel(n_jobs=n_jobs)(delayed(one_fold)(train, test) for train, test in splitter.split(X)))
+    with fold_parallelism(model):
+        folds_run = Parallel(n_jobs=n_jobs)(delayed(one_fold)(train, test) for train, test in splitter.split(X))
+    return summarize(folds_run)
 
 
 def summarize(folds: Sequence[Mapping[str, float]]) -> dict[str, dict[str, float]]:

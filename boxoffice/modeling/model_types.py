@@ -38,6 +38,10 @@ class RegressorType:
     # The fast path relies on how scikit-learn computes predict (tree order, float32 inputs,
     # private initial estimates): served only with the versions it was checked with.
     uses_internals: bool = False
+    # Its fit sums over threads with OpenMP, in an order that varies from run to run (the same
+    # model, different last bits: seen as a forced re-run changing its file's hash). Fitted
+    # with one OpenMP thread, folds side by side instead (``fitting.fold_parallelism``).
+    openmp_fit: bool = False
 
 
 # ---------------------------------------------------------------- fast paths
@@ -101,6 +105,7 @@ REGRESSORS: dict[str, RegressorType] = {
             HistGradientBoostingRegressor,
             "path attribution (Saabas)",
             explain.saabas_hist_gradient_boosting,
+            openmp_fit=True,
         ),
     )
 }

@@ -9,7 +9,6 @@ Each fast path gives the model's own ``predict`` to float precision, which
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 from collections.abc import Callable, Mapping
@@ -25,7 +24,7 @@ from boxoffice.features.build import derive_in_dollars, real_dollars
 from boxoffice.features.sets import VARIANTS
 from boxoffice.features.track_record import TrackRecord
 from boxoffice.features.transforms import feature_matrix
-from boxoffice.io import load_model, read_csv, read_json
+from boxoffice.io import load_model, md5_of, read_csv, read_json
 from boxoffice.modeling.distribution import LEVELS, OUTLOOK, RevenueDistribution, shift_prior
 from boxoffice.modeling.explain import Explainer
 from boxoffice.modeling.model_types import CLASSIFIER, Predict, regressor_type
@@ -90,10 +89,6 @@ def fast_hit_probability(model: Any) -> Predict:
     """A function X -> P(hit) equal to ``model.predict_proba(X)[:, 1]`` (public attributes only)."""
     fast = None if fast_paths_switched_off() else CLASSIFIER.fast_probability(model)
     return fast or (lambda X: model.predict_proba(X)[:, 1])
-
-
-def md5_of(path: Path) -> str:
-    return hashlib.md5(path.read_bytes()).hexdigest()
 
 
 @dataclass(frozen=True)

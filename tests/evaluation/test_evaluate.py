@@ -8,27 +8,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from boxoffice.evaluation.evaluate import evaluate
-from boxoffice.features.sets import VARIANTS
+from boxoffice.evaluation.evaluate import evaluate, load_inputs
 from boxoffice.features.splits import load_split
-from boxoffice.io import load_model, read_csv
+from boxoffice.io import load_model
 from boxoffice.params import load_params
 
 
 def test_evaluate_gives_what_the_stage_wrote(project: Path) -> None:
     params = load_params(path=project / "params.yaml")
-    loaded = {}
-    for variant in VARIANTS:
-        splits = {
-            name: load_split(project / "data" / "features", name, params, variant)
-            for name in ("train", "validation", "test")
-        }
-        folder = project / "models" / "regressors" / variant
-        regressors = {name: load_model(folder / f"{name}.joblib") for name in params["regressors"]["models"]}
-        loaded[variant] = (splits, regressors, load_model(project / "models" / "classifiers" / f"{variant}.joblib"))
-    cv = json.loads((project / "metrics" / "classifier_cv.json").read_text())
-
-    results = evaluate(loaded, cv, params, read_csv(project / "data" / "features" / "all.csv"))
+    inputs = load_inputs(project / "data" / "features", project / "models", project / "data" / "scores", params)
+    results = evaluate(**inputs)
 
     for name, report in results["metrics"].items():
         written = json.loads((project / "metrics" / f"{name}.json").read_text())

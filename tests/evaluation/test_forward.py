@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from boxoffice.evaluation.forward import by_date, forward_report
+from boxoffice.evaluation.forward import by_date, fit_forward_regressor, forward_report, forward_splits
+from boxoffice.evaluation.served import load_pinned
 from boxoffice.features.build import add_features
 from boxoffice.features.track_record import TrackRecord
+from boxoffice.io import load_model, read_json
 from boxoffice.params import load_params
 
 
@@ -42,15 +46,46 @@ def test_later_films_revenues_never_reach_earlier_films_features(project) -> Non
 
 
 def test_the_report_rebuilds_the_models_from_the_past(project) -> None:
+    """From the forward stages' outputs: the past fits and chooses, only later films are scored."""
     params = load_params(path=project / "params.yaml")
     films = pd.read_csv(project / "data" / "features" / "all.csv", keep_default_na=False)
-    report, answers = forward_report(films, params)
+    pins = read_json(project / "models" / "selection.json")
+    scores = {
+        name: read_json(project / "data" / "scores" / "forward" / f"{name}.json")
+        for name in params["regressors"]["models"]
+    }
+    cv_rmse = {name: entry["cv"]["rmse"]["mean"] for name, entry in scores.items()}
+    splits = forward_splits(films, params)
+    regressor = load_pinned(project / "models", "forward", pins["forward"])
+    classifier = load_model(project / "models" / "classifiers" / "forward.joblib")
+    best_c = read_json(project / "data" / "scores" / "classifier_cv.json")["forward"]["best_C"]
+    report, answers = forward_report(splits, regressor, pins["forward"], cv_rmse, classifier, best_c, params)
+
     config = params["evaluate"]
     fit, calibration, scored = by_date(films, config["forward_cutoff"], config["forward_calibration"])
     assert report["films"] == {"fit": len(fit), "calibration": len(calibration), "scored": len(scored)}
-    assert report["selected"] == min(report["cv_rmse"], key=report["cv_rmse"].get)
+    assert report["selected"] == read_json(project / "data" / "scores" / "selection.json")["forward"]["selected"]
+    assert report["params"] == scores[report["selected"]]["chosen"]
+    assert regressor.n_features_in_ == len(splits[0].features)
     assert len(answers.split.frame) == len(scored)
-    assert (pd.to_datetime(answers.split.frame["release_date"]) >= pd.Timestamp("2010-01-01")).all()
+    assert (pd.to_datetime(answers.split.frame["release_date"]) >= pd.Timestamp(config["forward_cutoff"])).all()
     assert sum(row["films"] for row in report["slices"]["budget"]) == len(scored)
     hits = answers.outlook["hit_probability"] >= 0.5
     assert np.array_equal(hits, answers.outlook["median"] > np.log1p(2 * answers.split.budget))
+    # evaluate wrote exactly this report
+    assert read_json(project / "metrics" / "regression.json")["pre_release"]["forward"] == json.loads(
+        json.dumps(report, default=float)
+    )
+
+
+def test_each_type_is_rebuilt_on_the_fitting_films_only(project) -> None:
+    """A forward model saw the fit films and no others: refitting on them with its params gives it again."""
+    params = load_params(path=project / "params.yaml")
+    fit, _, _ = forward_splits(pd.read_csv(project / "data" / "features" / "all.csv", keep_default_na=False), params)
+    model, chosen, cv = fit_forward_regressor("gradient_boosting", fit, params)
+    assert chosen == read_json(project / "data" / "scores" / "forward" / "gradient_boosting.json")["chosen"]
+    stored = load_model(project / "models" / "forward" / "gradient_boosting.joblib")
+    np.testing.assert_array_equal(stored.predict(fit.X), model.predict(fit.X))
+    assert read_json(project / "data" / "scores" / "forward" / "gradient_boosting.json")["cv"] == json.loads(
+        json.dumps(cv)
+    )

@@ -9,10 +9,8 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import KFold
 
 from boxoffice.modeling.fitting import (
-    SAME_SIZE,
     c_key,
     calibrated,
-    choose_served,
     cross_validate_c,
     fit_hit_classifier,
     fit_regressor,
@@ -150,30 +148,3 @@ def test_nested_cv_scores_the_c_search_on_rows_it_never_saw() -> None:
         model = make_classifier(best, 200).fit(X[fit], y[fit])
         aucs.append(roc_auc_score(y[held], model.predict_proba(X[held])[:, 1]))
     assert nested == {"mean": round(float(np.mean(aucs)), 6), "std": round(float(np.std(aucs)), 6)}
-
-
-def test_one_se_serves_the_smallest_model_within_one_standard_error_of_the_lowest_rmse() -> None:
-    rng = np.random.default_rng(0)
-    X, y = rng.normal(size=(200, 3)), rng.normal(size=200)
-    small = GradientBoostingRegressor(n_estimators=5, random_state=0).fit(X, y)
-    large = GradientBoostingRegressor(n_estimators=200, random_state=0).fit(X, y)
-    models = {"large": large, "small": small, "far": GradientBoostingRegressor(n_estimators=1).fit(X, y)}
-    # SE of the lowest = 0.2 / sqrt(4) = 0.1: "small" (+0.08) is within it, "far" (+0.3) is not.
-    cv = {
-        "large": {"rmse": {"mean": 1.0, "std": 0.2}},
-        "small": {"rmse": {"mean": 1.08, "std": 0.2}},
-        "far": {"rmse": {"mean": 1.3, "std": 0.2}},
-    }
-    choice = choose_served(cv, models, "one_se", n_scores=4)
-    assert choice["lowest_rmse"] == "large" and choice["within_one_se"] == ["small", "large"]
-    assert choice["selected"] == "small" and choice["bytes"]["small"] < choice["bytes"]["large"]
-    assert choose_served(cv, models, "lowest", n_scores=4)["selected"] == "large"
-    assert choose_served(cv, models, "one_se", n_scores=100)["selected"] == "large"  # SE 0.02: only itself
-    # Within a factor of SAME_SIZE the sizes count as equal, and the lower RMSE serves.
-    twin = GradientBoostingRegressor(n_estimators=6, random_state=0).fit(X, y)
-    cv["twin"] = {"rmse": {"mean": 1.05, "std": 0.2}}
-    choice = choose_served(cv, {**models, "twin": twin}, "one_se", n_scores=4)
-    assert choice["bytes"]["small"] < choice["bytes"]["twin"] < SAME_SIZE * choice["bytes"]["small"]
-    assert choice["selected"] == "twin"
-    with pytest.raises(ValueError, match="one_se, lowest"):
-        choose_served(cv, models, "smallest", n_scores=4)

@@ -173,7 +173,7 @@ def test_model_describes_what_is_served(client: TestClient, project: Path) -> No
     params = yaml.safe_load((project / "params.yaml").read_text())
     name = regression["selected"]
     assert info["regressor"]["name"] == name
-    chosen = json.loads((project / "metrics" / "regressors" / "main" / f"{name}.json").read_text())["chosen"]
+    chosen = json.loads((project / "data" / "scores" / "regressors" / "main" / f"{name}.json").read_text())["chosen"]
     assert info["regressor"]["params"] == chosen
     assert set(chosen) == set(params["regressors"][name])
     assert info["regressor"]["validation"] == regression["validation"][name]
