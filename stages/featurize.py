@@ -5,7 +5,7 @@ Writes FEATURES_DIR/{train,validation,test}.csv, FEATURES_DIR/all.csv (every fil
 forward-in-time evaluation), and the directors', lead cast's and
 production companies' past box office (TRACK_RECORD_CSV, from every film) that the service
 uses for pre-release requests. Each split's track record sees only its own and earlier
-splits' films (see ``splits.featurize_splits``), so no held-out revenue feeds training.
+splits' films (see ``features.splits.featurize_splits``), so no held-out revenue feeds training.
 """
 
 import argparse

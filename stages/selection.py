@@ -2,7 +2,7 @@
 
 Usage: python -m stages.selection SCORES_DIR MODELS_DIR SELECTION_JSON SELECTION_REPORT_JSON
 Reads the per-model stages' small outputs (SCORES_DIR/regressors/VARIANT/MODEL.json and
-SCORES_DIR/forward/MODEL.json: repeated-CV scores and pickled sizes) and applies
+SCORES_DIR/forward/MODEL.json: repeated-CV scores and file sizes) and applies
 regressors.selection (``boxoffice.modeling.selection``). SELECTION_JSON pins the chosen
 models (name, params, file under MODELS_DIR and its MD5), and each chosen model is copied
 to MODELS_DIR/served/KIND.joblib (main, pre_release, forward): a path that does not move

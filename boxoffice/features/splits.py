@@ -34,7 +34,7 @@ def load_split(features_dir: str | Path, name: str, params: Params, variant: str
 
 
 def as_split(frame: pd.DataFrame, params: Params, variant: str = "main") -> Split:
-    """A featurized table as the variant's model arrays (see ``feature_sets.in_constant_dollars``)."""
+    """A featurized table as the variant's model arrays (see ``sets.in_constant_dollars``)."""
     features = selected_features(params, variant)
     real = in_constant_dollars(params, variant)
     budget = frame["budget"].to_numpy(dtype=np.float64)
