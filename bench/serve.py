@@ -8,6 +8,10 @@ Usage:
                                   /predict/pre_release in alternating rounds at 16 connections,
                                   then once at 1 (no coalescing); 10k batches;
                                   then one worker against --workers 2 (sharing both cores)
+  python bench/serve.py --page    the forecast page's work in process (ASGI, no network): one forecast
+                                  with 8 comps, explanation and quantiles, and one scenarios call
+                                  with a 12-month and a 10-point budget sweep; p50/p90 against
+                                  the plain /predict/pre_release measured in the same run
   python bench/serve.py --load    64 connections on /predict for 60 s while 10,000-movie
                                   batches run back to back; errors, req/s, p50/p99 and
                                   the server's peak memory
@@ -251,10 +255,61 @@ def wrk_benchmark(seconds: float, rounds: int) -> None:
             server.wait(timeout=10)
 
 
+BUDGET_FACTORS = (0.25, 0.4, 0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 3)  # as static/forecast.js sweeps them
+
+
+def page_work(repeats: int) -> None:
+    """What the forecast page asks for one film, timed in process: the app's own cost, without a network."""
+    import httpx
+
+    from boxoffice.serving.api import create_app
+    from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
+
+    film = PRE_RELEASE_EXAMPLE
+    months = [{"release_date": f"2010-{m:02d}-16"} for m in range(1, 13)]
+    budgets = [{} if f == 1 else {"budget": round(film["budget"] * f)} for f in BUDGET_FACTORS]
+    sweep = {"film": film, "scenarios": months + budgets}
+
+    async def run() -> dict[str, list[float]]:
+        app = create_app()
+        times: dict[str, list[float]] = {"plain /predict/pre_release": [], "forecast (8 comps)": [], "sweeps (22)": []}
+        times["page work (both)"] = []
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+
+                async def timed(label: str, path: str, body: dict) -> float:
+                    start = time.perf_counter()
+                    response = await client.post(path, json=body)
+                    elapsed = time.perf_counter() - start
+                    assert response.status_code == 200, response.text
+                    times[label].append(elapsed)
+                    return elapsed
+
+                for i in range(repeats + 5):  # the first five warm up, then each kind in turn
+                    if i == 5:
+                        times = {label: [] for label in times}
+                    await timed("plain /predict/pre_release", "/predict/pre_release", film)
+                    one = await timed(
+                        "forecast (8 comps)", "/predict/pre_release?explain=true&quantiles=true&comps=8", film
+                    )
+                    two = await timed("sweeps (22)", "/predict/pre_release/scenarios", sweep)
+                    times["page work (both)"].append(one + two)
+        return times
+
+    times = asyncio.run(run())
+    floor = np.median(times["plain /predict/pre_release"])
+    print(f"forecast page's work in process (httpx ASGI transport, {repeats} of each, after 5 warm-up rounds)")
+    for label, values in times.items():
+        p50, p90 = np.median(values) * 1000, np.percentile(values, 90) * 1000
+        print(f"  {label:28s} p50 {p50:7.2f} ms  p90 {p90:7.2f} ms  ({np.median(values) / floor:5.1f} x plain)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--load", action="store_true", help="the 64-connection load run")
     parser.add_argument("--wrk", action="store_true", help="wrk against the pinned server (see above)")
+    parser.add_argument("--page", action="store_true", help="the forecast page's work, in process")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds with --wrk")
     parser.add_argument("--seconds", type=float, help="length of each run (default 10, or 60 with --load)")
     args = parser.parse_args()
@@ -263,6 +318,8 @@ def main() -> None:
         wrk_benchmark(args.seconds or 10.0, args.rounds)
     elif args.load:
         load(args.seconds or 60.0)
+    elif args.page:
+        page_work(200)
     else:
         benchmark(args.seconds or 10.0)
 

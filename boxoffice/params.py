@@ -49,6 +49,8 @@ class ServeParams(TypedDict):
     coalesce: int
     hit_source: str
     population_hit_rate: float | None
+    max_comps: int
+    max_scenarios: int
 
 
 class EvaluateParams(TypedDict):
@@ -62,6 +64,7 @@ class EvaluateParams(TypedDict):
     min_band_films: int
     forward_cutoff: str
     forward_calibration: float
+    comps_forward: list[int]
     random_state: int
 
 

@@ -6,7 +6,8 @@ forward/, the classifier's classifier_cv.json, the select stage's selection.json
 served models' served/VARIANT.json) and the models they pinned (MODELS_DIR/selection.json).
 Writes METRICS_DIR/{regression,classifier,feature_sets}.json (the detailed reports),
 METRICS_DIR/headline.json (the few figures DVC shows as metrics), PLOTS_DIR/*.csv and
-MODELS_DIR/serving.json (what the service loads). The main variant's figures sit at
+MODELS_DIR/serving.json and MODELS_DIR/comps/VARIANT.csv (what the service loads:
+the manifest, and the films comps are drawn from). The main variant's figures sit at
 the top level of the metrics files, the pre-release variant's under "pre_release".
 """
 
@@ -33,6 +34,8 @@ def main() -> None:
         write_csv(args.plots_dir / f"{name}.csv", table)
     for name, report in results["metrics"].items():
         write_json(args.metrics_dir / f"{name}.json", report)
+    for variant, table in results["comps"].items():
+        write_csv(args.models_dir / "comps" / f"{variant}.csv", table)
     write_json(args.models_dir / "serving.json", results["serving"])
     regression, classifier = results["metrics"]["regression"], results["metrics"]["classifier"]
     print(

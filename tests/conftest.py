@@ -7,6 +7,8 @@ Tests that use the ``pipeline`` fixture (the real data, about two minutes) are m
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -65,10 +67,37 @@ def write_raw(tmp_path: Path) -> Callable[..., Path]:
     return write
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def chromium() -> str | None:
+    """The Chromium the browser tests drive: $BOXOFFICE_CHROMIUM, else the first on PATH."""
+    if os.environ.get("BOXOFFICE_CHROMIUM"):
+        return os.environ["BOXOFFICE_CHROMIUM"]
+    names = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+    return next((found for found in map(shutil.which, names) if found), None)
+
+
+NO_CHROMIUM = (
+    "browser tests (-m browser) not run: no Chromium found; install one with "
+    "`sudo apt-get install chromium` (or set BOXOFFICE_CHROMIUM to its path)"
+)
+_not_run: list[str] = []
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if "pipeline" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.pipeline)
+    browser = [item for item in items if item.get_closest_marker("browser")]
+    if browser and chromium() is None:
+        if os.environ.get("BOXOFFICE_REQUIRE_BROWSER") == "1":  # .ci/run: CI must run them
+            raise pytest.UsageError(f"{NO_CHROMIUM}, and BOXOFFICE_REQUIRE_BROWSER=1 requires them")
+        config.hook.pytest_deselected(items=browser)
+        items[:] = [item for item in items if not item.get_closest_marker("browser")]
+        _not_run.append(NO_CHROMIUM)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for line in _not_run:
+        terminalreporter.write_line(line, yellow=True)
 
 
 @pytest.fixture(scope="session")

@@ -79,6 +79,12 @@ def test_no_answer_contradicts_itself_on_the_real_test_split(pipeline: Path) -> 
     consistent([answer.json() for answer in answers], pre_release)
 
 
+def test_comps_of_every_real_test_film_are_earlier_films_and_never_itself(pipeline: Path) -> None:
+    from tests.serving.test_whatif_and_comps import assert_test_films_comps_are_earlier_films_and_never_themselves
+
+    assert_test_films_comps_are_earlier_films_and_never_themselves(pipeline)
+
+
 def test_prepare_counts_add_up(pipeline: Path) -> None:
     report = read_metrics(pipeline, "prepare")
     assert report["rows_in"] == 4803

@@ -89,6 +89,24 @@ def forward_lines(forward: dict) -> list[str]:
         f"the latest {films['calibration']} calibrate the distribution; chosen: {NAMES.get(forward['selected'])}, "
         f"C = {forward['classifier_C']:g}) and scored on the {films['scored']} films released from then on: "
         f"R² {scored['r2']:.3f}, RMSE {scored['rmse']:.3f}; the 80% interval covered {interval['test_coverage']:.1%}.",
+        "",
+        *comps_lines(forward["comps"]),
+    ]
+
+
+def comps_lines(comps: dict) -> list[str]:
+    """Comparable films as a forecast on the same forward films: their median revenue beside the model."""
+    rows = sorted(comps["comps_median"].items(), key=lambda item: int(item[0]))
+    model = comps["model"]
+    return [
+        f"Comparable films as a forecast, on the same {comps['scored']} forward films: each film's N comps "
+        f"(`?comps=N`, chosen by the forward model among the {comps['candidates']} earlier films), their median "
+        "log revenue scored as the model's prediction is:",
+        "",
+        "| forecast | R² | RMSE | MAE |",
+        "| --- | ---: | ---: | ---: |",
+        f"| the model | {model['r2']:.3f} | {model['rmse']:.3f} | {model['mae']:.3f} |",
+        *(f"| median of {n} comps | {m['r2']:.3f} | {m['rmse']:.3f} | {m['mae']:.3f} |" for n, m in rows),
     ]
 
 

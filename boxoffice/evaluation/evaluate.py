@@ -16,6 +16,7 @@ import pandas as pd
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import precision_recall_curve, roc_curve
 
+from boxoffice.evaluation.comps_forward import comps_forward_report
 from boxoffice.evaluation.forward import forward_report, forward_splits
 from boxoffice.evaluation.headline import headline
 from boxoffice.evaluation.held_out import (
@@ -30,6 +31,7 @@ from boxoffice.evaluation.served import load_pinned
 from boxoffice.features.sets import VARIANTS, feature_set_name, in_constant_dollars
 from boxoffice.features.splits import Split, load_split, train_and_validation
 from boxoffice.io import load_model, read_csv, read_json
+from boxoffice.modeling.comps import candidate_table
 from boxoffice.modeling.fitting import c_key
 from boxoffice.modeling.metrics import classification_metrics
 from boxoffice.params import Params
@@ -180,6 +182,7 @@ def load_inputs(features_dir: Path, models_dir: Path, scores_dir: Path, params: 
     def classifier(name: str) -> Any:
         return load_model(models_dir / "classifiers" / f"{name}.joblib")
 
+    films = read_csv(features_dir / "all.csv")
     return {
         "loaded": {
             variant: (
@@ -195,11 +198,12 @@ def load_inputs(features_dir: Path, models_dir: Path, scores_dir: Path, params: 
         "pins": pins,
         "served": {variant: read_json(scores_dir / "served" / f"{variant}.json") for variant in VARIANTS},
         "forward": Forward(
-            splits=forward_splits(read_csv(features_dir / "all.csv"), params),
+            splits=forward_splits(films, params),
             regressor=load_pinned(models_dir, "forward", pins["forward"]),
             classifier=classifier("forward"),
             scores=scores("forward"),
         ),
+        "films": films,
         "params": params,
     }
 
@@ -222,6 +226,7 @@ def evaluate(
     pins: dict[str, dict[str, Any]],
     served: dict[str, dict[str, Any]],
     forward: Forward,
+    films: pd.DataFrame,
     params: Params,
 ) -> dict[str, Any]:
     """The evaluate stage's results from what the stages before it computed.
@@ -230,9 +235,13 @@ def evaluate(
     variant's per-model outputs (train-regressors); ``cv``: cv-classifier's report;
     ``selection`` and ``pins``: the select stage's reports and pins (with the forward
     rebuild's under "forward"); ``served``: each variant's served@VARIANT report;
-    ``forward``: the forward-in-time rebuild (``boxoffice.evaluation.forward``).
+    ``forward``: the forward-in-time rebuild (``boxoffice.evaluation.forward``);
+    ``films``: every film's features as of its own release date (featurize's all.csv).
 
-    Returns {"metrics": {file name: report}, "plots": {name: table}, "serving": manifest}.
+    Returns {"metrics": {file name: report}, "plots": {name: table}, "serving": manifest,
+    "comps": {variant: candidate table}}: /predict's comps come from the films its models
+    were fitted on (train), /predict/pre_release's from every film with a known revenue
+    (each asked film sees only those released before it).
     The main variant's figures sit at the top level of the metrics files, the pre-release
     variant's under "pre_release"; plots and the feature-set comparison are about the
     main (/predict) models.
@@ -271,6 +280,12 @@ def evaluate(
     pre_regression["forward"], answers["forward"] = forward_report(
         forward.splits, forward.regressor, pins["forward"], cv_rmse, forward.classifier, cv["forward"]["best_C"], params
     )
+    pre_regression["forward"]["comps"] = comps_forward_report(forward.splits, forward.regressor, params)
+    manifest["forward"] = trust(pre_regression["forward"], params)
+    comps = {"main": candidate_table(loaded["main"][0]["train"].frame, params, "main")}
+    comps["pre_release"] = candidate_table(films, params, "pre_release")
+    for variant, table in comps.items():
+        manifest[variant]["comps"] = {"file": f"comps/{variant}.csv", "films": len(table), "by_date": variant != "main"}
     slices = {variant: report[0]["slices"] for variant, report in reports.items()}
     (splits, regressor, classifier), (regression, classification) = loaded["main"], reports["main"]
     plots = {
@@ -287,4 +302,20 @@ def evaluate(
         "headline": headline(regression_file, classifier_file),
         "feature_sets": served["main"]["feature_sets"],
     }
-    return {"metrics": metrics, "plots": plots, "serving": manifest}
+    return {"metrics": metrics, "plots": plots, "serving": manifest, "comps": comps}
+
+
+def trust(forward: dict[str, Any], params: Params) -> dict[str, Any]:
+    """How the pre-release answers fared forward in time: the figures a person should weigh them by."""
+    served = params["serve"]["hit_source"]
+    hit_sources = forward["hit_sources"]
+    return {
+        "cutoff": forward["cutoff"],
+        "films": forward["films"]["scored"],
+        "r2": forward["scored"]["r2"],
+        "interval_coverage": forward["interval"]["test_coverage"],
+        "nominal_coverage": forward["interval"]["coverage"],
+        "hit_auc": hit_sources[served]["auc"],
+        "hit_source": served,
+        "comps_median_r2": {n: entry["r2"] for n, entry in forward["comps"]["comps_median"].items()},
+    }

@@ -18,7 +18,8 @@ from typing import Any
 
 import numpy as np
 import xgboost
-from scipy import sparse
+
+from boxoffice.modeling.tree_kernels import FlatTrees
 
 # X -> (base value per row, contributions of shape (rows, features))
 Explain = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
@@ -43,30 +44,14 @@ class Explainer:
 def saabas_sklearn_trees(trees: list[tuple[Any, float]], base: float, n_features: int) -> Explain:
     """Path attribution over scikit-learn ``Tree`` objects, each with its weight in the sum.
 
-    Per-node credits are computed once, so an explanation costs a few sparse products.
+    The walk is one compiled loop over flat copies of the trees (``tree_kernels.FlatTrees``).
     """
-    credited: list[tuple[Any, sparse.csr_matrix]] = []
-    for tree, weight in trees:
-        values = tree.value[:, 0, 0] * weight
-        parent = np.full(tree.node_count, -1)
-        for node in range(tree.node_count):
-            for child in (tree.children_left[node], tree.children_right[node]):
-                if child >= 0:
-                    parent[child] = node
-        children = np.flatnonzero(parent >= 0)
-        credit = sparse.csr_matrix(
-            (values[children] - values[parent[children]], (children, tree.feature[parent[children]])),
-            shape=(tree.node_count, n_features),
-        )
-        credited.append((tree, credit))
-        base += float(values[0])
+    flat = FlatTrees.of([tree for tree, _ in trees])
+    weights = np.array([weight for _, weight in trees], dtype=np.float64)
+    base += sum(float(tree.value[0, 0, 0]) * weight for tree, weight in trees)
 
     def explain(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        X32 = np.ascontiguousarray(X, dtype=np.float32)
-        contribs = np.zeros((len(X), n_features))
-        for tree, credit in credited:
-            contribs += np.asarray((tree.decision_path(X32) @ credit).todense())
-        return np.full(len(X), base), contribs
+        return np.full(len(X), base), flat.credit_paths(X, weights, n_features)
 
     return explain
 

@@ -29,7 +29,15 @@ from boxoffice.features.sets import VARIANTS
 from boxoffice.params import load_params
 from boxoffice.serving.batch import BEYOND_MODEL, answers, movie_columns_from_json, request_columns
 from boxoffice.serving.coalescing import Coalescer
+from boxoffice.serving.page import FILES, HEADERS, context, page_files
 from boxoffice.serving.predictor import ModelsUnavailable, Predictor
+from boxoffice.serving.scenarios import (
+    SCENARIOS_EXAMPLE,
+    ScenarioErrors,
+    ScenarioPredictions,
+    ScenarioRequest,
+    scenario_films,
+)
 from boxoffice.serving.schemas import (
     BATCH_EXAMPLES,
     PRE_RELEASE_EXAMPLE,
@@ -47,6 +55,8 @@ from boxoffice.serving.schemas import (
 log = logging.getLogger("boxoffice.serving.api")
 DEFAULT_MAX_BATCH = 10_000
 DEFAULT_COALESCE = 64
+DEFAULT_MAX_COMPS = 20
+DEFAULT_MAX_SCENARIOS = 200
 UNAVAILABLE: dict[int | str, dict[str, Any]] = {
     503: {"model": Problem, "description": "models missing or unreadable: run `dvc repro`"}
 }
@@ -55,13 +65,26 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": InvalidRequest, "description": "invalid input: which field, and why"},
     **UNAVAILABLE,
 }
-EXPLAIN = {
-    "name": "explain",
-    "in": "query",
-    "required": False,
-    "schema": {"type": "boolean", "default": False},
-    "description": "add each feature's contribution to the predicted log revenue",
-}
+
+
+def query_parameter(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    """An optional query parameter as OpenAPI describes it (the endpoints read their queries themselves)."""
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+FLAG = {"type": "boolean", "default": False}
+EXPLAIN = query_parameter("explain", FLAG, "add each feature's contribution to the predicted log revenue")
+QUANTILES = query_parameter("quantiles", FLAG, "add the revenue distribution's levels 0.05 to 0.95 (its CDF)")
+
+
+def comps_parameter(most: int) -> dict[str, Any]:
+    return query_parameter(
+        "comps",
+        {"type": "integer", "minimum": 0, "maximum": most, "default": 0},
+        "add the N past films most like this one, as the served model sees them",
+    )
+
+
 _BOOL = TypeAdapter(bool)
 
 
@@ -89,10 +112,13 @@ def serve_setting(name: str, default: int) -> int:
 
 
 def single_scorer(
-    app: FastAPI, variant: str, schema: type[Movie] | type[PreReleaseMovie], explained: bool
+    app: FastAPI, variant: str, schema: type[Movie] | type[PreReleaseMovie], extras: tuple[bool, int, bool]
 ) -> Callable[[Sequence[BaseModel]], list[dict[str, Any] | None]]:
-    """Validated single requests -> their answers (None: beyond the model), in one vectorised call."""
-    return lambda movies: answer_rows(app.state.predictors[variant], request_columns(schema, movies), explained)
+    """Validated single requests -> their answers (None: beyond the model), in one vectorised call.
+
+    ``extras``: (explain, comps, quantiles), what the query string asked to add.
+    """
+    return lambda movies: answer_rows(app.state.predictors[variant], request_columns(schema, movies), *extras)
 
 
 def predictions(predictor: Predictor, columns: dict[str, np.ndarray], explain: bool = False) -> list[dict[str, Any]]:
@@ -104,10 +130,10 @@ def predictions(predictor: Predictor, columns: dict[str, np.ndarray], explain: b
 
 
 def answer_rows(
-    predictor: Predictor, columns: dict[str, np.ndarray], explain: bool = False
+    predictor: Predictor, columns: dict[str, np.ndarray], explain: bool = False, comps: int = 0, quantiles: bool = False
 ) -> list[dict[str, Any] | None]:
     """Each film's response fields, or None for a film beyond what the model can score."""
-    fields, finite = answers(predictor, columns, explain)
+    fields, finite = answers(predictor, columns, explain, comps, quantiles)
     names = list(fields)
     values = [column.tolist() if isinstance(column, np.ndarray) else column for column in fields.values()]
     # map(dict, ...) builds 10,000 rows in ~2/3 of a comprehension's time.
@@ -132,6 +158,11 @@ def load_predictors(models_dir: Path) -> tuple[dict[str, Predictor], str | None]
             f"the served feature set {loaded['main'].section['features']['set']!r} needs inputs /predict does not "
             f"take ({err.args[0]}); run the pipeline with features.set=seed to serve /predict"
         )
+    try:  # the comps' explanations, once, before the first request that asks for comps
+        for served in loaded.values():
+            served.comps  # noqa: B018
+    except KeyError as err:
+        return {}, f"the comps table does not match the served models ({err.args[0]}); run `dvc repro`"
     return loaded, None
 
 
@@ -145,6 +176,10 @@ def create_app(
     lock_path = Path(lock_path or os.environ.get("BOXOFFICE_DVC_LOCK", "dvc.lock"))
     max_batch = max_batch or serve_setting("max_batch", DEFAULT_MAX_BATCH)
     coalesce = coalesce or serve_setting("coalesce", DEFAULT_COALESCE)
+    max_comps = serve_setting("max_comps", DEFAULT_MAX_COMPS)
+    max_scenarios = serve_setting("max_scenarios", DEFAULT_MAX_SCENARIOS)
+    comps_count = TypeAdapter(Annotated[int, Field(ge=0, le=max_comps)])
+    files = page_files()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -214,24 +249,39 @@ def create_app(
 
         return register
 
-    # Single films that arrive together are scored by one vectorised call (boxoffice.serving.coalescing).
-    coalescers: dict[tuple[str, bool], Coalescer[BaseModel, dict[str, Any] | None]] = {
-        (variant, explained): Coalescer(single_scorer(app, variant, schema, explained), coalesce)
-        for variant, schema in (("main", Movie), ("pre_release", PreReleaseMovie))
-        for explained in (False, True)
-    }
+    # Single films that arrive together are scored by one vectorised call (boxoffice.serving.coalescing),
+    # one coalescer for each kind of answer (variant, and what the query adds), made when first asked.
+    coalescers: dict[tuple[str, tuple[bool, int, bool]], Coalescer[BaseModel, dict[str, Any] | None]] = {}
+    schemas: dict[str, type[Movie] | type[PreReleaseMovie]] = {"main": Movie, "pre_release": PreReleaseMovie}
+    plain = (False, 0, False)
+
+    def coalescer(variant: str, extras: tuple[bool, int, bool]) -> Coalescer[BaseModel, dict[str, Any] | None]:
+        key = (variant, extras)
+        if key not in coalescers:
+            coalescers[key] = Coalescer(single_scorer(app, variant, schemas[variant], extras), coalesce)
+        return coalescers[key]
 
     async def single(request: Request, variant: str, schema: type[Movie] | type[PreReleaseMovie]) -> Response:
         movie = parse(schema.model_validate_json, await request.body())
         predictor(request, variant)  # 503 when the models are unavailable
-        row = await coalescers[(variant, explain(request))](movie)
+        if request.scope["query_string"]:
+            extras = (
+                explain(request),
+                query(request, "comps", comps_count, 0),
+                query(request, "quantiles", _BOOL, False),
+            )
+            row = await coalescer(variant, extras)(movie)
+        else:  # most requests: no query to read
+            row = await coalescer(variant, plain)(movie)
         if row is None:
             raise RequestValidationError([{"loc": ("body",), "msg": BEYOND_MODEL, "type": "value_error"}])
         return answer(row)
 
     batch = TypeAdapter(Annotated[list[Movie], Field(min_length=1, max_length=max_batch)])
 
-    @direct("/predict", responses=ERRORS, response_model=Prediction, openapi_extra=json_body("Movie", [EXPLAIN]))
+    query_options = [EXPLAIN, comps_parameter(max_comps), QUANTILES]
+
+    @direct("/predict", responses=ERRORS, response_model=Prediction, openapi_extra=json_body("Movie", query_options))
     async def predict(request: Request) -> Response:
         return await single(request, "main", Movie)
 
@@ -239,7 +289,7 @@ def create_app(
         "/predict/pre_release",
         responses=ERRORS,
         response_model=Prediction,
-        openapi_extra=json_body("PreReleaseMovie", [EXPLAIN]),
+        openapi_extra=json_body("PreReleaseMovie", query_options),
     )
     async def predict_pre_release(request: Request) -> Response:
         """Before release: budget, runtime, date, genres, language, companies, director, lead cast, keywords."""
@@ -259,13 +309,68 @@ def create_app(
         scored = await run_in_threadpool(lambda: predictions(served, columns))
         return answer({"predictions": scored})
 
+    pre_release_batch = TypeAdapter(Annotated[list[PreReleaseMovie], Field(min_length=1, max_length=max_batch)])
+
+    @direct(
+        "/batch_predict/pre_release",
+        responses=ERRORS,
+        response_model=BatchPrediction,
+        openapi_extra=json_body("PreReleaseMovie", batch=max_batch, examples=[[PRE_RELEASE_EXAMPLE]]),
+    )
+    async def batch_predict_pre_release(request: Request) -> Response:
+        """Many pre-release films in one vectorised call, in the thread pool."""
+        films = parse(pre_release_batch.validate_json, await request.body())
+        served = predictor(request, "pre_release")
+        columns = request_columns(PreReleaseMovie, films)
+        scored = await run_in_threadpool(lambda: predictions(served, columns))
+        return answer({"predictions": scored})
+
+    @direct(
+        "/predict/pre_release/scenarios",
+        responses=ERRORS,
+        response_model=ScenarioPredictions,
+        openapi_extra=json_body("ScenarioRequest", examples=[SCENARIOS_EXAMPLE]),
+    )
+    async def scenarios(request: Request) -> Response:
+        """What-if: the film with some fields replaced, once per scenario, all answered in one vectorised call."""
+        asked = parse(ScenarioRequest.model_validate_json, await request.body())
+        try:
+            films = scenario_films(asked, max_scenarios)
+        except ScenarioErrors as err:
+            raise RequestValidationError([{**error, "loc": ("body", *error["loc"])} for error in err.errors]) from None
+        rows = answer_rows(predictor(request, "pre_release"), request_columns(PreReleaseMovie, films))
+        if None in rows:
+            where = ("body", "scenarios", rows.index(None))
+            raise RequestValidationError([{"loc": where, "msg": BEYOND_MODEL, "type": "value_error"}])
+        return answer({"scenarios": rows})
+
+    def page_file(name: str) -> Callable[[], Any]:
+        async def serve_file() -> Response:
+            return Response(files[name], media_type=FILES[name], headers=HEADERS)
+
+        return serve_file
+
+    app.add_api_route("/forecast", page_file("forecast.html"), methods=["GET"], include_in_schema=False)
+    for name in FILES:
+        if name != "forecast.html":
+            app.add_api_route(f"/forecast/{name}", page_file(name), methods=["GET"], include_in_schema=False)
+
+    @app.get("/forecast/context", responses=UNAVAILABLE)
+    async def forecast_context(request: Request) -> dict[str, Any]:
+        """What the forecast page's form suggests (names the models know) and its trust figures."""
+        return context(predictor(request, "pre_release"), max_comps, max_scenarios)
+
     original_openapi = app.openapi
 
     def openapi() -> dict[str, Any]:
         """FastAPI's schema plus the request bodies the endpoints above validate themselves."""
         schema = original_openapi()
-        for model in (Movie, PreReleaseMovie):
-            schema["components"]["schemas"][model.__name__] = model.model_json_schema()
+        for model in (Movie, PreReleaseMovie, ScenarioRequest):
+            definitions = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            schema["components"]["schemas"].update(definitions.pop("$defs", {}))
+            schema["components"]["schemas"][model.__name__] = definitions
+        scenarios = schema["components"]["schemas"]["ScenarioRequest"]["properties"]["scenarios"]
+        scenarios["maxItems"] = max_scenarios
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -298,13 +403,18 @@ def explain(request: Request) -> bool:
     """The ``explain`` query parameter, read as FastAPI would read a bool (true/false, 1/0, yes/no, on/off)."""
     if not request.scope["query_string"]:  # most requests: no need to parse a query
         return False
-    value = request.query_params.get("explain")
+    return query(request, "explain", _BOOL, False)
+
+
+def query(request: Request, name: str, adapter: TypeAdapter[Any], default: Any) -> Any:
+    """A query parameter validated by ``adapter`` (lax: from text), ``default`` when absent; 422 naming it."""
+    value = request.query_params.get(name)
     if value is None:
-        return False
+        return default
     try:
-        return _BOOL.validate_python(value)
+        return adapter.validate_python(value)
     except ValidationError as err:
-        raise RequestValidationError([{**err.errors()[0], "loc": ("query", "explain")}]) from None
+        raise RequestValidationError([{**err.errors()[0], "loc": ("query", name)}]) from None
 
 
 def parse(validate_json: Callable[[bytes], Any], body: bytes) -> Any:

@@ -19,8 +19,9 @@ from boxoffice.data.raw import LIST_SEPARATOR
 from boxoffice.serving.predictor import Predictor
 from boxoffice.serving.schemas import Movie, Prediction, within
 
-# Every field of a response but the optional explanation, in the schema's order.
-ANSWER_FIELDS = tuple(name for name in Prediction.model_fields if name != "explanation")
+# Every field of a response but the optional explanation and comps, in the schema's order.
+OPTIONAL_FIELDS = ("explanation", "comps", "quantiles")
+ANSWER_FIELDS = tuple(name for name in Prediction.model_fields if name not in OPTIONAL_FIELDS)
 BEYOND_MODEL = "these inputs are beyond what the model can score"
 
 
@@ -75,14 +76,14 @@ def movie_columns_from_json(body: bytes, max_items: int) -> dict[str, np.ndarray
 
 
 def answers(
-    predictor: Predictor, columns: dict[str, np.ndarray], explain: bool = False
+    predictor: Predictor, columns: dict[str, np.ndarray], explain: bool = False, comps: int = 0, quantiles: bool = False
 ) -> tuple[dict[str, Any], np.ndarray]:
     """The response fields as columns (one vectorised model call), and which rows are finite.
 
     A row that is not finite (inputs far outside the training data) has no answer: the
     service refuses the request, the file scorer sends the row to its rejects.
     """
-    out = predictor.predict(columns, explain)
+    out = predictor.predict(columns, explain, comps, quantiles)
     finite = np.isfinite(out["high"]) & np.isfinite(out["p90"]) & np.isfinite(out["hit_probability"])
     fields: dict[str, Any] = {
         "predicted_revenue": out["median"],
@@ -99,6 +100,10 @@ def answers(
     }
     if explain:
         fields["explanation"] = out["explanation"]
+    if comps:
+        fields["comps"] = out["comps"]
+    if quantiles:
+        fields["quantiles"] = out["quantiles"]
     return fields, finite
 
 

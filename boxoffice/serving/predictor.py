@@ -13,10 +13,12 @@ import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import sklearn
 import yaml
 
@@ -25,6 +27,7 @@ from boxoffice.features.sets import VARIANTS
 from boxoffice.features.track_record import TrackRecord
 from boxoffice.features.transforms import feature_matrix
 from boxoffice.io import load_model, md5_of, read_csv, read_json
+from boxoffice.modeling.comps import Comps, day_numbers
 from boxoffice.modeling.distribution import LEVELS, OUTLOOK, RevenueDistribution, shift_prior
 from boxoffice.modeling.explain import Explainer
 from boxoffice.modeling.model_types import CLASSIFIER, Predict, regressor_type
@@ -33,6 +36,7 @@ from boxoffice.params import FeaturizeParams
 
 MANIFEST = "serving.json"
 HIT_SOURCES = ("distribution", "classifier")
+DISTRIBUTION_LEVELS = tuple(range(5, 100, 5))  # percent: the levels ?quantiles=true answers
 TRACK_RECORD = "track_record.csv"
 # The gradient-boosting and forest fast paths (boxoffice.modeling.tree_kernels) rely on how scikit-learn
 # computes predict; they were checked (tests/serving/test_predictor.py, every test row) against these
@@ -108,6 +112,8 @@ class Predictor:
     settings: FeaturizeParams  # params.yaml's featurize section, as the models were built with
     hit_source: str
     population: dict[str, Any]  # learnt_hit_rate, and hit_rate to re-weight to (None: off)
+    comps_table: pd.DataFrame  # the films ?comps=N draws from (boxoffice.modeling.comps)
+    forward: dict[str, Any]  # the pre-release models' forward-in-time figures (serving.json's "forward")
 
     @classmethod
     def load(cls, models_dir: str | Path, variant: str = "main", track_record: TrackRecord | None = None) -> Predictor:
@@ -126,6 +132,7 @@ class Predictor:
             features = list(section["features"]["columns"])
             explainer = explain_with(models["regressor"], len(features), np.array(section["feature_means"]))
             distribution = RevenueDistribution.from_json(section["distribution"])
+            comps_table = read_csv(models_dir / section["comps"]["file"])
             hit_source = manifest["hit_source"]
             if hit_source not in HIT_SOURCES:
                 raise ValueError(f"hit_source {hit_source!r} is not one of {', '.join(HIT_SOURCES)}")
@@ -160,7 +167,14 @@ class Predictor:
             settings=settings,
             hit_source=hit_source,
             population=manifest["population"],
+            comps_table=comps_table,
+            forward=manifest["forward"],
         )
+
+    @cached_property
+    def comps(self) -> Comps:
+        """The candidate films with this variant's explanation of each (built once, when first needed)."""
+        return Comps.of(self.comps_table, self.explainer.explain(feature_matrix(self.comps_table, self.features))[1])
 
     @classmethod
     def load_all(cls, models_dir: str | Path) -> dict[str, Predictor]:
@@ -179,7 +193,9 @@ class Predictor:
     def _matrix(self, columns: Mapping[str, Any], factor: np.ndarray | None) -> np.ndarray:
         return feature_matrix(self.derive_columns(columns, factor), self.features)
 
-    def predict(self, columns: Mapping[str, Any], explain: bool = False) -> dict[str, Any]:
+    def predict(
+        self, columns: Mapping[str, Any], explain: bool = False, comps: int = 0, quantiles: bool = False
+    ) -> dict[str, Any]:
         """Predictions for a batch given as columns of raw inputs (budget in dollars).
 
         Every revenue figure and both probabilities come from each film's conformal
@@ -188,6 +204,10 @@ class Predictor:
         instead; with a population hit rate, it is re-weighted to that rate (prior shift).
         With ``explain``, "explanation" holds each movie's feature contributions to the
         regressor's log revenue (base + sum); the features are built once for both.
+        With ``comps`` > 0, "comps" holds each movie's nearest past films (at most that many;
+        only those released before it when the variant's candidates are by date). With
+        ``quantiles``, "quantiles" holds each movie's revenue at the levels of ``DISTRIBUTION_LEVELS``
+        (the same percentiles as the median's), for drawing its distribution.
         """
         # Constant-dollar models: their budget in, their revenue back out in the release year's dollars.
         factor = self.dollar_factor(columns)  # computed once: the features and the answer both need it
@@ -209,11 +229,38 @@ class Predictor:
             "hit_probability": probability,
             "is_hit": probability >= self.section["classifier"]["threshold"],
             "break_even_probability": outlook[:, OUTLOOK.index("break_even_probability")],
-            "explanation": self._explain(X) if explain else [None] * len(X),
+            **self._explain(X, columns, explain, comps),
+            "quantiles": self._quantiles(log_revenue, real_budget, factor) if quantiles else [None] * len(X),
         }
 
-    def _explain(self, X: np.ndarray) -> list[dict[str, Any]]:
+    def _quantiles(self, log_revenue: np.ndarray, budget: np.ndarray, factor: np.ndarray | None) -> list[Any]:
+        """Each film's revenue (dollars) at each level; a level its band has too few films for is left out."""
+        levels = np.column_stack([self.distribution.percentile(log_revenue, budget, q) for q in DISTRIBUTION_LEVELS])
+        revenue = _dollars(levels, None if factor is None else factor[:, None])
+        return [
+            [
+                {"probability": q / 100, "revenue": v}
+                for q, v in zip(DISTRIBUTION_LEVELS, row, strict=True)
+                if v < np.inf
+            ]
+            for row in revenue.tolist()
+        ]
+
+    def _explain(self, X: np.ndarray, columns: Mapping[str, Any], explain: bool, comps: int) -> dict[str, list[Any]]:
+        """The explanations and comps asked for (both from one explainer call)."""
+        if not explain and not comps:
+            return {"explanation": [None] * len(X), "comps": [None] * len(X)}
         base, contributions = self.explainer.explain(X)
+        found: list[Any] = []
+        if comps:
+            before = day_numbers(columns["release_date"]) if self.section["comps"]["by_date"] else None
+            found = [self.comps.answer(rows) for rows in self.comps.nearest(contributions, comps, before)]
+        return {
+            "explanation": self._explanations(base, contributions) if explain else [None] * len(X),
+            "comps": found or [None] * len(X),
+        }
+
+    def _explanations(self, base: np.ndarray, contributions: np.ndarray) -> list[dict[str, Any]]:
         return [
             {
                 "log_revenue": float(b + c.sum()),

@@ -88,6 +88,30 @@ class Explanation(BaseModel):
     )
 
 
+class Comp(BaseModel):
+    """A past film the served model sees as like the one asked about (``boxoffice.modeling.comps``)."""
+
+    id: int = Field(description="TMDB id")
+    title: str
+    release_date: str = Field(description="YYYY-MM-DD")
+    budget: float = Field(description="dollars of its release year")
+    revenue: float = Field(description="worldwide revenue, dollars of its release year")
+    real_revenue: float = Field(description="worldwide revenue in constant dollars (featurize.cpi_base_year)")
+    revenue_multiple: float = Field(description="revenue / budget")
+    is_hit: bool = Field(description="revenue > hit_multiple x budget")
+    similarity: float = Field(
+        ge=0,
+        le=1,
+        description="exp(-d), d the L1 distance between the two films' explanation contributions (log revenue): "
+        "1 when the model sees them exactly alike; their predicted log revenues differ by at most d",
+    )
+
+
+class Quantile(BaseModel):
+    probability: float = Field(ge=0, le=1, description="P(revenue <= revenue): a level of the distribution")
+    revenue: float = Field(ge=0, description="dollars (release year)")
+
+
 class Prediction(BaseModel):
     """One film's answer; every revenue figure and probability comes from its one revenue distribution."""
 
@@ -109,6 +133,16 @@ class Prediction(BaseModel):
     break_even_probability: float = Field(ge=0, le=1, description="P(revenue > budget), never below hit_probability")
     budget_millions: float
     explanation: Explanation | None = Field(default=None, description="with ?explain=true")
+    comps: list[Comp] | None = Field(
+        default=None,
+        description="with ?comps=N: the N past films most like this one as the served model sees them, nearest "
+        "first; before release, only films released before this one's release_date",
+    )
+    quantiles: list[Quantile] | None = Field(
+        default=None,
+        description="with ?quantiles=true: revenue at levels 0.05, 0.10, ..., 0.95 of the film's distribution "
+        "(its CDF; the 0.5 level is predicted_revenue); a level the calibration is too small for is left out",
+    )
 
 
 class BatchPrediction(BaseModel):

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from boxoffice.evaluation.comps_forward import comps_forward_report
 from boxoffice.evaluation.forward import by_date, fit_forward_regressor, forward_report, forward_splits
 from boxoffice.evaluation.served import load_pinned
 from boxoffice.features.build import add_features
@@ -72,7 +73,8 @@ def test_the_report_rebuilds_the_models_from_the_past(project) -> None:
     assert sum(row["films"] for row in report["slices"]["budget"]) == len(scored)
     hits = answers.outlook["hit_probability"] >= 0.5
     assert np.array_equal(hits, answers.outlook["median"] > np.log1p(2 * answers.split.budget))
-    # evaluate wrote exactly this report
+    # evaluate wrote exactly this report, with the comps' forecast beside it
+    report["comps"] = comps_forward_report(splits, regressor, params)
     assert read_json(project / "metrics" / "regression.json")["pre_release"]["forward"] == json.loads(
         json.dumps(report, default=float)
     )

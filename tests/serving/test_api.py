@@ -407,7 +407,7 @@ def test_the_docs_describe_the_bodies_the_endpoints_validate_themselves(client: 
     for path, model in (("/predict", "Movie"), ("/predict/pre_release", "PreReleaseMovie")):
         body = paths[path]["post"]["requestBody"]["content"]["application/json"]["schema"]
         assert body == {"$ref": f"#/components/schemas/{model}"}
-        assert [p["name"] for p in paths[path]["post"]["parameters"]] == ["explain"]
+        assert [p["name"] for p in paths[path]["post"]["parameters"]] == ["explain", "comps", "quantiles"]
     batch = paths["/batch_predict"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert batch["items"] == {"$ref": "#/components/schemas/Movie"} and batch["maxItems"] == 1000
     assert "$ref" in str(paths["/predict"]["post"]["responses"]["200"])

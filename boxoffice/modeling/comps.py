@@ -1,0 +1,124 @@
+"""Comparable films ("comps"): the past films the served model sees most like a film asked about.
+
+Why this method: a producer asks for comps to see what similar films earned, and
+"similar" should mean similar to the model, not only in genre. Every registered
+regressor explains a prediction as per-feature contributions to the predicted log
+revenue (``boxoffice.modeling.explain``), so two films are alike to the model when each
+feature pushes their predictions by about the same amount. The distance between two
+films is the L1 distance between their contribution vectors, in log-revenue units, and
+the similarity reported is ``exp(-distance)`` (1 for a film the model sees exactly alike).
+Since the prediction is the base value plus the contributions, two films' predicted log
+revenues differ by at most their distance. It works the same for every model type the
+registry has (trees, boosting, linear), which tree-leaf proximity would not.
+
+Only films with a release date strictly before the asked date are candidates when a date
+is given (pre-release questions), so a known film is never its own comp and no comp is
+from the asked film's future. Ties in distance go to the earlier row of the table, so the
+answer is the same on every run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from boxoffice.data.dollars import to_base_year
+from boxoffice.features.sets import selected_features
+from boxoffice.features.transforms import feature_matrix, release_years
+from boxoffice.params import Params
+
+# The facts each comp carries, in the candidate table and in the answer, in this order.
+FACTS = ("id", "title", "release_date", "budget", "revenue", "real_revenue", "revenue_multiple", "is_hit")
+
+
+def candidate_table(films: pd.DataFrame, params: Params, variant: str) -> pd.DataFrame:
+    """The films a variant's comps are drawn from: their facts, then their model inputs (the variant's features).
+
+    ``films``: a featurized table (``data/features/*.csv``). ``real_revenue`` is in
+    ``featurize.cpi_base_year`` dollars; ``revenue_multiple`` = revenue / budget.
+    Films without a release date cannot be placed before a date and are left out.
+    """
+    dated = films["release_date"].astype(str).str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+    films = films[dated.to_numpy()].reset_index(drop=True)
+    factor = to_base_year(release_years(films["release_date"]), params["featurize"]["cpi_base_year"])
+    features = selected_features(params, variant)
+    facts = pd.DataFrame(
+        {
+            "id": films["id"].to_numpy(),
+            "title": films["title"].to_numpy(),
+            "release_date": films["release_date"].to_numpy(),
+            "budget": films["budget"].to_numpy(dtype=np.float64),
+            "revenue": films["revenue"].to_numpy(dtype=np.float64),
+            "real_revenue": np.round(films["revenue"].to_numpy(dtype=np.float64) * factor, 0),
+            "revenue_multiple": np.round(films["revenue"].to_numpy(dtype=np.float64) / films["budget"], 4),
+            "is_hit": films["is_hit"].to_numpy(dtype=bool),
+        }
+    )
+    inputs = pd.DataFrame(feature_matrix(films, features), columns=features)
+    return pd.concat([facts, inputs], axis=1)
+
+
+def day_numbers(dates: Any) -> np.ndarray:
+    """ISO dates (text) as days since 1970-01-01."""
+    return np.asarray(dates, dtype="datetime64[D]").astype(np.int64)
+
+
+@dataclass(frozen=True)
+class Comps:
+    """Candidate films with the model's contributions for each; ``nearest`` finds a film's comps."""
+
+    facts: list[dict[str, Any]]  # one dict of FACTS per candidate, ready for an answer
+    days: np.ndarray  # release day of each candidate
+    contributions: np.ndarray  # (candidates, features), from the served model's explainer
+    log_revenue: np.ndarray  # each candidate's log1p(revenue), in the model's dollars
+
+    @classmethod
+    def of(cls, table: pd.DataFrame, contributions: np.ndarray, log_revenue: np.ndarray | None = None) -> Comps:
+        facts = table[list(FACTS)].astype(object).to_dict("records")
+        for row in facts:
+            row["id"], row["is_hit"] = int(row["id"]), bool(row["is_hit"])
+        revenue = np.log1p(table["revenue"].to_numpy(dtype=np.float64)) if log_revenue is None else log_revenue
+        return cls(facts, day_numbers(table["release_date"]), np.asarray(contributions, dtype=np.float64), revenue)
+
+    def nearest(self, contributions: np.ndarray, n: int, before: np.ndarray | None = None) -> list[np.ndarray]:
+        """For each row of ``contributions``, its ``n`` nearest candidates (indices, nearest first) and distances.
+
+        ``before``: each film's release day; only candidates released strictly earlier
+        count (fewer than ``n`` when fewer exist). Returns one (k, 2) array per film:
+        column 0 the candidate's index, column 1 the distance.
+        """
+        found = []
+        for i, row in enumerate(np.asarray(contributions, dtype=np.float64)):
+            distance = np.abs(self.contributions - row).sum(axis=1)
+            eligible = np.flatnonzero(self.days < before[i]) if before is not None else np.arange(len(distance))
+            k = min(n, len(eligible))
+            if k == 0:
+                found.append(np.empty((0, 2)))
+                continue
+            near = eligible[np.argpartition(distance[eligible], k - 1)[:k]] if k < len(eligible) else eligible
+            # The k-th smallest distance may be shared with rows left out above: take every row
+            # within it, then keep the k first by (distance, row), so ties go to the earlier row.
+            tied = eligible[distance[eligible] <= distance[near].max()]
+            order = tied[np.lexsort((tied, distance[tied]))][:k]
+            found.append(np.column_stack([order, distance[order]]))
+        return found
+
+    def answer(self, found: np.ndarray) -> list[dict[str, Any]]:
+        """A film's comps as response rows: the facts and the similarity, exp(-distance)."""
+        return [
+            {**self.facts[int(index)], "similarity": round(float(np.exp(-distance)), 6)}
+            for index, distance in found.tolist()
+        ]
+
+
+def comps_median(comps: Comps, contributions: np.ndarray, n: int, before: np.ndarray | None = None) -> np.ndarray:
+    """Each film's comps' median log revenue (NaN for a film with no earlier candidate): comps as a forecast."""
+    return np.array(
+        [
+            np.median(comps.log_revenue[found[:, 0].astype(np.int64)]) if len(found) else np.nan
+            for found in comps.nearest(contributions, n, before)
+        ]
+    )

@@ -1,0 +1,68 @@
+"""The forecast page (``GET /forecast``): files the app serves itself, the headers that keep it safe, its context.
+
+The page is a client of the API: every number it shows comes from /predict/pre_release
+and /predict/pre_release/scenarios, fetched by ``static/forecast.js``, which builds every
+element with ``textContent`` and SVG attributes (never HTML from data), so a name such as
+``<img src=x onerror=alert(1)>`` is shown as text. The charts are drawn by that script:
+no charting library and no other origin. The Content-Security-Policy below allows
+scripts, styles and requests from this origin only, and no inline script or style.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from boxoffice.serving.predictor import Predictor
+from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
+
+STATIC = Path(__file__).parent / "static"
+# name -> media type of each file the page needs; nothing else is served from STATIC.
+FILES = {
+    "forecast.html": "text/html; charset=utf-8",
+    "forecast.js": "text/javascript; charset=utf-8",
+    "forecast.css": "text/css; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
+}
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+    "font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+
+
+def page_files() -> dict[str, bytes]:
+    """The page's files, read once when the app starts."""
+    return {name: (STATIC / name).read_bytes() for name in FILES}
+
+
+def context(predictor: Predictor, max_comps: int, max_scenarios: int) -> dict[str, Any]:
+    """What the form suggests and the page says about trust, from the served pre-release models.
+
+    Names are the track record's (the directors, cast and companies the models know),
+    most films first; keywords and genres are the ones the features read.
+    """
+    history = predictor.track_record.history
+    counts = history.groupby(["role", "name"]).size().reset_index(name="films")
+    counts = counts.sort_values(["films", "name"], ascending=[False, True], kind="stable")
+    names = {role: counts.loc[counts["role"] == role, "name"].tolist() for role in ("director", "cast", "company")}
+    settings = predictor.settings
+    return {
+        "names": {"directors": names["director"], "cast": names["cast"], "production_companies": names["company"]},
+        "keywords": list(settings["keywords"]),
+        "genres": [*settings["genres"], *settings["more_genres"]],
+        "hit_multiple": settings["hit_multiple"],
+        "cpi_base_year": settings["cpi_base_year"],
+        "example": PRE_RELEASE_EXAMPLE,
+        "max_comps": max_comps,
+        "max_scenarios": max_scenarios,
+        "forward": predictor.forward,
+        "population": predictor.population,
+        "regressor": predictor.regressor_name,
+        "comps_films": len(predictor.comps.facts),
+    }

@@ -1,0 +1,93 @@
+"""What-if scenarios: one film, many variations of it, each validated as a film and answered in one call.
+
+A scenario names the fields of a /predict/pre_release body to replace (``{"budget": 6e7}``,
+``{"release_date": "2010-12-17"}``; ``{}`` changes nothing). Each is merged into the film's
+own JSON and validated by ``PreReleaseMovie`` exactly as a body is, so a scenario can ask
+nothing a body cannot, and its errors name where they are (``scenarios[3].budget``). The
+unchanged scenario is the same validated film as the body alone, so it gets the same answer.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+
+from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE, Prediction, PreReleaseMovie
+
+SCENARIOS_EXAMPLE: dict[str, Any] = {
+    "film": PRE_RELEASE_EXAMPLE,
+    "scenarios": [{"release_date": "2010-12-17"}, {"budget": 60_000_000}, {"directors": ["Ridley Scott"]}, {}],
+}
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)  # an absent field is the film's own value, not null
+
+
+# A scenario: any fields of PreReleaseMovie, each with its own rules; an absent field keeps the film's.
+Scenario: type[BaseModel] = create_model(  # type: ignore[call-overload]
+    "Scenario",
+    __config__=ConfigDict(extra="forbid", strict=True, allow_inf_nan=False),
+    __doc__="The fields of the film to replace, each validated as in a /predict/pre_release body.",
+    **{
+        name: (
+            Annotated[field.annotation, *field.metadata],
+            Field(default=None, description=field.description, json_schema_extra=_no_default),
+        )
+        for name, field in PreReleaseMovie.model_fields.items()
+    },
+)
+
+
+class ScenarioRequest(BaseModel):
+    """A pre-release film and the scenarios to answer for it, in order."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={"examples": [SCENARIOS_EXAMPLE]})
+
+    film: PreReleaseMovie
+    scenarios: list[Scenario] = Field(  # type: ignore[valid-type]
+        min_length=1,
+        description="each: the fields of the film to replace (any field of a /predict/pre_release body); "
+        "{} is the film as it is. At most serve.max_scenarios (200 by default)",
+    )
+
+
+class ScenarioPredictions(BaseModel):
+    scenarios: list[Prediction] = Field(description="one answer per scenario, in the request's order")
+
+
+def scenario_films(request: ScenarioRequest, max_scenarios: int) -> list[PreReleaseMovie]:
+    """Each scenario as a validated film; a ValidationError-shaped list of errors when any is wrong."""
+    if len(request.scenarios) > max_scenarios:
+        raise ScenarioErrors(
+            [
+                {
+                    "loc": ("scenarios",),
+                    "msg": f"at most {max_scenarios} scenarios in one request (serve.max_scenarios), "
+                    f"not {len(request.scenarios)}",
+                    "type": "too_long",
+                }
+            ]
+        )
+    film = request.film.model_dump(mode="json")
+    films, errors = [], []
+    scenario: BaseModel
+    for i, scenario in enumerate(request.scenarios):
+        changes = scenario.model_dump(mode="json", exclude_unset=True)
+        try:
+            films.append(PreReleaseMovie.model_validate_json(orjson.dumps({**film, **changes})))
+        except ValidationError as err:
+            errors += [{**error, "loc": ("scenarios", i, *error["loc"])} for error in err.errors(include_url=False)]
+    if errors:
+        raise ScenarioErrors(errors)
+    return films
+
+
+class ScenarioErrors(ValueError):
+    """Validation errors of scenarios, located as pydantic locates a body's (without the leading 'body')."""
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__(f"{len(errors)} invalid scenario field(s)")
+        self.errors = errors
