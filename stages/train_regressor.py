@@ -11,10 +11,9 @@ the served model) and its validation and test scores (reported only).
 import argparse
 from pathlib import Path
 
-from boxoffice.evaluation.model_scores import regressor_scores
+from boxoffice.evaluation.model_scores import fit_and_score, held_out_scores
 from boxoffice.features.splits import load_split
 from boxoffice.io import load_model, save_model, write_csv, write_json
-from boxoffice.modeling.fitting import fit_regressor
 from boxoffice.modeling.metrics import regression_metrics
 from boxoffice.modeling.selection import model_bytes
 from boxoffice.params import load_params
@@ -35,25 +34,21 @@ def main() -> None:
         name: load_split(args.features_dir, name, params, args.variant) for name in ("train", "validation", "test")
     }
     train = splits["train"]
-    search = params["regressors"]["search"]
-    grid_params = params["regressors"][args.model]
-    fitted, chosen, grid = fit_regressor(
-        args.model, grid_params, train.X, train.log_revenue, search["folds"], search["random_state"], search["n_jobs"]
-    )
-
+    fitted, scores, grid = fit_and_score(args.model, splits, params)
     save_model(args.model_file, fitted)
     model = load_model(args.model_file)  # scored and weighed as the later stages and the service load it
     write_csv(args.grid, grid)
     write_json(
         args.metrics,
         {
-            "chosen": chosen,
+            "chosen": scores["chosen"],
             "train": regression_metrics(train.log_revenue, model.predict(train.X)),
             "bytes": model_bytes(args.model_file),
-            **regressor_scores(model, splits, params),
+            **held_out_scores(model, splits),
+            "cv_train": scores["cv_train"],
         },
     )
-    print(f"train-regressors@{args.model}-{args.variant}: {len(grid)} grid point(s), chose {chosen}")
+    print(f"train-regressors@{args.model}-{args.variant}: {len(grid)} grid point(s), chose {scores['chosen']}")
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ from boxoffice.evaluation.held_out import (
     slice_report,
 )
 from boxoffice.features.splits import Split, as_split
-from boxoffice.modeling.fitting import calibrated, cross_validate_c, fit_regressor, make_classifier, repeated_cv
+from boxoffice.modeling.fitting import calibrated, cross_validate_c, fit_and_cross_validate, make_classifier
 from boxoffice.modeling.metrics import regression_metrics
 from boxoffice.params import Params
 
@@ -67,18 +67,18 @@ def forward_splits(films: pd.DataFrame, params: Params) -> tuple[Split, Split, S
 
 def fit_forward_regressor(name: str, fit: Split, params: Params) -> tuple[Any, dict[str, Any], dict[str, Any]]:
     """One registered type as the pipeline fits it on train, on the past's fitting films: its grid by CV
-    (``fit_regressor``), then its repeated-CV scores, by which ``choose_by_cv`` later chooses."""
+    and its repeated-CV scores (``fit_and_cross_validate``), by which ``choose_by_cv`` later chooses."""
     search = params["regressors"]["search"]
-    model, chosen, _ = fit_regressor(
+    model, chosen, _, cv = fit_and_cross_validate(
         name,
         params["regressors"][name],
         fit.X,
         fit.log_revenue,
-        search["folds"],
-        search["random_state"],
-        search["n_jobs"],
+        (search["folds"], search["random_state"], search["n_jobs"]),
+        regression_score,
+        cv_settings(params),
     )
-    return model, chosen, repeated_cv(model, fit.X, fit.log_revenue, regression_score, *cv_settings(params))
+    return model, chosen, cv
 
 
 def fit_forward_classifier(fit: Split, calibration: Split, params: Params) -> tuple[Any, float]:

@@ -1,7 +1,7 @@
-"""One fitted regressor's scores, computed in its own stage (``train-regressors@MODEL-VARIANT``).
+"""One regressor's fit and scores, computed in its own stage (``train-regressors@MODEL-VARIANT``).
 
-Repeated K-fold CV on train (what chooses the served model), and the validation and test
-scores the README tables report. Nothing here feeds the fit: the model arrives fitted.
+Its grid searched on train and its repeated K-fold CV on train (what chooses the served
+model), then the validation and test scores the README tables report, which feed nothing.
 """
 
 from __future__ import annotations
@@ -10,23 +10,39 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from boxoffice.evaluation.held_out import cv_settings, predict_in_order, regression_score
 from boxoffice.features.splits import Split
-from boxoffice.modeling.fitting import repeated_cv
+from boxoffice.modeling.fitting import fit_and_cross_validate, repeated_cv
 from boxoffice.modeling.metrics import classification_metrics, regression_metrics
 from boxoffice.params import Params
 
 
-def regressor_scores(model: Any, splits: dict[str, Split], params: Params) -> dict[str, Any]:
-    """{"validation", "test": metrics, "cv_train": mean and std of each score over repeated K-fold CV on train}."""
-    train = splits["train"]
-    scores: dict[str, Any] = {
+def fit_and_score(name: str, splits: dict[str, Split], params: Params) -> tuple[Any, dict[str, Any], pd.DataFrame]:
+    """One type fitted on train (its grid searched by K-fold CV), and its repeated-CV scores on train.
+
+    Returns (model, {"chosen": its grid point, "cv_train": mean and std of each score}, the search table).
+    """
+    train, search = splits["train"], params["regressors"]["search"]
+    model, chosen, table, cv = fit_and_cross_validate(
+        name,
+        params["regressors"][name],
+        train.X,
+        train.log_revenue,
+        (search["folds"], search["random_state"], search["n_jobs"]),
+        regression_score,
+        cv_settings(params),
+    )
+    return model, {"chosen": chosen, "cv_train": cv}, table
+
+
+def held_out_scores(model: Any, splits: dict[str, Split]) -> dict[str, Any]:
+    """{"validation", "test": metrics} of a fitted regressor (reported only; nothing here feeds the fit)."""
+    return {
         part: regression_metrics(splits[part].log_revenue, predict_in_order(model, splits[part].X))
         for part in ("validation", "test")
     }
-    scores["cv_train"] = repeated_cv(model, train.X, train.log_revenue, regression_score, *cv_settings(params))
-    return scores
 
 
 def classifier_score(threshold: float) -> Callable[[Any, np.ndarray, np.ndarray], dict[str, float]]:

@@ -184,29 +184,63 @@ def fit_hit_classifier(X: np.ndarray, y: np.ndarray, config: ClassifierParams) -
     return served.fit(X, y), report
 
 
+Score = Callable[[Any, np.ndarray, np.ndarray], dict[str, float]]
+
+
 def repeated_cv(
-    model: Any,
-    X: np.ndarray,
-    y: np.ndarray,
-    score: Callable[[Any, np.ndarray, np.ndarray], dict[str, float]],
-    folds: int,
-    repeats: int,
-    seed: int,
-    n_jobs: int = 1,
+    model: Any, X: np.ndarray, y: np.ndarray, score: Score, folds: int, repeats: int, seed: int, n_jobs: int = 1
 ) -> dict[str, dict[str, float]]:
     """Mean and std of each score over repeated K-fold CV (a fresh clone of ``model`` per fold).
 
     Folds run ``n_jobs`` at a time (``fold_parallelism``); each is seeded by the splitter,
     so the figures do not depend on ``n_jobs``.
     """
+    return summarize(repeated_cv_folds(model, X, y, score, folds, repeats, seed, n_jobs))
+
+
+def repeated_cv_folds(
+    model: Any, X: np.ndarray, y: np.ndarray, score: Score, folds: int, repeats: int, seed: int, n_jobs: int = 1
+) -> list[dict[str, float]]:
+    """Each fold's scores of ``repeated_cv``, in the splitter's order (repeat by repeat)."""
     splitter = RepeatedKFold(n_splits=folds, n_repeats=repeats, random_state=seed)
 
     def one_fold(train: np.ndarray, test: np.ndarray) -> dict[str, float]:
         return score(clone(model).fit(X[train], y[train]), X[test], y[test])
 
     with fold_parallelism(model):
-        folds_run = Parallel(n_jobs=n_jobs)(delayed(one_fold)(train, test) for train, test in splitter.split(X))
-    return summarize(folds_run)
+        return list(Parallel(n_jobs=n_jobs)(delayed(one_fold)(train, test) for train, test in splitter.split(X)))
+
+
+def fit_and_cross_validate(
+    name: str,
+    params: Mapping[str, Any],
+    X: np.ndarray,
+    y: np.ndarray,
+    search: tuple[int, int, int],
+    score: Score,
+    cv: tuple[int, int, int, int],
+) -> tuple[Any, dict[str, Any], pd.DataFrame, dict[str, dict[str, float]]]:
+    """``fit_regressor`` (``search``: folds, seed, n_jobs) then ``repeated_cv`` of the chosen point
+    (``cv``: folds, repeats, seed, n_jobs; ``score`` must report "rmse"), without fitting a fold twice.
+
+    A one-point grid searches nothing, yet its table reports the point's K-fold CV RMSE. When
+    the search's folds and seed are the repeated CV's, those K folds are the repeated CV's
+    first repeat (``RepeatedKFold`` draws its first shuffle from the seed as ``KFold`` does), so
+    the table is read from it rather than fitted again: a third fewer fits for such a model,
+    the same figures (``tests/modeling/test_fitting.py`` holds them to ``GridSearchCV``'s).
+    """
+    points = grid_points(params)
+    folds, seed, n_jobs = search
+    if len(points) > 1 or (folds, seed) != (cv[0], cv[2]):
+        model, chosen, table = fit_regressor(name, params, X, y, folds, seed, n_jobs)
+        return model, chosen, table, repeated_cv(model, X, y, score, *cv)
+    model = make_regressor(name, points[0])
+    results = repeated_cv_folds(model, X, y, score, *cv)
+    first = np.array([result["rmse"] for result in results[:folds]])
+    table = pd.DataFrame(points).assign(cv_rmse=np.round(first.mean(), 6), cv_rmse_std=np.round(first.std(), 6))
+    with fold_parallelism(model):
+        model.fit(X, y)
+    return model, points[0], table, summarize(results)
 
 
 def summarize(folds: Sequence[Mapping[str, float]]) -> dict[str, dict[str, float]]:

@@ -12,6 +12,7 @@ from boxoffice.modeling.fitting import (
     c_key,
     calibrated,
     cross_validate_c,
+    fit_and_cross_validate,
     fit_hit_classifier,
     fit_regressor,
     grid_points,
@@ -38,6 +39,36 @@ def test_make_regressor_uses_params_and_refuses_unknown_names() -> None:
     assert model.n_estimators == 7
     with pytest.raises(KeyError, match="unknown regressor 'svm'"):
         make_regressor("svm", {})
+
+
+def _rmse_score(model, X, y) -> dict[str, float]:
+    return regression_metrics(y, model.predict(X))
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("random_forest", {"n_estimators": 12, "max_depth": 4, "random_state": 0}),
+        ("gradient_boosting", {"n_estimators": 20, "random_state": 0}),
+        ("linear_regression", {}),
+        ("gradient_boosting", {"n_estimators": [5, 20], "random_state": 0}),  # a real grid: searched
+    ],
+)
+@pytest.mark.parametrize("search_seed", [3, 4])
+def test_fit_and_cross_validate_gives_the_search_and_cv_of_doing_both(
+    name: str, params: dict, search_seed: int
+) -> None:
+    """The same model, table and CV as GridSearchCV then repeated CV, also where the first repeat is reused."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(150, 3))
+    y = X[:, 0] - 2 * X[:, 1] ** 2 + 0.3 * rng.normal(size=150)
+    cv = (5, 2, 3, 1)  # folds, repeats, seed, n_jobs: seed 3 is the search's in one case, not in the other
+    model, chosen, table, scores = fit_and_cross_validate(name, params, X, y, (5, search_seed, 1), _rmse_score, cv)
+    expected_model, expected_chosen, expected_table = fit_regressor(name, params, X, y, folds=5, seed=search_seed)
+    assert chosen == expected_chosen
+    assert table.to_dict("list") == expected_table.to_dict("list")
+    assert scores == repeated_cv(expected_model, X, y, _rmse_score, *cv)
+    np.testing.assert_array_equal(model.predict(X), expected_model.predict(X))
 
 
 def test_grid_search_keeps_the_best_cv_point_and_refits_it_on_all_rows() -> None:
