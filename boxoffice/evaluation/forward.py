@@ -25,15 +25,14 @@ import pandas as pd
 from boxoffice.evaluation.held_out import (
     HeldOutAnswers,
     calibrate_distribution,
-    cv_settings,
     hit_sources_report,
     interval_report,
     predict_in_order,
-    regression_score,
     slice_report,
 )
+from boxoffice.evaluation.model_scores import fit_with_cv
 from boxoffice.features.splits import Split, as_split
-from boxoffice.modeling.fitting import calibrated, cross_validate_c, fit_and_cross_validate, make_classifier
+from boxoffice.modeling.fitting import calibrated, cross_validate_c, make_classifier
 from boxoffice.modeling.metrics import regression_metrics
 from boxoffice.params import Params
 
@@ -67,17 +66,8 @@ def forward_splits(films: pd.DataFrame, params: Params) -> tuple[Split, Split, S
 
 def fit_forward_regressor(name: str, fit: Split, params: Params) -> tuple[Any, dict[str, Any], dict[str, Any]]:
     """One registered type as the pipeline fits it on train, on the past's fitting films: its grid by CV
-    and its repeated-CV scores (``fit_and_cross_validate``), by which ``choose_by_cv`` later chooses."""
-    search = params["regressors"]["search"]
-    model, chosen, _, cv = fit_and_cross_validate(
-        name,
-        params["regressors"][name],
-        fit.X,
-        fit.log_revenue,
-        (search["folds"], search["random_state"], search["n_jobs"]),
-        regression_score,
-        cv_settings(params),
-    )
+    and its repeated-CV scores (``model_scores.fit_with_cv``), by which ``choose_by_cv`` later chooses."""
+    model, chosen, _, cv = fit_with_cv(name, fit, params)
     return model, chosen, cv
 
 

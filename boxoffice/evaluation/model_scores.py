@@ -19,13 +19,10 @@ from boxoffice.modeling.metrics import classification_metrics, regression_metric
 from boxoffice.params import Params
 
 
-def fit_and_score(name: str, splits: dict[str, Split], params: Params) -> tuple[Any, dict[str, Any], pd.DataFrame]:
-    """One type fitted on train (its grid searched by K-fold CV), and its repeated-CV scores on train.
-
-    Returns (model, {"chosen": its grid point, "cv_train": mean and std of each score}, the search table).
-    """
-    train, search = splits["train"], params["regressors"]["search"]
-    model, chosen, table, cv = fit_and_cross_validate(
+def fit_with_cv(name: str, train: Split, params: Params) -> tuple[Any, dict[str, Any], pd.DataFrame, dict[str, Any]]:
+    """(model, its grid point, the search table, its repeated-CV scores) of one type on ``train``'s rows."""
+    search = params["regressors"]["search"]
+    return fit_and_cross_validate(
         name,
         params["regressors"][name],
         train.X,
@@ -34,6 +31,14 @@ def fit_and_score(name: str, splits: dict[str, Split], params: Params) -> tuple[
         regression_score,
         cv_settings(params),
     )
+
+
+def fit_and_score(name: str, splits: dict[str, Split], params: Params) -> tuple[Any, dict[str, Any], pd.DataFrame]:
+    """One type fitted on train (its grid searched by K-fold CV), and its repeated-CV scores on train.
+
+    Returns (model, {"chosen": its grid point, "cv_train": mean and std of each score}, the search table).
+    """
+    model, chosen, table, cv = fit_with_cv(name, splits["train"], params)
     return model, {"chosen": chosen, "cv_train": cv}, table
 
 
