@@ -302,12 +302,15 @@ function drawSweep(chartId, xs, answers, options) {
   const x = options.log ? scale([xs[0], xs[xs.length - 1]], [80, 610], true) : scale([0, xs.length - 1], [80, 610]);
   const at = (i) => (options.log ? x(xs[i]) : x(i));
   const revenue = answers.map((a) => a.predicted_revenue);
-  const top = scale([0, Math.max(...revenue) * 1.1], [150, 20]);
+  const ceiling = Math.max(...revenue) * 1.1;
+  const top = scale([0, ceiling], [150, 20]);
   const bottom = scale([0, 1], [300, 190]);
-  axisY(chart, top, [0, 0.5, 1].map((f) => ({ value: f * Math.max(...revenue) * 1.1, label: money(f * Math.max(...revenue) * 1.1) })), 80, "median revenue");
+  axisY(chart, top, [0, 0.5, 1].map((f) => ({ value: f * ceiling, label: money(f * ceiling) })), 80, "median revenue");
   axisY(chart, bottom, [0, 0.5, 1].map((v) => ({ value: v, label: percent(v) })), 80, "P(hit)");
   const ticks = xs.map((value, i) => ({ value: options.log ? value : i, label: options.label(value, i) }));
-  axisX(chart, options.log ? x : x, ticks.filter((_, i) => !options.log || i % 2 === 0 || i === xs.length - 1), 300, options.axis);
+  // every month is labelled; on the budget's log axis every other point and the last
+  const labelled = ticks.filter((_, i) => !options.log || i % 2 === 0 || i === xs.length - 1);
+  axisX(chart, x, labelled, 300, options.axis);
   const line = (ys, y) => ys.map((v, i) => `${i ? "L" : "M"}${at(i).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
   svg("path", { d: line(revenue, top), class: "sweep" }, chart);
   svg("path", { d: line(answers.map((a) => a.hit_probability), bottom), class: "sweep hit" }, chart);
