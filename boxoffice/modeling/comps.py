@@ -73,14 +73,15 @@ class Comps:
     facts: list[dict[str, Any]]  # one dict of FACTS per candidate, ready for an answer
     days: np.ndarray  # release day of each candidate
     contributions: np.ndarray  # (candidates, features), from the served model's explainer
-    log_revenue: np.ndarray  # each candidate's log1p(revenue), in the model's dollars
+    log_revenue: np.ndarray  # each candidate's log1p(revenue), in the model's dollars (``comps_median``)
 
     @classmethod
-    def of(cls, table: pd.DataFrame, contributions: np.ndarray, log_revenue: np.ndarray | None = None) -> Comps:
+    def of(cls, table: pd.DataFrame, contributions: np.ndarray) -> Comps:
+        """From a candidate table (``candidate_table``) and the served model's contributions for its rows."""
         facts = table[list(FACTS)].astype(object).to_dict("records")
         for row in facts:
             row["id"], row["is_hit"] = int(row["id"]), bool(row["is_hit"])
-        revenue = np.log1p(table["revenue"].to_numpy(dtype=np.float64)) if log_revenue is None else log_revenue
+        revenue = np.log1p(table["revenue"].to_numpy(dtype=np.float64))
         return cls(facts, day_numbers(table["release_date"]), np.asarray(contributions, dtype=np.float64), revenue)
 
     def nearest(self, contributions: np.ndarray, n: int, before: np.ndarray | None = None) -> list[np.ndarray]:

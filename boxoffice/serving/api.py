@@ -33,9 +33,9 @@ from boxoffice.serving.page import FILES, HEADERS, context, page_files
 from boxoffice.serving.predictor import ModelsUnavailable, Predictor
 from boxoffice.serving.scenarios import (
     SCENARIOS_EXAMPLE,
-    ScenarioErrors,
     ScenarioPredictions,
     ScenarioRequest,
+    TooManyScenarios,
     scenario_films,
 )
 from boxoffice.serving.schemas import (
@@ -336,8 +336,10 @@ def create_app(
         asked = parse(ScenarioRequest.model_validate_json, await request.body())
         try:
             films = scenario_films(asked, max_scenarios)
-        except ScenarioErrors as err:
-            raise RequestValidationError([{**error, "loc": ("body", *error["loc"])} for error in err.errors]) from None
+        except TooManyScenarios as err:
+            raise RequestValidationError(
+                [{"loc": ("body", "scenarios"), "msg": str(err), "type": "too_long"}]
+            ) from None
         rows = answer_rows(predictor(request, "pre_release"), request_columns(PreReleaseMovie, films))
         if None in rows:
             where = ("body", "scenarios", rows.index(None))
@@ -356,9 +358,12 @@ def create_app(
             app.add_api_route(f"/forecast/{name}", page_file(name), methods=["GET"], include_in_schema=False)
 
     @app.get("/forecast/context", responses=UNAVAILABLE)
-    async def forecast_context(request: Request) -> dict[str, Any]:
+    async def forecast_context(request: Request) -> Any:
         """What the forecast page's form suggests (names the models know) and its trust figures."""
-        return context(predictor(request, "pre_release"), max_comps, max_scenarios)
+        served = predictor(request, "pre_release")
+        if getattr(request.app.state, "context", None) is None:  # the same for every request: built once
+            request.app.state.context = answer(context(served))
+        return request.app.state.context
 
     original_openapi = app.openapi
 

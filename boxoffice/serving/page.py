@@ -41,7 +41,7 @@ def page_files() -> dict[str, bytes]:
     return {name: (STATIC / name).read_bytes() for name in FILES}
 
 
-def context(predictor: Predictor, max_comps: int, max_scenarios: int) -> dict[str, Any]:
+def context(predictor: Predictor) -> dict[str, Any]:
     """What the form suggests and the page says about trust, from the served pre-release models.
 
     Names are the track record's (the directors, cast and companies the models know),
@@ -59,10 +59,6 @@ def context(predictor: Predictor, max_comps: int, max_scenarios: int) -> dict[st
         "hit_multiple": settings["hit_multiple"],
         "cpi_base_year": settings["cpi_base_year"],
         "example": PRE_RELEASE_EXAMPLE,
-        "max_comps": max_comps,
-        "max_scenarios": max_scenarios,
         "forward": predictor.forward,
         "population": predictor.population,
-        "regressor": predictor.regressor_name,
-        "comps_films": len(predictor.comps.facts),
     }

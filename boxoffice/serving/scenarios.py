@@ -1,18 +1,17 @@
 """What-if scenarios: one film, many variations of it, each validated as a film and answered in one call.
 
 A scenario names the fields of a /predict/pre_release body to replace (``{"budget": 6e7}``,
-``{"release_date": "2010-12-17"}``; ``{}`` changes nothing). Each is merged into the film's
-own JSON and validated by ``PreReleaseMovie`` exactly as a body is, so a scenario can ask
+``{"release_date": "2010-12-17"}``; ``{}`` changes nothing). Each field is validated by
+``PreReleaseMovie``'s own rules (``Scenario`` is generated from it), so a scenario can ask
 nothing a body cannot, and its errors name where they are (``scenarios[3].budget``). The
-unchanged scenario is the same validated film as the body alone, so it gets the same answer.
+unchanged scenario is the validated film itself, so it gets the same answer.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-import orjson
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE, Prediction, PreReleaseMovie
 
@@ -59,35 +58,17 @@ class ScenarioPredictions(BaseModel):
 
 
 def scenario_films(request: ScenarioRequest, max_scenarios: int) -> list[PreReleaseMovie]:
-    """Each scenario as a validated film; a ValidationError-shaped list of errors when any is wrong."""
+    """Each scenario as a film: the request's film with the scenario's fields, already validated, replaced.
+
+    Raises TooManyScenarios beyond ``max_scenarios`` (serve.max_scenarios).
+    """
     if len(request.scenarios) > max_scenarios:
-        raise ScenarioErrors(
-            [
-                {
-                    "loc": ("scenarios",),
-                    "msg": f"at most {max_scenarios} scenarios in one request (serve.max_scenarios), "
-                    f"not {len(request.scenarios)}",
-                    "type": "too_long",
-                }
-            ]
+        raise TooManyScenarios(
+            f"at most {max_scenarios} scenarios in one request (serve.max_scenarios), not {len(request.scenarios)}"
         )
-    film = request.film.model_dump(mode="json")
-    films, errors = [], []
-    scenario: BaseModel
-    for i, scenario in enumerate(request.scenarios):
-        changes = scenario.model_dump(mode="json", exclude_unset=True)
-        try:
-            films.append(PreReleaseMovie.model_validate_json(orjson.dumps({**film, **changes})))
-        except ValidationError as err:
-            errors += [{**error, "loc": ("scenarios", i, *error["loc"])} for error in err.errors(include_url=False)]
-    if errors:
-        raise ScenarioErrors(errors)
-    return films
+    scenarios: list[BaseModel] = request.scenarios
+    return [request.film.model_copy(update=scenario.model_dump(exclude_unset=True)) for scenario in scenarios]
 
 
-class ScenarioErrors(ValueError):
-    """Validation errors of scenarios, located as pydantic locates a body's (without the leading 'body')."""
-
-    def __init__(self, errors: list[dict[str, Any]]) -> None:
-        super().__init__(f"{len(errors)} invalid scenario field(s)")
-        self.errors = errors
+class TooManyScenarios(ValueError):
+    """More scenarios than the service answers in one request."""
