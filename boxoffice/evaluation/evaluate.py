@@ -213,9 +213,9 @@ class Forward:
     """The forward-in-time rebuild's pieces, from their own stages."""
 
     splits: tuple[Split, Split, Split]  # fit, calibration, scored (``forward.forward_splits``)
-    regressor: Any  # the select stage's choice among forward-regressors@MODEL
+    regressor: Any  # the select stage's choice among the train-regressors@MODEL stages
     classifier: Any  # cv-classifier's forward.joblib
-    scores: dict[str, dict[str, Any]]  # forward-regressors@MODEL's outputs, by model
+    scores: dict[str, dict[str, Any]]  # train-regressors@MODEL's forward outputs, by model
 
 
 def evaluate(

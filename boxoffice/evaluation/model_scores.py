@@ -1,4 +1,4 @@
-"""One regressor's fit and scores, computed in its own stage (``train-regressors@MODEL-VARIANT``).
+"""One regressor's fit and scores, computed in its own stage (``train-regressors@MODEL``, once per variant).
 
 Its grid searched on train and its repeated K-fold CV on train (what chooses the served
 model), then the validation and test scores the README tables report, which feed nothing.
