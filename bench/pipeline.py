@@ -1,9 +1,13 @@
 """Benchmark the pipeline: cold `dvc repro`, no-op `dvc repro`, a one-model experiment, each stage forced alone.
 
-Usage: python bench/pipeline.py [--repeats 3] [--no-stages]
+Usage: python bench/pipeline.py [--repeats 3] [--no-stages] [--queue-sample]
 The experiment is `dvc exp run -S regressors.random_forest.max_depth=8` (a model that does
 not serve), timed after the cold run in the same copy, with the stages it ran and its
 ratio to the cold run (the aim: at most a fifth of it).
+--queue-sample times a sample of the seed's random-forest grid as queued experiments
+(`dvc queue start -j 2`): its corners, depths 10 and 35 by 10, 100 and 200 trees, whose
+mean size (103 trees, depth 22.5) is the whole grid's (105, 22.5), and scales the time
+to the grid's 120 points.
 Runs in a throwaway copy of the project (the raw data pulled first, so the cold run
 times the pipeline, not the copy from the remote). Prints a table of wall times.
 """
@@ -16,9 +20,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from boxoffice.checks.workspace import commit, copy_project, run
+from boxoffice.checks.workspace import commit, copy_project, run, wait_for_queue
 
 EXPERIMENT = ["dvc", "exp", "run", "-S", "regressors.random_forest.max_depth=8"]
+SAMPLE = ["-S", "regressors.random_forest.max_depth=10,35", "-S", "regressors.random_forest.n_estimators=10,100,200"]
+SAMPLE_POINTS, GRID_POINTS = 6, 120  # the seed's grid: max_depth 10, 15, ..., 35 x n_estimators 10, 20, ..., 200
 
 
 def timed(cmd: list[str], cwd: Path) -> float:
@@ -31,6 +37,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="runs of each timing; the median is printed")
     parser.add_argument("--no-stages", action="store_true", help="skip forcing each stage alone")
+    parser.add_argument("--queue-sample", action="store_true", help="time 6 points of the seed's grid on the queue")
     args = parser.parse_args()
     repeats = args.repeats
 
@@ -58,6 +65,7 @@ def main() -> None:
             for stage in stages
         }
         forced = timed(["dvc", "repro", "--force"], project)
+        queued = queue_sample(project) if args.queue_sample else None
 
     print(f"{'what':55} {'wall s':>8}")
     print(f"{'dvc pull (raw data from the remote)':55} {pull:8.2f}")
@@ -71,6 +79,23 @@ def main() -> None:
     for stage, seconds in per_stage.items():
         print(f"{'  stage ' + stage:55} {seconds:8.2f}")
     print("(each stage: dvc repro --force --single-item, median; includes ~1 s of DVC start-up)")
+    if queued is not None:
+        print(f"{'queued sample of the seed grid: ' + str(SAMPLE_POINTS) + ' points, -j 2':55} {queued:8.2f}")
+        scaled = queued / SAMPLE_POINTS * GRID_POINTS
+        print(f"{'  the 120-point grid at that rate (aim: 900 s)':55} {scaled:8.2f}")
+
+
+def queue_sample(project: Path) -> float:
+    """Wall time of SAMPLE queued and run by two workers, from queueing to the last one done."""
+    start = time.perf_counter()
+    run(["dvc", "exp", "run", "--queue", *SAMPLE], project)
+    run(["dvc", "queue", "start", "-j", "2"], project, capture=False)  # its workers outlive it
+    status = wait_for_queue(project, timeout=3600, poll=1)
+    seconds = time.perf_counter() - start
+    run(["dvc", "queue", "stop"], project, check=False)
+    if "Failed" in status:
+        raise RuntimeError(f"a queued experiment failed:\n{status}")
+    return seconds
 
 
 if __name__ == "__main__":

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import yaml
 
+from boxoffice.checks.workspace import wait_for_queue
 from boxoffice.evaluation.headline import HEADLINE
 from tests.conftest import run
 
@@ -19,17 +19,6 @@ pytestmark = pytest.mark.pipeline
 # (seconds): where hit_probability comes from. 'distribution' is the baseline's own value.
 GRID = ["-S", "serve.hit_source=classifier,distribution"]
 SOURCE_FIGURES = {"fwd_auc"}  # the one headline figure the hit source moves: the served P(hit)'s forward AUC
-
-
-def wait_for_queue(project: Path, timeout: float = 900) -> str:
-    """Poll `dvc queue status` until nothing is queued or running; return its last output."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        status = run(["dvc", "queue", "status"], project).stdout
-        if not any(word in status for word in ("Queued", "Running")):
-            return status
-        time.sleep(3)
-    raise TimeoutError(f"the DVC queue did not finish in {timeout} s:\n{status}")
 
 
 def headline_of(rev: dict) -> dict[str, float]:

@@ -50,6 +50,17 @@ def commit(project: Path, message: str) -> None:
     run(["git", "-c", "user.name=boxoffice", "-c", "user.email=boxoffice@localhost", "commit", "-qm", message], project)
 
 
+def wait_for_queue(project: Path, timeout: float = 900, poll: float = 3) -> str:
+    """Poll `dvc queue status` until nothing is queued or running; return its last output."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = run(["dvc", "queue", "status"], project).stdout
+        if not any(word in status for word in ("Queued", "Running")):
+            return status
+        time.sleep(poll)
+    raise TimeoutError(f"the DVC queue did not finish in {timeout} s:\n{status}")
+
+
 def copy_project(dest: Path, clean_outputs: bool = False) -> Path:
     """Copy the project's files (tracked, or untracked and not ignored) into ``dest``, a new git repo.
 

@@ -19,7 +19,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from boxoffice.modeling.model_types import REGRESSORS
+from boxoffice.modeling.model_types import REGRESSORS, RegressorType
 from boxoffice.params import ClassifierParams
 
 # Parallel folds and grid points run on threads, not joblib's default worker processes: the
@@ -40,13 +40,27 @@ def fold_parallelism(model: Any) -> Iterator[None]:
     one OpenMP thread each) rather than on threads. Set from the calling thread, around a
     whole search or CV: the OpenMP limit is process-wide.
     """
-    kind = next((kind for kind in REGRESSORS.values() if type(model) is kind.estimator), None)
+    kind = registered_type(model)
     if kind is not None and kind.openmp_fit:
         with threadpool_limits(limits=1, user_api="openmp"), parallel_config(prefer="processes"):
             yield
     else:
         with parallel_config(prefer=PREFER):
             yield
+
+
+def registered_type(model: Any) -> RegressorType | None:
+    """The registry entry whose estimator ``model`` is, if any (the classifier is none)."""
+    return next((kind for kind in REGRESSORS.values() if type(model) is kind.estimator), None)
+
+
+def fold_model(model: Any, n_jobs: int) -> Any:
+    """What each CV fold clones: ``model``, or with ``n_jobs=1`` where folds run side by side and the
+    type's n_jobs changes only its speed (``RegressorType.n_jobs_free``): no thread waits on another."""
+    kind = registered_type(model)
+    if n_jobs > 1 and kind is not None and kind.n_jobs_free:
+        return clone(model).set_params(n_jobs=1)
+    return model
 
 
 def grid_points(params: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -203,9 +217,10 @@ def repeated_cv_folds(
 ) -> list[dict[str, float]]:
     """Each fold's scores of ``repeated_cv``, in the splitter's order (repeat by repeat)."""
     splitter = RepeatedKFold(n_splits=folds, n_repeats=repeats, random_state=seed)
+    each = fold_model(model, n_jobs)
 
     def one_fold(train: np.ndarray, test: np.ndarray) -> dict[str, float]:
-        return score(clone(model).fit(X[train], y[train]), X[test], y[test])
+        return score(clone(each).fit(X[train], y[train]), X[test], y[test])
 
     with fold_parallelism(model):
         return list(Parallel(n_jobs=n_jobs)(delayed(one_fold)(train, test) for train, test in splitter.split(X)))

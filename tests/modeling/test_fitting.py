@@ -15,6 +15,7 @@ from boxoffice.modeling.fitting import (
     fit_and_cross_validate,
     fit_hit_classifier,
     fit_regressor,
+    fold_model,
     grid_points,
     make_classifier,
     make_regressor,
@@ -69,6 +70,20 @@ def test_fit_and_cross_validate_gives_the_search_and_cv_of_doing_both(
     assert table.to_dict("list") == expected_table.to_dict("list")
     assert scores == repeated_cv(expected_model, X, y, _rmse_score, *cv)
     np.testing.assert_array_equal(model.predict(X), expected_model.predict(X))
+
+
+def test_a_forests_folds_fit_on_one_thread_each_with_the_same_scores() -> None:
+    """Folds side by side fit a forest with n_jobs=1; the scores are those of one fold at a time on 2 threads."""
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(120, 3))
+    y = X[:, 0] + X[:, 1] * X[:, 2] + 0.2 * rng.normal(size=120)
+    forest = make_regressor("random_forest", {"n_estimators": 8, "max_depth": 4, "random_state": 0, "n_jobs": 2})
+    assert fold_model(forest, 2).n_jobs == 1 and forest.n_jobs == 2  # a copy; the model itself is untouched
+    assert fold_model(forest, 1) is forest  # folds one at a time: the forest keeps its threads
+    boosting = make_regressor("gradient_boosting", {"n_estimators": 5})
+    assert fold_model(boosting, 2) is boosting  # no n_jobs to change
+    side_by_side = repeated_cv(forest, X, y, _rmse_score, 4, 2, 0, 2)
+    assert side_by_side == repeated_cv(forest, X, y, _rmse_score, 4, 2, 0, 1)
 
 
 def test_grid_search_keeps_the_best_cv_point_and_refits_it_on_all_rows() -> None:
