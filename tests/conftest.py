@@ -1,6 +1,6 @@
 """Shared fixtures: tiny frames and a tiny project built here, and one real pipeline run in a temporary copy.
 
-Tests that use the ``pipeline`` fixture (the real data, about two minutes) are marked
+Tests that use the ``pipeline`` fixture (a cold run on the real data, about 75 s) are marked
 ``pipeline`` automatically, so ``pytest -m "not pipeline"`` is the fast tier.
 """
 
