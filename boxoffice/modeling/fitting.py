@@ -13,7 +13,7 @@ from joblib import Parallel, delayed, parallel_config
 from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import brier_score_loss
+from sklearn.metrics import brier_score_loss, get_scorer
 from sklearn.model_selection import GridSearchCV, KFold, RepeatedKFold, cross_val_predict, cross_validate
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -90,23 +90,57 @@ def fit_regressor(
     cross-validated, so every table has the same columns. Ties go to the earlier point.
     The validation split is not used: it calibrates the served model's intervals.
     """
+    search, points = _grid_search(name, params, X, y, folds, seed, n_jobs, NEG_RMSE)
+    return search.best_estimator_, points[search.best_index_], _search_table(search, points, "score")
+
+
+NEG_RMSE = "neg_root_mean_squared_error"  # what ranks a grid's points
+
+
+class _RankedAndScored:
+    """A ``GridSearchCV`` scorer: the negative RMSE that ranks the points (scikit-learn's own, so
+    the ranking and the table are the single-metric search's) and ``score``'s figures beside it,
+    so that the chosen point's folds need not be fitted again by the repeated CV."""
+
+    def __init__(self, score: Score) -> None:
+        self.score = score
+        self.rank = get_scorer(NEG_RMSE)
+
+    def __call__(self, model: Any, X: np.ndarray, y: np.ndarray) -> dict[str, float]:
+        figures = {f"also_{name}": value for name, value in self.score(model, X, y).items()}
+        return {"neg_rmse": self.rank(model, X, y), **figures}
+
+
+def _grid_search(
+    name: str,
+    params: Mapping[str, Any],
+    X: np.ndarray,
+    y: np.ndarray,
+    folds: int,
+    seed: int,
+    n_jobs: int,
+    scoring: str | _RankedAndScored,
+) -> tuple[GridSearchCV, list[dict[str, Any]]]:
     points = grid_points(params)
     grid = [{key: [value] for key, value in point.items()} for point in points]
     search = GridSearchCV(
         make_regressor(name, {}),
         grid,
-        scoring="neg_root_mean_squared_error",
+        scoring=scoring,
         cv=KFold(n_splits=folds, shuffle=True, random_state=seed),
-        refit=True,
+        refit=True if isinstance(scoring, str) else "neg_rmse",
         n_jobs=n_jobs,  # each point and fold is fitted alone and seeded: the result does not depend on it
     )
     with fold_parallelism(search.estimator):
         search.fit(X, y)
+    return search, points
+
+
+def _search_table(search: GridSearchCV, points: list[dict[str, Any]], key: str) -> pd.DataFrame:
     results = search.cv_results_
-    table = pd.DataFrame(points).assign(
-        cv_rmse=np.round(-results["mean_test_score"], 6), cv_rmse_std=np.round(results["std_test_score"], 6)
+    return pd.DataFrame(points).assign(
+        cv_rmse=np.round(-results[f"mean_test_{key}"], 6), cv_rmse_std=np.round(results[f"std_test_{key}"], 6)
     )
-    return search.best_estimator_, points[search.best_index_], table
 
 
 def make_classifier(C: float, max_iter: int) -> Pipeline:
@@ -213,17 +247,26 @@ def repeated_cv(
 
 
 def repeated_cv_folds(
-    model: Any, X: np.ndarray, y: np.ndarray, score: Score, folds: int, repeats: int, seed: int, n_jobs: int = 1
+    model: Any,
+    X: np.ndarray,
+    y: np.ndarray,
+    score: Score,
+    folds: int,
+    repeats: int,
+    seed: int,
+    n_jobs: int = 1,
+    skip: int = 0,
 ) -> list[dict[str, float]]:
-    """Each fold's scores of ``repeated_cv``, in the splitter's order (repeat by repeat)."""
+    """Each fold's scores of ``repeated_cv``, in the splitter's order (repeat by repeat), but the first ``skip``."""
     splitter = RepeatedKFold(n_splits=folds, n_repeats=repeats, random_state=seed)
     each = fold_model(model, n_jobs)
 
     def one_fold(train: np.ndarray, test: np.ndarray) -> dict[str, float]:
         return score(clone(each).fit(X[train], y[train]), X[test], y[test])
 
+    splits = list(splitter.split(X))[skip:]
     with fold_parallelism(model):
-        return list(Parallel(n_jobs=n_jobs)(delayed(one_fold)(train, test) for train, test in splitter.split(X)))
+        return list(Parallel(n_jobs=n_jobs)(delayed(one_fold)(train, test) for train, test in splits))
 
 
 def fit_and_cross_validate(
@@ -238,17 +281,33 @@ def fit_and_cross_validate(
     """``fit_regressor`` (``search``: folds, seed, n_jobs) then ``repeated_cv`` of the chosen point
     (``cv``: folds, repeats, seed, n_jobs; ``score`` must report "rmse"), without fitting a fold twice.
 
-    A one-point grid searches nothing, yet its table reports the point's K-fold CV RMSE. When
-    the search's folds and seed are the repeated CV's, those K folds are the repeated CV's
-    first repeat (``RepeatedKFold`` draws its first shuffle from the seed as ``KFold`` does), so
-    the table is read from it rather than fitted again: a third fewer fits for such a model,
-    the same figures (``tests/modeling/test_fitting.py`` holds them to ``GridSearchCV``'s).
+    When the search's folds and seed are the repeated CV's, the search's K folds are the
+    repeated CV's first repeat (``RepeatedKFold`` draws its first shuffle from the seed as
+    ``KFold`` does). A one-point grid searches nothing, yet its table reports the point's
+    K-fold CV RMSE: the table is read from the repeated CV rather than fitted again (a third
+    fewer fits). A real grid scores every fold with ``score`` too, and the chosen point's
+    folds are the repeated CV's first repeat (K fewer fits). The same figures either way
+    (``tests/modeling/test_fitting.py`` holds them to ``GridSearchCV`` then repeated CV).
     """
     points = grid_points(params)
     folds, seed, n_jobs = search
-    if len(points) > 1 or (folds, seed) != (cv[0], cv[2]):
+    if (folds, seed) != (cv[0], cv[2]):
         model, chosen, table = fit_regressor(name, params, X, y, folds, seed, n_jobs)
         return model, chosen, table, repeated_cv(model, X, y, score, *cv)
+    if len(points) > 1:
+        grid, _ = _grid_search(name, params, X, y, folds, seed, n_jobs, _RankedAndScored(score))
+        results, best = grid.cv_results_, grid.best_index_
+        names = [key.removeprefix("mean_test_also_") for key in results if key.startswith("mean_test_also_")]
+        chosen_folds = [
+            {name: float(results[f"split{k}_test_also_{name}"][best]) for name in names} for k in range(folds)
+        ]
+        rest = repeated_cv_folds(grid.best_estimator_, X, y, score, *cv, skip=folds)
+        return (
+            grid.best_estimator_,
+            points[best],
+            _search_table(grid, points, "neg_rmse"),
+            summarize(chosen_folds + rest),
+        )
     model = make_regressor(name, points[0])
     results = repeated_cv_folds(model, X, y, score, *cv)
     first = np.array([result["rmse"] for result in results[:folds]])
