@@ -80,20 +80,6 @@ def make_regressor(name: str, point: Mapping[str, Any]) -> Any:
     return REGRESSORS[name].estimator(**point)
 
 
-def fit_regressor(
-    name: str, params: Mapping[str, Any], X: np.ndarray, y: np.ndarray, folds: int, seed: int, n_jobs: int = 1
-) -> tuple[Any, dict[str, Any], pd.DataFrame]:
-    """Search the grid by K-fold CV RMSE on the training rows (``GridSearchCV``), refit the best on all of them.
-
-    Returns the fitted model, its params, and the search table: one row per grid point
-    with its CV RMSE (mean and std over the folds). A single point is still
-    cross-validated, so every table has the same columns. Ties go to the earlier point.
-    The validation split is not used: it calibrates the served model's intervals.
-    """
-    search, points = _grid_search(name, params, X, y, folds, seed, n_jobs, NEG_RMSE)
-    return search.best_estimator_, points[search.best_index_], _search_table(search, points, "score")
-
-
 NEG_RMSE = "neg_root_mean_squared_error"  # what ranks a grid's points
 
 
@@ -109,6 +95,20 @@ class _RankedAndScored:
     def __call__(self, model: Any, X: np.ndarray, y: np.ndarray) -> dict[str, float]:
         figures = {f"also_{name}": value for name, value in self.score(model, X, y).items()}
         return {"neg_rmse": self.rank(model, X, y), **figures}
+
+
+def fit_regressor(
+    name: str, params: Mapping[str, Any], X: np.ndarray, y: np.ndarray, folds: int, seed: int, n_jobs: int = 1
+) -> tuple[Any, dict[str, Any], pd.DataFrame]:
+    """Search the grid by K-fold CV RMSE on the training rows (``GridSearchCV``), refit the best on all of them.
+
+    Returns the fitted model, its params, and the search table: one row per grid point
+    with its CV RMSE (mean and std over the folds). A single point is still
+    cross-validated, so every table has the same columns. Ties go to the earlier point.
+    The validation split is not used: it calibrates the served model's intervals.
+    """
+    search, points = _grid_search(name, params, X, y, folds, seed, n_jobs, NEG_RMSE)
+    return search.best_estimator_, points[search.best_index_], _search_table(search, points, "score")
 
 
 def _grid_search(
@@ -301,13 +301,9 @@ def fit_and_cross_validate(
         chosen_folds = [
             {name: float(results[f"split{k}_test_also_{name}"][best]) for name in names} for k in range(folds)
         ]
-        rest = repeated_cv_folds(grid.best_estimator_, X, y, score, *cv, skip=folds)
-        return (
-            grid.best_estimator_,
-            points[best],
-            _search_table(grid, points, "neg_rmse"),
-            summarize(chosen_folds + rest),
-        )
+        model, table = grid.best_estimator_, _search_table(grid, points, "neg_rmse")
+        rest = repeated_cv_folds(model, X, y, score, *cv, skip=folds)
+        return model, points[best], table, summarize(chosen_folds + rest)
     model = make_regressor(name, points[0])
     results = repeated_cv_folds(model, X, y, score, *cv)
     first = np.array([result["rmse"] for result in results[:folds]])
