@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import cloudpickle
 import pandas as pd
 import pytest
-from distributed import LocalCluster
+from distributed import Client
 
 from boxoffice.scoring import cli, files, on_dask
 
@@ -25,9 +26,21 @@ def fail_on_the_last_partition(frame: pd.DataFrame, *args) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def cluster():
-    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as local:
-        yield local.scheduler_address
+def cluster() -> Iterator[str]:
+    """``--scheduler local``'s own 2-worker cluster, started once for this module; yields its address.
+
+    Its environment change (the workers' allocator) must be undone when it closes.
+    """
+    before = os.environ.get(on_dask.ARROW_POOL)
+    with on_dask._client("local") as client:
+        yield client.scheduler.address
+    assert os.environ.get(on_dask.ARROW_POOL) == before, "--scheduler local left ARROW_DEFAULT_MEMORY_POOL set"
+
+
+def test_local_workers_start_with_the_system_allocator(cluster: str) -> None:
+    with Client(cluster) as client:
+        assert set(client.run(os.environ.get, on_dask.ARROW_POOL).values()) == {"system"}
+        assert len(client.scheduler_info()["workers"]) == on_dask.LOCAL_WORKERS
 
 
 @pytest.fixture(scope="module")
@@ -78,12 +91,12 @@ def test_dask_gives_the_single_process_numbers(
     )
 
 
-def test_the_command_on_a_local_cluster(project: Path, films: Path, tmp_path: Path, capsys) -> None:
+def test_the_command_on_a_cluster(project: Path, films: Path, cluster: str, tmp_path: Path, capsys) -> None:
     args = [str(films), "-o", str(tmp_path / "out.parquet"), "--models", str(project / "models")]
-    before = os.environ.get(on_dask.ARROW_POOL)
-    assert cli.main([*args, "--scheduler", "local"]) == 0
-    assert os.environ.get(on_dask.ARROW_POOL) == before  # set for the workers only
+    assert cli.main([*args, "--scheduler", cluster]) == 0
     assert "rejected 9" in capsys.readouterr().err
+    films_in = 3 * (len(pd.read_csv(project / "data" / "features" / "test.csv")) + len(BROKEN))
+    assert len(pd.read_parquet(tmp_path / "out.parquet")) == films_in - 9  # every film scored or rejected
     assert cli.main([*args[:2], str(tmp_path / "out.csv"), *args[3:], "--scheduler", "local"]) == 2
     assert "folder of Parquet files" in capsys.readouterr().err
 
