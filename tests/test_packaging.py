@@ -67,7 +67,7 @@ def test_the_serving_subset_holds_everything_the_service_imports() -> None:
     distributions = importlib.metadata.packages_distributions()
     needed = {
         re.sub(r"[-_.]+", "-", dist).lower()
-        for top in tops - set(sys.stdlib_module_names) - {"boxoffice", "__future__"}
+        for top in tops - set(sys.stdlib_module_names) - {"boxoffice"}
         for dist in distributions[top]
     }
     assert needed - set(pins("requirements-serve.txt")) == set()

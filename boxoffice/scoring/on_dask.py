@@ -112,7 +112,7 @@ def score_with_dask(
         id_column = None
     predictor = load_predictor(models_dir, variant)
     use_system_allocator()
-    with _client(scheduler) as client:  # the default scheduler of dask.compute while open
+    with scheduler_client(scheduler) as client:  # the default scheduler of dask.compute while open
         client.run(use_system_allocator)
         clock = time.perf_counter()
         with atomic_dir(output) as out_tmp, atomic_path(rejects) as rej_tmp:
@@ -142,7 +142,7 @@ def use_system_allocator() -> None:
 
 
 @contextmanager
-def _client(scheduler: str) -> Iterator[Client]:
+def scheduler_client(scheduler: str) -> Iterator[Client]:
     """A 2-worker cluster on this machine for 'local', else a connection to a running scheduler."""
     if scheduler == "local":
         # Workers start as fresh interpreters with this environment, so Arrow picks the system

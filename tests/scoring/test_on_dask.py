@@ -32,7 +32,7 @@ def cluster() -> Iterator[str]:
     Its environment change (the workers' allocator) must be undone when it closes.
     """
     before = os.environ.get(on_dask.ARROW_POOL)
-    with on_dask._client("local") as client:
+    with on_dask.scheduler_client("local") as client:
         yield client.scheduler.address
     assert os.environ.get(on_dask.ARROW_POOL) == before, "--scheduler local left ARROW_DEFAULT_MEMORY_POOL set"
 
