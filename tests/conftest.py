@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from boxoffice.checks.workspace import ROOT, commit, copy_project, run, start_server
+from boxoffice.checks.workspace import ROOT, commit, copy_project, run, start_server, without_avx512
 from tests import tiny
 
 __all__ = ["ROOT", "run"]
@@ -108,9 +108,14 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A temporary copy of the project after a cold ``dvc repro --pull`` on the real data."""
+    """A temporary copy of the project after a cold ``dvc repro --pull`` on the real data.
+
+    The run switches off numpy's AVX-512 kernels where this CPU has them (``without_avx512``),
+    so that comparing it with a run made with them (``test_pipeline_e2e``'s byte-identity
+    test) also shows that they change no byte.
+    """
     project = copy_project(tmp_path_factory.mktemp("project"), clean_outputs=True)
-    run(["dvc", "repro", "--pull"], project)
+    run(["dvc", "repro", "--pull"], project, env=without_avx512())
     commit(project, "baseline run")
     if os.environ.get("BOXOFFICE_SHARE_RUNS") == "1":
         share_runs(project)
