@@ -22,7 +22,7 @@ exp-show: setup  ## dvc exp show with only the headline metrics (fits 120 column
 test: setup  ## run the test suite (includes one real pipeline run)
 	pytest
 
-test-fast: setup  ## the fast tier only: everything but the real pipeline run (about 45 s)
+test-fast: setup  ## the fast tier only: everything but the real pipeline run (about 36 s)
 	pytest -m "not pipeline"
 
 lint: setup  ## ruff, mypy, the import layers (lint-imports) and the CI workflow (actionlint)
