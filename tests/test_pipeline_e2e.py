@@ -141,11 +141,11 @@ def test_two_runs_are_byte_identical_with_and_without_avx512(pipeline: Path) -> 
     The cold run (the ``pipeline`` fixture) runs without numpy's AVX-512 kernels where this
     CPU has them: at c0cd294 that alone changed the features' bytes, and so every hash and
     metric after them. The other run is the one this checkout's dvc.lock records, when the
-    cold run reproduces it entry for entry: the same code, params, data and outputs, made on
-    another machine with its CPU's kernels. Otherwise (code or params changed since that
-    run, or a CPU whose math kernels give other last bits) a forced re-run here, with every
-    kernel on, is the other run: the check always compares two real runs, and spends a
-    third only when the recorded one is not comparable.
+    cold run reproduces it entry for entry: the same code, params, data and outputs, made by
+    whoever committed it with their CPU's kernels. Otherwise (code or params changed since
+    that run, or a CPU whose math kernels give other last bits) a forced re-run here, with
+    every kernel on, is the other run: the check always compares two real runs, and runs a
+    second one itself only when the recorded one is not comparable.
     """
 
     def snapshot() -> dict[str, str]:
