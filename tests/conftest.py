@@ -101,9 +101,22 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 @pytest.fixture(scope="session")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, set[str]]]:
+    """The tiny project's folder, and the params each of its stages read on the way (by stage name)."""
+    reads: dict[str, set[str]] = {}
+    return tiny.build(tmp_path_factory.mktemp("tiny"), reads), reads
+
+
+@pytest.fixture(scope="session")
+def project(tiny_build: tuple[Path, dict[str, set[str]]]) -> Path:
     """The tiny project: synthetic films through every real stage script, tiny models (a few seconds)."""
-    return tiny.build(tmp_path_factory.mktemp("tiny"))
+    return tiny_build[0]
+
+
+@pytest.fixture(scope="session")
+def params_read(tiny_build: tuple[Path, dict[str, set[str]]]) -> dict[str, set[str]]:
+    """Stage name (``train-regressors@xgboost``) -> the dotted params.yaml keys it read in the tiny build."""
+    return tiny_build[1]
 
 
 @pytest.fixture(scope="session")

@@ -11,9 +11,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import runpy
 import shlex
 import sys
+import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +23,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from boxoffice import params as params_module
 from boxoffice.checks.workspace import ROOT
 from boxoffice.io import md5_of
 
@@ -106,18 +109,80 @@ def tiny_params() -> dict:
     return params
 
 
-def stage_commands(params: dict) -> list[list[str]]:
-    """Every stage's ``cmd`` from dvc.yaml in file order, the matrix expanded as DVC does."""
-    commands = []
-    for spec in yaml.safe_load((ROOT / "dvc.yaml").read_text(encoding="utf-8"))["stages"].values():
+def stage_instances(params: dict) -> list[tuple[str, list[str], list[str]]]:
+    """Every stage of dvc.yaml in file order, the matrix expanded as DVC does: its name, ``cmd``
+    and declared params, ``${...}`` resolved from the matrix item or from ``params``."""
+    instances = []
+    for name, spec in yaml.safe_load((ROOT / "dvc.yaml").read_text(encoding="utf-8"))["stages"].items():
         matrix = spec.get("matrix", {})
         models = params["regressors"]["models"] if "model" in matrix else [None]
-        variants = matrix.get("variant", [None])
         for model in models:
-            for variant in variants:
-                cmd = spec["cmd"].replace("${item.model}", str(model)).replace("${item.variant}", str(variant))
-                commands.append(shlex.split(cmd))
-    return commands
+            for variant in matrix.get("variant", [None]):
+                item = {"item.model": model, "item.variant": variant}
+
+                def resolve(text: str, item: dict = item) -> str:
+                    def value(match: re.Match) -> str:
+                        key = match.group(1)
+                        return str(item[key] if key in item else dotted(params, key))
+
+                    return re.sub(r"\$\{([^}]+)\}", value, text)
+
+                key = name if not matrix else f"{name}@{model if model is not None else variant}"
+                declared = [resolve(param) for param in spec.get("params", [])]
+                instances.append((key, shlex.split(resolve(spec["cmd"])), declared))
+    return instances
+
+
+def dotted(params: dict, key: str) -> object:
+    value: object = params
+    for part in key.split("."):
+        value = value[part]  # type: ignore[index]
+    return value
+
+
+class Recorded(dict):
+    """A params mapping that notes the dotted path of every value read from it that is not itself a mapping.
+
+    What a stage reads, so that a test can hold it to what the stage declares in dvc.yaml.
+    """
+
+    def __init__(self, data: dict, path: tuple[str, ...], reads: set[str]) -> None:
+        super().__init__(data)
+        self._path, self._reads = path, reads
+
+    def _seen(self, key: str, value: object) -> object:
+        path = (*self._path, str(key))
+        if isinstance(value, dict) and value:  # an empty mapping is read whole, like a leaf
+            return Recorded(value, path, self._reads)
+        self._reads.add(".".join(path))
+        return value
+
+    def __getitem__(self, key: str) -> object:
+        return self._seen(key, super().__getitem__(key))
+
+    def get(self, key: str, default: object = None) -> object:
+        return self._seen(key, super().__getitem__(key)) if key in self else default
+
+    def __iter__(self):  # dict(...) and {**...} then read through keys() and __getitem__
+        return iter(list(super().keys()))
+
+    def values(self):  # type: ignore[override]
+        return [self[key] for key in self]
+
+    def items(self):  # type: ignore[override]
+        return [(key, self[key]) for key in self]
+
+
+@contextlib.contextmanager
+def recording_params(reads: set[str]) -> Iterator[None]:
+    """``boxoffice.params.load_params`` hands out ``Recorded`` mappings while open (noting reads in ``reads``)."""
+    shim = types.SimpleNamespace(safe_load=lambda handle: Recorded(yaml.safe_load(handle) or {}, (), reads))
+    real = params_module.yaml
+    params_module.yaml = shim  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        params_module.yaml = real
 
 
 @contextlib.contextmanager
@@ -148,8 +213,11 @@ def run_script(script: Path, args: list[str], folder: Path) -> tuple[int, str]:
     return 0, ""
 
 
-def build(folder: Path) -> Path:
-    """A folder with the tiny project's data, params, main.py and every stage's outputs."""
+def build(folder: Path, reads: dict[str, set[str]] | None = None) -> Path:
+    """A folder with the tiny project's data, params, main.py and every stage's outputs.
+
+    ``reads``, when given, gets each stage's params reads (``recording_params``), by stage name.
+    """
     movies, credits = films()
     (folder / "data" / "raw").mkdir(parents=True)
     movies.to_csv(folder / "data" / "raw" / "tmdb_5000_movies.csv", index=False)
@@ -157,11 +225,14 @@ def build(folder: Path) -> Path:
     params = tiny_params()
     (folder / "params.yaml").write_text(yaml.safe_dump(params), encoding="utf-8")
     (folder / "main.py").write_text((ROOT / "main.py").read_text(encoding="utf-8"), encoding="utf-8")
-    for command in stage_commands(params):
+    for name, command, _ in stage_instances(params):
         assert command[:2] == ["python", "-m"], command
         script = ROOT / (command[2].replace(".", "/") + ".py")  # this checkout's stage, as `python -m` finds it
-        code, message = run_script(script, command[3:], folder)
+        with recording_params(stage_reads := set()):
+            code, message = run_script(script, command[3:], folder)
         assert code == 0, message
+        if reads is not None:
+            reads[name] = stage_reads
     _write_lock(folder)
     return folder
 

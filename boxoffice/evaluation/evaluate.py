@@ -129,9 +129,13 @@ def cv_reliability_plots(out_of_fold: dict[str, dict[str, list[float]]], loaded:
 
 
 def serving_section(
-    variant: str, regression: dict, classification: dict, regressor: Any, train: Split, params: Params
+    variant: str, regression: dict, classification: dict, regressor: Any, train: Split, params: Params, chosen: dict
 ) -> dict:
-    """What the service needs to load, run and describe one variant's models (``regressor``: the served one)."""
+    """What the service needs to load, run and describe one variant's models (``regressor``: the served one).
+
+    ``chosen``: the served type's grid point (its train-regressors scores), whose keys are its
+    params.yaml keys; read there, not from params.yaml, so evaluate does not depend on every model's params.
+    """
     selected = regression["selected"]
     fitted = regressor.get_params()
     return {
@@ -141,7 +145,7 @@ def serving_section(
         "regressor": {
             "name": selected,
             "file": f"regressors/{variant}/{selected}.joblib",
-            "params": {key: fitted[key] for key in params["regressors"][selected]},
+            "params": {key: fitted[key] for key in chosen},
             "validation": regression["validation"][selected],
             "test": regression["test"][selected],
             "cv_train": regression["cv_train"][selected],
@@ -271,7 +275,15 @@ def evaluate(
             }
         reports[variant] = (regression, classification)
         manifest[variant] = {
-            **serving_section(variant, regression, classification, regressor, splits["train"], params),
+            **serving_section(
+                variant,
+                regression,
+                classification,
+                regressor,
+                splits["train"],
+                params,
+                scores[variant][regression["selected"]]["chosen"],
+            ),
             "distribution": distribution.to_json(),
         }
 
