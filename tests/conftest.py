@@ -101,21 +101,21 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 @pytest.fixture(scope="session")
-def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, set[str]]]:
-    """The tiny project's folder, and the params each of its stages read on the way (by stage name)."""
-    reads: dict[str, set[str]] = {}
+def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, tiny.StageReads]]:
+    """The tiny project's folder, and what each of its stages read on the way (by stage name)."""
+    reads: dict[str, tiny.StageReads] = {}
     return tiny.build(tmp_path_factory.mktemp("tiny"), reads), reads
 
 
 @pytest.fixture(scope="session")
-def project(tiny_build: tuple[Path, dict[str, set[str]]]) -> Path:
+def project(tiny_build: tuple[Path, dict[str, tiny.StageReads]]) -> Path:
     """The tiny project: synthetic films through every real stage script, tiny models (a few seconds)."""
     return tiny_build[0]
 
 
 @pytest.fixture(scope="session")
-def params_read(tiny_build: tuple[Path, dict[str, set[str]]]) -> dict[str, set[str]]:
-    """Stage name (``train-regressors@xgboost``) -> the dotted params.yaml keys it read in the tiny build."""
+def stage_reads(tiny_build: tuple[Path, dict[str, tiny.StageReads]]) -> dict[str, tiny.StageReads]:
+    """Stage name (``train-regressors@xgboost``) -> the params and files it read in the tiny build."""
     return tiny_build[1]
 
 

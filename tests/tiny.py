@@ -18,6 +18,7 @@ import sys
 import types
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -109,9 +110,19 @@ def tiny_params() -> dict:
     return params
 
 
-def stage_instances(params: dict) -> list[tuple[str, list[str], list[str]]]:
-    """Every stage of dvc.yaml in file order, the matrix expanded as DVC does: its name, ``cmd``
-    and declared params, ``${...}`` resolved from the matrix item or from ``params``."""
+class Stage(NamedTuple):
+    """One stage of dvc.yaml, the matrix expanded: what it runs, and what it declares."""
+
+    name: str  # as DVC names it: train-regressors@xgboost
+    cmd: list[str]
+    deps: list[str]
+    params: list[str]
+    outs: list[str]
+
+
+def stage_instances(params: dict) -> list[Stage]:
+    """Every stage of dvc.yaml in file order, the matrix expanded as DVC does, ``${...}``
+    resolved from the matrix item or from ``params``."""
     instances = []
     for name, spec in yaml.safe_load((ROOT / "dvc.yaml").read_text(encoding="utf-8"))["stages"].items():
         matrix = spec.get("matrix", {})
@@ -127,9 +138,19 @@ def stage_instances(params: dict) -> list[tuple[str, list[str], list[str]]]:
 
                     return re.sub(r"\$\{([^}]+)\}", value, text)
 
-                key = name if not matrix else f"{name}@{model if model is not None else variant}"
-                declared = [resolve(param) for param in spec.get("params", [])]
-                instances.append((key, shlex.split(resolve(spec["cmd"])), declared))
+                def paths(entries: list, resolve=resolve) -> list[str]:  # an entry is a path, or {path: options}
+                    return [resolve(entry if isinstance(entry, str) else next(iter(entry))) for entry in entries]
+
+                outs = paths(spec.get("outs", []) + spec.get("metrics", []))
+                instances.append(
+                    Stage(
+                        name if not matrix else f"{name}@{model if model is not None else variant}",
+                        shlex.split(resolve(spec["cmd"])),
+                        paths(spec.get("deps", [])),
+                        paths(spec.get("params", [])),
+                        outs,
+                    )
+                )
     return instances
 
 
@@ -173,6 +194,48 @@ class Recorded(dict):
         return [(key, self[key]) for key in self]
 
 
+class StageReads(NamedTuple):
+    params: set[str]  # dotted params.yaml keys
+    files: set[str]  # paths relative to the project folder (package data relative to the checkout)
+
+
+_RECORDING: list[tuple[Path, set[str]]] = []  # the folder and the set of the recording in progress
+
+
+def _note_open(event: str, args: tuple) -> None:
+    """Python's "open" audit event: a file opened for reading only, while ``recording_files`` is open."""
+    if event != "open" or not _RECORDING or not isinstance(args[0], str | bytes | os.PathLike):
+        return
+    path, mode, flags = args
+    reading = ("r" in mode and "+" not in mode) if isinstance(mode, str) else (flags & os.O_ACCMODE) == os.O_RDONLY
+    if not reading:
+        return
+    folder, files = _RECORDING[-1]
+    opened = Path(os.path.abspath(os.fsdecode(path)))
+    if "__pycache__" in opened.parts or opened.suffix == ".py" or not opened.is_file():  # code, an import hook's name
+        return
+    if opened.is_relative_to(folder):
+        files.add(opened.relative_to(folder).as_posix())
+    elif opened.is_relative_to(ROOT / "boxoffice"):  # package data, e.g. the CPI table
+        files.add(opened.relative_to(ROOT).as_posix())
+
+
+@contextlib.contextmanager
+def recording_files(folder: Path, files: set[str]) -> Iterator[None]:
+    """Notes in ``files`` every file under ``folder`` (or package data file) opened for reading while open.
+
+    An audit hook cannot be removed, so one is added on first use and records only in here.
+    """
+    if not getattr(sys, "_boxoffice_open_hook", False):
+        sys.addaudithook(_note_open)
+        sys._boxoffice_open_hook = True  # type: ignore[attr-defined]
+    _RECORDING.append((folder.resolve(), files))
+    try:
+        yield
+    finally:
+        _RECORDING.pop()
+
+
 @contextlib.contextmanager
 def recording_params(reads: set[str]) -> Iterator[None]:
     """``boxoffice.params.load_params`` hands out ``Recorded`` mappings while open (noting reads in ``reads``)."""
@@ -213,10 +276,11 @@ def run_script(script: Path, args: list[str], folder: Path) -> tuple[int, str]:
     return 0, ""
 
 
-def build(folder: Path, reads: dict[str, set[str]] | None = None) -> Path:
+def build(folder: Path, reads: dict[str, StageReads] | None = None) -> Path:
     """A folder with the tiny project's data, params, main.py and every stage's outputs.
 
-    ``reads``, when given, gets each stage's params reads (``recording_params``), by stage name.
+    ``reads``, when given, gets what each stage read, by stage name: its params
+    (``recording_params``) and files (``recording_files``).
     """
     movies, credits = films()
     (folder / "data" / "raw").mkdir(parents=True)
@@ -225,14 +289,15 @@ def build(folder: Path, reads: dict[str, set[str]] | None = None) -> Path:
     params = tiny_params()
     (folder / "params.yaml").write_text(yaml.safe_dump(params), encoding="utf-8")
     (folder / "main.py").write_text((ROOT / "main.py").read_text(encoding="utf-8"), encoding="utf-8")
-    for name, command, _ in stage_instances(params):
-        assert command[:2] == ["python", "-m"], command
-        script = ROOT / (command[2].replace(".", "/") + ".py")  # this checkout's stage, as `python -m` finds it
-        with recording_params(stage_reads := set()):
-            code, message = run_script(script, command[3:], folder)
+    for stage in stage_instances(params):
+        assert stage.cmd[:2] == ["python", "-m"], stage.cmd
+        script = ROOT / (stage.cmd[2].replace(".", "/") + ".py")  # this checkout's stage, as `python -m` finds it
+        seen = StageReads(set(), set())
+        with recording_params(seen.params), recording_files(folder, seen.files):
+            code, message = run_script(script, stage.cmd[3:], folder)
         assert code == 0, message
         if reads is not None:
-            reads[name] = stage_reads
+            reads[stage.name] = seen
     _write_lock(folder)
     return folder
 
