@@ -16,6 +16,7 @@ import pytest
 
 from boxoffice.checks.workspace import ROOT, commit, copy_project, run, start_server, without_avx512
 from tests import tiny
+from tests.reads import StageReads
 
 __all__ = ["ROOT", "run"]
 
@@ -101,20 +102,20 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 @pytest.fixture(scope="session")
-def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, tiny.StageReads]]:
+def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, StageReads]]:
     """The tiny project's folder, and what each of its stages read on the way (by stage name)."""
-    reads: dict[str, tiny.StageReads] = {}
+    reads: dict[str, StageReads] = {}
     return tiny.build(tmp_path_factory.mktemp("tiny"), reads), reads
 
 
 @pytest.fixture(scope="session")
-def project(tiny_build: tuple[Path, dict[str, tiny.StageReads]]) -> Path:
+def project(tiny_build: tuple[Path, dict[str, StageReads]]) -> Path:
     """The tiny project: synthetic films through every real stage script, tiny models (a few seconds)."""
     return tiny_build[0]
 
 
 @pytest.fixture(scope="session")
-def stage_reads(tiny_build: tuple[Path, dict[str, tiny.StageReads]]) -> dict[str, tiny.StageReads]:
+def stage_reads(tiny_build: tuple[Path, dict[str, StageReads]]) -> dict[str, StageReads]:
     """Stage name (``train-regressors@xgboost``) -> the params and files it read in the tiny build."""
     return tiny_build[1]
 

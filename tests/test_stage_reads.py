@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests import tiny
+from tests.reads import StageReads
 
 PARAMS = tiny.tiny_params()
 STAGES = {stage.name: stage for stage in tiny.stage_instances(PARAMS)}
@@ -35,7 +36,7 @@ def leaves(value: object, path: str) -> list[str]:
 
 
 @pytest.mark.parametrize("stage", STAGES)
-def test_every_param_a_stage_reads_is_declared(stage: str, stage_reads: dict[str, tiny.StageReads]) -> None:
+def test_every_param_a_stage_reads_is_declared(stage: str, stage_reads: dict[str, StageReads]) -> None:
     read = stage_reads[stage].params
     assert read, f"{stage} read no params at all: is it recorded?"
     undeclared = sorted(key for key in read if not covered(key, STAGES[stage].params))
@@ -43,7 +44,7 @@ def test_every_param_a_stage_reads_is_declared(stage: str, stage_reads: dict[str
 
 
 @pytest.mark.parametrize("group", GROUPS)
-def test_every_declared_param_is_read(group: str, stage_reads: dict[str, tiny.StageReads]) -> None:
+def test_every_declared_param_is_read(group: str, stage_reads: dict[str, StageReads]) -> None:
     """Every value under every declared key, by some item of a matrix stage at least."""
     read = sorted(set().union(*(stage_reads[stage.name].params for stage in items_of(group))))
     for stage in items_of(group):
@@ -53,7 +54,7 @@ def test_every_declared_param_is_read(group: str, stage_reads: dict[str, tiny.St
 
 
 @pytest.mark.parametrize("stage", STAGES)
-def test_every_file_a_stage_reads_is_declared(stage: str, stage_reads: dict[str, tiny.StageReads]) -> None:
+def test_every_file_a_stage_reads_is_declared(stage: str, stage_reads: dict[str, StageReads]) -> None:
     """A dep, or the stage's own output read back (params.yaml is the params' business)."""
     read = stage_reads[stage].files - {"params.yaml"}
     assert read, f"{stage} read no files at all: is it recorded?"
@@ -62,7 +63,7 @@ def test_every_file_a_stage_reads_is_declared(stage: str, stage_reads: dict[str,
 
 
 @pytest.mark.parametrize("group", GROUPS)
-def test_every_declared_data_dep_is_read(group: str, stage_reads: dict[str, tiny.StageReads]) -> None:
+def test_every_declared_data_dep_is_read(group: str, stage_reads: dict[str, StageReads]) -> None:
     """Every dep that is not code (nor package data, which a cached function may have read
     for an earlier stage of this one process) is read by some item of a matrix stage at least."""
     read = sorted(set().union(*(stage_reads[stage.name].files for stage in items_of(group))))

@@ -15,7 +15,6 @@ import re
 import runpy
 import shlex
 import sys
-import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -24,9 +23,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from boxoffice import params as params_module
 from boxoffice.checks.workspace import ROOT
 from boxoffice.io import md5_of
+from tests.reads import StageReads, recording_files, recording_params
 
 GENRES = ["Action", "Adventure", "Comedy", "Drama", "Science Fiction", "Thriller", "Horror", "Family"]
 COMPANIES = ["Warner Bros.", "Universal Pictures", "Garage Films", "Small Studio", "Indie House"]
@@ -130,28 +129,31 @@ def stage_instances(params: dict) -> list[Stage]:
         for model in models:
             for variant in matrix.get("variant", [None]):
                 item = {"item.model": model, "item.variant": variant}
-
-                def resolve(text: str, item: dict = item) -> str:
-                    def value(match: re.Match) -> str:
-                        key = match.group(1)
-                        return str(item[key] if key in item else dotted(params, key))
-
-                    return re.sub(r"\$\{([^}]+)\}", value, text)
-
-                def paths(entries: list, resolve=resolve) -> list[str]:  # an entry is a path, or {path: options}
-                    return [resolve(entry if isinstance(entry, str) else next(iter(entry))) for entry in entries]
-
-                outs = paths(spec.get("outs", []) + spec.get("metrics", []))
                 instances.append(
                     Stage(
                         name if not matrix else f"{name}@{model if model is not None else variant}",
-                        shlex.split(resolve(spec["cmd"])),
-                        paths(spec.get("deps", [])),
-                        paths(spec.get("params", [])),
-                        outs,
+                        shlex.split(_resolve(spec["cmd"], item, params)),
+                        _paths(spec.get("deps", []), item, params),
+                        _paths(spec.get("params", []), item, params),
+                        _paths(spec.get("outs", []) + spec.get("metrics", []), item, params),
                     )
                 )
     return instances
+
+
+def _resolve(text: str, item: dict, params: dict) -> str:
+    """dvc.yaml's ``${...}``: from the matrix item, else from params.yaml."""
+
+    def value(found: re.Match) -> str:
+        key = found[1]
+        return str(item[key] if key in item else dotted(params, key))
+
+    return re.sub(r"\$\{([^}]+)\}", value, text)
+
+
+def _paths(entries: list, item: dict, params: dict) -> list[str]:
+    """A dvc.yaml list of deps, params or outs: each entry a string, or ``{string: options}``."""
+    return [_resolve(entry if isinstance(entry, str) else next(iter(entry)), item, params) for entry in entries]
 
 
 def dotted(params: dict, key: str) -> object:
@@ -159,93 +161,6 @@ def dotted(params: dict, key: str) -> object:
     for part in key.split("."):
         value = value[part]  # type: ignore[index]
     return value
-
-
-class Recorded(dict):
-    """A params mapping that notes the dotted path of every value read from it that is not itself a mapping.
-
-    What a stage reads, so that a test can hold it to what the stage declares in dvc.yaml.
-    """
-
-    def __init__(self, data: dict, path: tuple[str, ...], reads: set[str]) -> None:
-        super().__init__(data)
-        self._path, self._reads = path, reads
-
-    def _seen(self, key: str, value: object) -> object:
-        path = (*self._path, str(key))
-        if isinstance(value, dict) and value:  # an empty mapping is read whole, like a leaf
-            return Recorded(value, path, self._reads)
-        self._reads.add(".".join(path))
-        return value
-
-    def __getitem__(self, key: str) -> object:
-        return self._seen(key, super().__getitem__(key))
-
-    def get(self, key: str, default: object = None) -> object:
-        return self._seen(key, super().__getitem__(key)) if key in self else default
-
-    def __iter__(self):  # dict(...) and {**...} then read through keys() and __getitem__
-        return iter(list(super().keys()))
-
-    def values(self):  # type: ignore[override]
-        return [self[key] for key in self]
-
-    def items(self):  # type: ignore[override]
-        return [(key, self[key]) for key in self]
-
-
-class StageReads(NamedTuple):
-    params: set[str]  # dotted params.yaml keys
-    files: set[str]  # paths relative to the project folder (package data relative to the checkout)
-
-
-_RECORDING: list[tuple[Path, set[str]]] = []  # the folder and the set of the recording in progress
-
-
-def _note_open(event: str, args: tuple) -> None:
-    """Python's "open" audit event: a file opened for reading only, while ``recording_files`` is open."""
-    if event != "open" or not _RECORDING or not isinstance(args[0], str | bytes | os.PathLike):
-        return
-    path, mode, flags = args
-    reading = ("r" in mode and "+" not in mode) if isinstance(mode, str) else (flags & os.O_ACCMODE) == os.O_RDONLY
-    if not reading:
-        return
-    folder, files = _RECORDING[-1]
-    opened = Path(os.path.abspath(os.fsdecode(path)))
-    if "__pycache__" in opened.parts or opened.suffix == ".py" or not opened.is_file():  # code, an import hook's name
-        return
-    if opened.is_relative_to(folder):
-        files.add(opened.relative_to(folder).as_posix())
-    elif opened.is_relative_to(ROOT / "boxoffice"):  # package data, e.g. the CPI table
-        files.add(opened.relative_to(ROOT).as_posix())
-
-
-@contextlib.contextmanager
-def recording_files(folder: Path, files: set[str]) -> Iterator[None]:
-    """Notes in ``files`` every file under ``folder`` (or package data file) opened for reading while open.
-
-    An audit hook cannot be removed, so one is added on first use and records only in here.
-    """
-    if not getattr(sys, "_boxoffice_open_hook", False):
-        sys.addaudithook(_note_open)
-        sys._boxoffice_open_hook = True  # type: ignore[attr-defined]
-    _RECORDING.append((folder.resolve(), files))
-    try:
-        yield
-    finally:
-        _RECORDING.pop()
-
-
-@contextlib.contextmanager
-def recording_params(reads: set[str]) -> Iterator[None]:
-    """``boxoffice.params.load_params`` hands out ``Recorded`` mappings while open (noting reads in ``reads``)."""
-    shim = types.SimpleNamespace(safe_load=lambda handle: Recorded(yaml.safe_load(handle) or {}, (), reads))
-    real = params_module.yaml
-    params_module.yaml = shim  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        params_module.yaml = real
 
 
 @contextlib.contextmanager
