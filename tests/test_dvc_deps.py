@@ -6,11 +6,11 @@ import ast
 from pathlib import Path
 
 import pytest
-import yaml
 
+from tests import tiny
 from tests.conftest import ROOT
 
-STAGES = yaml.safe_load((ROOT / "dvc.yaml").read_text())["stages"]
+STAGES = {stage.name: stage for stage in tiny.stage_instances(tiny.tiny_params())}  # the matrix expanded
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -53,17 +53,17 @@ def test_stage_runs_its_script_as_a_module_of_this_checkout(stage: str) -> None:
     """``python -m stages.x``, not ``python stages/x.py``: a script run by path imports ``boxoffice``
     from wherever it is installed (the editable install's checkout), so a queued experiment's
     temporary copy would run the workspace's code instead of its own."""
-    words = STAGES[stage]["cmd"].split()
-    assert words[:2] == ["python", "-m"] and words[2].startswith("stages."), STAGES[stage]["cmd"]
+    words = STAGES[stage].cmd
+    assert words[:2] == ["python", "-m"] and words[2].startswith("stages."), words
     script = "stages/" + words[2].removeprefix("stages.") + ".py"
     assert (ROOT / script).is_file()
-    assert {script, "stages/__init__.py"} <= set(STAGES[stage]["deps"])
+    assert {script, "stages/__init__.py"} <= set(STAGES[stage].deps)
 
 
 @pytest.mark.parametrize("stage", STAGES)
 def test_stage_depends_on_every_module_it_imports(stage: str) -> None:
-    script = next(dep for dep in STAGES[stage]["deps"] if dep.startswith("stages/") and dep != "stages/__init__.py")
-    missing = import_closure(ROOT / script) - set(STAGES[stage]["deps"])
+    script = next(dep for dep in STAGES[stage].deps if dep.startswith("stages/") and dep != "stages/__init__.py")
+    missing = import_closure(ROOT / script) - set(STAGES[stage].deps)
     assert not missing, f"dvc.yaml stage {stage!r} misses deps: {sorted(missing)}"
 
 
