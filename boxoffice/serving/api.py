@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from boxoffice import __version__
 from boxoffice.serving.fast_path import document_bodies
 from boxoffice.serving.loading import lifespan
-from boxoffice.serving.routes import model_info, page, pre_release, seed
+from boxoffice.serving.routes import docs, model_info, page, pre_release, seed
 from boxoffice.serving.scenarios import ScenarioRequest
 from boxoffice.serving.schemas import Movie, PreReleaseMovie, field_path
 from boxoffice.serving.settings import ServeSettings
@@ -47,6 +47,8 @@ def create_app(
         "after release (/predict) or before it (/predict/pre_release). Hit probabilities come from TMDB's "
         "most-voted films, mostly successes: they overrate a typical film's chances.",
         lifespan=lifespan(settings.models_dir),
+        docs_url=None,  # /docs and /redoc on vendored files: boxoffice.serving.routes.docs
+        redoc_url=None,
     )
     app.add_exception_handler(RequestValidationError, invalid_request)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, unexpected)
@@ -54,6 +56,7 @@ def create_app(
     pre_release.add_routes(app, settings)
     page.add_routes(app)
     model_info.add_routes(app, settings)
+    docs.add_routes(app)
     document_bodies(
         app, (Movie, PreReleaseMovie, ScenarioRequest), {("ScenarioRequest", "scenarios"): settings.max_scenarios}
     )

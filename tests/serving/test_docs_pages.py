@@ -1,0 +1,39 @@
+"""/docs (Swagger UI) and /redoc (ReDoc) in a real browser: they render the API on files the app serves itself.
+
+The browser and the watched page are the forecast page's (``test_forecast_page``): every
+request and console message is recorded, so a request to another origin (a CDN, a font) or
+a Content-Security-Policy violation fails the test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.serving import test_forecast_page as forecast_page
+
+pytestmark = pytest.mark.browser
+browser = forecast_page.browser
+watched = forecast_page.watched
+
+
+def test_swagger_ui_lists_the_operations_asking_no_other_origin(watched: forecast_page.Watched, server: str) -> None:
+    page = watched.page
+    page.goto(f"{server}/docs")
+    page.wait_for_selector(".opblock-summary-path")
+    paths = page.locator(".opblock-summary-path").evaluate_all("paths => paths.map(path => path.dataset.path)")
+    assert {"/predict", "/predict/pre_release", "/health"} <= set(paths)
+    assert page.locator(".info .title").inner_text().startswith("boxoffice")
+    watched.check_clean()
+
+
+def test_redoc_shows_the_api_asking_no_other_origin(watched: forecast_page.Watched, server: str) -> None:
+    page = watched.page
+    page.goto(f"{server}/redoc")
+    page.wait_for_selector("h1")
+    assert page.locator("h1").first.inner_text().startswith("boxoffice")
+    menu = page.locator(".menu-content").inner_text()
+    assert "Predict" in menu, menu
+    page.wait_for_load_state("networkidle")
+    # ReDoc's search runs in a worker made from a blob: URL, which carries the origin that made it.
+    watched.requests = [url.removeprefix("blob:") for url in watched.requests]
+    watched.check_clean()
