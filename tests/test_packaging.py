@@ -80,3 +80,16 @@ def test_the_benchmark_floor_answers_every_field_the_service_does() -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert set(module.CONSTANT.model_dump(exclude_none=True)) == set(ANSWER_FIELDS)
+
+
+def test_the_package_data_holds_every_file_the_service_serves() -> None:
+    """Each file under boxoffice/serving/static (the forecast page's, the docs' vendored UIs) is package data.
+
+    Without it a wheel install serves /forecast or /docs without its scripts.
+    """
+    package_data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    serving = ROOT / "boxoffice" / "serving"
+    shipped = {path for pattern in package_data["boxoffice.serving"] for path in serving.glob(pattern)}
+    files = {path for path in (serving / "static").rglob("*") if path.is_file()}
+    assert {serving / "static" / "vendor" / "redoc" / "redoc.standalone.js"} <= files
+    assert sorted(str(path.relative_to(serving)) for path in files - shipped) == []

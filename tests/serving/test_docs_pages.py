@@ -1,21 +1,38 @@
-"""/docs (Swagger UI) and /redoc (ReDoc) in a real browser: they render the API on files the app serves itself.
+"""/docs (Swagger UI) and /redoc (ReDoc): they render the API on files the app serves itself.
 
-The browser and the watched page are the forecast page's (``test_forecast_page``): every
+In a real browser, the browser and the watched page are the forecast page's (``test_forecast_page``): every
 request and console message is recorded, so a request to another origin (a CDN, a font) or
 a Content-Security-Policy violation fails the test.
 """
 
 from __future__ import annotations
 
-import pytest
+import re
+from pathlib import Path
 
+import pytest
+from fastapi.testclient import TestClient
+
+from boxoffice.serving.api import create_app
 from tests.serving import test_forecast_page as forecast_page
 
-pytestmark = pytest.mark.browser
 browser = forecast_page.browser
 watched = forecast_page.watched
 
 
+def test_each_page_names_only_files_this_app_serves(project: Path) -> None:
+    app = create_app(models_dir=project / "models", lock_path=project / "dvc.lock")
+    with TestClient(app) as client:
+        for path in ("/docs", "/redoc"):
+            page = client.get(path)
+            assert page.status_code == 200 and "default-src 'none'" in page.headers["content-security-policy"]
+            urls = re.findall(r'(?:src|href|url)="([^"]+)"', page.text)
+            assert len(urls) >= 2 and all(url.startswith("/") and not url.startswith("//") for url in urls), urls
+            assert all(client.get(url).status_code == 200 for url in urls), urls
+        assert "swaggerUIRedirectOauth2" in client.get("/docs/oauth2-redirect").text
+
+
+@pytest.mark.browser
 def test_swagger_ui_lists_the_operations_asking_no_other_origin(watched: forecast_page.Watched, server: str) -> None:
     page = watched.page
     page.goto(f"{server}/docs")
@@ -26,6 +43,7 @@ def test_swagger_ui_lists_the_operations_asking_no_other_origin(watched: forecas
     watched.check_clean()
 
 
+@pytest.mark.browser
 def test_redoc_shows_the_api_asking_no_other_origin(watched: forecast_page.Watched, server: str) -> None:
     page = watched.page
     page.goto(f"{server}/redoc")
