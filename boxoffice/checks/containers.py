@@ -74,6 +74,15 @@ def wait_for(url: str, timeout: float = 120, poll: float = 0.05) -> float:
     raise TimeoutError(f"{url} did not answer 200 within {timeout:g} s")
 
 
+def wait_healthy(name: str, timeout: float = 240, poll: float = 1) -> None:
+    """Run the image's own HEALTHCHECK in container ``name`` until it passes (for ports not published)."""
+    deadline = time.monotonic() + timeout
+    while podman("healthcheck", "run", name, check=False, timeout=60).returncode != 0:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{name} was not healthy within {timeout:g} s:\n{podman('logs', name).stderr}")
+        time.sleep(poll)
+
+
 class Container:
     """One detached container with its port 8000 (or ``inner_port``) published on a free loopback port."""
 

@@ -77,22 +77,10 @@ def test_the_default_profile_runs_the_api_alone(compose: Compose, capsys: pytest
 def balancer(compose: Compose) -> str:
     compose("--profile", "replicas", "up", "--detach", "--no-build")
     url = compose.url("BOXOFFICE_BALANCER_PORT")
-    for replica in REPLICAS:  # each answers on its own before nginx is asked
-        containers.podman("exec", compose.container(replica), "python", "-c", WAIT_HEALTHY, timeout=120)
+    for replica in REPLICAS:  # each is healthy (the image's HEALTHCHECK) before nginx is asked
+        containers.wait_healthy(compose.container(replica))
     containers.wait_for(f"{url}/health")
     return url
-
-
-WAIT_HEALTHY = """
-import time, urllib.request
-for _ in range(600):
-    try:
-        urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=1); break
-    except OSError:
-        time.sleep(0.1)
-else:
-    raise SystemExit('no /health')
-"""
 
 
 def test_the_seeds_client_through_nginx(balancer: str, capsys: pytest.CaptureFixture[str]) -> None:

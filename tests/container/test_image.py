@@ -67,6 +67,11 @@ def test_it_runs_as_the_non_root_user_and_cannot_write_the_models(api: Container
     assert refused.returncode != 0 and "Read-only file system" in refused.stderr
 
 
+def test_its_health_check_is_kept_and_passes(api: Container) -> None:
+    """The Dockerfile's HEALTHCHECK survives a podman build (docker format) and runs in the container."""
+    assert containers.podman("healthcheck", "run", api.name, check=False).returncode == 0
+
+
 def image_run(*command: str, user: str = "boxoffice") -> str:
     run = ("run", "--rm", "--pull=never", "--user", user, containers.API_IMAGE, *command)
     return containers.podman(*run).stdout
