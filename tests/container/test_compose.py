@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import urllib.error
 import urllib.request
@@ -19,7 +18,7 @@ from dataclasses import dataclass
 import pytest
 
 from boxoffice.checks import containers
-from boxoffice.checks.workspace import ROOT, free_port
+from boxoffice.checks.workspace import BIN, ROOT, free_port
 from boxoffice.serving import client
 from boxoffice.serving.schemas import BATCH_EXAMPLES
 
@@ -36,7 +35,7 @@ class Compose:
     env: dict[str, str]
 
     def __call__(self, *args: str, timeout: float = 300) -> str:
-        command = [shutil.which("podman-compose") or "podman-compose", "-p", self.project, *args]
+        command = [str(BIN / "podman-compose"), "-p", self.project, *args]  # pinned in requirements.txt
         result = subprocess.run(command, cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=timeout)
         if result.returncode != 0:
             raise RuntimeError(f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
