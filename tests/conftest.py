@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from boxoffice.checks import containers
 from boxoffice.checks.workspace import ROOT, commit, copy_project, run, start_server, without_avx512
 from tests import tiny
 from tests.reads import StageReads
@@ -80,7 +82,18 @@ NO_CHROMIUM = (
     "browser tests (-m browser) not run: no Chromium found; install one with "
     "`sudo apt-get install chromium` (or set BOXOFFICE_CHROMIUM to its path)"
 )
+CONTAINERS_NOT_ASKED = (
+    "container tests not run: they build the image with podman and need the pipeline's models; "
+    "run `pytest -m container` after `dvc repro`"
+)
 _not_run: list[str] = []
+
+
+def leave_out(config: pytest.Config, items: list[pytest.Item], marker: str, why: str) -> None:
+    """Deselect the tests marked ``marker`` and say why in the run's summary."""
+    config.hook.pytest_deselected(items=[item for item in items if item.get_closest_marker(marker)])
+    items[:] = [item for item in items if not item.get_closest_marker(marker)]
+    _not_run.append(why)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -91,9 +104,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if browser and chromium() is None:
         if os.environ.get("BOXOFFICE_REQUIRE_BROWSER") == "1":  # .ci/run: CI must run them
             raise pytest.UsageError(f"{NO_CHROMIUM}, and BOXOFFICE_REQUIRE_BROWSER=1 requires them")
-        config.hook.pytest_deselected(items=browser)
-        items[:] = [item for item in items if not item.get_closest_marker("browser")]
-        _not_run.append(NO_CHROMIUM)
+        leave_out(config, items, "browser", NO_CHROMIUM)
+    select_containers(config, items)
+
+
+def select_containers(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Container tests run only when ``-m`` names them; then podman must answer.
+
+    Plain ``pytest`` (the README's test command) leaves them out: they take minutes and need
+    the pipeline's models, which the image copies. Where podman is missing or broken they are
+    left out with one line, or, with BOXOFFICE_REQUIRE_CONTAINERS=1 (.ci/run), the run fails.
+    """
+    if not any(item.get_closest_marker("container") for item in items):
+        return
+    if not re.search(r"(?<!not )\bcontainer\b", config.option.markexpr or ""):
+        leave_out(config, items, "container", CONTAINERS_NOT_ASKED)
+    elif problem := containers.problem():
+        why = f"container tests (-m container) not run: {problem}; {containers.INSTALL_HINT}"
+        if os.environ.get("BOXOFFICE_REQUIRE_CONTAINERS") == "1":  # .ci/run: CI must run them
+            raise pytest.UsageError(f"{why}, and BOXOFFICE_REQUIRE_CONTAINERS=1 requires them")
+        leave_out(config, items, "container", why)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

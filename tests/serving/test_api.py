@@ -417,10 +417,13 @@ def test_compose_replicas_mount_the_same_and_the_balancer_reaches_them() -> None
     from tests.conftest import ROOT
 
     services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
-    assert services["api-replica"]["volumes"] == services["api"]["volumes"]
-    assert services["api-replica"]["image"] == services["api"]["image"]
+    replicas = [name for name, service in services.items() if "api" in name and service.get("profiles")]
     nginx = (ROOT / "deploy" / "nginx.conf").read_text()
-    assert "server api-replica:8000;" in nginx
+    assert replicas == ["api-1", "api-2", "api-3"]
+    for name in replicas:
+        assert services[name]["volumes"] == services["api"]["volumes"]
+        assert services[name]["image"] == services["api"]["image"]
+        assert f"server {name}:8000 " in nginx
     assert "./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro" in services["balancer"]["volumes"]
 
 

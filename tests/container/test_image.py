@@ -1,0 +1,123 @@
+"""The service's image, run: the seed's client, a pre-release forecast and the forecast page against it,
+as its non-root user with the models read-only; and what the image holds (the service, nothing else)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from boxoffice.checks import containers
+from boxoffice.checks.containers import Container
+from boxoffice.serving import client
+from boxoffice.serving.api import create_app
+from boxoffice.serving.page import CSP, FILES, STATIC
+from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
+from tests.conftest import ROOT
+from tests.test_packaging import pins
+
+pytestmark = pytest.mark.container
+
+
+@pytest.fixture(scope="module")
+def here() -> Iterator[TestClient]:
+    """The app made in this process from this checkout's models: what the container must answer."""
+    with TestClient(create_app(models_dir=ROOT / "models", lock_path=ROOT / "dvc.lock")) as app:
+        yield app
+
+
+def get(url: str) -> tuple[int, dict[str, str], bytes]:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.status, dict(response.headers), response.read()
+
+
+def test_the_seeds_client_against_the_container(api: Container, capsys: pytest.CaptureFixture[str]) -> None:
+    assert client.main(["--url", api.url]) == 0
+    out = capsys.readouterr().out
+    assert "Health (200)" in out and "Single prediction (200)" in out
+    assert out.count("-> revenue $") == 4  # one single + three batch movies
+
+
+def test_a_pre_release_forecast_equals_the_one_made_here_from_the_same_models(api: Container, here: TestClient) -> None:
+    path = "/predict/pre_release?explain=1&comps=3"
+    status, body = client.call(f"{api.url}{path}", PRE_RELEASE_EXAMPLE)
+    assert (status, body) == (200, here.post(path, json=PRE_RELEASE_EXAMPLE).json())
+
+
+def test_the_forecast_page_and_its_files_are_served(api: Container) -> None:
+    for name in FILES:
+        path = "/forecast" if name == "forecast.html" else f"/forecast/{name}"
+        status, headers, content = get(f"{api.url}{path}")
+        assert (status, headers["content-type"], content) == (200, FILES[name], (STATIC / name).read_bytes())
+        assert headers["content-security-policy"] == CSP
+    status, _, context = get(f"{api.url}/forecast/context")
+    assert status == 200 and json.loads(context)["names"]["directors"]
+
+
+def test_it_runs_as_the_non_root_user_and_cannot_write_the_models(api: Container) -> None:
+    processes = containers.podman("top", api.name, "user", "comm").stdout.split("\n")[1:]
+    assert {line.split()[0] for line in processes if line.strip()} == {"boxoffice"}, processes
+    assert api.exec("id", "-u").stdout.strip() == "10001"
+    refused = api.exec("touch", "/app/models/written-by-the-service")
+    assert refused.returncode != 0 and "Read-only file system" in refused.stderr
+
+
+def test_its_health_check_is_kept_and_passes(api: Container) -> None:
+    """The Dockerfile's HEALTHCHECK survives a podman build (docker format) and runs in the container."""
+    assert containers.podman("healthcheck", "run", api.name, check=False).returncode == 0
+
+
+def image_run(*command: str, user: str = "boxoffice") -> str:
+    run = ("run", "--rm", "--pull=never", "--user", user, containers.API_IMAGE, *command)
+    return containers.podman(*run).stdout
+
+
+def test_the_image_holds_the_service_and_nothing_else(images: None) -> None:
+    """Under /app: the package, main.py, params.yaml, dvc.lock, the models, the pins; no tests, data or git."""
+    held = set(image_run("find", "/app", "-type", "f", "-printf", "%P\\n").split())
+    package = {str(path.relative_to(ROOT)) for path in (ROOT / "boxoffice").rglob("*") if path.is_file()}
+    models = {str(path.relative_to(ROOT)) for path in (ROOT / "models").rglob("*") if path.is_file()}
+    package = {name for name in package if "__pycache__" not in name}
+    assert held == package | models | {"main.py", "params.yaml", "dvc.lock", "requirements-serve.txt"}
+
+
+def test_the_image_installs_requirements_serve_only(images: None) -> None:
+    installed = {
+        re.sub(r"[-_.]+", "-", package["name"]).lower(): package["version"]
+        for package in json.loads(image_run("pip", "list", "--format", "json"))
+    }
+    installer = {"pip", "setuptools"}  # the base image's own, as in python:3.11-slim
+    assert {name: version for name, version in installed.items() if name not in installer} == pins(
+        "requirements-serve.txt"
+    )
+    assert not {"pytest", "dvc", "ruff", "mypy", "hypothesis", "playwright"} & set(installed)
+
+
+SECRET_NAMES = r"\.env|\.netrc|\.pypirc|id_rsa.*|id_ed25519.*|.*\.key|credentials.*|config\.local|\.git-credentials"
+
+
+def test_the_image_holds_no_secret(images: None) -> None:
+    """No key, token or credentials file anywhere in the image, and none in its environment."""
+    every = ("find", "/", "-xdev", "-regextype", "posix-extended")
+    found = image_run(*every, "-regex", f".*/({SECRET_NAMES}|\\.git|\\.dvc)", user="root").split()
+    assert found == []
+    config = json.loads(containers.podman("image", "inspect", containers.API_IMAGE).stdout)[0]["Config"]
+    names = [entry.split("=")[0] for entry in config.get("Env", [])]
+    assert [name for name in names if re.search("KEY|SECRET|TOKEN|PASSWORD|CREDENTIAL", name, re.I)] == []
+    assert config["User"] == "boxoffice"
+
+
+def test_without_the_mount_it_serves_the_models_it_was_built_with(images: None, here: TestClient) -> None:
+    """The image runs alone too (`docker run`): its copied models/ and dvc.lock are this checkout's."""
+    container = Container(containers.API_IMAGE, name=f"boxoffice-test-unmounted-{os.getpid()}")
+    try:
+        containers.wait_for(f"{container.url}/health")
+        status, served = client.call(f"{container.url}/model")
+    finally:
+        container.remove()
+    assert (status, served) == (200, here.get("/model").json())
