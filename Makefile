@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help setup repro exp-show test test-fast lint format serve client bench bench-serve bench-score load gate report docker
+.PHONY: help setup repro exp-show test test-fast lint format serve client bench bench-serve bench-score load gate report docs docker
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
@@ -22,7 +22,7 @@ exp-show: setup  ## dvc exp show with only the headline metrics (fits 120 column
 test: setup  ## run the test suite (includes one real pipeline run)
 	pytest
 
-test-fast: setup  ## the fast tier only: everything but the real pipeline run (about 36 s)
+test-fast: setup  ## the fast tier only: everything but the real pipeline run
 	pytest -m "not pipeline"
 
 lint: setup  ## ruff, mypy, the import layers (lint-imports) and the CI workflow (actionlint)
@@ -37,7 +37,7 @@ serve: setup  ## serve the models on port 8000
 client: setup  ## send the example movies to a running service
 	python -m boxoffice.serving.client --url http://localhost:8000
 
-bench: setup  ## time the pipeline: cold, no-op and per stage
+bench: setup  ## time the pipeline: cold, no-op and per stage (writes bench/results/pipeline/)
 	python bench/pipeline.py
 
 bench-serve: setup  ## requests/s and latency of /predict, movies/s of /batch_predict
@@ -52,8 +52,13 @@ load: setup  ## 64 connections for 60 s plus 10k-movie batches; errors and peak 
 gate: setup  ## check metrics/ against gates.yaml and the previous commit
 	python -m boxoffice.checks.gate --baseline HEAD~1
 
-report: setup  ## refresh the README's results tables from metrics/
+report: setup  ## refresh the generated files: results tables, benchmarks page, OpenAPI schema
 	python -m boxoffice.checks.report --write
+	python -m boxoffice.checks.benchmarks --write
+	python -m boxoffice.checks.openapi --write
+
+docs: setup  ## serve the manual on http://127.0.0.1:8001 (mkdocs serve), rebuilt as you edit docs/
+	mkdocs serve --dev-addr 127.0.0.1:8001
 
 docker:  ## build and run the service with docker compose (needs a Docker engine)
 	docker compose up --build

@@ -9,7 +9,9 @@ ratio to the cold run (the aim: at most a fifth of it).
 mean size (103 trees, depth 22.5) is the whole grid's (105, 22.5), and scales the time
 to the grid's 120 points.
 Runs in a throwaway copy of the project (the raw data pulled first, so the cold run
-times the pipeline, not the copy from the remote). Prints a table of wall times.
+times the pipeline, not the copy from the remote). Prints a table of wall times and writes
+them to bench/results/pipeline/ (bench/results.py): the experiment beside the cold run of
+the same copy, its floor.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+
+from results import figure, write_result
 
 from boxoffice.checks.workspace import commit, copy_project, run, wait_for_queue
 
@@ -83,6 +87,18 @@ def main() -> None:
         print(f"{'queued sample of the seed grid: ' + str(SAMPLE_POINTS) + ' points, -j 2':55} {queued:8.2f}")
         scaled = queued / SAMPLE_POINTS * GRID_POINTS
         print(f"{'  the 120-point grid at that rate (aim: 900 s)':55} {scaled:8.2f}")
+    cold_run = ("cold dvc repro", cold)
+    figures = [
+        figure("cold dvc repro", cold, "s"),
+        figure("dvc repro --force", forced, "s", cold_run),
+        figure("no-op dvc repro", noop, "s", cold_run),
+        figure("experiment -S regressors.random_forest.max_depth=8", experiment, "s", cold_run),
+        figure("the same experiment again (run-cache)", again, "s", cold_run),
+        *(figure(f"stage {stage} forced alone", seconds, "s", cold_run) for stage, seconds in per_stage.items()),
+    ]
+    if queued is not None:
+        figures.append(figure(f"queued grid sample, {SAMPLE_POINTS} points, -j 2", queued, "s", cold_run))
+    write_result("pipeline", figures)
 
 
 def queue_sample(project: Path) -> float:

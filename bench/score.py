@@ -10,10 +10,12 @@ numbers from each column's own distribution, names, dates and lists from whole t
 rows, so the track-record lookups hit the names the models know. One row in a thousand
 is broken on purpose (zero budget, runtime as text, a date that does not exist), so the
 rejects file is exercised at scale. Every run is a fresh process, so "end to end"
-includes Python's start and loading the models (~1.5 s); "scoring" is the command's own
+includes Python's start and loading the models; "scoring" is the command's own
 figure (reading, checking, scoring, writing). Peak memory is the largest resident size
-of the process tree (the Dask workers included), sampled every 20 ms. Run from the
-project root after ``dvc repro``.
+of the process tree (the Dask workers included), sampled fifty times a second. The floor, measured
+in the same run on the same file: a fresh Python that reads it with pandas and writes it back
+(the I/O every scorer pays, with no checks and no models). Run from the project root after
+``dvc repro``; the figures go to bench/results/score/ (bench/results.py).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import psutil
+from results import figure, write_result
 
 from boxoffice.checks.workspace import ROOT
 from boxoffice.params import load_params
@@ -76,6 +79,19 @@ def peak_tree_rss_mib(process: subprocess.Popen) -> float:
     return peak / 2**20
 
 
+COPY = "import sys, pandas; pandas.read_parquet(sys.argv[1]).to_parquet(sys.argv[2], index=False)"
+
+
+def floor(source: Path, output: Path) -> dict:
+    """Seconds and peak MiB of reading ``source`` with pandas and writing it back, in a fresh process."""
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-c", COPY, str(source), str(output)], cwd=ROOT)
+    peak = peak_tree_rss_mib(process)
+    if process.returncode:
+        raise SystemExit("the floor (pandas read and write) failed")
+    return {"seconds": time.perf_counter() - started, "peak_mib": peak}
+
+
 def run(source: Path, output: Path, variant: str, mode: str) -> dict:
     command = [sys.executable, "-m", "boxoffice.scoring", str(source), "-o", str(output), "--variant", variant]
     if mode == "dask":
@@ -103,20 +119,30 @@ def main() -> None:
         "| peak MiB | rejects |\n"
         f"|{' --- |' * 8}"
     )
+    figures = []
     with tempfile.TemporaryDirectory(prefix="bench-score-") as folder:
         for rows in args.rows:
             source = Path(folder) / f"films-{rows}.parquet"
             catalogue(rows, seed).to_parquet(source, index=False, row_group_size=ROW_GROUP)
+            copy = floor(source, Path(folder) / "copy.parquet")
+            print(f"| {rows:,} | floor | pandas read + write | {copy['seconds']:.1f} | | | {copy['peak_mib']:,.0f} | |")
             for variant in args.variants:
                 for mode in args.modes:
                     result = run(source, Path(folder) / f"out-{mode}.parquet", variant, mode)
                     scoring = re.search(r"\(([\d,]+) films/s\)", result["summary"])
+                    label = f"{rows:,} films, {variant}, {mode}"
+                    for name, key, unit in (("end to end", "seconds", "s"), ("peak memory", "peak_mib", "MiB")):
+                        floor_figure = (f"pandas read + write, {name}", copy[key])
+                        figures.append(figure(f"{label}: {name}", result[key], unit, floor_figure))
+                    if scoring:
+                        figures.append(figure(f"{label}: scoring rate", float(scoring[1].replace(",", "")), "films/s"))
                     print(
                         f"| {rows:,} | {variant} | {mode} | {result['seconds']:.1f} | "
                         f"{rows / result['seconds']:,.0f} | "
                         f"{scoring[1] if scoring else '?'} | {result['peak_mib']:,.0f} | {result['rejects']:,} |",
                         flush=True,
                     )
+    write_result("score", figures)
 
 
 if __name__ == "__main__":

@@ -12,10 +12,11 @@ Usage:
                                   with 8 comps, explanation and quantiles, and one scenarios call
                                   with a 12-month and a 10-point budget sweep; p50/p90 against
                                   the plain /predict/pre_release measured in the same run
-  python bench/serve.py --load    64 connections on /predict for 60 s while 10,000-movie
+  python bench/serve.py --load    64 connections on /predict for a minute while 10,000-movie
                                   batches run back to back; errors, req/s, p50/p99 and
                                   the server's peak memory
-Run from the project root after `dvc repro`. Traffic goes to 127.0.0.1 only.
+Run from the project root after `dvc repro`. Traffic goes to 127.0.0.1 only. Each mode writes
+its figures, beside the floor measured in the same run, to bench/results/serve*/ (bench/results.py).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from results import figure, write_result
 
 from boxoffice.checks.workspace import ROOT, start_server
 
@@ -118,6 +120,19 @@ async def batches(port: int, n: int, repeats: int) -> tuple[Tally, float]:
     return tally, time.perf_counter() - start
 
 
+def rate_figures(label: str, tally: Tally, elapsed: float, floor: tuple[Tally, float] | None) -> list[dict]:
+    """req/s, p50 and p99 of one run, each beside the floor's own figure from the same run."""
+    ms = np.array(tally.latencies) * 1000
+    own = {"req/s": len(ms) / elapsed, "p50 ms": np.percentile(ms, 50), "p99 ms": np.percentile(ms, 99)}
+    if floor is None:
+        return [figure(f"{label} {name}", value, name.split()[-1]) for name, value in own.items()]
+    base = rate_figures("floor", *floor, None)
+    return [
+        figure(f"{label} {name}", value, name.split()[-1], (base_figure["name"], base_figure["value"]))
+        for (name, value), base_figure in zip(own.items(), base, strict=True)
+    ]
+
+
 def benchmark(seconds: float) -> None:
     body = json.dumps(MOVIE).encode()
     floor, floor_port = start_server("floor_app:app", ROOT, app_dir=ROOT / "bench")
@@ -133,8 +148,11 @@ def benchmark(seconds: float) -> None:
         print(f"  /predict                               {summary(tally, elapsed)}")
         ratio = (len(tally.latencies) / elapsed) / (len(floor_tally.latencies) / floor_time)
         print(f"  /predict throughput = {ratio:.2f} x floor")
+        figures = rate_figures("floor, 16 connections:", floor_tally, floor_time, None)
+        figures += rate_figures("/predict, 16 connections:", tally, elapsed, (floor_tally, floor_time))
         for n, repeats in ((1_000, 20), (10_000, 5)):
             batch_tally, batch_time = asyncio.run(batches(port, n, repeats))
+            figures.append(figure(f"/batch_predict, {n:,} movies", n * repeats / batch_time, "movies/s"))
             print(
                 f"  /batch_predict {n:6d} movies: {n * repeats / batch_time:9.0f} movies/s, "
                 f"{np.median(batch_tally.latencies) * 1000:7.1f} ms per batch (median of {repeats}), "
@@ -142,6 +160,7 @@ def benchmark(seconds: float) -> None:
             )
     finally:
         service.terminate()
+    write_result("serve", figures)
 
 
 async def load_run(port: int, seconds: float) -> tuple[Tally, float, Tally]:
@@ -172,6 +191,13 @@ def load(seconds: float) -> None:
     )
     print(f"  server peak memory {peak:.0f} MiB (after start-up {idle:.0f} MiB)")
     print(f"  errors in all: {tally.errors + batch_tally.errors}")
+    figures = rate_figures("/predict, 64 connections, batches alongside:", tally, elapsed, None)
+    figures += [
+        figure("/batch_predict, 10,000 movies, p50", np.percentile(ms, 50), "ms"),
+        figure("errors", tally.errors + batch_tally.errors, "requests"),
+        figure("server peak memory", peak, "MiB", ("server after start-up", idle)),
+    ]
+    write_result("serve-load", figures)
 
 
 WRK_SCRIPT = """
@@ -212,6 +238,15 @@ def wrk_benchmark(seconds: float, rounds: int) -> None:
 
     floor, floor_port = start_server("floor_app:app", ROOT, app_dir=ROOT / "bench", cpus="0")
     service, port = start_server("main:app", ROOT, cpus="0")
+    figures: list[dict] = []
+
+    def kept(label: str, result: dict, base: dict | None = None) -> dict:
+        """``result`` as figures (req/s and p50 beside the floor's of the same round), returned as it came."""
+        for key, unit in (("rps", "req/s"), ("p50", "ms")):
+            paired = None if base is None else (f"{label.split(':')[0]}: floor {unit}", base[key])
+            figures.append(figure(f"{label} {unit}", result[key], unit, paired))
+        return result
+
     print(
         "| round: endpoint | req/s | x floor | p50 ms | p99 ms | errors |\n| --- | ---: | ---: | ---: | ---: | ---: |"
     )
@@ -220,16 +255,20 @@ def wrk_benchmark(seconds: float, rounds: int) -> None:
             wrk(target, path, body, 2)  # warm-up
         wrk(port, "/predict/pre_release", PRE_RELEASE_EXAMPLE, 2)
         for r in range(1, rounds + 1):
-            base = wrk(floor_port, "/predict", MOVIE, seconds)
+            base = kept(f"round {r}: floor", wrk(floor_port, "/predict", MOVIE, seconds))
             print(row(f"{r}: floor", base), flush=True)
-            print(row(f"{r}: /predict", wrk(port, "/predict", MOVIE, seconds), base["rps"]), flush=True)
+            plain = kept(f"round {r}: /predict", wrk(port, "/predict", MOVIE, seconds), base)
+            print(row(f"{r}: /predict", plain, base["rps"]), flush=True)
             pre = wrk(port, "/predict/pre_release", PRE_RELEASE_EXAMPLE, seconds)
+            pre = kept(f"round {r}: /predict/pre_release", pre, base)
             print(row(f"{r}: /predict/pre_release", pre, base["rps"]), flush=True)
         # One connection: nothing arrives together, so nothing is coalesced (boxoffice/serving/coalescing.py).
-        lone = wrk(floor_port, "/predict", MOVIE, seconds, connections=1)
+        lone = kept("1 connection: floor", wrk(floor_port, "/predict", MOVIE, seconds, connections=1))
         print(row("1 connection: floor", lone), flush=True)
-        print(row("1 connection: /predict", wrk(port, "/predict", MOVIE, seconds, connections=1), lone["rps"]))
+        plain = kept("1 connection: /predict", wrk(port, "/predict", MOVIE, seconds, connections=1), lone)
+        print(row("1 connection: /predict", plain, lone["rps"]))
         pre = wrk(port, "/predict/pre_release", PRE_RELEASE_EXAMPLE, seconds, connections=1)
+        pre = kept("1 connection: /predict/pre_release", pre, lone)
         print(row("1 connection: /predict/pre_release", pre, lone["rps"]), flush=True)
         floor.terminate()
         batch_tally, batch_time = asyncio.run(batches(port, 10_000, 10))
@@ -237,6 +276,7 @@ def wrk_benchmark(seconds: float, rounds: int) -> None:
             f"\n/batch_predict, 10,000 movies x 10 (server on one core): {100_000 / batch_time:,.0f} movies/s, "
             f"median {np.median(batch_tally.latencies) * 1000:.0f} ms, errors {batch_tally.errors}"
         )
+        figures.append(figure("/batch_predict, 10,000 movies, one core", 100_000 / batch_time, "movies/s"))
     finally:
         floor.terminate()
         service.terminate()
@@ -250,9 +290,11 @@ def wrk_benchmark(seconds: float, rounds: int) -> None:
                 f"  --workers {workers}: {result['rps']:,.0f} req/s, "
                 f"p50 {result['p50']:.2f} ms, p99 {result['p99']:.2f} ms"
             )
+            figures.append(figure(f"--workers {workers}, both cores, /predict", result["rps"], "req/s"))
         finally:
             server.terminate()
             server.wait(timeout=10)
+    write_result("serve-wrk", figures)
 
 
 BUDGET_FACTORS = (0.25, 0.4, 0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 3)  # as static/forecast.js sweeps them
@@ -300,9 +342,13 @@ def page_work(repeats: int) -> None:
     times = asyncio.run(run())
     floor = np.median(times["plain /predict/pre_release"])
     print(f"forecast page's work in process (httpx ASGI transport, {repeats} of each, after 5 warm-up rounds)")
+    figures = []
     for label, values in times.items():
         p50, p90 = np.median(values) * 1000, np.percentile(values, 90) * 1000
         print(f"  {label:28s} p50 {p50:7.2f} ms  p90 {p90:7.2f} ms  ({np.median(values) / floor:5.1f} x plain)")
+        if label != "plain /predict/pre_release":
+            figures.append(figure(f"{label} p50", p50, "ms", ("plain /predict/pre_release p50", floor * 1000)))
+    write_result("serve-page", figures)
 
 
 def main() -> None:

@@ -1,9 +1,11 @@
-"""Results tables for the README, generated from the metrics files (never typed by hand).
+"""Results tables for the docs, generated from the metrics files (never typed by hand).
 
 Usage:
   python -m boxoffice.checks.report            print the tables
-  python -m boxoffice.checks.report --write    refresh them in README.md
-  python -m boxoffice.checks.report --check    exit 1 if README.md is out of date
+  python -m boxoffice.checks.report --write    refresh them in reports/results.md
+  python -m boxoffice.checks.report --check    exit 1 if reports/results.md is out of date
+
+The docs' results page (docs/results.md) includes reports/results.md.
 """
 
 from __future__ import annotations
@@ -226,9 +228,9 @@ def replace_block(text: str, block: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--write", action="store_true", help="refresh the tables in the README")
-    mode.add_argument("--check", action="store_true", help="fail if the README's tables are stale")
-    parser.add_argument("--readme", type=Path, default=Path("README.md"))
+    mode.add_argument("--write", action="store_true", help="refresh the tables in the results file")
+    mode.add_argument("--check", action="store_true", help="fail if the results file's tables are stale")
+    parser.add_argument("--into", type=Path, default=Path("reports/results.md"), help="the file with the tables")
     parser.add_argument("--metrics", type=Path, default=Path("metrics"))
     args = parser.parse_args(argv)
 
@@ -236,14 +238,14 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.write or args.check):
         print(block)
         return 0
-    text = args.readme.read_text(encoding="utf-8")
+    text = args.into.read_text(encoding="utf-8")
     updated = replace_block(text, block)
     if args.check:
         if updated != text:
-            print(f"{args.readme} results are stale: run `python -m boxoffice.checks.report --write`", file=sys.stderr)
+            print(f"{args.into} results are stale: run `python -m boxoffice.checks.report --write`", file=sys.stderr)
             return 1
         return 0
-    args.readme.write_text(updated, encoding="utf-8")
+    args.into.write_text(updated, encoding="utf-8")
     return 0
 
 

@@ -112,7 +112,7 @@ def name_pairs(values: Any, top: int | None = None, keep_empty: bool = False) ->
     Names are read as ``_lists`` reads them (``str`` of each value, empty names dropped
     unless ``keep_empty``). Many films are split by Arrow and their names stay an Arrow
     array for ``index_of`` (a Python loop over a million films' names costs seconds); a few
-    by Python (Arrow's per-call cost is ~100 us a request).
+    by Python (Arrow's fixed per-call cost would outweigh a single request's work).
     """
     texts = [v if type(v) is str else str(v) for v in np.asarray(values, dtype=object).tolist()]
     if len(texts) < ARROW_FROM:
@@ -165,6 +165,6 @@ def feature_matrix(columns: Columns, features: Sequence[str]) -> np.ndarray:
         raise KeyError(f"missing feature column(s): {', '.join(missing)}")
     n = len(columns[features[0]]) if features else 0
     matrix = np.empty((n, len(features)))
-    for j, name in enumerate(features):  # column by column: np.column_stack costs ~1 us more per column
+    for j, name in enumerate(features):  # column by column: np.column_stack adds a copy per column
         matrix[:, j] = columns[name]
     return matrix

@@ -7,10 +7,10 @@ and not only on average. From a film's distribution come its interval, its quant
 P(revenue > hit_multiple x budget) and P(revenue > budget), all from the same function,
 so one answer cannot contradict itself.
 
-crepes evaluates its distributions with a Python loop per film (about 10 us each), too
-slow for a catalogue; ``RevenueDistribution`` evaluates the same step functions for whole
+crepes evaluates its distributions with a Python loop per film, too slow for a
+catalogue; ``RevenueDistribution`` evaluates the same step functions for whole
 columns at once: percentiles as one table look-up per film, probabilities by a compiled
-binary search (numba; numpy's per-call cost was most of a request's 50 us here).
+binary search (numba; numpy's per-call cost was most of a single request's work here).
 ``tests/modeling/test_distribution.py`` holds every figure to crepes' own numbers.
 """
 

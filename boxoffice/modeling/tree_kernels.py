@@ -1,8 +1,8 @@
 """Fitted scikit-learn trees evaluated by one compiled loop (numba): the same numbers as ``predict``, faster.
 
-Why (``bench/serve.py`` and ``bench/score.py``): scikit-learn's tree code costs about
-0.3 us of Python-level work per tree per call, so one film through a 100-tree forest took
-36 us while the walk itself takes a few; and on a batch each row's walk down a tree is a
+Why (``bench/serve.py`` and ``bench/score.py``): scikit-learn's tree code does Python-level
+work per tree per call, so one film through a 100-tree forest was mostly that overhead
+while the walk itself is a few comparisons; and on a batch each row's walk down a tree is a
 chain of branches the CPU mispredicts about half the time. Here the trees are flat arrays
 read only through the public ``tree_`` attributes, and walks that do not depend on each
 other move down one level at a time (leaves point to themselves), so the CPU overlaps
@@ -24,7 +24,7 @@ import numpy as np
 from numba import njit
 
 BLOCK = 256  # rows moved down a tree together: their steps are independent, so the CPU overlaps them
-FEW = 16  # below this many rows, each row moves down all trees together instead (1 row: 4 us, not 13)
+FEW = 16  # below this many rows, each row moves down all trees together instead (a lone row has nothing to overlap)
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class FlatTrees:
         ``weights[t] * (value[child] - value[node])`` to the split feature's column of row i.
 
         The same credits as ``tree.decision_path`` times per-node credits, one compiled walk
-        instead of a sparse product per tree (7 ms for one film through 100 trees, now ~10 us).
+        instead of a sparse product per tree (scipy's per-call cost, paid once per tree).
         """
         rows = np.ascontiguousarray(X, dtype=np.float32)
         out = np.zeros((len(rows), n_features))

@@ -44,8 +44,8 @@ THREADS = min(4, os.cpu_count() or 1)  # more threads mostly wait for Python's G
 # (whose type inference differs) see the same values. pandas parses numbers correctly rounded.
 CSV_OPTIONS: dict[str, Any] = {"dtype": str, "keep_default_na": False, "na_values": [""]}
 # The output's columns are measurements, row numbers and (usually unique) ids: Parquet's default
-# dictionary encoding finds nothing to share in them, and trying costs 3x the write time
-# (90 against 26 ms per 100,000 rows, bench/score.py) for a larger file.
+# dictionary encoding finds nothing to share in them, and trying multiplies the write time
+# (bench/score.py) for a larger file.
 PARQUET_OPTIONS: dict[str, Any] = {"use_dictionary": False}
 
 
@@ -233,8 +233,8 @@ def in_order(
 ) -> Iterator[tuple[int, tuple[pd.DataFrame, pd.DataFrame]]]:
     """(rows, ``score_chunk``'s scores and rejects) of each piece, in input order, ``threads`` pieces at a time.
 
-    The compiled kernels, Arrow and numpy release the GIL, so two threads score a pre-release
-    piece pair 1.4-1.5x faster than one after the other (main: 1.3-1.4x) on 2 cores.
+    The compiled kernels, Arrow and numpy release the GIL, so two threads score a pair of
+    pieces side by side rather than one after the other (bench/score.py measures it).
     ``Executor.map`` would read the whole file ahead; here a piece is read only when one of
     the ``threads`` before it is done, so memory stays flat.
     """
