@@ -89,7 +89,9 @@ def _held_out(regression: dict) -> list[tuple[str, dict]]:
 def slice_table(regression: dict) -> list[str]:
     """Per budget band and decade: coverage, bias of the median, hit rate, both hit sources' AUC."""
     lines = [
-        md_row(["scored", "slice", "films", "coverage", "bias (log)", "hit rate", "AUC distribution", "AUC classifier"]),
+        md_row(
+            ["scored", "slice", "films", "coverage", "bias (log)", "hit rate", "AUC distribution", "AUC classifier"]
+        ),
         md_row(["---", "---"] + ["---:"] * 6),
     ]
     for label, report in _held_out(regression):
