@@ -67,7 +67,7 @@ def test_the_best_point_applies_and_commits_as_an_up_to_date_pipeline(pipeline: 
     baseline = run(["git", "rev-parse", "HEAD"], pipeline).stdout.strip()
     run(["dvc", "exp", "apply", best["name"]], pipeline)
     try:
-        run(["git", "add", "params.yaml", "dvc.lock", "metrics", "plots"], pipeline)
+        run(["git", "add", "params.yaml", "dvc.lock", "metrics", "plots", "reports"], pipeline)
         run(["git", "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-qm", "apply"], pipeline)
         assert json.loads(run(["dvc", "status", "--json"], pipeline).stdout) == {}
         committed = json.loads((pipeline / "metrics" / "headline.json").read_text())

@@ -184,20 +184,20 @@ def test_a_model_that_does_not_serve_reruns_only_its_stages_and_the_light_ones(p
     quickest (bench/pipeline.py times the README's random-forest experiment).
     """
     try:
-        first = run(["dvc", "exp", "run", "-S", CHEAP_NON_SERVING], pipeline).stdout
-        assert ran_stages(first) == [
+        first = ran_stages(run(["dvc", "exp", "run", "-S", CHEAP_NON_SERVING], pipeline).stdout)
+        assert first[:4] == [
             "train-regressors@linear_regression-main",
             "train-regressors@linear_regression-pre_release",
             "train-forward@linear_regression",
             "select",
-            "evaluate",
         ]
-        run(["git", "checkout", "--", "."], pipeline)
+        assert first[4:] in (["evaluate"], ["evaluate", "report"])  # report: when evaluate's figures moved
+        run(["git", "checkout", "HEAD", "--", "."], pipeline)
         run(["dvc", "checkout", "--force"], pipeline)
         again = run(["dvc", "exp", "run", "-S", CHEAP_NON_SERVING], pipeline).stdout
         restored = [line.split("'")[1] for line in again.splitlines() if "is cached - skipping run" in line]
-        assert restored == ran_stages(first)[:-1]  # every stage whose outputs are all in DVC's cache
-        assert ran_stages(again) == ["evaluate"]  # its reports are git's (cache: false): seconds
+        assert restored == first[:4]  # every stage whose outputs are all in DVC's cache
+        assert ran_stages(again) == first[4:]  # their reports are git's (cache: false): seconds
     finally:
         run(["git", "reset", "--hard", "-q"], pipeline)
         run(["dvc", "checkout", "--force"], pipeline)
