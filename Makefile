@@ -3,21 +3,27 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help setup repro exp-show test test-fast lint format serve client bench bench-serve bench-score load gate report docs docker
+.PHONY: help setup repro exp-show plots test test-fast lint format serve client bench bench-serve bench-score load gate report docs docker
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-# A stamp, not bin/python: that is a symlink whose date is the system Python's.
+# A stamp, not bin/python: that is a symlink whose date is the system Python's. A venv made by the
+# README's set-up command has no stamp: it is accepted as it is when every pin of requirements.txt
+# is installed at its version (boxoffice.checks.installed), and installed into otherwise.
 $(VENV)/.installed: requirements.txt
-	python3 -m venv $(VENV) && $(BIN)/pip install -r requirements.txt && touch $@
+	@if [ -x $(BIN)/python ] && $(BIN)/python -m boxoffice.checks.installed requirements.txt; then touch $@; \
+	else python3 -m venv $(VENV) && $(BIN)/pip install -r requirements.txt && touch $@; fi
 
 setup: $(VENV)/.installed  ## create .venv with the pinned dependencies
 
 repro: setup  ## run the pipeline (pulls the raw data from the DVC remote)
 	dvc repro --pull
 
-exp-show: setup  ## dvc exp show with only the headline metrics (fits 120 columns); ARGS='--sort-by r2_cv'
+exp-show: setup  ## experiments best first: served models, headline metrics, changed params; ARGS='--sort-by pre_r2'
 	python -m boxoffice.checks.exp_show $(ARGS)
+
+plots: setup  ## dvc plots diff into dvc_plots/index.html, offline (vendored Vega); REVS='exp-a exp-b' compares experiments
+	dvc plots diff $(REVS)
 
 test: setup  ## run the test suite (includes one real pipeline run)
 	pytest
@@ -52,8 +58,8 @@ load: setup  ## 64 connections for 60 s plus 10k-movie batches; errors and peak 
 gate: setup  ## check metrics/ against gates.yaml and the previous commit
 	python -m boxoffice.checks.gate --baseline HEAD~1
 
-report: setup  ## refresh the generated files: results tables, benchmarks page, OpenAPI schema
-	python -m boxoffice.checks.report --write
+report: setup  ## refresh the generated files: reports/ (the pipeline's report stage), the benchmarks page, the OpenAPI schema
+	dvc repro report
 	python -m boxoffice.checks.benchmarks --write
 	python -m boxoffice.checks.openapi --write
 

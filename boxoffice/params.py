@@ -69,8 +69,17 @@ class EvaluateParams(TypedDict):
 
 
 # regressors: {"models": [names], "search": {"folds", "random_state", "n_jobs"}, "selection": rule}
-# plus one params mapping per model (a list is a grid).
+# plus one params mapping per model (a list is a grid), and per variant (main, pre_release)
+# one mapping per model of the values that variant alone overrides.
 RegressorsParams = dict[str, Any]
+
+
+def model_params(regressors: RegressorsParams, name: str, variant: str) -> dict[str, Any]:
+    """A model type's params for one variant: its shared section, with the variant's overrides on top.
+
+    So ``dvc exp run -S`` can tune the pre-release model without touching /predict's.
+    """
+    return {**regressors[name], **regressors[variant][name]}
 
 
 class Params(TypedDict):

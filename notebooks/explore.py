@@ -76,7 +76,8 @@ genres = movies.assign(genre=movies.genres.str.split("|"), hit=movies.revenue > 
     "genre"
 )
 by_genre = genres.groupby("genre").agg(films=("hit", "size"), hit_rate=("hit", "mean")).sort_values("hit_rate")
-ax = by_genre.hit_rate.plot.barh(figsize=(7, 6), title=f"hit rate by genre (all films: {features.is_hit.mean():.0%})")
+all_films = (movies.revenue > hit_multiple * movies.budget).mean()
+ax = by_genre.hit_rate.plot.barh(figsize=(7, 6), title=f"hit rate by genre (all films: {all_films:.0%})")
 by_genre.round(3)
 
 # %% [markdown]

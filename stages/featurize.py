@@ -35,7 +35,7 @@ def main() -> None:
     write_csv(args.features_dir / "all.csv", add_features(movies, params, record))
     for name, part in zip(("train", "validation", "test"), parts, strict=True):
         write_csv(args.features_dir / f"{name}.csv", part)
-        print(f"featurize: {name}: {len(part)} films, {part['is_hit'].mean():.1%} hits")
+        print(f"featurize: {name}: {len(part)} films")
 
 
 if __name__ == "__main__":

@@ -1,19 +1,19 @@
-"""train-regressors@MODEL: one regressor type's every fit and score, for both variants and the forward rebuild.
+"""train-regressors@MODEL-VARIANT and train-forward@MODEL: one regressor type's fit and scores for one variant.
 
-Usage: python -m stages.train_regressor MODEL FEATURES_DIR MODELS_DIR SCORES_DIR GRID_DIR
-For each variant, 'main' (the feature set in features.set, served by /predict) and
+Usage: python -m stages.train_regressor MODEL VARIANT FEATURES_DIR MODELS_DIR SCORES_DIR GRID_DIR
+       python -m stages.train_regressor MODEL forward FEATURES_DIR MODELS_DIR SCORES_DIR
+For a variant, 'main' (the feature set in features.set, served by /predict) or
 'pre_release' (served by /predict/pre_release): the type fitted on train (its grid
 searched by K-fold CV) into MODELS_DIR/regressors/VARIANT/MODEL.joblib, its search table
 into GRID_DIR/VARIANT/MODEL.csv, and SCORES_DIR/regressors/VARIANT/MODEL.json: its chosen
 grid point, its file's size, its repeated-CV scores on train (which choose the served
-model) and its validation and test scores (reported only). Then the forward-in-time
-rebuild (``boxoffice.evaluation.forward``): the same grid and repeated CV on the films
-released before the cutoff, into MODELS_DIR/forward/MODEL.joblib and
-SCORES_DIR/forward/MODEL.json.
+model) and its validation and test scores (reported only). For 'forward', the
+forward-in-time rebuild of the pre-release model (``boxoffice.evaluation.forward``): the
+same grid and repeated CV on the films released before the cutoff, into
+MODELS_DIR/forward/MODEL.joblib and SCORES_DIR/forward/MODEL.json.
 
-One stage per type, not per type and variant: a stage's start-up (Python, scikit-learn,
-DVC's bookkeeping) costs about two seconds, which three stages per type paid three times,
-and a type's parameters re-run all three parts anyway.
+One stage per type and variant, so that a variant's own params (params.yaml's
+regressors.VARIANT.MODEL) re-run that variant's work alone.
 """
 
 import argparse
@@ -32,7 +32,7 @@ from boxoffice.params import Params, load_params
 def train_variant(model: str, variant: str, args: argparse.Namespace, params: Params) -> None:
     splits = {name: load_split(args.features_dir, name, params, variant) for name in ("train", "validation", "test")}
     train = splits["train"]
-    fitted, scores, grid = fit_and_score(model, splits, params)
+    fitted, scores, grid = fit_and_score(model, splits, params, variant)
     model_file = args.models_dir / "regressors" / variant / f"{model}.joblib"
     save_model(model_file, fitted)
     saved = load_model(model_file)  # scored and weighed as the later stages and the service load it
@@ -47,7 +47,7 @@ def train_variant(model: str, variant: str, args: argparse.Namespace, params: Pa
             "cv_train": scores["cv_train"],
         },
     )
-    print(f"train-regressors@{model} {variant}: {len(grid)} grid point(s), chose {scores['chosen']}")
+    print(f"train-regressors@{model}-{variant}: {len(grid)} grid point(s), chose {scores['chosen']}")
 
 
 def train_forward(model: str, args: argparse.Namespace, params: Params) -> None:
@@ -58,21 +58,28 @@ def train_forward(model: str, args: argparse.Namespace, params: Params) -> None:
     write_json(
         args.scores_dir / "forward" / f"{model}.json", {"chosen": chosen, "bytes": model_bytes(model_file), "cv": cv}
     )
-    print(f"train-regressors@{model} forward: {len(fit.X)} films before the cutoff, chose {chosen}")
+    print(f"train-forward@{model}: {len(fit.X)} films before the cutoff, chose {chosen}")
+
+
+FORWARD = "forward"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model")
+    parser.add_argument("variant", choices=[*VARIANTS, FORWARD])
     parser.add_argument("features_dir", type=Path)
     parser.add_argument("models_dir", type=Path)
     parser.add_argument("scores_dir", type=Path)
-    parser.add_argument("grid_dir", type=Path)
+    parser.add_argument("grid_dir", type=Path, nargs="?", help="for a variant: where its search table goes")
     args = parser.parse_args()
+    if args.variant != FORWARD and args.grid_dir is None:
+        parser.error(f"variant {args.variant} needs GRID_DIR")
     params = load_params()
-    for variant in VARIANTS:
-        train_variant(args.model, variant, args, params)
-    train_forward(args.model, args, params)
+    if args.variant == FORWARD:
+        train_forward(args.model, args, params)
+    else:
+        train_variant(args.model, args.variant, args, params)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from boxoffice.checks.exp_show import SHORT_NAMES
 from boxoffice.checks.workspace import wait_for_queue
 from boxoffice.evaluation.headline import HEADLINE
 from tests.conftest import run
@@ -66,7 +67,7 @@ def test_the_best_point_applies_and_commits_as_an_up_to_date_pipeline(pipeline: 
     baseline = run(["git", "rev-parse", "HEAD"], pipeline).stdout.strip()
     run(["dvc", "exp", "apply", best["name"]], pipeline)
     try:
-        run(["git", "add", "params.yaml", "dvc.lock", "metrics", "plots"], pipeline)
+        run(["git", "add", "params.yaml", "dvc.lock", "metrics", "plots", "reports"], pipeline)
         run(["git", "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-qm", "apply"], pipeline)
         assert json.loads(run(["dvc", "status", "--json"], pipeline).stdout) == {}
         committed = json.loads((pipeline / "metrics" / "headline.json").read_text())
@@ -87,14 +88,22 @@ def test_plots_diff_draws_every_declared_plot_for_both_experiments(pipeline: Pat
     assert {row["rev"] for row in roc} == set(names)
 
 
-def test_the_headline_table_of_the_grid_fits_120_columns(pipeline: Path, grid: dict) -> None:
+def test_the_experiments_table_sorts_best_first_and_names_each_points_params(pipeline: Path, grid: dict) -> None:
+    """`make exp-show`'s table: the baseline, then the points best first on the metric asked for, each with
+    its served models, its figures and the params it changed; 120 columns wide."""
     out = run(
-        [sys.executable, "-m", "boxoffice.checks.exp_show", "--no-pager"], pipeline, env={"COLUMNS": "120"}
+        [sys.executable, "-m", "boxoffice.checks.exp_show", "--sort-by", "fwd_auc"], pipeline, env={"COLUMNS": "120"}
     ).stdout
     lines = out.splitlines()
     assert max(len(line) for line in lines) <= 120, out
-    assert "…" not in out
-    assert set(HEADLINE) <= set(lines[1].split())
-    for exp in grid["experiments"]:
-        row = next(line for line in lines if exp["name"] in line)
-        assert format(headline_of(exp["revs"][0])["fwd_auc"], ".5g") in row  # DVC prints 5 significant digits
+    assert lines[0].split()[:3] == ["Experiment", "model", "r2_cv"]
+    assert "(baseline)" in lines[1]
+    experiments = sorted(grid["experiments"], key=lambda exp: -headline_of(exp["revs"][0])["fwd_auc"])
+    rows = [next(line for line in lines if line.startswith(exp["name"] + " ")) for exp in experiments]
+    assert [lines.index(row) for row in rows] == sorted(lines.index(row) for row in rows)  # best first
+    for exp, row in zip(experiments, rows, strict=True):
+        figures = headline_of(exp["revs"][0])
+        assert f"{figures['fwd_auc']:.4f}" in row
+        assert row.split()[1] == SHORT_NAMES[str(figures["model"])]  # no model refitted: no switch mark
+        changed = hit_source(exp["revs"][0]) != "distribution"
+        assert ("serve.hit_source=classifier" in row) == changed, row

@@ -184,18 +184,46 @@ def test_a_model_that_does_not_serve_reruns_only_its_stages_and_the_light_ones(p
     quickest (bench/pipeline.py times the README's random-forest experiment).
     """
     try:
-        first = run(["dvc", "exp", "run", "-S", CHEAP_NON_SERVING], pipeline).stdout
-        assert ran_stages(first) == [
-            "train-regressors@linear_regression",
+        first = ran_stages(run(["dvc", "exp", "run", "-S", CHEAP_NON_SERVING], pipeline).stdout)
+        assert first[:4] == [
+            "train-regressors@linear_regression-main",
+            "train-regressors@linear_regression-pre_release",
+            "train-forward@linear_regression",
             "select",
-            "evaluate",
         ]
-        run(["git", "checkout", "--", "."], pipeline)
+        assert first[4:] in (["evaluate"], ["evaluate", "report"])  # report: when evaluate's figures moved
+        run(["git", "checkout", "HEAD", "--", "."], pipeline)
         run(["dvc", "checkout", "--force"], pipeline)
         again = run(["dvc", "exp", "run", "-S", CHEAP_NON_SERVING], pipeline).stdout
         restored = [line.split("'")[1] for line in again.splitlines() if "is cached - skipping run" in line]
-        assert restored == ran_stages(first)[:-1]  # every stage whose outputs are all in DVC's cache
-        assert ran_stages(again) == ["evaluate"]  # its reports are git's (cache: false): seconds
+        assert restored == first[:4]  # every stage whose outputs are all in DVC's cache
+        assert ran_stages(again) == first[4:]  # their reports are git's (cache: false): seconds
+    finally:
+        run(["git", "reset", "--hard", "-q"], pipeline)
+        run(["dvc", "checkout", "--force"], pipeline)
+        run(["dvc", "exp", "remove", "--all-commits"], pipeline, check=False)
+
+
+def test_a_new_hit_multiple_reruns_no_regressor(pipeline: Path) -> None:
+    """The hit label is made where it is used: the regressors, their selection and featurize stay as they were."""
+    try:
+        ran = ran_stages(run(["dvc", "exp", "run", "-S", "featurize.hit_multiple=3"], pipeline).stdout)
+        assert ran == ["cv-classifier", "served@main", "served@pre_release", "evaluate", "report"]
+    finally:
+        run(["git", "reset", "--hard", "-q"], pipeline)
+        run(["dvc", "checkout", "--force"], pipeline)
+        run(["dvc", "exp", "remove", "--all-commits"], pipeline, check=False)
+
+
+def test_one_variants_params_rerun_that_variants_regressor_stages_only(pipeline: Path) -> None:
+    """An override under regressors.pre_release re-runs the pre-release and forward stages of that type, not main's."""
+    try:
+        out = run(["dvc", "exp", "run", "-S", "+regressors.pre_release.linear_regression.fit_intercept=true"], pipeline)
+        ran = ran_stages(out.stdout)
+        assert [name for name in ran if name.startswith("train-")] == [
+            "train-regressors@linear_regression-pre_release",
+            "train-forward@linear_regression",
+        ]
     finally:
         run(["git", "reset", "--hard", "-q"], pipeline)
         run(["dvc", "checkout", "--force"], pipeline)
@@ -213,11 +241,14 @@ def experiment(pipeline: Path):
 def test_experiment_reruns_only_the_changed_regressor(pipeline: Path, experiment) -> None:
     """Gradient boosting serves: one tree re-runs its stage, select, the served stages (the pin moved), evaluate."""
     assert ran_stages(experiment.stdout) == [
-        "train-regressors@gradient_boosting",
+        "train-regressors@gradient_boosting-main",
+        "train-regressors@gradient_boosting-pre_release",
+        "train-forward@gradient_boosting",
         "select",
         "served@main",
         "served@pre_release",
         "evaluate",
+        "report",
     ]
 
     show = json.loads(run(["dvc", "exp", "show", "--json"], pipeline).stdout)

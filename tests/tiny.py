@@ -9,6 +9,7 @@ the layout of a real run (``data/``, ``models/``, ``metrics/``, ``plots/``), in 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import re
@@ -112,7 +113,7 @@ def tiny_params() -> dict:
 class Stage(NamedTuple):
     """One stage of dvc.yaml, the matrix expanded: what it runs, and what it declares."""
 
-    name: str  # as DVC names it: train-regressors@xgboost
+    name: str  # as DVC names it: train-regressors@xgboost-main
     cmd: list[str]
     deps: list[str]
     params: list[str]
@@ -125,19 +126,18 @@ def stage_instances(params: dict) -> list[Stage]:
     instances = []
     for name, spec in yaml.safe_load((ROOT / "dvc.yaml").read_text(encoding="utf-8"))["stages"].items():
         matrix = spec.get("matrix", {})
-        models = params["regressors"]["models"] if "model" in matrix else [None]
-        for model in models:
-            for variant in matrix.get("variant", [None]):
-                item = {"item.model": model, "item.variant": variant}
-                instances.append(
-                    Stage(
-                        name if not matrix else f"{name}@{model if model is not None else variant}",
-                        shlex.split(_resolve(spec["cmd"], item, params)),
-                        _paths(spec.get("deps", []), item, params),
-                        _paths(spec.get("params", []), item, params),
-                        _paths(spec.get("outs", []) + spec.get("metrics", []), item, params),
-                    )
+        values = {key: params["regressors"]["models"] if key == "model" else options for key, options in matrix.items()}
+        for combination in itertools.product(*values.values()):
+            item = {f"item.{key}": value for key, value in zip(values, combination, strict=True)}
+            instances.append(
+                Stage(
+                    f"{name}@{'-'.join(map(str, combination))}" if matrix else name,
+                    shlex.split(_resolve(spec["cmd"], item, params)),
+                    _paths(spec.get("deps", []), item, params),
+                    _paths(spec.get("params", []), item, params),
+                    _paths(spec.get("outs", []) + spec.get("metrics", []), item, params),
                 )
+            )
     return instances
 
 
@@ -201,10 +201,19 @@ def build(folder: Path, reads: dict[str, StageReads] | None = None) -> Path:
     (folder / "data" / "raw").mkdir(parents=True)
     movies.to_csv(folder / "data" / "raw" / "tmdb_5000_movies.csv", index=False)
     credits.to_csv(folder / "data" / "raw" / "tmdb_5000_credits_slim.csv", index=False)
-    params = tiny_params()
-    (folder / "params.yaml").write_text(yaml.safe_dump(params), encoding="utf-8")
     (folder / "main.py").write_text((ROOT / "main.py").read_text(encoding="utf-8"), encoding="utf-8")
-    for stage in stage_instances(params):
+    return run_stages(folder, tiny_params(), reads)
+
+
+def run_stages(folder: Path, params: dict, reads: dict[str, StageReads] | None = None, start: str = "prepare") -> Path:
+    """Write ``params`` as the folder's params.yaml and run the stages of dvc.yaml from ``start`` on, in order.
+
+    From a later stage, on a built folder: what ``dvc exp run`` of a change would re-run (and more).
+    """
+    (folder / "params.yaml").write_text(yaml.safe_dump(params), encoding="utf-8")
+    stages = stage_instances(params)
+    first = next(index for index, stage in enumerate(stages) if stage.name.split("@")[0] == start)
+    for stage in stages[first:]:
         assert stage.cmd[:2] == ["python", "-m"], stage.cmd
         script = ROOT / (stage.cmd[2].replace(".", "/") + ".py")  # this checkout's stage, as `python -m` finds it
         seen = StageReads(set(), set())

@@ -5,7 +5,9 @@ Usage: python -m boxoffice.checks.gate [--gates gates.yaml] [--baseline REV]
 A key in gates.yaml is a dotted path into ``metrics/<file>.json``: ``*`` matches every
 key at that level, ``@selected`` the served regressor and ``@best`` the chosen C.
 ``max_drop`` compares against the same metrics committed at REV (read with
-``git show``); without a baseline those checks are skipped and the report says so.
+``git show``); through an alias it compares the served answers, so a switch of the served
+model is compared too, and named. Without a baseline those checks are skipped and the
+report says so.
 Exits 1 with a readable report when any check fails (``dvc metrics diff`` exits 0 even
 when it cannot read a metric, so it cannot gate).
 """
@@ -14,45 +16,89 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
 from boxoffice.checks.metric_files import load_committed, load_current
 
+# An alias -> what it names, read from the report one level up.
+ALIASES: dict[str, Callable[[dict], str]] = {
+    "@selected": lambda parent: str(parent.get("selected")),
+    "@best": lambda parent: f"{parent.get('best_C', float('nan')):g}",
+}
 
-def resolve(metrics: dict[str, Any], key: str) -> dict[str, float]:
-    """All (concrete path -> value) pairs that a gate key names.
+
+class Reading(NamedTuple):
+    """One metric a gate key names: its value, where it is, and what each alias chose."""
+
+    value: float
+    path: str  # concrete: regression.cv_train.random_forest.r2.mean
+    chosen: tuple[str, ...]  # what each @selected / @best resolved to, in order: ("random_forest",)
+
+
+def readings(metrics: dict[str, Any], key: str) -> dict[str, Reading]:
+    """Every metric a gate key names, by label: the key with ``*`` expanded and the aliases kept.
 
     ``@selected`` and ``@best`` read ``selected`` / ``best_C`` from the report one level
-    up, so ``regression.pre_release.test.@selected.r2`` means the pre-release model.
+    up, so ``regression.pre_release.test.@selected.r2`` means the pre-release model's,
+    whichever model that is. Keeping the alias in the label is what lets the gate compare
+    the served answer of a run with the baseline's served answer across a switch.
     """
     file, *parts = key.split(".")
-    found: dict[str, tuple[Any, Any]] = {file: (metrics.get(file, {}), {})}
+    found: dict[str, tuple[str, Any, Any, tuple[str, ...]]] = {file: (file, metrics.get(file, {}), {}, ())}
     for part in parts:
-        step: dict[str, tuple[Any, Any]] = {}
-        for path, (node, parent) in found.items():
+        step: dict[str, tuple[str, Any, Any, tuple[str, ...]]] = {}
+        for label, (path, node, parent, chosen) in found.items():
             if not isinstance(node, dict):
                 continue
-            if part == "*":
-                names = list(node)
-            elif part == "@selected":
-                names = [parent.get("selected")]
-            elif part == "@best":
-                names = [f"{parent.get('best_C', float('nan')):g}"]
-            else:
-                names = [part]
-            step.update({f"{path}.{name}": (node[name], node) for name in names if name in node})
+            if part in ALIASES:
+                name = ALIASES[part](parent)
+                if name in node:
+                    step[f"{label}.{part}"] = (f"{path}.{name}", node[name], node, (*chosen, name))
+                continue
+            for name in list(node) if part == "*" else [part]:
+                if name in node:
+                    step[f"{label}.{name}"] = (f"{path}.{name}", node[name], node, chosen)
         found = step
-    return {path: float(value) for path, (value, _) in found.items() if isinstance(value, int | float)}
+    return {
+        label: Reading(float(value), path, chosen)
+        for label, (path, value, _, chosen) in found.items()
+        if isinstance(value, int | float) and not isinstance(value, bool)
+    }
+
+
+def resolve(metrics: dict[str, Any], key: str) -> dict[str, float]:
+    """(concrete path -> value) of every metric a gate key names (see ``readings``)."""
+    return {reading.path: reading.value for reading in readings(metrics, key).values()}
+
+
+def _switch(before: Reading, now: Reading) -> str:
+    """'' when the aliases chose the same; else which choice moved, naming both ('served model switched ...')."""
+    moved = [f"{old} -> {new}" for old, new in zip(before.chosen, now.chosen, strict=True) if old != new]
+    return f"served model switched {', '.join(moved)}: " if moved else ""
+
+
+def drop_line(label: str, before: Reading, now: Reading, allowed: float) -> tuple[bool, str]:
+    """A max_drop check of the served answer against the baseline's, whatever model serves either."""
+    drop = before.value - now.value
+    switch = _switch(before, now)
+    if switch:
+        detail = f"{now.value:.4f} ({now.path}), baseline {before.value:.4f} ({before.path})"
+        return drop <= allowed, f"{label}: {switch}{detail} (drop {drop:+.4f}, allowed {allowed})"
+    line = f"{now.path} = {now.value:.4f}, baseline {before.value:.4f} (drop {drop:+.4f}, allowed {allowed})"
+    return drop <= allowed, line
 
 
 def check(gates: dict, current: dict, baseline: dict | None) -> list[tuple[bool, str]]:
     """(passed, line) for every concrete metric a gate names.
 
     A key that names no metric in the current run fails (a misspelt line must not switch
-    a gate off); a metric the baseline lacks is reported as new, not compared.
+    a gate off); a metric the baseline lacks is reported as new, not compared. A drop is
+    measured between the served answers (``@selected``, ``@best``) of both runs, so an
+    experiment that switches the served model to a worse one fails, the line naming both.
     """
     results = []
     for key, floor in gates.get("minimum", {}).items():
@@ -62,20 +108,18 @@ def check(gates: dict, current: dict, baseline: dict | None) -> list[tuple[bool,
         for path, value in values.items():
             results.append((value >= floor, f"{path} = {value:.4f} (minimum {floor})"))
     for key, allowed in gates.get("max_drop", {}).items():
-        values = resolve(current, key)
-        if not values:
+        now = readings(current, key)
+        if not now:
             results.append((False, f"{key}: no such metric in the current run"))
         if baseline is None:
             results.append((True, f"{key}: no baseline metrics, drop not checked"))
             continue
-        before = resolve(baseline, key)
-        for path, value in values.items():
-            if path not in before:
-                results.append((True, f"{path} = {value:.4f}: new metric, not in the baseline"))
+        before = readings(baseline, key)
+        for label, reading in now.items():
+            if label not in before:
+                results.append((True, f"{reading.path} = {reading.value:.4f}: new metric, not in the baseline"))
                 continue
-            drop = before[path] - value
-            line = f"{path} = {value:.4f}, baseline {before[path]:.4f} (drop {drop:+.4f}, allowed {allowed})"
-            results.append((drop <= allowed, line))
+            results.append(drop_line(label, before[label], reading, allowed))
     return results
 
 

@@ -48,3 +48,18 @@ def flatten(metrics: Metrics) -> dict[str, float]:
     for name, content in metrics.items():
         walk(name, content)
     return flat
+
+
+def flatten_values(tree: dict[str, Any]) -> dict[str, Any]:
+    """Every leaf as ``key.key``, a list or an empty mapping being one: params.yaml's values as -S names them."""
+    flat: dict[str, Any] = {}
+
+    def walk(prefix: str, node: Any) -> None:
+        if isinstance(node, dict) and node:
+            for key, value in node.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), value)
+        else:
+            flat[prefix] = node
+
+    walk("", tree)
+    return flat

@@ -45,7 +45,8 @@ def stale(status: dict[str, Any]) -> list[str]:
 
     A fresh clone has no data or outputs, so "deleted" and "not in cache" are expected;
     a "modified" or "new" dependency (a module, params.yaml) means dvc.lock was not
-    re-run and committed after the change.
+    re-run and committed after the change, and a "modified" output (only git-tracked ones
+    exist in a fresh clone: metrics, reports) was edited by hand or not regenerated.
     """
     lines = []
     for stage, changes in status.items():
@@ -58,6 +59,10 @@ def stale(status: dict[str, Any]) -> list[str]:
                 states = state.values() if isinstance(state, dict) else [state]
                 if any(value in ("modified", "new") for value in states):
                     lines.append(f"{stage}: {path} {state}")
+            # A git-tracked output (a report, a metric) edited by hand, or not regenerated.
+            for path, state in change.get("changed outs", {}).items():
+                if state == "modified":
+                    lines.append(f"{stage}: output {path} {state}")
     return lines
 
 

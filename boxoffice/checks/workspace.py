@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]  # boxoffice/checks/ -> the project
 BIN = Path(sys.executable).parent
-OUTPUTS = ("models", "metrics", "plots", "dvc.lock")
+OUTPUTS = ("models", "metrics", "plots", "reports", "dvc.lock")
 
 
 def without_avx512() -> dict[str, str]:

@@ -88,7 +88,9 @@ def _read_text_csv(path: str | Path, required: tuple[str, ...]) -> pd.DataFrame:
     """A CSV as text columns: UTF-8 (a BOM is fine), well-formed, with the required columns."""
     path = Path(path)
     if not path.is_file():
-        raise DataError(f"{path}: file not found (run `dvc pull` to fetch the raw data)")
+        raise DataError(
+            f"{path}: file not found (run `dvc repro --pull`, or `dvc pull -R data/raw` for the raw data alone)"
+        )
     raw = path.read_bytes()
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8) :]

@@ -67,7 +67,7 @@ def forward_splits(films: pd.DataFrame, params: Params) -> tuple[Split, Split, S
 def fit_forward_regressor(name: str, fit: Split, params: Params) -> tuple[Any, dict[str, Any], dict[str, Any]]:
     """One registered type as the pipeline fits it on train, on the past's fitting films: its grid by CV
     and its repeated-CV scores (``model_scores.fit_with_cv``), by which ``choose_by_cv`` later chooses."""
-    model, chosen, _, cv = fit_with_cv(name, fit, params)
+    model, chosen, _, cv = fit_with_cv(name, fit, params, VARIANT)
     return model, chosen, cv
 
 

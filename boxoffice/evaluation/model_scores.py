@@ -16,15 +16,18 @@ from boxoffice.evaluation.held_out import cv_settings, predict_in_order, regress
 from boxoffice.features.splits import Split
 from boxoffice.modeling.fitting import fit_and_cross_validate, repeated_cv
 from boxoffice.modeling.metrics import classification_metrics, regression_metrics
-from boxoffice.params import Params
+from boxoffice.params import Params, model_params
 
 
-def fit_with_cv(name: str, train: Split, params: Params) -> tuple[Any, dict[str, Any], pd.DataFrame, dict[str, Any]]:
-    """(model, its grid point, the search table, its repeated-CV scores) of one type on ``train``'s rows."""
+def fit_with_cv(
+    name: str, train: Split, params: Params, variant: str
+) -> tuple[Any, dict[str, Any], pd.DataFrame, dict[str, Any]]:
+    """(model, its grid point, the search table, its repeated-CV scores) of one type on ``train``'s rows,
+    with the type's params for ``variant`` (``model_params``)."""
     search = params["regressors"]["search"]
     return fit_and_cross_validate(
         name,
-        params["regressors"][name],
+        model_params(params["regressors"], name, variant),
         train.X,
         train.log_revenue,
         (search["folds"], search["random_state"], search["n_jobs"]),
@@ -33,12 +36,14 @@ def fit_with_cv(name: str, train: Split, params: Params) -> tuple[Any, dict[str,
     )
 
 
-def fit_and_score(name: str, splits: dict[str, Split], params: Params) -> tuple[Any, dict[str, Any], pd.DataFrame]:
+def fit_and_score(
+    name: str, splits: dict[str, Split], params: Params, variant: str
+) -> tuple[Any, dict[str, Any], pd.DataFrame]:
     """One type fitted on train (its grid searched by K-fold CV), and its repeated-CV scores on train.
 
     Returns (model, {"chosen": its grid point, "cv_train": mean and std of each score}, the search table).
     """
-    model, chosen, table, cv = fit_with_cv(name, splits["train"], params)
+    model, chosen, table, cv = fit_with_cv(name, splits["train"], params, variant)
     return model, {"chosen": chosen, "cv_train": cv}, table
 
 

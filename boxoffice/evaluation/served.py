@@ -20,7 +20,7 @@ from boxoffice.evaluation.held_out import cv_settings, regression_score
 from boxoffice.evaluation.model_scores import classifier_score
 from boxoffice.evaluation.procedure_cv import hit_sources_cv, track_record_cv
 from boxoffice.features.sets import expand_set, feature_set_name, in_constant_dollars
-from boxoffice.features.splits import Split
+from boxoffice.features.splits import Split, hit_labels
 from boxoffice.features.track_record import TrackRecord
 from boxoffice.features.transforms import feature_matrix
 from boxoffice.io import load_model, md5_of
@@ -98,7 +98,7 @@ def compare_feature_sets(
     """
     threshold = params["classifier"]["threshold"]
     train, rows = frames["train"], pd.concat([frames["train"], frames["validation"]])
-    y, hit = train["log_revenue"].to_numpy(), rows["is_hit"].to_numpy()
+    y, hit = train["log_revenue"].to_numpy(), hit_labels(rows, params)
     comparison = {}
     for name in params["features"]["sets"]:
         columns = expand_set(params, name)

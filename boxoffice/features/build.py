@@ -12,7 +12,7 @@ import pandas as pd
 
 from boxoffice.data.dollars import to_base_year
 from boxoffice.features.track_record import TrackRecord
-from boxoffice.features.transforms import Columns, derive, is_hit, log_budget, log_revenue, release_years
+from boxoffice.features.transforms import Columns, derive, log_budget, log_revenue, release_years
 from boxoffice.params import FeaturizeParams
 
 
@@ -53,9 +53,10 @@ def real_dollars(columns: Columns, settings: FeaturizeParams) -> np.ndarray | No
 
 
 def add_features(frame: pd.DataFrame, settings: FeaturizeParams, record: TrackRecord | None = None) -> pd.DataFrame:
-    """The cleaned table plus derived features, track record (when given) and both targets.
+    """The cleaned table plus derived features, track record (when given) and the revenue target.
 
-    ``settings`` is the featurize section of params.yaml.
+    ``settings`` is the featurize section of params.yaml. The hit label is not here: it is
+    made where it is used (``splits.hit_labels``), so that the regressors never depend on it.
     """
     factor = real_dollars(frame, settings)
     real = {} if factor is None else {"real_log_revenue": log_revenue(frame["revenue"].to_numpy() * factor)}
@@ -63,5 +64,4 @@ def add_features(frame: pd.DataFrame, settings: FeaturizeParams, record: TrackRe
         **derive_all(frame, settings, record),
         **real,
         log_revenue=log_revenue(frame["revenue"]),
-        is_hit=is_hit(frame["revenue"], frame["budget"], settings["hit_multiple"]).astype(int),
     )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ from sklearn.model_selection import train_test_split
 from boxoffice.features.build import add_features, real_dollars
 from boxoffice.features.sets import in_constant_dollars, selected_features
 from boxoffice.features.track_record import TrackRecord
-from boxoffice.features.transforms import feature_matrix
+from boxoffice.features.transforms import feature_matrix, is_hit
 from boxoffice.io import read_csv
 from boxoffice.params import FeaturizeParams, Params
 
@@ -24,8 +25,19 @@ class Split:
     features: list[str]
     X: np.ndarray
     log_revenue: np.ndarray  # the target: log1p(revenue), in constant dollars where the variant uses them
-    is_hit: np.ndarray
     budget: np.ndarray  # dollars, in the same terms as the target
+    params: Params = field(repr=False)
+
+    @cached_property
+    def is_hit(self) -> np.ndarray:
+        """The hit label, made here on first use rather than by featurize: only the stages that
+        use it read ``featurize.hit_multiple``, so a new multiple re-runs no regressor."""
+        return hit_labels(self.frame, self.params)
+
+
+def hit_labels(frame: pd.DataFrame, params: Params) -> np.ndarray:
+    """1 where a film earned more than ``featurize.hit_multiple`` times its budget (nominal dollars), else 0."""
+    return is_hit(frame["revenue"], frame["budget"], params["featurize"]["hit_multiple"]).astype(np.int64)
 
 
 def load_split(features_dir: str | Path, name: str, params: Params, variant: str = "main") -> Split:
@@ -44,8 +56,8 @@ def as_split(frame: pd.DataFrame, params: Params, variant: str = "main") -> Spli
         features=features,
         X=feature_matrix(frame, features),
         log_revenue=frame["real_log_revenue" if real else "log_revenue"].to_numpy(dtype=np.float64),
-        is_hit=frame["is_hit"].to_numpy(dtype=np.int64),
         budget=budget if factor is None else budget * factor,
+        params=params,
     )
 
 

@@ -27,7 +27,7 @@ import pandas as pd
 
 from boxoffice.data.dollars import to_base_year
 from boxoffice.features.sets import selected_features
-from boxoffice.features.transforms import feature_matrix, release_years
+from boxoffice.features.transforms import feature_matrix, is_hit, release_years
 from boxoffice.params import Params
 
 # The facts each comp carries, in the candidate table and in the answer, in this order.
@@ -54,7 +54,7 @@ def candidate_table(films: pd.DataFrame, params: Params, variant: str) -> pd.Dat
             "revenue": films["revenue"].to_numpy(dtype=np.float64),
             "real_revenue": np.round(films["revenue"].to_numpy(dtype=np.float64) * factor, 0),
             "revenue_multiple": np.round(films["revenue"].to_numpy(dtype=np.float64) / films["budget"], 4),
-            "is_hit": films["is_hit"].to_numpy(dtype=bool),
+            "is_hit": is_hit(films["revenue"], films["budget"], params["featurize"]["hit_multiple"]),
         }
     )
     inputs = pd.DataFrame(feature_matrix(films, features), columns=features)

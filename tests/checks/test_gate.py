@@ -1,15 +1,15 @@
-"""The CI metrics gate and the generated results tables."""
+"""The CI metrics gate."""
 
 from __future__ import annotations
 
-import json
+import shutil
 from pathlib import Path
 
 import yaml
 
 from boxoffice.checks.gate import check, resolve
 from boxoffice.checks.metric_files import load_current
-from boxoffice.checks.report import END, NAMES, START, replace_block, tables
+from tests import tiny
 from tests.conftest import ROOT
 
 METRICS = {
@@ -62,30 +62,74 @@ def test_a_metric_missing_from_the_baseline_is_reported_as_new() -> None:
     assert results == [(True, "classifier.test.auc = 0.7900: new metric, not in the baseline")]
 
 
+def with_served(metrics: dict, name: str, cv_r2: float) -> dict:
+    """``metrics`` with the main variant served by ``name``, whose CV R² is ``cv_r2``."""
+    cv = {"gb": {"r2": {"mean": 0.55}}, "lr": {"r2": {"mean": 0.50}}, "rf": {"r2": {"mean": 0.53}}}
+    cv[name] = {"r2": {"mean": cv_r2}}
+    return {**metrics, "regression": {**metrics["regression"], "selected": name, "cv_train": cv}}
+
+
+DROP = {"max_drop": {"regression.cv_train.@selected.r2.mean": 0.02}}
+
+
+def test_gate_compares_the_served_answers_across_a_switch_and_names_both_models() -> None:
+    """The baseline serves gb (0.55); the experiment's gb got worse and rf serves (0.52): a drop of 0.03."""
+    baseline, switched = with_served(METRICS, "gb", 0.55), with_served(METRICS, "rf", 0.52)
+    [(passed, line)] = check(DROP, switched, baseline)
+    assert not passed
+    assert line == (
+        "regression.cv_train.@selected.r2.mean: served model switched gb -> rf: "
+        "0.5200 (regression.cv_train.rf.r2.mean), baseline 0.5500 (regression.cv_train.gb.r2.mean) "
+        "(drop +0.0300, allowed 0.02)"
+    )
+
+
+def test_a_switch_to_a_model_as_good_passes_and_is_still_named() -> None:
+    [(passed, line)] = check(DROP, with_served(METRICS, "lr", 0.545), with_served(METRICS, "gb", 0.55))
+    assert passed
+    assert "served model switched gb -> lr" in line
+
+
+def test_no_switch_reads_as_before() -> None:
+    [(passed, line)] = check(DROP, with_served(METRICS, "gb", 0.54), with_served(METRICS, "gb", 0.55))
+    assert passed
+    assert line == "regression.cv_train.gb.r2.mean = 0.5400, baseline 0.5500 (drop +0.0100, allowed 0.02)"
+
+
+# A type made useless (one tree, one split): served alone, it answers far worse than any baseline model.
+CRIPPLED = {
+    "gradient_boosting": {"n_estimators": 1, "max_depth": 1, "random_state": 0},
+    "random_forest": {"n_estimators": 1, "max_depth": 1, "random_state": 0, "n_jobs": 1},
+}
+
+
+def test_gate_fails_an_experiment_on_the_tiny_project_that_switches_to_a_worse_model(
+    project: Path, tmp_path: Path
+) -> None:
+    """The tiny project's stages re-run with one crippled type left: both variants switch to it, and
+    the real gates.yaml fails each variant's served CV R², naming the baseline's model and the new one."""
+    baseline = load_current(project / "metrics")
+    before = {"main": baseline["regression"]["selected"], "pre": baseline["regression"]["pre_release"]["selected"]}
+    crippled = next(name for name in CRIPPLED if name not in before.values())
+    params = tiny.tiny_params()
+    params["regressors"]["models"] = [crippled]
+    params["regressors"][crippled] = CRIPPLED[crippled]
+    experiment = shutil.copytree(project, tmp_path / "experiment")
+    tiny.run_stages(experiment, params, start="train-regressors")
+
+    gates = yaml.safe_load((ROOT / "gates.yaml").read_text())
+    failed = [line for passed, line in check(gates, load_current(experiment / "metrics"), baseline) if not passed]
+    for variant, key in (
+        ("main", "regression.cv_train.@selected.r2.mean"),
+        ("pre", "regression.pre_release.cv_train.@selected.r2.mean"),
+    ):
+        line = next((line for line in failed if line.startswith(f"{key}:")), None)
+        assert line is not None, failed
+        assert f"served model switched {before[variant]} -> {crippled}" in line
+
+
 def test_committed_metrics_pass_the_committed_gates() -> None:
     gates = yaml.safe_load((ROOT / "gates.yaml").read_text())
 
     results = check(gates, load_current(ROOT / "metrics"), None)
     assert all(passed for passed, _ in results), results
-
-
-def test_the_results_tables_are_generated_from_the_committed_metrics() -> None:
-    results = (ROOT / "reports" / "results.md").read_text(encoding="utf-8")
-    assert replace_block(results, tables(ROOT / "metrics")) == results, "run: python -m boxoffice.checks.report --write"
-
-
-def test_replace_block_only_touches_the_marked_part() -> None:
-    text = f"intro\n{START}\nold\n{END}\noutro\n"
-    assert replace_block(text, "new") == f"intro\n{START}\nnew\n{END}\noutro\n"
-
-
-def test_tables_show_every_model_and_mark_the_served_one(project: Path) -> None:
-    text = tables(project / "metrics")
-    regression = json.loads((project / "metrics" / "regression.json").read_text())
-    for report in (regression, regression["pre_release"]):
-        for name, scores in report["validation"].items():
-            row = next(
-                line for line in text.splitlines() if line.startswith(f"| {NAMES[name]} | {scores['rmse']:.4f} |")
-            )
-            assert row.endswith("| ✓ |") == (name == report["selected"])
-    assert text.count("✓") == 2  # one served regressor per variant

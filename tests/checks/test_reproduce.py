@@ -60,3 +60,9 @@ def test_stale_names_changed_code_and_params_but_not_a_fresh_clone_s_missing_out
         "evaluate: params.yaml {'evaluate.cv_folds': 'modified'}",
         "evaluate: changed command",
     ]
+
+
+def test_stale_names_a_git_tracked_output_edited_by_hand() -> None:
+    """A report edited after the run (or a stage's output not regenerated) no longer matches dvc.lock."""
+    status = {"report": [{"changed outs": {"reports/results.md": "modified", "models/x.joblib": "deleted"}}]}
+    assert stale(status) == ["report: output reports/results.md modified"]

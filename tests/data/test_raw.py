@@ -76,7 +76,7 @@ def test_parse_names() -> None:
 
 
 def test_missing_file(tmp_path) -> None:
-    with pytest.raises(DataError, match=r"file not found.*dvc pull"):
+    with pytest.raises(DataError, match=r"file not found \(run `dvc repro --pull`, or `dvc pull -R data/raw`"):
         read_raw(tmp_path / "nope.csv")
 
 

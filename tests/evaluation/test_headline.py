@@ -21,6 +21,8 @@ def test_evaluate_writes_every_headline_figure_from_the_detailed_reports(project
     assert written == headline(regression, classifier)
     assert set(written) == set(HEADLINE)
     served = regression["selected"]
+    assert (written["model"], written["pre_model"]) == (served, regression["pre_release"]["selected"])
+    assert written["r2_cv"] == round(regression["cv_train"][served]["r2"]["mean"], 4)  # the served model's own
     assert written["rmse_val"] == round(regression["validation"][served]["rmse"], 4)
     forward = regression["pre_release"]["forward"]
     assert written["fwd_cov"] == round(forward["interval"]["test_coverage"], 4)

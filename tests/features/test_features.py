@@ -9,7 +9,7 @@ import pytest
 from boxoffice.features import transforms
 from boxoffice.features.build import add_features
 from boxoffice.features.sets import POST_RELEASE, check_feature_set, expand_set, selected_features
-from boxoffice.features.splits import split
+from boxoffice.features.splits import hit_labels, split
 from boxoffice.features.track_record import TrackRecord
 from boxoffice.features.transforms import derive, feature_matrix, flag_column, is_hit
 
@@ -29,10 +29,15 @@ def movies(n: int = 10) -> pd.DataFrame:
 
 
 def test_log_budget_and_targets() -> None:
-    frame = add_features(movies(2), {"genres": ["Action"], "hit_multiple": 2.0})
+    frame = add_features(movies(2), {"genres": ["Action"]})
     assert frame["log_budget"].tolist() == pytest.approx(np.log1p([1e6, 1e8]).tolist())
     assert frame["log_revenue"].tolist() == pytest.approx(np.log1p([5e6, 1e8]).tolist())
-    assert frame["is_hit"].tolist() == [1, 0]
+    assert hit_labels(frame, {"featurize": {"hit_multiple": 2.0}}).tolist() == [1, 0]
+
+
+def test_the_features_do_not_depend_on_the_hit_multiple() -> None:
+    """featurize leaves the hit label out, so a new hit multiple re-runs no regressor stage."""
+    assert "is_hit" not in add_features(movies(2), {"genres": ["Action"]})
 
 
 def test_hit_is_strictly_more_than_the_multiple() -> None:
@@ -55,7 +60,7 @@ def test_keyword_flags_ignore_case() -> None:
 
 def test_service_and_pipeline_compute_the_same_features() -> None:
     """A dict of arrays (the service) and a DataFrame (the pipeline) give one matrix."""
-    frame = add_features(movies(), {"hit_multiple": 2.0})
+    frame = add_features(movies(), {})
     features = ["runtime", "popularity", "vote_avg", "log_budget"]
     raw = {name: frame[name].to_numpy() for name in ("runtime", "popularity", "vote_avg", "budget")}
     np.testing.assert_array_equal(feature_matrix({**raw, **derive(raw)}, features), feature_matrix(frame, features))

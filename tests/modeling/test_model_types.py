@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from boxoffice.checks.report import NAMES
+from boxoffice.evaluation.results_page import NAMES
 from boxoffice.io import load_model
 from boxoffice.modeling.model_types import REGRESSORS, explainer, regressor_type
 from boxoffice.params import load_params

@@ -1,49 +1,68 @@
-"""Results tables for the docs, generated from the metrics files (never typed by hand).
+"""The results page (reports/results.md), written by the report stage from the metrics files, never by hand.
 
-Usage:
-  python -m boxoffice.checks.report            print the tables
-  python -m boxoffice.checks.report --write    refresh them in reports/results.md
-  python -m boxoffice.checks.report --check    exit 1 if reports/results.md is out of date
-
-The docs' results page (docs/results.md) includes reports/results.md.
+A pipeline output, so ``dvc repro`` and ``dvc exp run`` keep it current with the metrics
+it is made from, and the lock check in CI catches a stale one.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
+import json
 from pathlib import Path
 
 from boxoffice.evaluation.headline import legend
 from boxoffice.io import read_json
 from boxoffice.modeling.model_types import REGRESSORS
 
-START, END = "<!-- results:start -->", "<!-- results:end -->"
 NAMES = {name: kind.display for name, kind in REGRESSORS.items()}
+GENERATED = "<!-- Written by the pipeline's report stage (dvc repro) from metrics/: do not edit. -->"
 
 
-def _row(cells: list[str]) -> str:
+def md_row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def _spread(scores: dict[str, float]) -> str:
+def spread(scores: dict[str, float]) -> str:
     return f"{scores['mean']:.3f} ± {scores['std']:.3f}"
+
+
+def served_table(regression: dict) -> list[str]:
+    """Which type serves each variant and that model's own repeated-CV figures: what chose it."""
+    lines = [
+        md_row(["variant", "served by", "model", "CV R²", "CV RMSE", "CV MAE", "rule", "chosen among"]),
+        md_row(["---", "---", "---", "---:", "---:", "---:", "---", "---"]),
+    ]
+    pre = regression["pre_release"]
+    for variant, route, report in (("main", "`/predict`", regression), ("pre_release", "`/predict/pre_release`", pre)):
+        name, selection = report["selected"], report["selection"]
+        cv = report["cv_train"][name]
+        within = ", ".join(NAMES.get(model, model) for model in selection.get("within_one_se", [name]))
+        cells = [variant, route, NAMES.get(name, name), spread(cv["r2"]), spread(cv["rmse"]), spread(cv["mae"])]
+        lines.append(md_row([*cells, selection["rule"], within]))
+    return lines
+
+
+def served_params(serving: dict) -> list[str]:
+    """Each served regressor's params as fitted (its grid point), from models/serving.json."""
+    return [
+        f"- {variant}: {NAMES.get(regressor['name'], regressor['name'])} `{json.dumps(regressor['params'])}`"
+        for variant, regressor in ((variant, serving[variant]["regressor"]) for variant in ("main", "pre_release"))
+    ]
 
 
 def regression_table(regression: dict) -> list[str]:
     lines = [
-        _row(
+        md_row(
             ["model", "val RMSE", "val R²", "val MAE", "test RMSE", "test R²", "test MAE", "CV R²", "CV RMSE", "served"]
         ),
-        _row(["---"] + ["---:"] * 8 + [":---:"]),
+        md_row(["---"] + ["---:"] * 8 + [":---:"]),
     ]
     order = sorted(regression["validation"], key=lambda m: (list(NAMES).index(m) if m in NAMES else len(NAMES), m))
     for model in order:
         val, test, cv = regression["validation"][model], regression["test"][model], regression["cv_train"][model]
         cells = [NAMES.get(model, model)]
         cells += [f"{val[m]:.4f}" for m in ("rmse", "r2", "mae")] + [f"{test[m]:.4f}" for m in ("rmse", "r2", "mae")]
-        cells += [_spread(cv["r2"]), _spread(cv["rmse"])]
-        lines.append(_row([*cells, "✓" if model == regression["selected"] else ""]))
+        cells += [spread(cv["r2"]), spread(cv["rmse"])]
+        lines.append(md_row([*cells, "✓" if model == regression["selected"] else ""]))
     return lines
 
 
@@ -57,7 +76,7 @@ def interval_line(regression: dict) -> str:
     )
 
 
-def _cell(value: float | None, digits: int = 3) -> str:
+def md_cell(value: float | None, digits: int = 3) -> str:
     return "" if value is None else f"{value:.{digits}f}"
 
 
@@ -70,15 +89,17 @@ def _held_out(regression: dict) -> list[tuple[str, dict]]:
 def slice_table(regression: dict) -> list[str]:
     """Per budget band and decade: coverage, bias of the median, hit rate, both hit sources' AUC."""
     lines = [
-        _row(["scored", "slice", "films", "coverage", "bias (log)", "hit rate", "AUC distribution", "AUC classifier"]),
-        _row(["---", "---"] + ["---:"] * 6),
+        md_row(
+            ["scored", "slice", "films", "coverage", "bias (log)", "hit rate", "AUC distribution", "AUC classifier"]
+        ),
+        md_row(["---", "---"] + ["---:"] * 6),
     ]
     for label, report in _held_out(regression):
         for grouping in ("budget", "decade"):
             for row in report["slices"][grouping]:
-                cells = [label, row["slice"], str(row["films"]), _cell(row["coverage"]), _cell(row["bias"], 2)]
-                cells += [_cell(row["hit_rate"]), _cell(row["distribution_auc"]), _cell(row["classifier_auc"])]
-                lines.append(_row(cells))
+                cells = [label, row["slice"], str(row["films"]), md_cell(row["coverage"]), md_cell(row["bias"], 2)]
+                cells += [md_cell(row["hit_rate"]), md_cell(row["distribution_auc"]), md_cell(row["classifier_auc"])]
+                lines.append(md_row(cells))
     return lines
 
 
@@ -115,14 +136,14 @@ def comps_lines(comps: dict) -> list[str]:
 def hit_source_table(regression: dict, classifier: dict) -> list[str]:
     """The two sources of hit_probability side by side: CV on train, each variant's test split, forward in time."""
     lines = [
-        _row(["scored", "source", "AUC", "Brier", "Brier of a constant", "called hits", "actual hits"]),
-        _row(["---", "---"] + ["---:"] * 5),
+        md_row(["scored", "source", "AUC", "Brier", "Brier of a constant", "called hits", "actual hits"]),
+        md_row(["---", "---"] + ["---:"] * 5),
     ]
     for label, report in (("main", classifier), ("pre-release", classifier["pre_release"])):
         cv = report["hit_sources"]["cv"]
         for source in ("distribution", "classifier"):
-            cells = [f"{label}, CV on train", source, _spread(cv[f"{source}_auc"]), _spread(cv[f"{source}_brier"])]
-            lines.append(_row([*cells, _spread(cv["constant_brier"]), "", ""]))
+            cells = [f"{label}, CV on train", source, spread(cv[f"{source}_auc"]), spread(cv[f"{source}_brier"])]
+            lines.append(md_row([*cells, spread(cv["constant_brier"]), "", ""]))
     reports = [classifier["hit_sources"], classifier["pre_release"]["hit_sources"]]
     reports.append(regression["pre_release"]["forward"]["hit_sources"])
     for (label, _), sources in zip(_held_out(regression), reports, strict=True):
@@ -131,7 +152,7 @@ def hit_source_table(regression: dict, classifier: dict) -> list[str]:
             served = " (served)" if source == sources["served"] else ""
             cells = [label, source + served, f"{scores['auc']:.4f}", f"{scores['brier']:.4f}"]
             cells += [f"{sources['constant_brier']:.4f}", f"{scores['called']:.1%}", f"{sources['hit_rate']:.1%}"]
-            lines.append(_row(cells))
+            lines.append(md_row(cells))
     return lines
 
 
@@ -140,39 +161,53 @@ def track_record_line(pre: dict) -> str:
     check = pre["cv_track_record"]
     return (
         f"The pre-release CV R² above uses track records built from all train films, the held-out fold's too: "
-        f"{_spread(check['shared'])}. Rebuilt from each fold's own films it is {_spread(check['per_fold'])}."
+        f"{spread(check['shared'])}. Rebuilt from each fold's own films it is {spread(check['per_fold'])}."
     )
 
 
 def feature_set_table(feature_sets: dict) -> list[str]:
-    lines = [_row(["feature set", "features", "CV R²", "CV RMSE", "CV AUC", "CV F1"]), _row(["---"] + ["---:"] * 5)]
+    lines = [md_row(["feature set", "features", "CV R²", "CV RMSE", "CV AUC", "CV F1"]), md_row(["---"] + ["---:"] * 5)]
     for name, scores in feature_sets.items():
-        cells = [name, str(scores["n_features"])] + [_spread(scores[m]) for m in ("r2", "rmse", "auc", "f1")]
-        lines.append(_row(cells))
+        cells = [name, str(scores["n_features"])] + [spread(scores[m]) for m in ("r2", "rmse", "auc", "f1")]
+        lines.append(md_row(cells))
     return lines
 
 
 def classifier_table(classifier: dict) -> list[str]:
     names = ["auc", "pr_auc", "precision", "recall", "f1", "accuracy", "brier"]
     lines = [
-        _row(["models", "best C", "C search AUC", "nested CV AUC", "CV AUC", "CV F1", *[f"test {n}" for n in names]]),
-        _row(["---"] + ["---:"] * (5 + len(names))),
+        md_row(["models", "best C", "C search AUC", "nested CV AUC", "CV AUC", "CV F1", *[f"test {n}" for n in names]]),
+        md_row(["---"] + ["---:"] * (5 + len(names))),
     ]
     for label, report in (("main", classifier), ("pre-release", classifier["pre_release"])):
         best = report["cv"][f"{report['best_C']:g}"]
         cells = [label, f"{report['best_C']:g}", f"{best['mean_auc']:.3f} ± {best['std_auc']:.3f}"]
-        cells += [_spread(report["nested_cv_auc"])]
-        cells += [_spread(report["repeated_cv"]["auc"]), _spread(report["repeated_cv"]["f1"])]
-        lines.append(_row(cells + [f"{report['test'][n]:.4f}" for n in names]))
+        cells += [spread(report["nested_cv_auc"])]
+        cells += [spread(report["repeated_cv"]["auc"]), spread(report["repeated_cv"]["f1"])]
+        lines.append(md_row(cells + [f"{report['test'][n]:.4f}" for n in names]))
     return lines
 
 
-def tables(metrics_dir: Path) -> str:
+def results_page(metrics_dir: Path, serving: dict) -> str:
+    """The whole page: the served models first, then every table, then the headline legend."""
     prepare = read_json(metrics_dir / "prepare.json")
     regression = read_json(metrics_dir / "regression.json")
     classifier = read_json(metrics_dir / "classifier.json")
     pre = regression["pre_release"]
     lines = [
+        GENERATED,
+        "# Results",
+        "",
+        "Which regressor serves each variant, and its own repeated-CV figures on train (what the selection "
+        "rule compares; the model with the smallest file within one standard error of the lowest RMSE "
+        "serves under `one_se`):",
+        "",
+        *served_table(regression),
+        "",
+        "Their params as fitted:",
+        "",
+        *served_params(serving),
+        "",
         f"Films: {prepare['rows_in']} in the raw file, {prepare['rows_out']} kept for modelling.",
         "",
         f"Regression of log revenue, feature set `{regression['feature_set']}` (served by `/predict`):",
@@ -216,38 +251,4 @@ def tables(metrics_dir: Path) -> str:
         "",
         *legend(),
     ]
-    return "\n".join(lines)
-
-
-def replace_block(text: str, block: str) -> str:
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    return f"{head}{START}\n{block}\n{END}{tail}"
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--write", action="store_true", help="refresh the tables in the results file")
-    mode.add_argument("--check", action="store_true", help="fail if the results file's tables are stale")
-    parser.add_argument("--into", type=Path, default=Path("reports/results.md"), help="the file with the tables")
-    parser.add_argument("--metrics", type=Path, default=Path("metrics"))
-    args = parser.parse_args(argv)
-
-    block = tables(args.metrics)
-    if not (args.write or args.check):
-        print(block)
-        return 0
-    text = args.into.read_text(encoding="utf-8")
-    updated = replace_block(text, block)
-    if args.check:
-        if updated != text:
-            print(f"{args.into} results are stale: run `python -m boxoffice.checks.report --write`", file=sys.stderr)
-            return 1
-        return 0
-    args.into.write_text(updated, encoding="utf-8")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return "\n".join(lines) + "\n"
