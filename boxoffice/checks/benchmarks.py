@@ -23,6 +23,11 @@ from typing import Any
 TREND_RUNS = 6  # the latest runs shown in a trend table
 COMMANDS = [
     (
+        "python bench/container.py",
+        "the image's size and start-up to a healthy `/health`, against its base and a trivial container",
+        "container",
+    ),
+    (
         "python bench/pipeline.py",
         "cold `dvc repro`, no-op, `--force`, a one-model experiment and the same again (run-cache), each stage "
         "forced alone; `--queue-sample` adds a sample of a queued grid",

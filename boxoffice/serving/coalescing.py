@@ -5,11 +5,11 @@ loop. Each handler hands its film to a ``Coalescer`` and waits; the first schedu
 flush at the end of the turn, which scores every film waiting by then in one call of
 the vectorised code the batches use. A film's numbers do not depend on its
 neighbours (the tests hold a film alone and in a batch to the same bits), so this only
-shares the per-call cost: about 300 us of numpy calls for a pre-release film alone.
+shares the per-call cost of the numpy calls (bench/serve.py measures it).
 
 There is no timer (unlike Ray Serve's or Modal's batching, which wait up to a set time
 for more requests): a request waits only for the requests already read beside it. A lone
-request pays two more turns of the event loop (about 20 us); ``serve.coalesce=1`` scores
+request pays two more turns of the event loop; ``serve.coalesce=1`` scores
 each film at once instead.
 """
 
