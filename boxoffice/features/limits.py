@@ -63,7 +63,7 @@ class DataLimits:
     last_date: str
     real_budget: tuple[float, float, float]  # smallest, LOW_BUDGET_SHARE quantile, largest; cpi_base_year dollars
     runtime: tuple[float, float]
-    languages: tuple[str, ...]
+    languages: frozenset[str]
     cpi_base_year: int
     trees: bool  # the served model is a tree ensemble (flat beyond what it learned), else it extends a trend
 
@@ -79,7 +79,7 @@ class DataLimits:
             last_date=dates[-1],
             real_budget=(float(budget.min()), float(np.quantile(budget, LOW_BUDGET_SHARE)), float(budget.max())),
             runtime=(float(runtime.min()), float(runtime.max())),
-            languages=tuple(sorted({str(language) for language in films["original_language"]})),
+            languages=frozenset(str(language) for language in films["original_language"]),
             cpi_base_year=cpi_base_year,
             trees=trees,
         )
@@ -92,26 +92,32 @@ class DataLimits:
             "real_budget": {"smallest": smallest, "low": low, "largest": largest, "low_share": LOW_BUDGET_SHARE},
             "dollars_of": self.cpi_base_year,
             "runtime": {"shortest": self.runtime[0], "longest": self.runtime[1]},
-            "original_languages": list(self.languages),
+            "original_languages": sorted(self.languages),
         }
 
     def warnings(
         self, columns: Mapping[str, Any], real_budget: np.ndarray, readings: Sequence[Sequence[Reading]]
     ) -> list[list[Warning]]:
         """Each film's warnings: its date, budget, runtime and language against the limits, then its names."""
-        dates = [str(date) for date in np.asarray(columns["release_date"], dtype=object).tolist()]
+        dates = np.asarray(columns["release_date"], dtype=object).tolist()
         budgets = np.asarray(real_budget, dtype=np.float64).tolist()
         runtimes = np.asarray(columns["runtime"], dtype=np.float64).tolist()
         languages = np.asarray(columns["original_language"], dtype=object).tolist()
+        _, low, largest = self.real_budget
+        shortest, longest = self.runtime
         out = []
         for film, date in enumerate(dates):
-            found = [
-                *self._date(date),
-                *self._budget(budgets[film]),
-                *self._runtime(runtimes[film]),
-                *self._language(str(languages[film])),
-                *(name_warning(reading) for reading in (readings[film] if readings else ()) if _worth_saying(reading)),
-            ]
+            found: list[Warning] = []
+            if not self.first_date <= date <= self.last_date:  # the common case is one comparison
+                found += self._date(date)
+            if not low <= budgets[film] <= largest:
+                found += self._budget(budgets[film])
+            if not shortest <= runtimes[film] <= longest:
+                found += self._runtime(runtimes[film])
+            if languages[film] not in self.languages:
+                found += self._language(str(languages[film]))
+            if readings:
+                found += [name_warning(reading) for reading in readings[film] if _worth_saying(reading)]
             out.append(found)
         return out
 

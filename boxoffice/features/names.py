@@ -244,12 +244,15 @@ class NameReader:
         readings: list[list[Reading]] = [[] for _ in range(n)]
         replaced = dict(columns)
         for column in fields:
-            values = np.asarray(columns[column], dtype=object).tolist()
             out = []
-            for film, value in enumerate(values):
+            for film, value in enumerate(np.asarray(columns[column], dtype=object).tolist()):
                 names = [name for name in str(value).split(LIST_SEPARATOR) if name]
                 read = [self.read_one(column, name, position) for position, name in enumerate(names)]
-                readings[film].extend(read)
-                out.append(LIST_SEPARATOR.join(reading.read_as for reading in read))
+                readings[film] += read
+                out.append(value if all(r.read_as is r.asked for r in read) else _joined(read))
             replaced[column] = np.array(out, dtype=object)
         return replaced, readings
+
+
+def _joined(read: list[Reading]) -> str:
+    return LIST_SEPARATOR.join(reading.read_as for reading in read)

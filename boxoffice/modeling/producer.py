@@ -60,7 +60,7 @@ def break_even_revenue(budget: np.ndarray, share: np.ndarray, p_and_a: np.ndarra
 
 
 def _numbers(values: Any, n: int) -> np.ndarray:
+    """A column of numbers or None (missing) as floats, NaN for missing (numpy reads None as NaN)."""
     if values is None:
         return np.full(n, np.nan)
-    cells = np.asarray(values, dtype=object).tolist()
-    return np.array([np.nan if value is None else value for value in cells], dtype=np.float64)
+    return np.asarray(values, dtype=np.float64)

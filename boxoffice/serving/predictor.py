@@ -24,7 +24,7 @@ import yaml
 
 from boxoffice.data.dollars import to_base_year
 from boxoffice.features.build import derive_in_dollars, real_dollars
-from boxoffice.features.limits import DataLimits, Warning
+from boxoffice.features.limits import DataLimits
 from boxoffice.features.names import NameReader, Reading
 from boxoffice.features.sets import VARIANTS
 from boxoffice.features.track_record import TrackRecord
@@ -287,13 +287,13 @@ class Predictor:
         }
         if "directors" in columns:
             answer["names"] = readings
-            answer["warnings"] = self.warnings(columns, readings)
+            answer["warnings"] = self.limits.warnings(columns, self._real_budget(columns, budget, factor), readings)
             answer.update(self._producer(columns, log_revenue, budget, real_budget, factor, answer))
         return answer
 
-    def warnings(self, columns: Mapping[str, Any], readings: list[list[Reading]]) -> list[list[Warning]]:
-        """Each pre-release film's warnings (``boxoffice.features.limits``)."""
-        return self.limits.warnings(columns, self.real_budget(columns), readings)
+    def _real_budget(self, columns: Mapping[str, Any], budget: np.ndarray, factor: np.ndarray | None) -> np.ndarray:
+        """``real_budget``, from the models' own dollar factor when they work in the same constant dollars."""
+        return budget * factor if factor is not None else self.real_budget(columns)
 
     def _producer(
         self,
