@@ -16,12 +16,15 @@ import orjson
 from pydantic import BaseModel
 
 from boxoffice.data.raw import LIST_SEPARATOR
+from boxoffice.modeling.comp_reasons import CompRules
 from boxoffice.serving.predictor import Predictor
-from boxoffice.serving.schemas import Movie, Prediction, within
+from boxoffice.serving.schemas import Movie, Prediction, PreReleasePrediction, within
 
-# Every field of a response but the optional explanation and comps, in the schema's order.
+# Every field of a response but the optional explanation, comps and quantiles, in the schema's order.
 OPTIONAL_FIELDS = ("explanation", "comps", "quantiles")
 ANSWER_FIELDS = tuple(name for name in Prediction.model_fields if name not in OPTIONAL_FIELDS)
+# What a pre-release answer adds: how names were read, warnings, the producer's result.
+PRE_RELEASE_FIELDS = tuple(name for name in PreReleasePrediction.model_fields if name not in Prediction.model_fields)
 BEYOND_MODEL = "these inputs are beyond what the model can score"
 
 
@@ -76,14 +79,19 @@ def movie_columns_from_json(body: bytes, max_items: int) -> dict[str, np.ndarray
 
 
 def answers(
-    predictor: Predictor, columns: dict[str, np.ndarray], explain: bool = False, comps: int = 0, quantiles: bool = False
+    predictor: Predictor,
+    columns: dict[str, np.ndarray],
+    explain: bool = False,
+    comps: int = 0,
+    quantiles: bool = False,
+    comp_rules: CompRules | None = None,
 ) -> tuple[dict[str, Any], np.ndarray]:
     """The response fields as columns (one vectorised model call), and which rows are finite.
 
     A row that is not finite (inputs far outside the training data) has no answer: the
     service refuses the request, the file scorer sends the row to its rejects.
     """
-    out = predictor.predict(columns, explain, comps, quantiles)
+    out = predictor.predict(columns, explain, comps, quantiles, comp_rules)
     finite = np.isfinite(out["high"]) & np.isfinite(out["p90"]) & np.isfinite(out["hit_probability"])
     fields: dict[str, Any] = {
         "predicted_revenue": out["median"],
@@ -98,6 +106,8 @@ def answers(
         "break_even_probability": out["break_even_probability"],
         "budget_millions": millions(np.asarray(columns["budget"], dtype=np.float64)),
     }
+    if "names" in out:  # a pre-release answer
+        fields.update({name: out[name] for name in PRE_RELEASE_FIELDS})
     if explain:
         fields["explanation"] = out["explanation"]
     if comps:

@@ -91,3 +91,23 @@ def test_each_type_is_rebuilt_on_the_fitting_films_only(project) -> None:
     assert read_json(project / "data" / "scores" / "forward" / "gradient_boosting.json")["cv"] == json.loads(
         json.dumps(cv)
     )
+
+
+def test_the_comps_forecast_under_constraints_keeps_to_them(project) -> None:
+    """A constraint keeping every candidate gives the plain comps' figures; the others score as many films or fewer."""
+    params = load_params(path=project / "params.yaml")
+    params["evaluate"]["comps_forward_within_years"] = 1000  # every earlier film is within 1000 years
+    films = pd.read_csv(project / "data" / "features" / "all.csv", keep_default_na=False)
+    splits = forward_splits(films, params)
+    pins = read_json(project / "models" / "selection.json")
+    report = comps_forward_report(splits, load_pinned(project / "models", "forward", pins["forward"]), params)
+    constrained = report["comps_median_constrained"]
+    assert set(constrained) == {"share_genre", "within_1000_years", "same_budget_band", "all"}
+    for n, plain in report["comps_median"].items():
+        assert constrained["within_1000_years"][n] == {
+            **plain,
+            "films": report["scored"],
+            "model_on_these_films": report["model"],
+        }
+        for name in ("share_genre", "same_budget_band"):
+            assert constrained["all"][n]["films"] <= constrained[name][n]["films"] <= report["scored"]
