@@ -6,6 +6,7 @@ import { dollarsInFull, money, percent } from "./money.js";
 export const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 export const BUDGET_FACTORS = [0.25, 0.4, 0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 3];
 const signed = (value) => `${value > 0 ? "+" : ""}${value.toFixed(2)}`;
+const factor = (value) => `\u00d7${value.toFixed(2)}`;
 
 export function el(tag, attributes = {}, text = null, parent = null) {
   const node = document.createElement(tag);
@@ -52,13 +53,23 @@ function numbersTable(container, headers, rows) {
   container.replaceChildren(table);
 }
 
-/** The largest contributions, biggest first: what the explanation chart and its table show. */
-function contributions(explanation) {
+/**
+ * The largest effects, biggest first: what the explanation chart and its table show. With the API's
+ * `effects`, facts in words and their factor on revenue; else its raw contributions (log revenue).
+ * Each item: label, value (log revenue: the bar), shown (the API's number written beside it), format.
+ */
+function effects(explanation) {
+  if (explanation.effects) {
+    return explanation.effects
+      .filter((effect) => effect.contribution !== 0)
+      .slice(0, 8)
+      .map((effect) => ({ label: effect.label, value: effect.contribution, shown: effect.factor, format: factor }));
+  }
   return Object.entries(explanation.contributions)
     .filter(([, value]) => value !== 0)
     .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
     .slice(0, 8)
-    .map(([name, value]) => ({ name, label: name, value }));
+    .map(([name, value]) => ({ label: name, value, shown: value, format: signed }));
 }
 
 function describeFilm(film) {
@@ -81,6 +92,35 @@ function drawSummary(answer, context) {
   show(document.getElementById("hit"), answer.hit_probability, percent);
   document.getElementById("hit-label").textContent =
     `P(hit): chance the box office exceeds ${context.hit_multiple}\u00d7 the production budget`;
+}
+
+/** The API's warnings above the numbers, and each by the field it concerns. */
+function drawWarnings(warnings) {
+  const list = document.getElementById("warnings");
+  list.replaceChildren();
+  for (const warning of warnings) {
+    el("li", { "data-code": warning.code, "data-field": warning.field }, warning.message, list);
+    const slot = document.querySelector(`[data-warning-for="${CSS.escape(warning.field)}"]`);
+    if (slot) slot.textContent = slot.textContent ? `${slot.textContent} ${warning.message}` : warning.message;
+  }
+}
+
+/** The producer's result (gross x share - budget - marketing), when the API gives it. */
+function drawProducer(answer, film) {
+  const section = document.getElementById("producer");
+  section.hidden = answer.profit_probability === undefined;
+  if (section.hidden) return;
+  document.getElementById("producer-terms").textContent =
+    `The producer's result = the box office \u00d7 the distributor's share (${percent(answer.distributor_share)}) ` +
+    `\u2212 the production budget (${money(film.budget)}) \u2212 marketing, P&A (${money(answer.p_and_a)}). ` +
+    `It is above zero once the box office passes ${money(answer.producer_break_even_revenue)}. ` +
+    "Home video, television and streaming are not counted.";
+  show(document.getElementById("profit-probability"), answer.profit_probability, percent);
+  show(document.getElementById("profit-median"), answer.profit_median, money);
+  show(document.getElementById("profit-low"), answer.profit_low, money);
+  show(document.getElementById("profit-high"), answer.profit_high, money);
+  document.getElementById("profit-interval-label").textContent =
+    `Producer's result, ${Math.round(answer.interval_coverage * 100)}% interval`;
 }
 
 function drawComps(comps, context) {
@@ -106,7 +146,7 @@ function drawComps(comps, context) {
 /** The charts at the width they are shown at; called again when that width changes. */
 export function drawCharts({ film, answer, scenarios, context }) {
   drawDistribution(document.getElementById("cdf-chart"), answer, film.budget, context.hit_multiple);
-  drawExplanation(document.getElementById("explanation-chart"), contributions(answer.explanation), signed);
+  drawExplanation(document.getElementById("explanation-chart"), effects(answer.explanation));
   const month = Number(film.release_date.split("-")[1]) - 1;
   drawSweep(document.getElementById("month-chart"), MONTHS, scenarios.slice(0, 12), {
     label: (m) => m, axis: "release month", current: month,
@@ -121,8 +161,10 @@ const sweepBudgets = (film) => budgetScenarios(film.budget).map((s) => s.budget 
 function drawNumbers({ film, answer, scenarios }) {
   numbersTable(document.getElementById("cdf-numbers"), ["P(revenue \u2264 x)", "revenue x"],
     answer.quantiles.map((q) => [[q.probability, percent], [q.revenue, money]]));
-  numbersTable(document.getElementById("explanation-numbers"), ["what", "effect on log revenue"],
-    contributions(answer.explanation).map((item) => [item.label, [item.value, signed]]));
+  const items = effects(answer.explanation);
+  const effectHeader = answer.explanation.effects ? "effect on revenue (factor)" : "effect on log revenue";
+  numbersTable(document.getElementById("explanation-numbers"), ["what", effectHeader],
+    items.map((item) => [item.label, [item.shown, item.format]]));
   const sweepRows = (labels, answers) =>
     answers.map((a, i) => [labels[i], [a.predicted_revenue, money], [a.hit_probability, percent]]);
   numbersTable(document.getElementById("month-numbers"), ["release month", "median revenue", "P(hit)"],
@@ -133,7 +175,9 @@ function drawNumbers({ film, answer, scenarios }) {
 
 export function drawAnswer(drawn) {
   document.getElementById("film-summary").textContent = describeFilm(drawn.film);
+  drawWarnings(drawn.answer.warnings || []);
   drawSummary(drawn.answer, drawn.context);
+  drawProducer(drawn.answer, drawn.film);
   drawComps(drawn.answer.comps || [], drawn.context);
   drawNumbers(drawn);
   drawCharts(drawn);
@@ -155,13 +199,19 @@ export function answerCsv({ film, answer, scenarios }) {
     for (const one of Array.isArray(value) ? value : [value]) rows.push(["film", "", field, one]);
   }
   for (const field of ["predicted_revenue", "revenue_low", "revenue_high", "interval_coverage", "revenue_p10",
-    "revenue_p90", "break_even_probability", "hit_probability", "is_hit"]) {
-    rows.push(["forecast", "", field, answer[field]]);
+    "revenue_p90", "break_even_probability", "hit_probability", "is_hit", "distributor_share", "p_and_a",
+    "producer_break_even_revenue", "profit_probability", "profit_median", "profit_low", "profit_high"]) {
+    if (answer[field] !== undefined) rows.push(["forecast", "", field, answer[field]]);
+  }
+  for (const warning of answer.warnings || []) rows.push(["warning", warning.field, warning.code, warning.message]);
+  for (const reading of answer.names || []) {
+    rows.push([`name ${reading.field}`, reading.asked, reading.match, reading.read_as]);
   }
   for (const q of answer.quantiles || []) rows.push(["quantile", q.probability, "revenue", q.revenue]);
   for (const [name, value] of Object.entries(answer.explanation?.contributions || {})) {
     rows.push(["explanation", name, "contribution_log_revenue", value]);
   }
+  for (const effect of answer.explanation?.effects || []) rows.push(["effect", effect.label, "factor", effect.factor]);
   for (const comp of answer.comps || []) {
     for (const field of ["title", "release_date", "budget", "revenue", "real_revenue", "revenue_multiple", "is_hit",
       "similarity"]) {

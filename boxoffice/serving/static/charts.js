@@ -99,7 +99,7 @@ export function drawDistribution(chart, answer, budget, hitMultiple) {
   const points = answer.quantiles;
   const hitLine = hitMultiple * budget;
   const lo = Math.max(1, Math.min(points[0].revenue, budget) / 2);
-  const hi = Math.max(points[points.length - 1].revenue, hitLine) * 2;
+  const hi = Math.max(points[points.length - 1].revenue, hitLine, answer.producer_break_even_revenue ?? 0) * 2;
   const x = scale([lo, hi], [left, right], true);
   const y = scale([0, 1], [bottom, top]);
   axisY(chart, y, [0, 0.25, 0.5, 0.75, 1].map((v) => ({ value: v, label: percent(v) })), left, right,
@@ -122,6 +122,10 @@ export function drawDistribution(chart, answer, budget, hitMultiple) {
     { value: budget, tag: "budget", parts: [`budget ${money(budget)}:`, `P(revenue > budget) ${percent(answer.break_even_probability)}`] },
     { value: hitLine, tag: "hit line", parts: [`hit line ${money(hitLine)}:`, `P(hit) ${percent(answer.hit_probability)}`] },
   ];
+  if (answer.producer_break_even_revenue !== undefined) {
+    const line = answer.producer_break_even_revenue;
+    marks.push({ value: line, tag: "profit", parts: [`producer's break-even ${money(line)}:`, `P(profit) ${percent(answer.profit_probability)}`] });
+  }
   let legend = bottom + 58;
   marks.forEach((mark, row) => {
     const at = x(mark.value);
@@ -138,7 +142,7 @@ export function drawDistribution(chart, answer, budget, hitMultiple) {
 }
 
 /** The largest contributions as bars either side of zero, each labelled above its bar. */
-export function drawExplanation(chart, items, formatEffect) {
+export function drawExplanation(chart, items) {
   const width = begin(chart);
   const most = Math.max(...items.map((item) => Math.abs(item.value)), 1e-9);
   const x = scale([-most, most], [56, width - 56]);
@@ -150,10 +154,10 @@ export function drawExplanation(chart, items, formatEffect) {
       class: item.value > 0 ? "bar-up" : "bar-down",
     }, chart);
     bar.dataset.value = String(item.value);
-    svg("title", {}, bar, `${item.label}: ${formatEffect(item.value)}`);
+    svg("title", {}, bar, `${item.label}: ${item.format(item.shown)}`);
     const up = item.value > 0;
     svg("text", { x: x(item.value) + (up ? 4 : -4), y: top + 29, class: "tick", "text-anchor": up ? "start" : "end" },
-      chart, formatEffect(item.value));
+      chart, item.format(item.shown));
   });
   const height = 10 + items.length * 40;
   svg("line", { x1: x(0), x2: x(0), y1: 20, y2: height - 4, class: "axis" }, chart);

@@ -4,7 +4,7 @@
 // Elements are built with textContent and attributes only (never HTML from data); nothing is
 // inline (the page's Content-Security-Policy forbids it).
 import { answerCsv, budgetScenarios, drawAnswer, drawCharts, el, monthScenarios } from "./answer.js";
-import { dollarsInFull, money, readMoney } from "./money.js";
+import { dollarsInFull, money, percent, readMarketing, readMoney, readShare } from "./money.js";
 
 // The form's lists of names: field of the API body -> its label.
 const LIST_LABELS = {
@@ -15,7 +15,7 @@ const LIST_LABELS = {
 };
 const LISTS = Object.keys(LIST_LABELS);
 const TYPED = ["runtime", "release_date", "original_language"];
-const state = { context: null, names: {}, confirmedBudget: null, drawn: null };
+const state = { context: null, names: {}, readings: new Map(), confirmedBudget: null, drawn: null };
 const byId = (id) => document.getElementById(id);
 
 // ---------------------------------------------------------------- names
@@ -27,15 +27,48 @@ function addName(field, name) {
   drawChips(field);
 }
 
+// How the last answer read a name ('matched to ...', 'unknown to the data'), from the API's `names`.
+const READINGS = {
+  exact: () => "known",
+  known_spelling: (reading) => `read as ${reading.read_as}`,
+  unknown: () => "unknown to the data: read as a name with no earlier film",
+  not_read: () => "not used by the models",
+};
+
 function drawChips(field) {
   const list = byId(`${field}-chips`);
   list.replaceChildren();
   state.names[field].forEach((name, index) => {
-    const chip = el("li", { class: "chip" }, null, list);
-    el("span", {}, name, chip);
-    const remove = el("button", { type: "button", "aria-label": `Remove ${name}` }, "\u00d7", chip);
+    const reading = state.readings.get(`${field}\u0000${name}`);
+    const chip = el("li", { class: `chip${reading ? ` chip-${reading.match}` : ""}` }, null, list);
+    el("span", { class: "chip-name" }, name, chip);
+    if (reading) drawReading(chip, field, index, reading);
+    const remove = el("button", { type: "button", class: "remove", "aria-label": `Remove ${name}` }, "\u00d7", chip);
     remove.addEventListener("click", () => removeName(field, index));
   });
+}
+
+function drawReading(chip, field, index, reading) {
+  let said = READINGS[reading.match](reading);
+  if (reading.alternatives.length) said += ` (also spelt so: ${reading.alternatives.join(", ")})`;
+  el("span", { class: "chip-reading" }, said, chip);
+  if (!reading.suggestions.length || reading.match === "exact" || reading.match === "known_spelling") return;
+  const offer = el("span", { class: "suggestions" }, "did you mean ", chip);
+  for (const suggestion of reading.suggestions) {
+    const use = el("button", { type: "button", class: "suggestion", "aria-label": `Use ${suggestion} instead of ${reading.asked}` },
+      suggestion, offer);
+    use.addEventListener("click", () => {
+      state.names[field][index] = suggestion;
+      drawChips(field);
+      byId("film-form").requestSubmit();
+    });
+  }
+}
+
+/** Keep the last answer's readings of the names (the chips show them until the names change). */
+function keepReadings(readings) {
+  state.readings = new Map((readings || []).map((reading) => [`${reading.field}\u0000${reading.asked}`, reading]));
+  for (const field of LISTS) drawChips(field);
 }
 
 // Focus goes to the chip that takes the removed one's place, else to the list's input: never to <body>.
@@ -95,6 +128,10 @@ function setUpLists(context) {
 function fillForm(film) {
   byId("budget").value = film.budget === undefined ? "" : dollarsInFull(film.budget);
   understandBudget();
+  byId("distributor_share").value = film.distributor_share === undefined ? "" : `${film.distributor_share * 100}%`;
+  byId("p_and_a").value = film.p_and_a !== undefined ? dollarsInFull(film.p_and_a)
+    : film.p_and_a_multiple !== undefined ? `${film.p_and_a_multiple}x` : "";
+  understandProducerTerms();
   for (const name of TYPED) if (film[name] !== undefined) byId(name).value = String(film[name]);
   const genres = film.genres || [];
   for (const box of document.querySelectorAll('input[name="genre"]')) box.checked = genres.includes(box.value);
@@ -114,6 +151,25 @@ function understandBudget() {
   return read;
 }
 
+/** Beside the share and marketing fields, what they were read as; returns the API fields they give. */
+function understandProducerTerms() {
+  const share = readShare(byId("distributor_share").value);
+  byId("distributor_share-understood").textContent =
+    share.problem || (share.share === undefined ? "" : `read as ${percent(share.share)} of the gross`);
+  const marketing = readMarketing(byId("p_and_a").value);
+  byId("p_and_a-understood").textContent = marketing.problem
+    || (marketing.multiple !== undefined ? `read as ${marketing.multiple}\u00d7 the budget`
+      : marketing.dollars !== undefined ? `read as ${dollarsInFull(marketing.dollars)}` : "");
+  const problems = [];
+  if (share.problem) problems.push({ field: "distributor_share", message: share.problem });
+  if (marketing.problem) problems.push({ field: "p_and_a", message: marketing.problem });
+  const fields = {};
+  if (share.share !== undefined) fields.distributor_share = share.share;
+  if (marketing.dollars !== undefined) fields.p_and_a = marketing.dollars;
+  if (marketing.multiple !== undefined) fields.p_and_a_multiple = marketing.multiple;
+  return { problems, fields };
+}
+
 // Numbers go to the API as numbers when they read as one, else as typed: the API's 422 says what is wrong.
 function number(text) {
   const trimmed = text.trim().replaceAll(",", "");
@@ -122,7 +178,7 @@ function number(text) {
   return Number.isFinite(value) ? value : text;
 }
 
-function filmFromForm(budget) {
+function filmFromForm(budget, producerTerms) {
   const film = {};
   if (budget !== undefined) film.budget = budget;
   const runtime = number(byId("runtime").value);
@@ -139,7 +195,7 @@ function filmFromForm(budget) {
     }
     film[field] = [...state.names[field]];
   }
-  return film;
+  return { ...film, ...producerTerms };
 }
 
 // ---------------------------------------------------------------- errors
@@ -152,7 +208,8 @@ function clearErrors() {
 // An API error's field ('budget', 'directors[0]', 'query.comps', 'scenarios[3].budget') -> the form's field.
 function formField(field) {
   const path = field.replace(/^query\./, "").replace(/^scenarios\[\d+\]\.?/, "").replace(/^film\./, "");
-  return path.split(/[.[]/)[0] || "body";
+  const name = path.split(/[.[]/)[0] || "body";
+  return name === "p_and_a_multiple" ? "p_and_a" : name;
 }
 
 /** Each error by its field, the field marked invalid; focus on the first field in the form's order. */
@@ -198,6 +255,7 @@ function askAboutBudget(dollars, floor) {
 function setUpBudget() {
   const input = byId("budget");
   input.addEventListener("input", understandBudget);
+  for (const id of ["distributor_share", "p_and_a"]) byId(id).addEventListener("input", understandProducerTerms);
   byId("budget-as-millions").addEventListener("click", () => {
     input.value = dollarsInFull(readMoney(input.value).dollars * 1e6);
     understandBudget();
@@ -235,6 +293,8 @@ async function ask(path, body) {
 
 function forget() {
   state.drawn = null;
+  keepReadings([]);
+  for (const node of document.querySelectorAll(".field-warning")) node.textContent = "";
   byId("results").hidden = true;
   delete document.body.dataset.drawn;
 }
@@ -244,12 +304,14 @@ async function forecast(event) {
   clearErrors();
   forget();
   const budget = understandBudget();
-  if (budget.problem) return showErrors([{ field: "budget", message: budget.problem }]);
+  const terms = understandProducerTerms();
+  const unread = [...(budget.problem ? [{ field: "budget", message: budget.problem }] : []), ...terms.problems];
+  if (unread.length) return showErrors(unread);
   const floor = budgetFloor(state.context);
   if (budget.dollars > 0 && budget.dollars < floor && budget.dollars !== state.confirmedBudget) {
     return askAboutBudget(budget.dollars, floor);
   }
-  const film = filmFromForm(budget.dollars);
+  const film = filmFromForm(budget.dollars, terms.fields);
   const comps = number(byId("comps").value);
   const query = new URLSearchParams({ explain: "true", quantiles: "true", comps: String(comps ?? 0) });
   const button = byId("submit");
@@ -274,6 +336,7 @@ function draw(film, comps, answer, scenarios) {
   history.replaceState(null, "", link);
   byId("share-link").href = link;
   byId("results").hidden = false;
+  keepReadings(answer.names);
   drawAnswer(state.drawn);
   byId("results-title").focus();
   byId("results").scrollIntoView({ block: "start" });
@@ -298,6 +361,9 @@ function filmInUrl() {
   if (!query.has("budget")) return null;
   const film = { budget: readMoney(query.get("budget")).dollars, genres: query.getAll("genres") };
   for (const name of TYPED) if (query.has(name)) film[name] = query.get(name);
+  for (const name of ["distributor_share", "p_and_a", "p_and_a_multiple"]) {
+    if (query.has(name)) film[name] = Number(query.get(name));
+  }
   for (const field of LISTS) film[field] = query.getAll(field);
   if (query.has("comps")) byId("comps").value = query.get("comps");
   return film;

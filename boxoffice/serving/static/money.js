@@ -24,11 +24,31 @@ export function readMoney(text) {
   return { dollars: multiple === 1 ? number : Math.round(number * multiple) };
 }
 
-export const money = (dollars) =>
-  Math.abs(dollars) >= 1e9 ? `$${(dollars / 1e9).toFixed(2)}B` : `$${(dollars / 1e6).toFixed(1)}M`;
+/** Dollars in millions or billions: "$90.0M", "-$12.5M", "$1.20B". */
+export function money(dollars) {
+  const size = Math.abs(dollars);
+  const sign = dollars < 0 && size >= 5e4 ? "-" : "";
+  return size >= 1e9 ? `${sign}$${(size / 1e9).toFixed(2)}B` : `${sign}$${(size / 1e6).toFixed(1)}M`;
+}
 
 /** Every digit of an amount: "$90,000,000". */
 export const dollarsInFull = (dollars) =>
   `$${dollars.toLocaleString("en-US", { maximumFractionDigits: 2 })}`;
 
 export const percent = (p) => `${(100 * p).toFixed(1)}%`;
+
+/** Marketing (P&A) as typed: dollars ("40M") or a multiple of the budget ("0.5x", "1 x budget"). */
+export function readMarketing(text) {
+  const multiple = /^(\d+(?:\.\d+)?|\.\d+)\s*[x\u00d7](?:\s*(?:the\s+)?budget)?$/i.exec(text.trim());
+  if (multiple) return { multiple: Number(multiple[1]) };
+  const read = readMoney(text);
+  return read.problem ? { problem: `${read.problem}, or as a multiple of the budget such as 0.5x` } : read;
+}
+
+/** A share typed in percent ("50", "50%") as the fraction the API takes. */
+export function readShare(text) {
+  const typed = text.trim();
+  if (typed === "") return { share: undefined };
+  const match = /^(\d+(?:\.\d+)?)\s*%?$/.exec(typed);
+  return match ? { share: Number(match[1]) / 100 } : { problem: `"${typed}" is not a percentage: type it as 50 or 50%` };
+}
