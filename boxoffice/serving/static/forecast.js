@@ -224,6 +224,8 @@ function showErrors(errors) {
     const input = byId(`${field}-input`) || (field === "genres" ? byId("genres") : byId(field));
     if (slot && input) {
       input.setAttribute("aria-invalid", "true");
+      const understood = byId(`${field}-understood`);
+      if (understood?.textContent === error.message) understood.textContent = ""; // said once, as the error
       invalid.push(field === "genres" ? document.querySelector('input[name="genre"]') : input);
     } else invalid.push(byId("form-error"));
   }
