@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -33,7 +34,7 @@ from tqdm import tqdm
 
 from boxoffice.io import atomic_path
 from boxoffice.scoring.table_checks import SCHEMAS, check_table
-from boxoffice.serving.batch import ANSWER_FIELDS, BEYOND_MODEL, answers
+from boxoffice.serving.batch import ANSWER_FIELDS, BEYOND_MODEL, PRE_RELEASE_FIELDS, answers
 from boxoffice.serving.predictor import Predictor
 
 TMDB_NAMES = {"vote_average": "vote_avg"}  # TMDB's column name -> the request field
@@ -69,12 +70,28 @@ def score_chunk(
     scored_rows = np.flatnonzero(checked.ok)
     for position in scored_rows[~finite]:
         problems[int(position)] = ("body", BEYOND_MODEL)
-    scored = pd.DataFrame(fields, columns=list(ANSWER_FIELDS))
+    scored = pd.DataFrame(_flat(fields), columns=list(output_fields(predictor.variant)))
     scored = scored[finite].reset_index(drop=True)
     scored.insert(0, "row", rows[scored_rows[finite]])
     if ids is not None:
         scored.insert(1, id_column or "id", ids[scored_rows[finite]])
     return _typed(scored), _rejects(problems, rows, ids)
+
+
+def output_fields(variant: str) -> tuple[str, ...]:
+    """The answer's columns in the output: /predict's, or /predict/pre_release's (names and warnings as JSON text)."""
+    return ANSWER_FIELDS if variant == "main" else (*ANSWER_FIELDS, *PRE_RELEASE_FIELDS)
+
+
+JSON_FIELDS = ("names", "warnings")  # lists of objects per film: one JSON text cell each
+
+
+def _flat(fields: dict[str, Any]) -> dict[str, Any]:
+    """The answer's columns, each film's names and warnings as JSON text (the service's objects as it sends them)."""
+    return {
+        name: [orjson.dumps(cell).decode() for cell in column] if name in JSON_FIELDS else column
+        for name, column in fields.items()
+    }
 
 
 def _rejects(problems: dict[int, tuple[str, str]], rows: np.ndarray, ids: np.ndarray | None) -> pd.DataFrame:
@@ -92,7 +109,8 @@ def _rejects(problems: dict[int, tuple[str, str]], rows: np.ndarray, ids: np.nda
 
 def _typed(scored: pd.DataFrame) -> pd.DataFrame:
     """Fixed dtypes, so every chunk (even an empty one) has the same schema."""
-    types = {name: np.float64 for name in ANSWER_FIELDS} | {"is_hit": bool, "row": np.int64}
+    types: dict[str, Any] = {name: np.float64 for name in (*ANSWER_FIELDS, *PRE_RELEASE_FIELDS)}
+    types |= {"is_hit": bool, "row": np.int64} | dict.fromkeys(JSON_FIELDS, str)
     return scored.astype({name: kind for name, kind in types.items() if name in scored})
 
 

@@ -56,7 +56,8 @@ def check_table(frame: pd.DataFrame, schema: type[BaseModel]) -> Checked:
             problems[position] = reason(err)
             continue
         for name in schema.model_fields:
-            values[name][position] = request_value(getattr(model, name))
+            value = request_value(getattr(model, name))
+            values[name][position] = np.nan if value is None and values[name].dtype == np.float64 else value
         ok[position] = True
     return Checked(ok, {name: column[ok] for name, column in values.items()}, problems)
 
@@ -77,11 +78,23 @@ def _fast(column: pd.Series | None, field: FieldInfo, n: int) -> tuple[np.ndarra
     if field.annotation is float:
         numbers = np.full(n, np.nan) if column is None else _numbers(column)
         return numbers, within(numbers, field)
+    if field.annotation == float | None:  # optional: an empty cell (or no column) is the default, NaN here
+        if column is None:
+            return np.full(n, np.nan), np.ones(n, dtype=bool)
+        numbers = _numbers(column)
+        return numbers, within(numbers, field) | column.isna().to_numpy() | (column.astype(object) == "").to_numpy()
     if column is None:  # an optional field with no column: its default for every row
         return np.full(n, request_value(field.get_default(call_default_factory=True)), dtype=object), np.full(
             n, not field.is_required()
         )
     texts, is_text = _texts(column)
+    if field.annotation == str | None:  # optional text: any text within the length, or empty (the default)
+        most = next(m.max_length for m in field.metadata if getattr(m, "max_length", None))
+        empty = column.isna().to_numpy() | (is_text & (texts == "").to_numpy())
+        fits = is_text & (texts.str.len() <= most).to_numpy()
+        values = texts.to_numpy(dtype=object, copy=True)
+        values[empty] = None
+        return values, empty | fits
     if field.annotation is dt.date:
         iso = fullmatch(texts, ISO_DATE.pattern)  # RE2's \d is ASCII: it passes no more than Python's
         real = pd.to_datetime(texts.where(iso), format="%Y-%m-%d", errors="coerce").notna()
@@ -202,8 +215,9 @@ def _record(cells: dict[str, list[Any]], i: int) -> dict[str, Any]:
     return record
 
 
-_NUMBER_FIELDS = {n for s in SCHEMAS.values() for n, f in s.model_fields.items() if f.annotation is float}
-_LIST_FIELDS = {n for s in SCHEMAS.values() for n, f in s.model_fields.items() if typing.get_origin(f.annotation)}
+_FIELDS = [(name, field.annotation) for schema in SCHEMAS.values() for name, field in schema.model_fields.items()]
+_NUMBER_FIELDS = {name for name, annotation in _FIELDS if annotation in (float, float | None)}
+_LIST_FIELDS = {name for name, annotation in _FIELDS if typing.get_origin(annotation) is list}
 
 
 def _missing(value: Any) -> bool:

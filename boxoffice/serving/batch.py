@@ -17,11 +17,13 @@ from pydantic import BaseModel
 
 from boxoffice.data.raw import LIST_SEPARATOR
 from boxoffice.serving.predictor import Predictor
-from boxoffice.serving.schemas import Movie, Prediction, within
+from boxoffice.serving.schemas import Movie, Prediction, PreReleasePrediction, within
 
-# Every field of a response but the optional explanation and comps, in the schema's order.
+# Every field of a response but the optional explanation, comps and quantiles, in the schema's order.
 OPTIONAL_FIELDS = ("explanation", "comps", "quantiles")
 ANSWER_FIELDS = tuple(name for name in Prediction.model_fields if name not in OPTIONAL_FIELDS)
+# What a pre-release answer adds: how names were read, warnings, the producer's result.
+PRE_RELEASE_FIELDS = tuple(name for name in PreReleasePrediction.model_fields if name not in Prediction.model_fields)
 BEYOND_MODEL = "these inputs are beyond what the model can score"
 
 
@@ -98,6 +100,8 @@ def answers(
         "break_even_probability": out["break_even_probability"],
         "budget_millions": millions(np.asarray(columns["budget"], dtype=np.float64)),
     }
+    if "names" in out:  # a pre-release answer
+        fields.update({name: out[name] for name in PRE_RELEASE_FIELDS})
     if explain:
         fields["explanation"] = out["explanation"]
     if comps:

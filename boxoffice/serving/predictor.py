@@ -22,16 +22,22 @@ import pandas as pd
 import sklearn
 import yaml
 
+from boxoffice.data.dollars import to_base_year
 from boxoffice.features.build import derive_in_dollars, real_dollars
+from boxoffice.features.limits import DataLimits, Warning
+from boxoffice.features.names import NameReader, Reading
 from boxoffice.features.sets import VARIANTS
 from boxoffice.features.track_record import TrackRecord
-from boxoffice.features.transforms import feature_matrix
+from boxoffice.features.transforms import feature_matrix, release_years
 from boxoffice.io import load_model, md5_of, read_csv, read_json
+from boxoffice.modeling.comp_reasons import CompRules, Described
 from boxoffice.modeling.comps import Comps, day_numbers
 from boxoffice.modeling.distribution import LEVELS, OUTLOOK, RevenueDistribution, shift_prior
+from boxoffice.modeling.effects import effects
 from boxoffice.modeling.explain import Explainer
 from boxoffice.modeling.model_types import CLASSIFIER, Predict, regressor_type
 from boxoffice.modeling.model_types import explainer as explain_with
+from boxoffice.modeling.producer import break_even_revenue, result, terms
 from boxoffice.params import FeaturizeParams
 
 MANIFEST = "serving.json"
@@ -174,7 +180,40 @@ class Predictor:
     @cached_property
     def comps(self) -> Comps:
         """The candidate films with this variant's explanation of each (built once, when first needed)."""
-        return Comps.of(self.comps_table, self.explainer.explain(feature_matrix(self.comps_table, self.features))[1])
+        table = self.comps_table
+        contributions = self.explainer.explain(feature_matrix(table, self.features))[1]
+        budget = table["budget"].to_numpy(dtype=np.float64)
+        factor = self.dollar_factor({"release_date": table["release_date"].to_numpy()})
+        return Comps.of(table, contributions, self.distribution.bands(budget if factor is None else budget * factor))
+
+    @cached_property
+    def names(self) -> NameReader:
+        """How this variant reads a request's names: the track record's, the models' keywords and genres."""
+        settings = self.settings
+        return NameReader.of(
+            self.track_record.history,
+            settings["cast_top"],
+            settings["keywords"],
+            [*settings["genres"], *settings["more_genres"]],
+            TrackRecord.ROLES,
+        )
+
+    @cached_property
+    def limits(self) -> DataLimits:
+        """The ranges of the films this variant's comps are drawn from (for pre_release: every film with revenue)."""
+        table = self.comps_table
+        films = {
+            "release_date": table["release_date"],
+            "runtime": table["film_runtime"],
+            "original_language": table["film_original_language"],
+        }
+        trees = self.explainer.method != "linear"
+        return DataLimits.of(films, self.real_budget(table), self.settings["cpi_base_year"], trees)
+
+    def real_budget(self, columns: Mapping[str, Any]) -> np.ndarray:
+        """Budgets in ``cpi_base_year`` dollars (whether or not the models work in them): the limits compare these."""
+        years = release_years(columns["release_date"])
+        return np.asarray(columns["budget"], dtype=np.float64) * to_base_year(years, self.settings["cpi_base_year"])
 
     @classmethod
     def load_all(cls, models_dir: str | Path) -> dict[str, Predictor]:
@@ -194,7 +233,12 @@ class Predictor:
         return feature_matrix(self.derive_columns(columns, factor), self.features)
 
     def predict(
-        self, columns: Mapping[str, Any], explain: bool = False, comps: int = 0, quantiles: bool = False
+        self,
+        columns: Mapping[str, Any],
+        explain: bool = False,
+        comps: int = 0,
+        quantiles: bool = False,
+        comp_rules: CompRules | None = None,
     ) -> dict[str, Any]:
         """Predictions for a batch given as columns of raw inputs (budget in dollars).
 
@@ -206,9 +250,18 @@ class Predictor:
         regressor's log revenue (base + sum); the features are built once for both.
         With ``comps`` > 0, "comps" holds each movie's nearest past films (at most that many;
         only those released before it when the variant's candidates are by date). With
-        ``quantiles``, "quantiles" holds each movie's revenue at the levels of ``DISTRIBUTION_LEVELS``
-        (the same percentiles as the median's), for drawing its distribution.
+        ``comp_rules``: constraints on the comps (``boxoffice.modeling.comp_reasons``); each comp
+        carries its reasons. With ``quantiles``, "quantiles" holds each movie's revenue at the
+        levels of ``DISTRIBUTION_LEVELS`` (the same percentiles as the median's), for drawing
+        its distribution.
+        Pre-release films (``columns`` with names) also get how each name was read ("names",
+        ``boxoffice.features.names``: the models see the names read), the warnings their
+        inputs earn ("warnings", ``boxoffice.features.limits``) and the producer's result
+        (``boxoffice.modeling.producer``).
         """
+        readings: list[list[Reading]] = []
+        if "directors" in columns:
+            columns, readings = self.names.read(columns)
         # Constant-dollar models: their budget in, their revenue back out in the release year's dollars.
         factor = self.dollar_factor(columns)  # computed once: the features and the answer both need it
         X = self._matrix(columns, factor)
@@ -223,14 +276,51 @@ class Predictor:
             probability = self.predict_hit_probability(X)
         if self.population["hit_rate"] is not None:
             probability = shift_prior(probability, self.population["learnt_hit_rate"], self.population["hit_rate"])
-        return {
+        answer = {
             "log_revenue": log_revenue,
             **{name: dollars[:, j] for j, name in enumerate(OUTLOOK[:LEVELS])},
             "hit_probability": probability,
             "is_hit": probability >= self.section["classifier"]["threshold"],
             "break_even_probability": outlook[:, OUTLOOK.index("break_even_probability")],
-            **self._explain(X, columns, explain, comps),
+            **self._explain(X, columns, explain, comps, (real_budget, comp_rules or CompRules())),
             "quantiles": self._quantiles(log_revenue, real_budget, factor) if quantiles else [None] * len(X),
+        }
+        if "directors" in columns:
+            answer["names"] = readings
+            answer["warnings"] = self.warnings(columns, readings)
+            answer.update(self._producer(columns, log_revenue, budget, real_budget, factor, answer))
+        return answer
+
+    def warnings(self, columns: Mapping[str, Any], readings: list[list[Reading]]) -> list[list[Warning]]:
+        """Each pre-release film's warnings (``boxoffice.features.limits``)."""
+        return self.limits.warnings(columns, self.real_budget(columns), readings)
+
+    def _producer(
+        self,
+        columns: Mapping[str, Any],
+        log_revenue: np.ndarray,
+        budget: np.ndarray,
+        real_budget: np.ndarray,
+        factor: np.ndarray | None,
+        answer: dict[str, Any],
+    ) -> dict[str, np.ndarray]:
+        """The producer's result (``boxoffice.modeling.producer``): its terms, P(result > 0) and its levels.
+
+        Its median and interval are the revenue's pushed through the result's formula; the
+        probability comes from the same distribution as every other figure.
+        """
+        share, p_and_a = terms(
+            budget, columns.get("distributor_share"), columns.get("p_and_a"), columns.get("p_and_a_multiple")
+        )
+        line = break_even_revenue(budget, share, p_and_a)
+        real_line = line if factor is None else line * factor
+        above = 1 - self.distribution.below(log_revenue, real_budget, np.log1p(real_line))
+        return {
+            "distributor_share": share,
+            "p_and_a": p_and_a,
+            "producer_break_even_revenue": line,
+            "profit_probability": above,
+            **{f"profit_{level}": result(answer[level], budget, share, p_and_a) for level in ("median", "low", "high")},
         }
 
     def _quantiles(self, log_revenue: np.ndarray, budget: np.ndarray, factor: np.ndarray | None) -> list[Any]:
@@ -246,29 +336,45 @@ class Predictor:
             for row in revenue.tolist()
         ]
 
-    def _explain(self, X: np.ndarray, columns: Mapping[str, Any], explain: bool, comps: int) -> dict[str, list[Any]]:
-        """The explanations and comps asked for (both from one explainer call)."""
+    def _explain(
+        self,
+        X: np.ndarray,
+        columns: Mapping[str, Any],
+        explain: bool,
+        comps: int,
+        asked: tuple[np.ndarray, CompRules],
+    ) -> dict[str, list[Any]]:
+        """The explanations and comps asked for (both from one explainer call).
+
+        ``asked``: the films' budgets in the models' dollars and the comps' constraints.
+        """
         if not explain and not comps:
             return {"explanation": [None] * len(X), "comps": [None] * len(X)}
         base, contributions = self.explainer.explain(X)
         found: list[Any] = []
         if comps:
             before = day_numbers(columns["release_date"]) if self.section["comps"]["by_date"] else None
-            found = [self.comps.answer(rows) for rows in self.comps.nearest(contributions, comps, before)]
+            budget, rules = asked
+            described = Described.of(columns, self.distribution.bands(budget))
+            keep = self.comps.allowed(described, rules)
+            nearest = self.comps.nearest(contributions, comps, before, keep)
+            found = [self.comps.answer(rows, described, i) for i, rows in enumerate(nearest)]
         return {
-            "explanation": self._explanations(base, contributions) if explain else [None] * len(X),
+            "explanation": self._explanations(base, contributions, X) if explain else [None] * len(X),
             "comps": found or [None] * len(X),
         }
 
-    def _explanations(self, base: np.ndarray, contributions: np.ndarray) -> list[dict[str, Any]]:
+    def _explanations(self, base: np.ndarray, contributions: np.ndarray, X: np.ndarray) -> list[dict[str, Any]]:
+        base_year = self.settings["cpi_base_year"] if self.section["constant_dollars"] else None
         return [
             {
                 "log_revenue": float(b + c.sum()),
                 "base_value": float(b),
                 "contributions": dict(zip(self.features, c.tolist(), strict=True)),
                 "method": self.explainer.method,
+                "effects": effects(self.features, x, c, base_year),
             }
-            for b, c in zip(base, contributions, strict=True)
+            for b, c, x in zip(base, contributions, X, strict=True)
         ]
 
     @property

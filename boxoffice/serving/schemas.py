@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic.fields import FieldInfo
+
+from boxoffice.features.limits import WARNING_CODES
+from boxoffice.features.names import MATCHES
+from boxoffice.modeling.producer import DEFAULT_P_AND_A_MULTIPLE, DEFAULT_SHARE
 
 SINGLE_EXAMPLE: dict[str, Any] = {"runtime": 120.0, "popularity": 50.0, "vote_avg": 7.0, "budget": 50_000_000}
 BATCH_EXAMPLES = [
@@ -17,6 +21,7 @@ BATCH_EXAMPLES = [
     {"runtime": 150.0, "popularity": 150.0, "vote_avg": 7.5, "budget": 200_000_000},
 ]
 PRE_RELEASE_EXAMPLE: dict[str, Any] = {
+    "title": "Inception",
     "budget": 150_000_000,
     "runtime": 148,
     "release_date": "2010-07-16",
@@ -64,6 +69,12 @@ class PreReleaseMovie(BaseModel):
         extra="forbid", strict=True, allow_inf_nan=False, json_schema_extra={"examples": [PRE_RELEASE_EXAMPLE]}
     )
 
+    title: str | None = Field(
+        default=None,
+        max_length=300,
+        description="optional; a past film with the same title released within a year of release_date is this "
+        "film itself, never one of its comps",
+    )
     budget: float = Field(gt=0, le=MAX_BUDGET, description="production budget in dollars")
     runtime: float = Field(gt=0, le=1000, description="minutes")
     release_date: IsoDate = Field(strict=False, description="YYYY-MM-DD")
@@ -75,6 +86,34 @@ class PreReleaseMovie(BaseModel):
     keywords: Names = Field(
         default_factory=list, max_length=100, description="TMDB-style keywords, e.g. 'sequel', 'based on novel'"
     )
+    distributor_share: float | None = Field(
+        default=None,
+        gt=0,
+        le=1,
+        description="the share of the worldwide gross that comes back to the distributor, for the producer's "
+        f"result (profit_*); default {DEFAULT_SHARE}",
+    )
+    p_and_a: float | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_BUDGET,
+        description="marketing (prints and advertising) in dollars, for the producer's result; default "
+        f"{DEFAULT_P_AND_A_MULTIPLE} x budget (or p_and_a_multiple x budget). Given both, the dollars count",
+    )
+    p_and_a_multiple: float | None = Field(
+        default=None, ge=0, le=100, description="marketing as a multiple of the budget, when p_and_a is not given"
+    )
+
+
+class Effect(BaseModel):
+    """One fact about the film and what it does to the forecast (boxoffice.modeling.effects)."""
+
+    label: str = Field(description="the fact in words, e.g. 'Budget, in 2016 dollars', 'Not a drama'")
+    factor: float = Field(
+        description="the fact's effect as a factor on revenue: exp(contribution); x1.35 raises the forecast by 35%"
+    )
+    contribution: float = Field(description="the sum of its features' contributions, log revenue")
+    features: list[str] = Field(description="the raw features that state this fact (keys of contributions)")
 
 
 class Explanation(BaseModel):
@@ -85,6 +124,10 @@ class Explanation(BaseModel):
         description="how contributions are attributed: 'treeshap' (XGBoost's exact TreeSHAP), 'path attribution "
         "(Saabas)' (scikit-learn's tree ensembles: each split credits its feature) or 'linear' "
         "(coefficient x (value - training mean))"
+    )
+    effects: list[Effect] = Field(
+        description="the contributions grouped into facts a person reads, largest effect first; every feature is "
+        "in exactly one"
     )
 
 
@@ -117,20 +160,36 @@ class Prediction(BaseModel):
 
     predicted_revenue: float = Field(description="dollars: the median of the film's predicted revenue distribution")
     predicted_revenue_millions: float
-    revenue_low: float = Field(description="lower end of the prediction interval, dollars")
-    revenue_high: float = Field(description="upper end of the prediction interval, dollars")
+    revenue_low: float = Field(
+        description="lower end of the prediction interval, dollars: the distribution's 10th percentile at the "
+        "default 80% coverage, the same number as revenue_p10"
+    )
+    revenue_high: float = Field(
+        description="upper end of the prediction interval, dollars. The interval is conformal: its upper end is "
+        "the 'higher' percentile (the calibration residual whose rank is rounded up), which is what guarantees "
+        "the coverage; revenue_p90 is the 'lower' 90th percentile (the rank rounded down), the 0.9 level of "
+        "quantiles. So revenue_high is revenue_p90 or the next calibration residual above it (a few percent "
+        "higher): read the interval as the range to plan for, p10/p90 as points of the distribution"
+    )
     interval_coverage: float = Field(description="the share of films the interval is built to cover")
     revenue_p10: float = Field(description="10th percentile of the revenue distribution, dollars")
-    revenue_p90: float = Field(description="90th percentile of the revenue distribution, dollars")
+    revenue_p90: float = Field(
+        description="90th percentile of the revenue distribution, dollars (see revenue_high for why they differ)"
+    )
     is_hit: bool = Field(description="hit_probability >= classifier.threshold (0.5 by default)")
     hit_probability: float = Field(
         ge=0,
         le=1,
-        description="P(revenue > hit_multiple x budget, 2 by default) under the revenue distribution, so at least "
-        "0.5 exactly when predicted_revenue is above the hit line (or the seed's classifier's, with "
+        description="P(hit): P(revenue > hit_multiple x budget, 2 by default) under the revenue distribution, so "
+        "at least 0.5 exactly when predicted_revenue is above the hit line (or the seed's classifier's, with "
         "serve.hit_source=classifier). Learnt on TMDB 5000's mostly successful films: optimistic elsewhere",
     )
-    break_even_probability: float = Field(ge=0, le=1, description="P(revenue > budget), never below hit_probability")
+    break_even_probability: float = Field(
+        ge=0,
+        le=1,
+        description="P(revenue > production budget), never below hit_probability. Not a producer's break-even, "
+        "which also counts the cinemas' share and marketing: see profit_probability on pre-release answers",
+    )
     budget_millions: float
     explanation: Explanation | None = Field(default=None, description="with ?explain=true")
     comps: list[Comp] | None = Field(
@@ -145,8 +204,70 @@ class Prediction(BaseModel):
     )
 
 
+class NameReading(BaseModel):
+    """How one typed name was read (boxoffice.features.names)."""
+
+    field: str = Field(description="the request field: directors, cast, production_companies, keywords or genres")
+    asked: str = Field(description="the name as typed")
+    read_as: str = Field(description="the name the models were given: the known name, or the typed one when none")
+    match: Literal[MATCHES] = Field(  # type: ignore[valid-type]
+        description="exact: a name the models know; known_spelling: the same name as a known one once case, "
+        "accents, punctuation, a leading 'The' and (companies) corporate suffixes are set aside, read as that "
+        "name with its track record; unknown: no known name, read as a name with no earlier film; not_read: a "
+        "name the models do not use (a cast member after the first featurize.cast_top, a keyword or genre the "
+        "models have no flag for)"
+    )
+    alternatives: list[str] = Field(
+        description="other known names with the same folded spelling: the reading was ambiguous and went to the "
+        "name with the most films (ties: alphabetical)"
+    )
+    suggestions: list[str] = Field(description="up to three close known names for an unknown or unread name")
+
+
+class AnswerWarning(BaseModel):
+    """Something about the request a person should know before acting on the answer."""
+
+    code: Literal[tuple(WARNING_CODES)] = Field(  # type: ignore[valid-type]
+        description="; ".join(f"{code}: {meaning}" for code, meaning in WARNING_CODES.items())
+    )
+    field: str = Field(description="the request field it concerns")
+    message: str = Field(description="for people")
+
+
+class PreReleasePrediction(Prediction):
+    """A pre-release answer: a Prediction, how each name was read, the warnings, and the producer's result."""
+
+    names: list[NameReading] = Field(
+        description="every director, cast member, company, keyword and genre of the request, in that order, "
+        "and how it was read"
+    )
+    warnings: list[AnswerWarning] = Field(
+        description="where the request leaves the data: dates, budget, runtime, language, unknown or ambiguous names"
+    )
+    distributor_share: float = Field(
+        description="the share of the gross the producer's result counts (the request's or the default)"
+    )
+    p_and_a: float = Field(description="the marketing the producer's result counts, dollars (request's or default)")
+    producer_break_even_revenue: float = Field(
+        description="the gross at which the producer's result is 0: (budget + p_and_a) / distributor_share"
+    )
+    profit_probability: float = Field(
+        ge=0, le=1, description="P(producer's result > 0) = P(revenue > producer_break_even_revenue)"
+    )
+    profit_median: float = Field(
+        description="the producer's result at the median revenue: predicted_revenue x distributor_share - "
+        "budget - p_and_a, dollars"
+    )
+    profit_low: float = Field(description="the producer's result at revenue_low, dollars")
+    profit_high: float = Field(description="the producer's result at revenue_high, dollars")
+
+
 class BatchPrediction(BaseModel):
     predictions: list[Prediction]
+
+
+class PreReleaseBatchPrediction(BaseModel):
+    predictions: list[PreReleasePrediction]
 
 
 class Health(BaseModel):

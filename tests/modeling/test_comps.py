@@ -9,7 +9,7 @@ from sklearn.ensemble import GradientBoostingRegressor, RandomForestRegressor
 from sklearn.linear_model import LinearRegression
 
 from boxoffice.data.dollars import to_base_year
-from boxoffice.modeling.comps import FACTS, Comps, candidate_table, comps_median, day_numbers
+from boxoffice.modeling.comps import DESCRIPTION, FACTS, Comps, candidate_table, comps_median, day_numbers
 from boxoffice.modeling.model_types import explainer
 from boxoffice.params import load_params
 
@@ -84,7 +84,7 @@ def test_predictions_of_two_films_differ_by_at_most_their_distance(model) -> Non
         assert (np.abs(prediction[index] - prediction[i]) <= found[:, 1] + 1e-9).all()
 
 
-def test_the_candidate_table_has_the_facts_then_the_models_inputs() -> None:
+def test_the_candidate_table_has_the_facts_the_description_then_the_models_inputs() -> None:
     params = load_params()
     films = pd.DataFrame(
         {
@@ -95,10 +95,16 @@ def test_the_candidate_table_has_the_facts_then_the_models_inputs() -> None:
             "revenue": [30e6, 1e6, 50e6],
             "is_hit": [1, 0, 0],
             **{name: [1.0, 2.0, 3.0] for name in ("log_budget", "runtime", "popularity", "vote_avg")},
+            "original_language": ["en", "fr", "en"],
+            **{name: ["Drama|Crime", "", "Action"] for name in ("genres", "keywords")},
+            **{name: ["Ann Lee|Bo Wu", "", "Cy Dee"] for name in ("directors", "cast", "production_companies")},
         }
     )
     table = candidate_table(films, {**params, "features": {**params["features"], "set": "seed"}}, "main")
-    assert table.columns.tolist() == [*FACTS, "runtime", "popularity", "vote_avg", "log_budget"]
+    described = [f"film_{name}" for name in DESCRIPTION]
+    assert table.columns.tolist() == [*FACTS, *described, "runtime", "popularity", "vote_avg", "log_budget"]
+    assert table["film_genres"].tolist() == ["Drama|Crime", "Action"]  # as the data has them, for the reasons
+    assert table["film_original_language"].tolist() == ["en", "en"]
     assert table["id"].tolist() == [7, 9]  # the film with no date cannot be placed in time
     factor = to_base_year(np.array([1999, 2012]), params["featurize"]["cpi_base_year"])
     assert table["real_revenue"].tolist() == np.round(np.array([30e6, 50e6]) * factor, 0).tolist()

@@ -246,6 +246,12 @@ def test_pre_release_keywords_count_in_any_case(client: TestClient, project: Pat
     (_, plain), (sequel, sequel_features), (shouted, shouted_features) = ask([]), ask(["sequel"]), ask(["SEQUEL"])
     assert plain["keyword_sequel"] == 0 and sequel_features["keyword_sequel"] == 1
     assert shouted_features == sequel_features
+    read = [name for name in shouted.pop("names") if name["field"] == "keywords"]
+    assert read == [
+        {"field": "keywords", "asked": "SEQUEL", "read_as": "sequel", "match": "known_spelling"}
+        | {"alternatives": [], "suggestions": []}
+    ]
+    sequel.pop("names")
     assert shouted == sequel
 
 

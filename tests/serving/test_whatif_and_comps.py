@@ -111,12 +111,12 @@ def test_scenarios_replace_any_field_and_are_validated_as_a_body(client: TestCli
     got = client.post("/predict/pre_release/scenarios", json={"film": PRE_RELEASE_EXAMPLE, "scenarios": changes})
     for change, answer in zip(changes, got.json()["scenarios"], strict=True):
         assert answer == client.post("/predict/pre_release", json={**PRE_RELEASE_EXAMPLE, **change}).json()
-    bad = [{}, {"budget": -1}, {"title": "x"}, {"release_date": "16/07/2010"}, {"budget": None}]
+    bad = [{}, {"budget": -1}, {"name": "x"}, {"release_date": "16/07/2010"}, {"budget": None}]
     refused = client.post("/predict/pre_release/scenarios", json={"film": PRE_RELEASE_EXAMPLE, "scenarios": bad})
     assert refused.status_code == 422
     assert [error["field"] for error in refused.json()["detail"]] == [
         "scenarios[1].budget",
-        "scenarios[2].title",
+        "scenarios[2].name",
         "scenarios[3].release_date",
         "scenarios[4].budget",
     ]

@@ -1,0 +1,224 @@
+"""The data's limits, and the warnings a pre-release request earns by going past them.
+
+A request the service accepts is answered, however surprising (the seed's callers keep
+working); these warnings say with the answer where it leaves what the models learned
+from: a release date after the newest film or before the oldest, a budget or runtime
+outside the data's, a language no film of the data is in, and every name read as
+unknown or as an ambiguous spelling (``boxoffice.features.names``).
+
+The limits are those of the films with known revenue the pre-release models and their
+track record were built from (``DataLimits.of``); budgets are compared in constant
+dollars, as the models see them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from boxoffice.data.dollars import cpi_u
+from boxoffice.features.names import Reading
+
+# The share of the data's films a budget may fall below before it is called small: the data keeps
+# a few placeholder budgets ($1, $7) that make its smallest budget meaningless as a limit.
+LOW_BUDGET_SHARE = 0.01
+FIELD_NAMES = {
+    "directors": "director",
+    "cast": "cast member",
+    "production_companies": "company",
+    "keywords": "keyword",
+    "genres": "genre",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Warning:  # the answer's own word; the builtin is never used here
+    """One thing a person should know about an answer; serialised as it is into answers."""
+
+    code: str  # stable, for programs: see WARNING_CODES
+    field: str  # the request field it concerns
+    message: str  # for people
+
+
+WARNING_CODES = {
+    "date_after_data": "the release date is after the newest film in the data",
+    "date_before_data": "the release date is before the oldest film in the data",
+    "budget_below_data": "the budget is below all but LOW_BUDGET_SHARE of the data's films' (constant dollars)",
+    "budget_above_data": "the budget is above every film's in the data (constant dollars)",
+    "runtime_outside_data": "the runtime is outside the data's films' runtimes",
+    "language_not_in_data": "no film in the data is in this original language",
+    "unknown_name": "a name the data does not have: read as a name with no earlier film",
+    "ambiguous_name": "a spelling several known names share: read as the one with the most films",
+}
+
+
+@dataclass(frozen=True)
+class DataLimits:
+    """Ranges of the films the pre-release models learned from (their track record's films)."""
+
+    first_date: str
+    last_date: str
+    real_budget: tuple[float, float, float]  # smallest, LOW_BUDGET_SHARE quantile, largest; cpi_base_year dollars
+    runtime: tuple[float, float]
+    languages: tuple[str, ...]
+    cpi_base_year: int
+    trees: bool  # the served model is a tree ensemble (flat beyond what it learned), else it extends a trend
+
+    @classmethod
+    def of(cls, films: Mapping[str, Any], real_budget: np.ndarray, cpi_base_year: int, trees: bool) -> DataLimits:
+        """From a table of films (release_date, runtime, original_language) and their budgets in constant dollars."""
+        dates = sorted(str(date) for date in films["release_date"])
+        runtime = np.asarray(films["runtime"], dtype=np.float64)
+        runtime = runtime[runtime > 0]  # 0 is the data's "unknown runtime"
+        budget = np.asarray(real_budget, dtype=np.float64)
+        return cls(
+            first_date=dates[0],
+            last_date=dates[-1],
+            real_budget=(float(budget.min()), float(np.quantile(budget, LOW_BUDGET_SHARE)), float(budget.max())),
+            runtime=(float(runtime.min()), float(runtime.max())),
+            languages=tuple(sorted({str(language) for language in films["original_language"]})),
+            cpi_base_year=cpi_base_year,
+            trees=trees,
+        )
+
+    def describe(self) -> dict[str, Any]:
+        """The limits as /model and /forecast/context state them."""
+        smallest, low, largest = self.real_budget
+        return {
+            "release_dates": {"first": self.first_date, "last": self.last_date},
+            "real_budget": {"smallest": smallest, "low": low, "largest": largest, "low_share": LOW_BUDGET_SHARE},
+            "dollars_of": self.cpi_base_year,
+            "runtime": {"shortest": self.runtime[0], "longest": self.runtime[1]},
+            "original_languages": list(self.languages),
+        }
+
+    def warnings(
+        self, columns: Mapping[str, Any], real_budget: np.ndarray, readings: Sequence[Sequence[Reading]]
+    ) -> list[list[Warning]]:
+        """Each film's warnings: its date, budget, runtime and language against the limits, then its names."""
+        dates = [str(date) for date in np.asarray(columns["release_date"], dtype=object).tolist()]
+        budgets = np.asarray(real_budget, dtype=np.float64).tolist()
+        runtimes = np.asarray(columns["runtime"], dtype=np.float64).tolist()
+        languages = np.asarray(columns["original_language"], dtype=object).tolist()
+        out = []
+        for film, date in enumerate(dates):
+            found = [
+                *self._date(date),
+                *self._budget(budgets[film]),
+                *self._runtime(runtimes[film]),
+                *self._language(str(languages[film])),
+                *(name_warning(reading) for reading in (readings[film] if readings else ()) if _worth_saying(reading)),
+            ]
+            out.append(found)
+        return out
+
+    def _date(self, date: str) -> list[Warning]:
+        if date > self.last_date:
+            return [
+                Warning(
+                    "date_after_data",
+                    "release_date",
+                    f"the newest film in the data was released on {self.last_date}: {self._beyond('year')}; "
+                    f"amounts for years after {cpi_u()[0][-1]} are in {cpi_u()[0][-1]} prices",
+                )
+            ]
+        if date < self.first_date:
+            return [
+                Warning(
+                    "date_before_data",
+                    "release_date",
+                    f"the oldest film in the data was released on {self.first_date}: no film came before this "
+                    "one, so it has no track record and no comps, and the models extrapolate",
+                )
+            ]
+        return []
+
+    def _budget(self, budget: float) -> list[Warning]:
+        smallest, low, largest = self.real_budget
+        year = self.cpi_base_year
+        if budget < low:
+            return [
+                Warning(
+                    "budget_below_data",
+                    "budget",
+                    f"{_money(budget)} in {year} dollars is below {1 - LOW_BUDGET_SHARE:.0%} of the data's budgets "
+                    f"(from {_money(low)}; the very smallest, {_money(smallest)}, are placeholders): was it meant "
+                    "in millions?",
+                )
+            ]
+        if budget > largest:
+            return [
+                Warning(
+                    "budget_above_data",
+                    "budget",
+                    f"{_money(budget)} in {year} dollars is above the largest budget in the data ({_money(largest)}): "
+                    f"{self._beyond('budget')}",
+                )
+            ]
+        return []
+
+    def _beyond(self, what: str) -> str:
+        """What the served model does with a ``what`` past the largest it learned from."""
+        if self.trees:
+            return f"the models (tree ensembles) read a larger {what} as the largest they learned from"
+        return f"the linear model extends its trend in the {what} past the data"
+
+    def _runtime(self, runtime: float) -> list[Warning]:
+        shortest, longest = self.runtime
+        if shortest <= runtime <= longest:
+            return []
+        return [
+            Warning(
+                "runtime_outside_data",
+                "runtime",
+                f"{runtime:g} minutes is outside the data's runtimes ({shortest:g} to {longest:g} minutes)",
+            )
+        ]
+
+    def _language(self, language: str) -> list[Warning]:
+        if language in self.languages:
+            return []
+        return [
+            Warning(
+                "language_not_in_data",
+                "original_language",
+                f"no film in the data is in '{language}': the models read it only as 'not English'",
+            )
+        ]
+
+
+def _worth_saying(reading: Reading) -> bool:
+    return reading.match == "unknown" or bool(reading.alternatives)
+
+
+def name_warning(reading: Reading) -> Warning:
+    """The warning an unknown or ambiguous name earns."""
+    what = FIELD_NAMES[reading.field]
+    if reading.match == "unknown":
+        hint = f"; did you mean {_or(reading.suggestions)}?" if reading.suggestions else ""
+        return Warning(
+            "unknown_name",
+            reading.field,
+            f"{what} '{reading.asked}' is not in the data: read as a {what} with no earlier film (a typical "
+            f"film's track record){hint}",
+        )
+    return Warning(
+        "ambiguous_name",
+        reading.field,
+        f"{what} '{reading.asked}' could be {_or((reading.read_as, *reading.alternatives))}: read as "
+        f"'{reading.read_as}', the one with the most films in the data",
+    )
+
+
+def _or(names: Sequence[str]) -> str:
+    quoted = [f"'{name}'" for name in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+
+
+def _money(dollars: float) -> str:
+    if dollars >= 1e6:
+        return f"${dollars / 1e6:,.1f}M"
+    return f"${dollars:,.0f}"

@@ -1,0 +1,255 @@
+"""How a typed name is read: exactly, as a known spelling of a name the data has, or as unknown.
+
+People type "Warner Bros", "warner bros." or "Twentieth Century Fox" for the data's
+"Warner Bros." and "Twentieth Century Fox Film Corporation". Read as typed, such a name
+finds no track record and the film is forecast as if by nobody, silently. Here every
+name of a pre-release request (director, cast member, company, keyword, genre) is read
+one of four ways, and the answer says which:
+
+- ``exact``: the name is one the models know, character for character;
+- ``known_spelling``: it folds to a known name's fold (case, accents, punctuation and
+  spaces, a leading "The"; for companies also a trailing "(MGM)"-style part and corporate
+  suffixes such as "Pictures", "Film Corporation", "Inc.") and is read as that name, so it
+  gets that name's track record;
+- ``unknown``: no known name folds to it; it is kept as typed (the models then see a
+  name with no earlier film) and up to three close known names are suggested (RapidFuzz);
+- ``not_read``: a name the models do not use at all (a cast member billed after the
+  first ``cast_top``, a keyword or genre that is not one of the models' flags).
+
+Aliases: when several known names fold to the same spelling ("Columbia Pictures" and
+"Columbia Pictures Corporation" both fold to "columbia"), a folded name is read as the
+one with the most films in the data, ties going to the alphabetically first; the reading
+lists the others under ``alternatives`` so the answer can say it was ambiguous. An exact
+name is always read as itself.
+
+The service, the file scorer and the forecast page's suggestions all read names through
+``NameReader``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from boxoffice.data.raw import LIST_SEPARATOR
+
+MATCHES = ("exact", "known_spelling", "unknown", "not_read")
+# Trailing words a company's name may carry or drop, longest first ("Film Corporation" before "Film").
+CORPORATE_SUFFIXES = tuple(
+    tuple(suffix.split())
+    for suffix in (
+        "film corporation",
+        "motion picture company",
+        "corporation",
+        "corp",
+        "pictures",
+        "picture",
+        "films",
+        "film",
+        "productions",
+        "production",
+        "entertainment",
+        "cinema",
+        "studios",
+        "studio",
+        "company",
+        "co",
+        "incorporated",
+        "inc",
+        "limited",
+        "ltd",
+        "llc",
+        "gmbh",
+        "plc",
+    )
+)
+SUGGESTIONS = 3
+REMEMBERED = 65_536  # readings each book keeps (a dict; cleared when full)
+# RapidFuzz WRatio (0-100) a known name needs to be suggested: below it suggestions are noise.
+SUGGESTION_SCORE = 72.0
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+_TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]*\)\s*$")
+_ROMAN = re.compile(r"[ivxlc]+")
+
+
+def fold_words(name: str, corporate: bool = False) -> list[str]:
+    """The words a name is compared by: no accents, case folded, punctuation gone, no leading "The".
+
+    ``corporate``: also drop a trailing parenthesised part ("(MGM)") and corporate suffixes,
+    as long as one word remains.
+    """
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(character for character in text if not unicodedata.combining(character)).casefold()
+    if corporate:
+        text = _TRAILING_PARENTHESIS.sub("", text) or text
+    words = _NOT_WORD.sub(" ", text.replace("&", " and ")).split()
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    while corporate and len(words) > 1:
+        suffix = next((s for s in CORPORATE_SUFFIXES if len(s) < len(words) and tuple(words[-len(s) :]) == s), None)
+        if suffix is None:
+            break
+        words = words[: -len(suffix)]
+    return words
+
+
+def fold(name: str, corporate: bool = False) -> str:
+    """The key two spellings of one name share: ``fold_words`` run together ("Warner Bros." -> "warnerbros")."""
+    return "".join(fold_words(name, corporate))
+
+
+def aliases(name: str, corporate: bool = False) -> list[str]:
+    """The folded spellings a known name is found by: its fold, and for a company an abbreviation it
+    carries in parentheses ("Metro-Goldwyn-Mayer (MGM)" -> "metrogoldwynmayer", "mgm"; not "(II)")."""
+    keys = [fold(name, corporate)]
+    inner = _TRAILING_PARENTHESIS.search(name) if corporate else None
+    if inner:
+        abbreviation = fold(inner.group(0).strip(" ()"))
+        if len(abbreviation) >= 3 and not _ROMAN.fullmatch(abbreviation):
+            keys.append(abbreviation)
+    return keys
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How one typed name was read (see the module doc); serialised as it is into answers."""
+
+    field: str  # the request field: directors, cast, production_companies, keywords or genres
+    asked: str  # as typed
+    read_as: str  # the name the models were given: the known name, or the typed one when none
+    match: str  # one of MATCHES
+    alternatives: tuple[str, ...] = ()  # other known names with the same folded spelling (ambiguous)
+    suggestions: tuple[str, ...] = ()  # close known names, for an unknown or unread name
+
+
+@dataclass(frozen=True)
+class NameBook:
+    """The names one request field can match, each with its number of films in the data (most first)."""
+
+    column: str  # the request field
+    films: Mapping[str, int]
+    corporate: bool = False
+    _by_key: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    _choices: dict[str, str] = field(init=False, repr=False, compare=False)
+    _read: dict[str, Reading] = field(init=False, repr=False, compare=False)  # names read before
+
+    def __post_init__(self) -> None:
+        ranked = sorted(self.films, key=lambda name: (-self.films[name], name))
+        by_key: dict[str, list[str]] = {}
+        for name in ranked:
+            for key in aliases(name, self.corporate):
+                if name not in by_key.setdefault(key, []):
+                    by_key[key].append(name)
+        object.__setattr__(self, "_by_key", {key: tuple(names) for key, names in by_key.items() if key})
+        object.__setattr__(self, "_choices", {name: " ".join(fold_words(name, self.corporate)) for name in ranked})
+        object.__setattr__(self, "_read", {})
+
+    def read(self, asked: str) -> Reading:
+        """How ``asked`` is read; remembered (a request's names are mostly the same few thousand)."""
+        reading = self._read.get(asked)
+        if reading is None:
+            if len(self._read) >= REMEMBERED:
+                self._read.clear()
+            reading = self._read[asked] = self._reading(asked)
+        return reading
+
+    def _reading(self, asked: str) -> Reading:
+        if asked in self.films:
+            return Reading(self.column, asked, asked, "exact")
+        same = self._by_key.get(fold(asked, self.corporate))
+        if same:
+            return Reading(self.column, asked, same[0], "known_spelling", alternatives=same[1:])
+        return Reading(self.column, asked, asked, "unknown", suggestions=self.suggest(asked))
+
+    def suggest(self, asked: str, limit: int = SUGGESTIONS) -> tuple[str, ...]:
+        """Up to ``limit`` known names closest to ``asked`` (RapidFuzz WRatio on folded words), best first.
+
+        Ties in score go to the name with more films (the order of ``_choices``).
+        """
+        query = " ".join(fold_words(asked, self.corporate))
+        if not query:
+            return ()
+        found = process.extract(
+            query, self._choices, scorer=fuzz.WRatio, limit=None, score_cutoff=SUGGESTION_SCORE, processor=None
+        )
+        rank = {name: position for position, name in enumerate(self._choices)}
+        found.sort(key=lambda hit: (-hit[1], rank[hit[2]]))
+        return tuple(name for _, _, name in found[:limit])
+
+    def names(self) -> list[str]:
+        """The known names, most films first (ties alphabetical)."""
+        return list(self._choices)
+
+
+@dataclass(frozen=True)
+class NameReader:
+    """Reads every name of a batch of pre-release requests (see the module doc), one book per field.
+
+    ``read_only``: per field, how many of a film's names the models read (cast: ``cast_top``);
+    later names are ``not_read``. A field whose book is ``closed`` (keywords, genres: the
+    models' flags) reads an unmatched name as ``not_read`` rather than ``unknown``.
+    """
+
+    books: Mapping[str, NameBook]
+    read_only: Mapping[str, int] = field(default_factory=dict)
+    closed: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(
+        cls,
+        history: Any,
+        cast_top: int,
+        keywords: Sequence[str],
+        genres: Sequence[str],
+        roles: Sequence[tuple[str, str]],
+    ) -> NameReader:
+        """From a track record's history (one row per role, name, film) and the models' keyword and genre flags.
+
+        ``roles``: (role in the history, request field) pairs.
+        """
+        counts = history.groupby(["role", "name"]).size()
+        books = {
+            column: NameBook(column, counts[role].to_dict() if role in counts.index else {}, role == "company")
+            for role, column in roles
+        }
+        books["keywords"] = NameBook("keywords", dict.fromkeys(keywords, 1))
+        books["genres"] = NameBook("genres", dict.fromkeys(genres, 1))
+        return cls(books, {"cast": cast_top}, frozenset({"keywords", "genres"}))
+
+    def read_one(self, column: str, asked: str, position: int = 0) -> Reading:
+        """One name of ``column`` (its ``position`` in the film's list decides whether the models read it)."""
+        book = self.books[column]
+        if position >= self.read_only.get(column, position + 1):
+            return Reading(column, asked, asked, "not_read")
+        reading = book.read(asked)
+        if reading.match == "unknown" and column in self.closed:
+            return Reading(column, asked, asked, "not_read", suggestions=reading.suggestions)
+        return reading
+
+    def read(self, columns: Mapping[str, Any]) -> tuple[dict[str, Any], list[list[Reading]]]:
+        """``columns`` with each name replaced by the name it is read as, and each film's readings in field order.
+
+        Name columns hold '|'-joined names (as the pipeline's tables do); absent ones are skipped.
+        """
+        fields = [column for column in self.books if column in columns]
+        if not fields:
+            return dict(columns), []
+        n = len(columns[fields[0]])
+        readings: list[list[Reading]] = [[] for _ in range(n)]
+        replaced = dict(columns)
+        for column in fields:
+            values = np.asarray(columns[column], dtype=object).tolist()
+            out = []
+            for film, value in enumerate(values):
+                names = [name for name in str(value).split(LIST_SEPARATOR) if name]
+                read = [self.read_one(column, name, position) for position, name in enumerate(names)]
+                readings[film].extend(read)
+                out.append(LIST_SEPARATOR.join(reading.read_as for reading in read))
+            replaced[column] = np.array(out, dtype=object)
+        return replaced, readings
