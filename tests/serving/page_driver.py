@@ -69,8 +69,9 @@ def post(origin: str, path: str, body: Any) -> tuple[int, Any]:
 
 def type_film(page: Page, film: dict[str, Any]) -> None:
     """Fill the form as a person would: type each value, tick the genres, add each name with Enter."""
-    for name in ("budget", "runtime", "release_date", "original_language"):
-        page.fill(f"#{name}", str(film[name]))
+    for name in ("title", "budget", "runtime", "release_date", "original_language"):
+        if name in film:
+            page.fill(f"#{name}", str(film[name]))
     for genre in film["genres"]:
         page.check(f"input[name='genre'][value='{genre}']")
     for field in LISTS:

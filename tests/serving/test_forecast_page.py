@@ -37,16 +37,16 @@ def test_the_inception_forecast_shows_the_apis_numbers(watched: Watched, server:
     table = [[cell.strip() for cell in row.split("\t")] for row in rows.all_inner_texts()]
     assert [row[0] for row in table] == [comp["title"] for comp in answer["comps"]]
     assert all(row[1] < "2010-07-16" for row in table)
-    similarity = values(page, "#comps-table tbody td:last-child")
+    similarity = values(page, "#comps-table tbody td:nth-child(8)")
     assert similarity == [comp["similarity"] for comp in answer["comps"]]
 
     assert page.locator("#cdf-chart .cdf-point").count() == len(answer["quantiles"])
     bars = values(page, "#explanation-chart rect")
-    largest = sorted(answer["explanation"]["contributions"].values(), key=abs, reverse=True)[: len(bars)]
-    assert bars == largest and 0 < len(bars) <= 8
+    effects = [effect for effect in answer["explanation"]["effects"] if effect["contribution"] != 0][:8]
+    assert bars == [effect["contribution"] for effect in effects] and 0 < len(bars) <= 8
     # each chart's text equivalent: a table of the same numbers
     assert values(page, "#cdf-numbers td:nth-child(2)") == [q["revenue"] for q in answer["quantiles"]]
-    assert values(page, "#explanation-numbers td") == bars
+    assert values(page, "#explanation-numbers td") == [effect["factor"] for effect in effects]
 
     months = [{"release_date": f"2010-{m:02d}-16"} for m in range(1, 13)]
     budgets = [{} if f == 1 else {"budget": round(150e6 * f)} for f in (0.25, 0.4, 0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 3)]

@@ -79,7 +79,7 @@ function describeFilm(film) {
   ];
   if (film.genres.length) parts.push(film.genres.join(", "));
   if (film.directors.length) parts.push(`directed by ${film.directors.join(", ")}`);
-  return `The film: ${parts.join(" \u00b7 ")}.`;
+  return `${film.title ? `${film.title}: ` : "The film: "}${parts.join(" \u00b7 ")}.`;
 }
 
 function drawSummary(answer, context) {
@@ -123,6 +123,18 @@ function drawProducer(answer, film) {
     `Producer's result, ${Math.round(answer.interval_coverage * 100)}% interval`;
 }
 
+// A comp's reasons (the API's `reasons`) in words: what it shares with the film, and how far apart they are.
+const SHARED = [["shared_genres", "genres"], ["shared_directors", "director"], ["shared_cast", "cast"],
+  ["shared_companies", "companies"], ["shared_keywords", "keywords"]];
+
+function reasonsInWords(reasons) {
+  const said = [];
+  for (const [key, word] of SHARED) if (reasons[key]?.length) said.push(`${word}: ${reasons[key].join(", ")}`);
+  if (reasons.same_budget_band) said.push("same budget band");
+  if (reasons.years_apart !== null && reasons.years_apart !== undefined) said.push(`${reasons.years_apart} years apart`);
+  return said.join("; ");
+}
+
 function drawComps(comps, context) {
   const body = document.querySelector("#comps-table tbody");
   body.replaceChildren();
@@ -137,9 +149,11 @@ function drawComps(comps, context) {
     }
     el("td", {}, comp.is_hit ? "hit" : "no", row);
     show(el("td", { class: "number" }, null, row), comp.similarity, (v) => v.toFixed(3));
+    el("td", { class: "reasons" }, comp.reasons ? reasonsInWords(comp.reasons) : "", row);
   }
   document.getElementById("comps-note").textContent = comps.length
-    ? `The ${comps.length} past films released before this one that the model sees as most alike (similarity 1 = seen exactly alike).`
+    ? `The ${comps.length} past films released before this one that the model sees as most alike (similarity 1 = seen ` +
+      "exactly alike); the last column says what each shares with this film."
     : "No comparable films were asked for, or none was released before this date.";
 }
 
@@ -217,6 +231,7 @@ export function answerCsv({ film, answer, scenarios }) {
       "similarity"]) {
       rows.push(["comp", comp.id, field, comp[field]]);
     }
+    if (comp.reasons) rows.push(["comp", comp.id, "reasons", reasonsInWords(comp.reasons)]);
   }
   const labels = [...monthScenarios(film.release_date).map((s) => s.release_date), ...sweepBudgets(film)];
   scenarios.forEach((s, i) => {

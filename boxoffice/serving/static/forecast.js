@@ -14,7 +14,9 @@ const LIST_LABELS = {
   keywords: "Keywords",
 };
 const LISTS = Object.keys(LIST_LABELS);
-const TYPED = ["runtime", "release_date", "original_language"];
+const TYPED = ["title", "runtime", "release_date", "original_language"];
+// The comps' constraints: query parameters of /predict/pre_release, kept in the page's URL too.
+const COMP_FLAGS = ["comps_share_genre", "comps_same_budget_band"];
 const state = { context: null, names: {}, readings: new Map(), confirmedBudget: null, drawn: null };
 const byId = (id) => document.getElementById(id);
 
@@ -31,7 +33,7 @@ function addName(field, name) {
 const READINGS = {
   exact: () => "known",
   known_spelling: (reading) => `read as ${reading.read_as}`,
-  unknown: () => "unknown to the data: read as a name with no earlier film",
+  unknown: () => "unknown to the data",
   not_read: () => "not used by the models",
 };
 
@@ -132,7 +134,7 @@ function fillForm(film) {
   byId("p_and_a").value = film.p_and_a !== undefined ? dollarsInFull(film.p_and_a)
     : film.p_and_a_multiple !== undefined ? `${film.p_and_a_multiple}x` : "";
   understandProducerTerms();
-  for (const name of TYPED) if (film[name] !== undefined) byId(name).value = String(film[name]);
+  for (const name of TYPED) byId(name).value = film[name] === undefined ? "" : String(film[name]);
   const genres = film.genres || [];
   for (const box of document.querySelectorAll('input[name="genre"]')) box.checked = genres.includes(box.value);
   for (const field of LISTS) {
@@ -183,6 +185,8 @@ function filmFromForm(budget, producerTerms) {
   if (budget !== undefined) film.budget = budget;
   const runtime = number(byId("runtime").value);
   if (runtime !== undefined) film.runtime = runtime;
+  const title = byId("title").value.trim();
+  if (title) film.title = title;
   const date = byId("release_date").value;
   if (date) film.release_date = date;
   film.original_language = byId("original_language").value.trim();
@@ -241,12 +245,14 @@ function showProblem(text) {
 // ---------------------------------------------------------------- a budget too small to be meant
 
 /** The smallest budget the page forecasts without asking: the data's floor, from /forecast/context. */
-const budgetFloor = (context) => context.ranges?.budget?.min ?? context.budget_floor ?? 0;
+const budgetFloor = (context) => context.data_limits?.real_budget?.low ?? 0;
 
 function askAboutBudget(dollars, floor) {
+  const limits = state.context.data_limits;
   byId("budget-confirm-text").textContent =
-    `A production budget of ${dollarsInFull(dollars)}? The films the models learnt from cost at least ` +
-    `${dollarsInFull(floor)}. Which did you mean?`;
+    `A production budget of ${dollarsInFull(dollars)}? All but ${percent(limits.real_budget.low_share)} of the ` +
+    `films the models learnt from cost more than ${dollarsInFull(Math.round(floor))} (${limits.dollars_of} dollars). ` +
+    "Which did you mean?";
   byId("budget-as-millions").textContent = `${money(dollars * 1e6)} (${dollars} million)`;
   byId("budget-as-typed").textContent = `${dollarsInFull(dollars)}, as typed`;
   byId("budget-confirm").hidden = false;
@@ -314,8 +320,7 @@ async function forecast(event) {
     return askAboutBudget(budget.dollars, floor);
   }
   const film = filmFromForm(budget.dollars, terms.fields);
-  const comps = number(byId("comps").value);
-  const query = new URLSearchParams({ explain: "true", quantiles: "true", comps: String(comps ?? 0) });
+  const query = new URLSearchParams({ explain: "true", quantiles: "true", ...compsAsked() });
   const button = byId("submit");
   button.disabled = true;
   try {
@@ -324,7 +329,7 @@ async function forecast(event) {
     const scenarios = [...monthScenarios(film.release_date), ...budgetScenarios(film.budget)];
     const sweep = await ask("/predict/pre_release/scenarios", { film, scenarios });
     if (!sweep) return;
-    draw(film, comps ?? 0, single, sweep.scenarios);
+    draw(film, single, sweep.scenarios);
   } catch (error) {
     showProblem(`the service could not be reached (${error.message})`);
   } finally {
@@ -332,9 +337,9 @@ async function forecast(event) {
   }
 }
 
-function draw(film, comps, answer, scenarios) {
+function draw(film, answer, scenarios) {
   state.drawn = { film, answer, scenarios, context: state.context };
-  const link = `/forecast?${filmQuery(film, comps)}`;
+  const link = `/forecast?${filmQuery(film, compsAsked())}`;
   history.replaceState(null, "", link);
   byId("share-link").href = link;
   byId("results").hidden = false;
@@ -347,13 +352,21 @@ function draw(film, comps, answer, scenarios) {
 
 // ---------------------------------------------------------------- keeping it
 
-/** The film as the page's URL query: one key per field, lists repeated. */
+/** How many comps the form asks for, and their constraints, as query parameters (typed text goes as typed). */
+function compsAsked() {
+  const asked = { comps: byId("comps").value.trim() || "0" };
+  for (const flag of COMP_FLAGS) if (byId(flag).checked) asked[flag] = "true";
+  const years = byId("comps_within_years").value.trim();
+  if (years) asked.comps_within_years = years;
+  return asked;
+}
+
+/** The film and its comps' settings as the page's URL query: one key per field, lists repeated. */
 function filmQuery(film, comps) {
-  const query = new URLSearchParams();
+  const query = new URLSearchParams(comps);
   for (const [field, value] of Object.entries(film)) {
     for (const one of Array.isArray(value) ? value : [value]) query.append(field, String(one));
   }
-  query.set("comps", String(comps));
   return query;
 }
 
@@ -368,6 +381,8 @@ function filmInUrl() {
   }
   for (const field of LISTS) film[field] = query.getAll(field);
   if (query.has("comps")) byId("comps").value = query.get("comps");
+  for (const flag of COMP_FLAGS) byId(flag).checked = query.get(flag) === "true";
+  byId("comps_within_years").value = query.get("comps_within_years") ?? "";
   return film;
 }
 
