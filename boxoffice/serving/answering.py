@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, TypeAdapter
 
+from boxoffice.modeling.comp_reasons import CompRules
 from boxoffice.serving.batch import BEYOND_MODEL, answers, request_columns
 from boxoffice.serving.coalescing import Coalescer
 from boxoffice.serving.deps import predictor
@@ -18,27 +19,44 @@ from boxoffice.serving.fast_path import BOOL, answer, explain, parse, query, que
 from boxoffice.serving.predictor import Predictor
 from boxoffice.serving.schemas import Movie, PreReleaseMovie
 
-Extras = tuple[bool, int, bool]  # what the query string asks to add: (explain, comps, quantiles)
-PLAIN: Extras = (False, 0, False)
+# What the query string asks to add: (explain, comps, quantiles, the comps' constraints).
+Extras = tuple[bool, int, bool, CompRules]
+PLAIN: Extras = (False, 0, False, CompRules())
 Row = dict[str, Any] | None  # None: a film beyond what the model can score
 FLAG = {"type": "boolean", "default": False}
 
 
-def extras_query(max_comps: int) -> list[dict[str, Any]]:
-    """The query parameters a single film's answer reads (``SingleFilms``), as OpenAPI describes them."""
+def extras_query(max_comps: int, comp_rules: bool = False) -> list[dict[str, Any]]:
+    """The query parameters a single film's answer reads (``SingleFilms``), as OpenAPI describes them.
+
+    ``comp_rules``: also the comps' constraints (pre-release films: they have genres and a date).
+    """
     comps = {"type": "integer", "minimum": 0, "maximum": max_comps, "default": 0}
-    return [
+    read = [
         query_parameter("explain", FLAG, "add each feature's contribution to the predicted log revenue"),
         query_parameter("comps", comps, "add the N past films most like this one, as the served model sees them"),
         query_parameter("quantiles", FLAG, "add the revenue distribution's levels 0.05 to 0.95 (its CDF)"),
     ]
+    if comp_rules:
+        years = {"type": "integer", "minimum": 0, "maximum": MAX_YEARS_APART}
+        read += [
+            query_parameter("comps_share_genre", FLAG, "only comps that share at least one genre with the film"),
+            query_parameter("comps_within_years", years, "only comps released at most this many years from it"),
+            query_parameter("comps_same_budget_band", FLAG, "only comps in the film's budget band (constant dollars)"),
+        ]
+    return read
 
 
 def answer_rows(
-    predictor: Predictor, columns: dict[str, np.ndarray], explain: bool = False, comps: int = 0, quantiles: bool = False
+    predictor: Predictor,
+    columns: dict[str, np.ndarray],
+    explain: bool = False,
+    comps: int = 0,
+    quantiles: bool = False,
+    comp_rules: CompRules | None = None,
 ) -> list[Row]:
     """Each film's response fields, or None for a film beyond what the model can score."""
-    fields, finite = answers(predictor, columns, explain, comps, quantiles)
+    fields, finite = answers(predictor, columns, explain, comps, quantiles, comp_rules)
     names = list(fields)
     values = [column.tolist() if isinstance(column, np.ndarray) else column for column in fields.values()]
     # map(dict, ...) builds a large batch's rows faster than a comprehension.
@@ -54,6 +72,19 @@ def predictions(predictor: Predictor, columns: dict[str, np.ndarray], explain: b
     return cast(list[dict[str, Any]], rows)
 
 
+MAX_YEARS_APART = 200
+_YEARS = TypeAdapter(Annotated[int, Field(ge=0, le=MAX_YEARS_APART)])
+
+
+def comp_rules(request: Request) -> CompRules:
+    """The comps' constraints the query asks for (``boxoffice.modeling.comp_reasons``)."""
+    return CompRules(
+        share_genre=query(request, "comps_share_genre", BOOL, False),
+        within_years=query(request, "comps_within_years", _YEARS, None),
+        same_budget_band=query(request, "comps_same_budget_band", BOOL, False),
+    )
+
+
 class SingleFilms:
     """One film a request; films that arrive together are scored by one vectorised call (boxoffice.serving.coalescing).
 
@@ -63,6 +94,7 @@ class SingleFilms:
     def __init__(self, schema: type[Movie] | type[PreReleaseMovie], variant: str, coalesce: int, max_comps: int):
         self.schema, self.variant, self.coalesce = schema, variant, coalesce
         self.comps_count = TypeAdapter(Annotated[int, Field(ge=0, le=max_comps)])
+        self.reads_comp_rules = schema is PreReleaseMovie
         self.coalescers: dict[Extras, Coalescer[BaseModel, Row]] = {}
 
     def coalescer(self, request: Request, extras: Extras) -> Coalescer[BaseModel, Row]:
@@ -82,6 +114,7 @@ class SingleFilms:
                 explain(request),
                 query(request, "comps", self.comps_count, 0),
                 query(request, "quantiles", BOOL, False),
+                comp_rules(request) if self.reads_comp_rules else CompRules(),
             )
         else:  # most requests: no query to read
             extras = PLAIN

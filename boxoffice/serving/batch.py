@@ -16,6 +16,7 @@ import orjson
 from pydantic import BaseModel
 
 from boxoffice.data.raw import LIST_SEPARATOR
+from boxoffice.modeling.comp_reasons import CompRules
 from boxoffice.serving.predictor import Predictor
 from boxoffice.serving.schemas import Movie, Prediction, PreReleasePrediction, within
 
@@ -78,14 +79,19 @@ def movie_columns_from_json(body: bytes, max_items: int) -> dict[str, np.ndarray
 
 
 def answers(
-    predictor: Predictor, columns: dict[str, np.ndarray], explain: bool = False, comps: int = 0, quantiles: bool = False
+    predictor: Predictor,
+    columns: dict[str, np.ndarray],
+    explain: bool = False,
+    comps: int = 0,
+    quantiles: bool = False,
+    comp_rules: CompRules | None = None,
 ) -> tuple[dict[str, Any], np.ndarray]:
     """The response fields as columns (one vectorised model call), and which rows are finite.
 
     A row that is not finite (inputs far outside the training data) has no answer: the
     service refuses the request, the file scorer sends the row to its rejects.
     """
-    out = predictor.predict(columns, explain, comps, quantiles)
+    out = predictor.predict(columns, explain, comps, quantiles, comp_rules)
     finite = np.isfinite(out["high"]) & np.isfinite(out["p90"]) & np.isfinite(out["hit_probability"])
     fields: dict[str, Any] = {
         "predicted_revenue": out["median"],

@@ -24,6 +24,10 @@ def load_predictors(models_dir: Path) -> tuple[dict[str, Predictor], str | None]
         loaded = Predictor.load_all(models_dir)
     except ModelsUnavailable as err:
         return {}, str(err)
+    try:  # the data's limits, read from the comps table, which every pre-release answer needs
+        loaded["pre_release"].limits  # noqa: B018
+    except KeyError as err:
+        return {}, f"the comps table lacks the films' description ({err.args[0]}); run `dvc repro`"
     try:
         # One answer each before the first request: builds /predict's features (a KeyError names
         # what it lacks) and loads or compiles the numba kernels (seconds when uncached).

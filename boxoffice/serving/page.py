@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from boxoffice.modeling.producer import DEFAULT_P_AND_A_MULTIPLE, DEFAULT_SHARE
 from boxoffice.serving.predictor import Predictor
 from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
 
@@ -65,4 +66,6 @@ def context(predictor: Predictor) -> dict[str, Any]:
         "example": PRE_RELEASE_EXAMPLE,
         "forward": predictor.forward,
         "population": predictor.population,
+        "data_limits": predictor.limits.describe(),
+        "producer_defaults": {"distributor_share": DEFAULT_SHARE, "p_and_a_multiple": DEFAULT_P_AND_A_MULTIPLE},
     }

@@ -402,7 +402,8 @@ class Predictor:
             }
             for role, info in self.files.items()
         }
-        return {**self.section, "files": files}
+        limits = {"data_limits": self.limits.describe()} if self.variant == "pre_release" else {}
+        return {**self.section, "files": files, **limits}
 
 
 def _dollars(log_revenue: np.ndarray, factor: np.ndarray | None = None) -> np.ndarray:

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE, Prediction, PreReleaseMovie
+from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE, PreReleaseMovie, PreReleasePrediction
 
 SCENARIOS_EXAMPLE: dict[str, Any] = {
     "film": PRE_RELEASE_EXAMPLE,
@@ -54,7 +54,7 @@ class ScenarioRequest(BaseModel):
 
 
 class ScenarioPredictions(BaseModel):
-    scenarios: list[Prediction] = Field(description="one answer per scenario, in the request's order")
+    scenarios: list[PreReleasePrediction] = Field(description="one answer per scenario, in the request's order")
 
 
 def scenario_films(request: ScenarioRequest, max_scenarios: int) -> list[PreReleaseMovie]:
@@ -67,7 +67,17 @@ def scenario_films(request: ScenarioRequest, max_scenarios: int) -> list[PreRele
             f"at most {max_scenarios} scenarios in one request (serve.max_scenarios), not {len(request.scenarios)}"
         )
     scenarios: list[BaseModel] = request.scenarios
-    return [request.film.model_copy(update=scenario.model_dump(exclude_unset=True)) for scenario in scenarios]
+    return [request.film.model_copy(update=_update(scenario.model_dump(exclude_unset=True))) for scenario in scenarios]
+
+
+P_AND_A = ("p_and_a", "p_and_a_multiple")  # two ways to give marketing: a scenario giving one drops the other
+
+
+def _update(changes: dict[str, Any]) -> dict[str, Any]:
+    for given, other in (P_AND_A, P_AND_A[::-1]):
+        if given in changes and other not in changes:
+            changes[other] = None
+    return changes
 
 
 class TooManyScenarios(ValueError):

@@ -98,6 +98,12 @@ def test_every_test_film_gets_the_pre_release_service_numbers(
     expected = service_answers(client, "/predict/pre_release", bodies)
     assert got["id"].tolist() == test_split["id"].tolist()
     pd.testing.assert_frame_equal(got[list(ANSWER_FIELDS)], expected, check_exact=True)
+    # The pre-release rows also say how each name was read, what to beware of, and the producer's result.
+    service = [client.post("/predict/pre_release", json=body).json() for body in bodies]
+    assert [json.loads(cell) for cell in got["names"]] == [answer["names"] for answer in service]
+    assert [json.loads(cell) for cell in got["warnings"]] == [answer["warnings"] for answer in service]
+    producer = ["profit_probability", "profit_median", "profit_low", "profit_high", "p_and_a", "distributor_share"]
+    assert got[producer].to_dict("records") == [{name: answer[name] for name in producer} for answer in service]
 
 
 def test_lists_as_json_or_tmdb_json_score_like_pipes(project: Path, test_split: pd.DataFrame, tmp_path: Path) -> None:

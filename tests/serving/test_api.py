@@ -410,10 +410,11 @@ def test_explain_is_read_as_fastapi_reads_a_bool(client: TestClient) -> None:
 
 def test_the_docs_describe_the_bodies_the_endpoints_validate_themselves(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
-    for path, model in (("/predict", "Movie"), ("/predict/pre_release", "PreReleaseMovie")):
+    rules = ["comps_share_genre", "comps_within_years", "comps_same_budget_band"]
+    for path, model, extra in (("/predict", "Movie", []), ("/predict/pre_release", "PreReleaseMovie", rules)):
         body = paths[path]["post"]["requestBody"]["content"]["application/json"]["schema"]
         assert body == {"$ref": f"#/components/schemas/{model}"}
-        assert [p["name"] for p in paths[path]["post"]["parameters"]] == ["explain", "comps", "quantiles"]
+        assert [p["name"] for p in paths[path]["post"]["parameters"]] == ["explain", "comps", "quantiles", *extra]
     batch = paths["/batch_predict"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert batch["items"] == {"$ref": "#/components/schemas/Movie"} and batch["maxItems"] == 1000
     assert "$ref" in str(paths["/predict"]["post"]["responses"]["200"])

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import asdict
+from typing import Annotated, Any, Literal
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
@@ -12,7 +13,7 @@ from pydantic import Field, TypeAdapter
 
 from boxoffice.serving.answering import SingleFilms, answer_rows, extras_query, predictions
 from boxoffice.serving.batch import BEYOND_MODEL, request_columns
-from boxoffice.serving.deps import ERRORS, predictor
+from boxoffice.serving.deps import ERRORS, UNAVAILABLE, predictor
 from boxoffice.serving.fast_path import add_direct_route, answer, json_body, parse
 from boxoffice.serving.scenarios import (
     SCENARIOS_EXAMPLE,
@@ -21,12 +22,29 @@ from boxoffice.serving.scenarios import (
     TooManyScenarios,
     scenario_films,
 )
-from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE, BatchPrediction, Prediction, PreReleaseMovie
+from boxoffice.serving.schemas import (
+    PRE_RELEASE_EXAMPLE,
+    NameReading,
+    PreReleaseBatchPrediction,
+    PreReleaseMovie,
+    PreReleasePrediction,
+)
 from boxoffice.serving.settings import ServeSettings
+
+NameField = Literal["directors", "cast", "production_companies", "keywords", "genres"]
 
 
 def add_routes(app: FastAPI, settings: ServeSettings) -> None:
     single = SingleFilms(PreReleaseMovie, "pre_release", settings.coalesce, settings.max_comps)
+
+    async def read_name(
+        request: Request,
+        field: Annotated[NameField, Query(description="the request field the name is typed in")],
+        name: Annotated[str, Query(min_length=1, max_length=200, description="the name as typed")],
+    ) -> Any:
+        """How /predict/pre_release would read a name (exactly, as a known spelling, unknown, or not read), with
+        up to three suggestions: the same reading as the answers' ``names``, for suggestions while typing."""
+        return asdict(predictor(request, "pre_release").names.read_one(field, name))
 
     async def predict_pre_release(request: Request) -> Response:
         """Before release: budget, runtime, date, genres, language, companies, director, lead cast, keywords."""
@@ -56,20 +74,21 @@ def add_routes(app: FastAPI, settings: ServeSettings) -> None:
             raise RequestValidationError([{"loc": where, "msg": BEYOND_MODEL, "type": "value_error"}])
         return answer({"scenarios": rows})
 
+    app.get("/names", response_model=NameReading, responses=UNAVAILABLE)(read_name)
     add_direct_route(
         app,
         "/predict/pre_release",
         predict_pre_release,
         responses=ERRORS,
-        response_model=Prediction,
-        openapi_extra=json_body("PreReleaseMovie", extras_query(settings.max_comps)),
+        response_model=PreReleasePrediction,
+        openapi_extra=json_body("PreReleaseMovie", extras_query(settings.max_comps, comp_rules=True)),
     )
     add_direct_route(
         app,
         "/batch_predict/pre_release",
         batch_predict_pre_release,
         responses=ERRORS,
-        response_model=BatchPrediction,
+        response_model=PreReleaseBatchPrediction,
         openapi_extra=json_body("PreReleaseMovie", batch=settings.max_batch, examples=[[PRE_RELEASE_EXAMPLE]]),
     )
     add_direct_route(

@@ -1,0 +1,224 @@
+"""Answers a person can act on (issue 30): names read, warnings, the producer's result, effects, comps' reasons.
+
+On the models the stage scripts fitted (tiny project): its films' companies include
+"Warner Bros." and "Universal Pictures", its directors are "Director 0".. "Director 39",
+its languages "en" and "fr", its dates 1985-2015.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from boxoffice.io import read_csv
+from boxoffice.modeling.producer import DEFAULT_P_AND_A_MULTIPLE, DEFAULT_SHARE
+from boxoffice.serving.api import create_app
+from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE, PreReleasePrediction
+from tests.serving.test_whatif_and_comps import films_of, pre_release_bodies
+
+FILM = {
+    **PRE_RELEASE_EXAMPLE,
+    "production_companies": ["Warner Bros."],
+    "directors": ["Director 3"],
+    "cast": ["Actor 1", "Actor 2"],
+    "release_date": "2012-06-15",
+}
+
+
+@pytest.fixture(scope="module")
+def client(project: Path):
+    with TestClient(create_app(models_dir=project / "models", lock_path=project / "dvc.lock")) as test_client:
+        yield test_client
+
+
+def ask(client: TestClient, film: dict, query: str = "") -> dict:
+    response = client.post(f"/predict/pre_release{query}", json=film)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def codes(answer: dict) -> set[str]:
+    return {warning["code"] for warning in answer["warnings"]}
+
+
+def test_every_pre_release_answer_reads_its_names_and_fits_the_schema(client: TestClient) -> None:
+    single = ask(client, FILM)
+    batch = client.post("/batch_predict/pre_release", json=[FILM, FILM]).json()["predictions"]
+    scenarios = client.post("/predict/pre_release/scenarios", json={"film": FILM, "scenarios": [{}]}).json()
+    for answer in (single, *batch, *scenarios["scenarios"]):
+        PreReleasePrediction.model_validate(answer)
+        assert [(name["field"], name["asked"]) for name in answer["names"]] == [
+            ("directors", "Director 3"),
+            ("cast", "Actor 1"),
+            ("cast", "Actor 2"),
+            ("production_companies", "Warner Bros."),
+            *(("keywords", keyword) for keyword in FILM["keywords"]),
+            *(("genres", genre) for genre in FILM["genres"]),
+        ]
+    assert single == batch[0] == scenarios["scenarios"][0]
+
+
+def test_a_known_spelling_gets_the_known_names_forecast_and_says_what_it_was_read_as(client: TestClient) -> None:
+    exact = ask(client, FILM)
+    typed = ask(client, {**FILM, "production_companies": ["warner bros"], "directors": ["DIRECTOR 3"]})
+    assert typed["predicted_revenue"] == exact["predicted_revenue"]
+    assert typed["revenue_high"] == exact["revenue_high"]
+    read = {name["asked"]: (name["match"], name["read_as"]) for name in typed["names"]}
+    assert read["warner bros"] == ("known_spelling", "Warner Bros.")
+    assert read["DIRECTOR 3"] == ("known_spelling", "Director 3")
+    assert codes(exact) == codes(typed) == set()  # the example's keywords are read by the tiny models
+
+
+def test_an_unknown_name_is_flagged_with_suggestions_and_still_answered(client: TestClient) -> None:
+    answer = ask(client, {**FILM, "directors": ["Directr 3"], "production_companies": ["Acme Film Trust"]})
+    director = next(name for name in answer["names"] if name["field"] == "directors")
+    assert director["match"] == "unknown" and director["read_as"] == "Directr 3"
+    assert "Director 3" in director["suggestions"] and len(director["suggestions"]) <= 3
+    unknown = [w for w in answer["warnings"] if w["code"] == "unknown_name"]
+    assert [w["field"] for w in unknown] == ["directors", "production_companies"]
+    assert "Directr 3" in unknown[0]["message"] and "'Director 3'" in unknown[0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "field"),
+    [
+        ({"release_date": "2099-06-18"}, "date_after_data", "release_date"),
+        ({"release_date": "1850-06-18", "budget": 1e5}, "date_before_data", "release_date"),
+        ({"budget": 90.0}, "budget_below_data", "budget"),
+        ({"budget": 9e9}, "budget_above_data", "budget"),
+        ({"runtime": 999.0}, "runtime_outside_data", "runtime"),
+        ({"original_language": "xx"}, "language_not_in_data", "original_language"),
+    ],
+)
+def test_leaving_the_data_is_answered_with_a_warning_on_its_field(
+    client: TestClient, change: dict, code: str, field: str
+) -> None:
+    answer = ask(client, {**FILM, **change})  # accepted as before: a warning, never a 422
+    assert [(w["code"], w["field"]) for w in answer["warnings"]] == [(code, field)]
+
+
+def test_after_the_newest_film_the_warning_says_what_the_model_does_with_the_year(client: TestClient) -> None:
+    late, later = (
+        ask(client, {**FILM, "release_date": "2027-06-18"}),
+        ask(client, {**FILM, "release_date": "2099-06-18"}),
+    )
+    message = late["warnings"][0]["message"]
+    limits = client.get("/model").json()["pre_release"]["data_limits"]
+    assert limits["release_dates"]["last"] in message
+    assert "read a larger year as the largest they learned from" in message  # the tiny models are tree ensembles
+    assert late["predicted_revenue"] == later["predicted_revenue"]  # as the warning says
+
+
+def test_the_datas_limits_are_in_model_and_the_page_context(client: TestClient, project: Path) -> None:
+    films = read_csv(project / "data" / "features" / "all.csv")
+    for limits in (
+        client.get("/model").json()["pre_release"]["data_limits"],
+        client.get("/forecast/context").json()["data_limits"],
+    ):
+        assert limits["release_dates"] == {"first": films["release_date"].min(), "last": films["release_date"].max()}
+        assert limits["original_languages"] == sorted(set(films["original_language"]))
+        assert limits["runtime"] == {"shortest": films["runtime"].min(), "longest": films["runtime"].max()}
+        assert limits["real_budget"]["smallest"] <= limits["real_budget"]["low"] <= limits["real_budget"]["largest"]
+
+
+def test_the_producers_result_is_the_revenue_pushed_through_its_formula(client: TestClient) -> None:
+    answer = ask(client, FILM, "?quantiles=true")
+    budget = FILM["budget"]
+    share, p_and_a = DEFAULT_SHARE, DEFAULT_P_AND_A_MULTIPLE * budget
+    assert (answer["distributor_share"], answer["p_and_a"]) == (share, p_and_a)
+    for level, revenue in (("median", "predicted_revenue"), ("low", "revenue_low"), ("high", "revenue_high")):
+        assert answer[f"profit_{level}"] == answer[revenue] * share - budget - p_and_a
+    line = answer["producer_break_even_revenue"]
+    assert line == (budget + p_and_a) / share
+    # P(result > 0) = P(revenue > line): between the distribution's levels either side of the line.
+    below = [q["probability"] for q in answer["quantiles"] if q["revenue"] <= line]
+    above = [q["probability"] for q in answer["quantiles"] if q["revenue"] > line]
+    assert (1 - min(above, default=1.0)) <= answer["profit_probability"] <= 1 - max(below, default=0.0) + 0.05
+
+
+def test_with_the_whole_gross_and_no_marketing_profit_is_the_budgets_break_even(client: TestClient) -> None:
+    plain = ask(client, {**FILM, "distributor_share": 1.0, "p_and_a": 0.0})
+    assert plain["profit_probability"] == plain["break_even_probability"]
+    assert plain["profit_median"] == plain["predicted_revenue"] - FILM["budget"]
+    half = ask(client, {**FILM, "distributor_share": 0.5, "p_and_a_multiple": 0.0})
+    assert half["profit_probability"] == half["hit_probability"]  # the line is 2 x budget, the hit line
+    both = ask(client, {**FILM, "p_and_a": 1e7, "p_and_a_multiple": 3.0})
+    assert both["p_and_a"] == 1e7  # given both, the dollars count
+
+
+def test_scenarios_take_the_share_and_marketing_too(client: TestClient) -> None:
+    film = {**FILM, "p_and_a": 5e7}
+    changes = [{}, {"distributor_share": 0.4}, {"p_and_a_multiple": 1.0}, {"p_and_a": 0.0}]
+    got = client.post("/predict/pre_release/scenarios", json={"film": film, "scenarios": changes}).json()["scenarios"]
+    assert [answer["p_and_a"] for answer in got] == [5e7, 5e7, FILM["budget"], 0.0]  # one form given drops the other
+    assert [answer["distributor_share"] for answer in got] == [DEFAULT_SHARE, 0.4, DEFAULT_SHARE, DEFAULT_SHARE]
+    assert got[1]["profit_probability"] <= got[0]["profit_probability"]
+
+
+def test_the_interval_and_the_percentiles_are_one_pair_or_one_step_apart(client: TestClient) -> None:
+    answer = ask(client, FILM, "?quantiles=true")
+    assert answer["revenue_low"] == answer["revenue_p10"]
+    assert answer["revenue_high"] >= answer["revenue_p90"]
+    assert answer["revenue_p90"] == next(q["revenue"] for q in answer["quantiles"] if q["probability"] == 0.9)
+
+
+def test_the_explanation_in_facts_with_factors_keeps_the_raw_contributions(client: TestClient) -> None:
+    explanation = ask(client, {**FILM, "genres": ["Action"]}, "?explain=true")["explanation"]
+    effects, contributions = explanation["effects"], explanation["contributions"]
+    features = [feature for effect in effects for feature in effect["features"]]
+    assert sorted(features) == sorted(contributions)  # every feature in exactly one fact
+    for effect in effects:
+        assert effect["contribution"] == pytest.approx(sum(contributions[f] for f in effect["features"]), abs=1e-12)
+        assert effect["factor"] == round(math.exp(effect["contribution"]), 4)
+    labels = {effect["label"]: effect["features"] for effect in effects}
+    assert labels["Not a drama"] == ["genre_drama"] and labels["Action"] == ["genre_action"]
+    assert labels["Budget, in 2016 dollars"] == ["real_log_budget"]
+    director = next(label for label in labels if label.startswith("Director's earlier films"))
+    assert labels[director] == ["director_films", "director_log_revenue", "director_log_roi"]
+    sizes = [abs(effect["contribution"]) for effect in effects]
+    assert sizes == sorted(sizes, reverse=True)
+
+
+def test_comps_carry_reasons_and_keep_to_the_constraints_asked(client: TestClient) -> None:
+    comps = ask(client, FILM, "?comps=20")["comps"]
+    assert comps and all({"same_budget_band", "years_apart", "shared_genres"} <= set(c["reasons"]) for c in comps)
+    genres = set(FILM["genres"])
+    shared = ask(client, FILM, "?comps=20&comps_share_genre=true")["comps"]
+    assert shared and all(
+        set(c["reasons"]["shared_genres"]) and set(c["reasons"]["shared_genres"]) <= genres for c in shared
+    )
+    recent = ask(client, FILM, "?comps=20&comps_within_years=3")["comps"]
+    assert recent and all(c["reasons"]["years_apart"] <= 3 for c in recent)
+    assert min(c["reasons"]["years_apart"] for c in comps) <= 3 < max(c["reasons"]["years_apart"] for c in comps)
+    band = ask(client, FILM, "?comps=20&comps_same_budget_band=true")["comps"]
+    assert band and all(c["reasons"]["same_budget_band"] for c in band)
+    assert client.post("/predict/pre_release?comps=5&comps_within_years=-1", json=FILM).status_code == 422
+
+
+def test_a_film_is_never_its_own_comp_when_its_title_is_given(client: TestClient, project: Path) -> None:
+    """Asked a few days after its own release date, a film is a candidate; its title (any case) leaves it out."""
+    films = films_of(project, "test").head(10)
+    seen = 0
+    for film, body in zip(films.itertuples(), pre_release_bodies(films), strict=True):
+        body["release_date"] = str(np.datetime64(film.release_date) + np.timedelta64(3, "D"))
+        untitled = [c["id"] for c in ask(client, body, "?comps=20")["comps"]]
+        titled = [c["id"] for c in ask(client, {**body, "title": film.title.upper()}, "?comps=20")["comps"]]
+        assert film.id not in titled
+        if film.id in untitled:
+            seen += 1
+            assert titled[:19] == [comp for comp in untitled if comp != film.id]
+    assert seen  # the rule was put to the test
+
+
+def test_the_name_endpoint_reads_as_the_answers_do(client: TestClient) -> None:
+    read = client.get("/names", params={"field": "production_companies", "name": "warner bros"}).json()
+    assert read == next(
+        n
+        for n in ask(client, {**FILM, "production_companies": ["warner bros"]})["names"]
+        if n["field"] == "production_companies"
+    )
+    assert client.get("/names", params={"field": "title", "name": "x"}).status_code == 422
