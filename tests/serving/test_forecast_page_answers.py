@@ -123,3 +123,26 @@ def test_the_explanation_is_in_words_with_the_apis_factors(watched: Watched, ser
     ]
     assert values(page, "#explanation-numbers td") == [e["factor"] for e in shown_effects]
     watched.check_clean()
+
+
+def test_the_comps_say_why_and_keep_to_the_constraints_asked(watched: Watched, server: str) -> None:
+    page = watched.open()
+    page.click("#example")
+    page.check("#comps_share_genre")
+    page.fill("#comps_within_years", "5")
+    page.click("#submit")
+    page.wait_for_selector("body[data-drawn='true']")
+    asked = "/predict/pre_release?explain=true&quantiles=true&comps=8&comps_share_genre=true&comps_within_years=5"
+    assert [path for path, _ in watched.bodies if path.startswith("/predict/pre_release?")] == [asked]
+    comps = post(server, asked, PRE_RELEASE_EXAMPLE)[1]["comps"]
+    assert comps and all(comp["reasons"]["shared_genres"] and comp["reasons"]["years_apart"] <= 5 for comp in comps)
+    titles = page.locator("#comps-table tbody td:first-child").all_inner_texts()
+    assert titles == [comp["title"] for comp in comps]
+    reasons = page.locator("#comps-table td.reasons").all_inner_texts()
+    for comp, said in zip(comps, reasons, strict=True):
+        assert f"genres: {', '.join(comp['reasons']['shared_genres'])}" in said
+        assert f"{comp['reasons']['years_apart']:g} years apart" in said  # as JavaScript writes a number
+    # the constraints are part of the link
+    link = page.get_attribute("#share-link", "href") or ""
+    assert "comps_share_genre=true" in link and "comps_within_years=5" in link
+    watched.check_clean()

@@ -5,6 +5,9 @@ Headless Chromium against the tiny project's server (see test_forecast_page.py).
 
 from __future__ import annotations
 
+import json
+import urllib.request
+
 import pytest
 
 from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
@@ -40,6 +43,33 @@ def test_money_typed_as_people_type_it_is_sent_as_dollars(
     status, answer = post(server, FORECAST, {**PRE_RELEASE_EXAMPLE, "budget": dollars})
     assert status == 200 and shown(page, "#median")[0] == answer["predicted_revenue"]
     assert f"budget ${dollars:,}" in page.inner_text("#film-summary")
+    watched.check_clean()
+
+
+def test_a_budget_too_small_to_be_meant_is_asked_about_before_any_forecast(watched: Watched, server: str) -> None:
+    page = watched.open()
+    page.click("#example")
+    page.fill("#budget", "90")
+    assert page.inner_text("#budget-understood") == "read as $90"
+    page.click("#submit")
+    page.wait_for_selector("#budget-confirm:not([hidden])")
+    context = json.load(urllib.request.urlopen(f"{server}/forecast/context"))
+    floor = context["data_limits"]["real_budget"]["low"]
+    assert floor > 90 and f"more than ${round(floor):,}" in page.inner_text("#budget-confirm-text")
+    assert "$90?" in page.inner_text("#budget-confirm-text")
+    assert watched.bodies == [] and page.locator("#results").is_hidden()
+    assert page.evaluate("document.activeElement.id") == "budget-as-millions"
+    page.click("#budget-as-millions")
+    page.wait_for_selector("body[data-drawn='true']")
+    assert [body["budget"] for _, body in watched.bodies if "?" in _] == [90_000_000]
+    assert page.input_value("#budget") == "$90,000,000"
+
+    # the amount as typed, once confirmed, is forecast as typed
+    page.fill("#budget", "90")
+    page.click("#submit")
+    page.click("#budget-as-typed")
+    page.locator("#film-summary", has_text="budget $90 ").wait_for()
+    assert [body["budget"] for _, body in watched.bodies if "?" in _] == [90_000_000, 90]
     watched.check_clean()
 
 

@@ -89,6 +89,11 @@ def test_axe_finds_no_violation_blank_answered_or_refused(watched_at: Callable[[
         page.click("#submit")
         page.wait_for_selector("[data-error-for='budget']:not(:empty)")
         assert axe_violations(page) == [], f"refused at {width} px"
+        page.fill("#budget", "90")
+        page.fill("#runtime", "148")
+        page.click("#submit")
+        page.wait_for_selector("#budget-confirm:not([hidden])")
+        assert axe_violations(page) == [], f"asking about the budget at {width} px"
         watched.check_clean()
 
 

@@ -253,11 +253,14 @@ function askAboutBudget(dollars, floor) {
     `A production budget of ${dollarsInFull(dollars)}? All but ${percent(limits.real_budget.low_share)} of the ` +
     `films the models learnt from cost more than ${dollarsInFull(Math.round(floor))} (${limits.dollars_of} dollars). ` +
     "Which did you mean?";
-  byId("budget-as-millions").textContent = `${money(dollars * 1e6)} (${dollars} million)`;
+  // "90" most likely means $90M; a typed $500,000 most likely means itself
+  const millions = byId("budget-as-millions");
+  millions.hidden = dollars >= 1e4;
+  millions.textContent = `${money(dollars * 1e6)} (${dollars} million)`;
   byId("budget-as-typed").textContent = `${dollarsInFull(dollars)}, as typed`;
   byId("budget-confirm").hidden = false;
   byId("budget").setAttribute("aria-invalid", "true");
-  byId("budget-as-millions").focus();
+  (millions.hidden ? byId("budget-as-typed") : millions).focus();
 }
 
 function setUpBudget() {
