@@ -94,14 +94,28 @@ function drawSummary(answer, context) {
     `P(hit): chance the box office exceeds ${context.hit_multiple}\u00d7 the production budget`;
 }
 
-/** The API's warnings above the numbers, and each by the field it concerns. */
+const NAME_WARNINGS = new Set(["unknown_name", "ambiguous_name"]);
+
+/**
+ * The API's warnings above the numbers, and each by the field it concerns. Those about names
+ * (their chips say it too) are folded into one item, so they never push the numbers off screen.
+ */
 function drawWarnings(warnings) {
   const list = document.getElementById("warnings");
   list.replaceChildren();
-  for (const warning of warnings) {
+  const aboutNames = warnings.filter((warning) => NAME_WARNINGS.has(warning.code));
+  for (const warning of warnings.filter((w) => !NAME_WARNINGS.has(w.code))) {
     el("li", { "data-code": warning.code, "data-field": warning.field }, warning.message, list);
     const slot = document.querySelector(`[data-warning-for="${CSS.escape(warning.field)}"]`);
     if (slot) slot.textContent = slot.textContent ? `${slot.textContent} ${warning.message}` : warning.message;
+  }
+  if (!aboutNames.length) return;
+  const details = el("details", {}, null, el("li", { "data-code": "names" }, null, list));
+  const count = aboutNames.length === 1 ? "1 name" : `${aboutNames.length} names`;
+  el("summary", {}, `${count} not in the data, or spelt like several known names (their chips say which)`, details);
+  const messages = el("ul", {}, null, details);
+  for (const warning of aboutNames) {
+    el("li", { "data-code": warning.code, "data-field": warning.field }, warning.message, messages);
   }
 }
 
