@@ -184,7 +184,7 @@ def read_metrics(project: Path, name: str) -> dict:
 @pytest.fixture(scope="session")
 def server(project: Path):
     """The seed's start command, `uvicorn main:app`, on a free loopback port (tiny models); yields its URL."""
-    process, port = start_server("main:app", cwd=project, ready_path="/health")
+    process, port = start_server("main:app", cwd=project, ready_path="/health", timeout=120)
     url = f"http://127.0.0.1:{port}"
     yield url
     process.terminate()

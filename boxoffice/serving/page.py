@@ -1,7 +1,8 @@
 """The forecast page (``GET /forecast``): files the app serves itself, the headers that keep it safe, its context.
 
 The page is a client of the API: every number it shows comes from /predict/pre_release
-and /predict/pre_release/scenarios, fetched by ``static/forecast.js``, which builds every
+and /predict/pre_release/scenarios, fetched by ``static/forecast.js`` (an ES module that
+imports ``answer.js``, ``charts.js`` and ``money.js`` from here), which builds every
 element with ``textContent`` and SVG attributes (never HTML from data), so a name such as
 ``<img src=x onerror=alert(1)>`` is shown as text. The charts are drawn by that script:
 no charting library and no other origin. The Content-Security-Policy below allows
@@ -22,6 +23,9 @@ STATIC = Path(__file__).parent / "static"
 FILES = {
     "forecast.html": "text/html; charset=utf-8",
     "forecast.js": "text/javascript; charset=utf-8",
+    "answer.js": "text/javascript; charset=utf-8",
+    "charts.js": "text/javascript; charset=utf-8",
+    "money.js": "text/javascript; charset=utf-8",
     "forecast.css": "text/css; charset=utf-8",
     "favicon.svg": "image/svg+xml",
 }

@@ -1,11 +1,11 @@
 // The forecast page: a client of the boxoffice API. Every number shown comes from
-// /predict/pre_release and /predict/pre_release/scenarios; each shown figure keeps the
-// API's value in its data-value attribute. Elements are built with textContent and
-// attributes only (never HTML from data), and the charts are SVG drawn here: no library,
-// no other origin, nothing inline (the page's Content-Security-Policy forbids it).
-"use strict";
+// /predict/pre_release and /predict/pre_release/scenarios (answer.js draws them); this module
+// reads the form, asks, says what went wrong, and keeps the film in the page's URL.
+// Elements are built with textContent and attributes only (never HTML from data); nothing is
+// inline (the page's Content-Security-Policy forbids it).
+import { answerCsv, budgetScenarios, drawAnswer, drawCharts, el, monthScenarios } from "./answer.js";
+import { dollarsInFull, money, percent, readMarketing, readMoney, readShare } from "./money.js";
 
-const SVG = "http://www.w3.org/2000/svg";
 // The form's lists of names: field of the API body -> its label.
 const LIST_LABELS = {
   production_companies: "Production companies",
@@ -14,36 +14,13 @@ const LIST_LABELS = {
   keywords: "Keywords",
 };
 const LISTS = Object.keys(LIST_LABELS);
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const BUDGET_FACTORS = [0.25, 0.4, 0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 3];
-const state = { context: null, names: {} };
+const TYPED = ["title", "runtime", "release_date", "original_language"];
+// The comps' constraints: query parameters of /predict/pre_release, kept in the page's URL too.
+const COMP_FLAGS = ["comps_share_genre", "comps_same_budget_band"];
+const state = { context: null, names: {}, readings: new Map(), confirmedBudget: null, drawn: null };
+const byId = (id) => document.getElementById(id);
 
-function el(tag, attributes = {}, text = null, parent = null) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  if (text !== null) node.textContent = text;
-  if (parent) parent.appendChild(node);
-  return node;
-}
-
-function svg(tag, attributes = {}, parent = null, text = null) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
-  if (text !== null) node.textContent = text;
-  if (parent) parent.appendChild(node);
-  return node;
-}
-
-const money = (dollars) =>
-  dollars >= 1e9 ? `$${(dollars / 1e9).toFixed(2)}B` : `$${(dollars / 1e6).toFixed(1)}M`;
-const percent = (p) => `${(100 * p).toFixed(1)}%`;
-
-function show(node, value, format) {
-  node.textContent = format(value);
-  node.dataset.value = String(value);
-}
-
-// ---------------------------------------------------------------- the form
+// ---------------------------------------------------------------- names
 
 function addName(field, name) {
   const value = name.trim();
@@ -52,39 +29,80 @@ function addName(field, name) {
   drawChips(field);
 }
 
+// How the last answer read a name ('matched to ...', 'unknown to the data'), from the API's `names`.
+const READINGS = {
+  exact: () => "known",
+  known_spelling: (reading) => `read as ${reading.read_as}`,
+  unknown: () => "unknown to the data",
+  not_read: () => "not used by the models",
+};
+
 function drawChips(field) {
-  const list = document.getElementById(`${field}-chips`);
+  const list = byId(`${field}-chips`);
   list.replaceChildren();
   state.names[field].forEach((name, index) => {
-    const chip = el("li", { class: "chip" }, null, list);
-    el("span", {}, name, chip);
-    const remove = el("button", { type: "button", "aria-label": `Remove ${name}` }, "\u00d7", chip);
-    remove.addEventListener("click", () => {
-      state.names[field].splice(index, 1);
-      drawChips(field);
-    });
+    const reading = state.readings.get(`${field}\u0000${name}`);
+    const chip = el("li", { class: `chip${reading ? ` chip-${reading.match}` : ""}` }, null, list);
+    el("span", { class: "chip-name" }, name, chip);
+    if (reading) drawReading(chip, field, index, reading);
+    const remove = el("button", { type: "button", class: "remove", "aria-label": `Remove ${name}` }, "\u00d7", chip);
+    remove.addEventListener("click", () => removeName(field, index));
   });
+}
+
+function drawReading(chip, field, index, reading) {
+  let said = READINGS[reading.match](reading);
+  if (reading.alternatives.length) said += ` (also spelt so: ${reading.alternatives.join(", ")})`;
+  el("span", { class: "chip-reading" }, said, chip);
+  if (!reading.suggestions.length || reading.match === "exact" || reading.match === "known_spelling") return;
+  const offer = el("span", { class: "suggestions" }, "did you mean ", chip);
+  for (const suggestion of reading.suggestions) {
+    const use = el("button", { type: "button", class: "suggestion", "aria-label": `Use ${suggestion} instead of ${reading.asked}` },
+      suggestion, offer);
+    use.addEventListener("click", () => {
+      state.names[field][index] = suggestion;
+      drawChips(field);
+      byId("film-form").requestSubmit();
+    });
+  }
+}
+
+/** Keep the last answer's readings of the names (the chips show them until the names change). */
+function keepReadings(readings) {
+  state.readings = new Map((readings || []).map((reading) => [`${reading.field}\u0000${reading.asked}`, reading]));
+  for (const field of LISTS) drawChips(field);
+}
+
+// Focus goes to the chip that takes the removed one's place, else to the list's input: never to <body>.
+function removeName(field, index) {
+  state.names[field].splice(index, 1);
+  drawChips(field);
+  const buttons = byId(`${field}-chips`).querySelectorAll("button");
+  (buttons[Math.min(index, buttons.length - 1)] || byId(`${field}-input`)).focus();
 }
 
 // One row per list: its label, its names as removable chips, an input with suggestions, an Add button.
 function nameField(field, parent) {
   const row = el("div", { class: "row", "data-field": field }, null, parent);
   el("label", { for: `${field}-input` }, LIST_LABELS[field], row);
-  el("ul", { class: "chips", id: `${field}-chips` }, null, row);
-  el("input", { id: `${field}-input`, list: `${field}-list`, autocomplete: "off" }, null, row);
-  el("button", { type: "button", class: "add", "data-add": field }, "Add", row);
+  el("ul", { class: "chips", id: `${field}-chips`, "aria-label": `${LIST_LABELS[field]} added` }, null, row);
+  const line = el("div", { class: "add-line" }, null, row);
+  el("input", {
+    id: `${field}-input`, list: `${field}-list`, autocomplete: "off", "aria-describedby": `${field}-error`,
+  }, null, line);
+  el("button", { type: "button", class: "add", "data-add": field, "aria-label": `Add to ${LIST_LABELS[field]}` }, "Add", line);
   el("datalist", { id: `${field}-list` }, null, row);
-  el("p", { class: "error", "data-error-for": field }, null, row);
+  el("p", { class: "error", id: `${field}-error`, "data-error-for": field }, null, row);
 }
 
 function setUpLists(context) {
-  const fields = document.getElementById("name-fields");
+  const fields = byId("name-fields");
   for (const field of LISTS) {
     nameField(field, fields);
     state.names[field] = [];
-    const input = document.getElementById(`${field}-input`);
+    const input = byId(`${field}-input`);
     const known = field === "keywords" ? context.keywords : context.names[field];
-    const datalist = document.getElementById(`${field}-list`);
+    const datalist = byId(`${field}-list`);
     for (const name of known) el("option", { value: name }, null, datalist);
     const take = () => {
       addName(field, input.value);
@@ -98,7 +116,7 @@ function setUpLists(context) {
     });
     document.querySelector(`[data-add="${field}"]`).addEventListener("click", take);
   }
-  const boxes = document.getElementById("genre-boxes");
+  const boxes = byId("genre-boxes");
   for (const genre of context.genres) {
     const label = el("label", { class: "box" }, null, boxes);
     el("input", { type: "checkbox", name: "genre", value: genre }, null, label);
@@ -106,15 +124,52 @@ function setUpLists(context) {
   }
 }
 
-function fillExample(example) {
-  for (const name of ["budget", "runtime", "release_date", "original_language"]) {
-    document.getElementById(name).value = String(example[name]);
-  }
-  for (const box of document.querySelectorAll('input[name="genre"]')) box.checked = example.genres.includes(box.value);
+// ---------------------------------------------------------------- the form
+
+/** Fill the form with a film (the API body's fields): from the example or from the page's URL. */
+function fillForm(film) {
+  byId("budget").value = film.budget === undefined ? "" : dollarsInFull(film.budget);
+  understandBudget();
+  byId("distributor_share").value = film.distributor_share === undefined ? "" : `${film.distributor_share * 100}%`;
+  byId("p_and_a").value = film.p_and_a !== undefined ? dollarsInFull(film.p_and_a)
+    : film.p_and_a_multiple !== undefined ? `${film.p_and_a_multiple}x` : "";
+  understandProducerTerms();
+  for (const name of TYPED) byId(name).value = film[name] === undefined ? "" : String(film[name]);
+  const genres = film.genres || [];
+  for (const box of document.querySelectorAll('input[name="genre"]')) box.checked = genres.includes(box.value);
   for (const field of LISTS) {
-    state.names[field] = [...(example[field] || [])];
+    state.names[field] = [...(film[field] || [])];
     drawChips(field);
   }
+}
+
+/** Beside the budget field, the dollars it was read as (or why it could not be read). */
+function understandBudget() {
+  const read = readMoney(byId("budget").value);
+  const inMillions = Math.abs(read.dollars) >= 1e6 ? ` (${money(read.dollars)})` : "";
+  byId("budget-understood").textContent =
+    read.problem || (read.dollars === undefined ? "" : `read as ${dollarsInFull(read.dollars)}${inMillions}`);
+  byId("budget-confirm").hidden = true;
+  return read;
+}
+
+/** Beside the share and marketing fields, what they were read as; returns the API fields they give. */
+function understandProducerTerms() {
+  const share = readShare(byId("distributor_share").value);
+  byId("distributor_share-understood").textContent =
+    share.problem || (share.share === undefined ? "" : `read as ${percent(share.share)} of the gross`);
+  const marketing = readMarketing(byId("p_and_a").value);
+  byId("p_and_a-understood").textContent = marketing.problem
+    || (marketing.multiple !== undefined ? `read as ${marketing.multiple}\u00d7 the budget`
+      : marketing.dollars !== undefined ? `read as ${dollarsInFull(marketing.dollars)}` : "");
+  const problems = [];
+  if (share.problem) problems.push({ field: "distributor_share", message: share.problem });
+  if (marketing.problem) problems.push({ field: "p_and_a", message: marketing.problem });
+  const fields = {};
+  if (share.share !== undefined) fields.distributor_share = share.share;
+  if (marketing.dollars !== undefined) fields.p_and_a = marketing.dollars;
+  if (marketing.multiple !== undefined) fields.p_and_a_multiple = marketing.multiple;
+  return { problems, fields };
 }
 
 // Numbers go to the API as numbers when they read as one, else as typed: the API's 422 says what is wrong.
@@ -125,49 +180,106 @@ function number(text) {
   return Number.isFinite(value) ? value : text;
 }
 
-function filmFromForm() {
+function filmFromForm(budget, producerTerms) {
   const film = {};
-  for (const name of ["budget", "runtime"]) {
-    const value = number(document.getElementById(name).value);
-    if (value !== undefined) film[name] = value;
-  }
-  const date = document.getElementById("release_date").value;
+  if (budget !== undefined) film.budget = budget;
+  const runtime = number(byId("runtime").value);
+  if (runtime !== undefined) film.runtime = runtime;
+  const title = byId("title").value.trim();
+  if (title) film.title = title;
+  const date = byId("release_date").value;
   if (date) film.release_date = date;
-  film.original_language = document.getElementById("original_language").value.trim();
+  film.original_language = byId("original_language").value.trim();
   film.genres = [...document.querySelectorAll('input[name="genre"]:checked')].map((box) => box.value);
   for (const field of LISTS) {
-    const pending = document.getElementById(`${field}-input`);
+    const pending = byId(`${field}-input`);
     if (pending.value.trim()) {
       addName(field, pending.value);
       pending.value = "";
     }
     film[field] = [...state.names[field]];
   }
-  return film;
+  return { ...film, ...producerTerms };
 }
+
+// ---------------------------------------------------------------- errors
 
 function clearErrors() {
   for (const node of document.querySelectorAll(".error")) node.textContent = "";
-  for (const node of document.querySelectorAll(".invalid")) node.classList.remove("invalid");
+  for (const node of document.querySelectorAll("[aria-invalid]")) node.removeAttribute("aria-invalid");
 }
 
 // An API error's field ('budget', 'directors[0]', 'query.comps', 'scenarios[3].budget') -> the form's field.
 function formField(field) {
-  const path = field.replace(/^query\./, "").replace(/^scenarios\[\d+\]\.?/, "");
-  return path.split(/[.[]/)[0] || "body";
+  const path = field.replace(/^query\./, "").replace(/^scenarios\[\d+\]\.?/, "").replace(/^film\./, "");
+  const name = path.split(/[.[]/)[0] || "body";
+  return name === "p_and_a_multiple" ? "p_and_a" : name;
 }
 
-function showErrors(detail) {
-  for (const error of detail) {
+/** Each error by its field, the field marked invalid; focus on the first field in the form's order. */
+function showErrors(errors) {
+  const invalid = [];
+  for (const error of errors) {
     const field = formField(error.field);
     const slot = document.querySelector(`[data-error-for="${CSS.escape(field)}"]`);
-    const target = slot || document.getElementById("form-error");
+    const target = slot || byId("form-error");
     const text = slot ? error.message : `${error.field}: ${error.message}`;
     target.textContent = target.textContent ? `${target.textContent}; ${text}` : text;
-    const input = document.getElementById(field) || document.getElementById(`${field}-input`);
-    if (input) input.classList.add("invalid");
+    const input = byId(`${field}-input`) || (field === "genres" ? byId("genres") : byId(field));
+    if (slot && input) {
+      input.setAttribute("aria-invalid", "true");
+      const understood = byId(`${field}-understood`);
+      if (understood?.textContent === error.message) understood.textContent = ""; // said once, as the error
+      invalid.push(field === "genres" ? document.querySelector('input[name="genre"]') : input);
+    } else invalid.push(byId("form-error"));
   }
+  invalid.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+  invalid[0]?.focus();
 }
+
+function showProblem(text) {
+  byId("form-error").textContent = text;
+  byId("form-error").focus();
+}
+
+// ---------------------------------------------------------------- a budget too small to be meant
+
+/** The smallest budget the page forecasts without asking: the data's floor, from /forecast/context. */
+const budgetFloor = (context) => context.data_limits?.real_budget?.low ?? 0;
+
+function askAboutBudget(dollars, floor) {
+  const limits = state.context.data_limits;
+  byId("budget-confirm-text").textContent =
+    `A production budget of ${dollarsInFull(dollars)}? All but ${percent(limits.real_budget.low_share)} of the ` +
+    `films the models learnt from cost more than ${dollarsInFull(Math.round(floor))} (${limits.dollars_of} dollars). ` +
+    "Which did you mean?";
+  // "90" most likely means $90M; a typed $500,000 most likely means itself
+  const millions = byId("budget-as-millions");
+  millions.hidden = dollars >= 1e4;
+  millions.textContent = `${money(dollars * 1e6)} (${dollars} million)`;
+  byId("budget-as-typed").textContent = `${dollarsInFull(dollars)}, as typed`;
+  byId("budget-confirm").hidden = false;
+  byId("budget").setAttribute("aria-invalid", "true");
+  (millions.hidden ? byId("budget-as-typed") : millions).focus();
+}
+
+function setUpBudget() {
+  const input = byId("budget");
+  input.addEventListener("input", understandBudget);
+  for (const id of ["distributor_share", "p_and_a"]) byId(id).addEventListener("input", understandProducerTerms);
+  byId("budget-as-millions").addEventListener("click", () => {
+    input.value = dollarsInFull(readMoney(input.value).dollars * 1e6);
+    understandBudget();
+    byId("film-form").requestSubmit();
+  });
+  byId("budget-as-typed").addEventListener("click", () => {
+    state.confirmedBudget = readMoney(input.value).dollars;
+    byId("budget-confirm").hidden = true;
+    byId("film-form").requestSubmit();
+  });
+}
+
+// ---------------------------------------------------------------- asking
 
 async function post(path, body) {
   const response = await fetch(path, {
@@ -179,267 +291,169 @@ async function post(path, body) {
   return { status: response.status, answer };
 }
 
-function problem(answer) {
-  return typeof answer.detail === "string" ? answer.detail : "the service could not answer";
+const problem = (answer) => (typeof answer.detail === "string" ? answer.detail : "the service could not answer");
+
+/** The API's answer, or null once its error is shown. */
+async function ask(path, body) {
+  const { status, answer } = await post(path, body);
+  if (status === 200) return answer;
+  if (status === 422 && Array.isArray(answer.detail)) showErrors(answer.detail);
+  else showProblem(problem(answer));
+  return null;
 }
 
-// ---------------------------------------------------------------- scenarios
-
-function monthScenarios(date) {
-  const [year, , day] = date.split("-").map(Number);
-  return MONTHS.map((_, m) => {
-    const last = new Date(Date.UTC(year, m + 1, 0)).getUTCDate();
-    const d = String(Math.min(day, last)).padStart(2, "0");
-    return { release_date: `${String(year).padStart(4, "0")}-${String(m + 1).padStart(2, "0")}-${d}` };
-  });
+function forget() {
+  state.drawn = null;
+  keepReadings([]);
+  for (const node of document.querySelectorAll(".field-warning")) node.textContent = "";
+  byId("results").hidden = true;
+  delete document.body.dataset.drawn;
 }
-
-// The film's own budget is the unchanged scenario, {}: its answer is the film's own.
-const budgetScenarios = (budget) =>
-  BUDGET_FACTORS.map((factor) => (factor === 1 ? {} : { budget: Math.round(budget * factor) }));
-
-// ---------------------------------------------------------------- charts
-
-function scale(domain, range, log = false) {
-  const f = log ? Math.log10 : (x) => x;
-  const [d0, d1] = domain.map(f);
-  return (x) => range[0] + ((f(x) - d0) / (d1 - d0 || 1)) * (range[1] - range[0]);
-}
-
-function clear(chart) {
-  chart.replaceChildren();
-  return chart;
-}
-
-function axisX(chart, x, ticks, y, label) {
-  svg("line", { x1: x(ticks[0].value), x2: x(ticks[ticks.length - 1].value), y1: y, y2: y, class: "axis" }, chart);
-  for (const tick of ticks) {
-    svg("line", { x1: x(tick.value), x2: x(tick.value), y1: y, y2: y + 4, class: "axis" }, chart);
-    svg("text", { x: x(tick.value), y: y + 16, class: "tick", "text-anchor": "middle" }, chart, tick.label);
-  }
-  if (label) svg("text", { x: 330, y: y + 32, class: "label", "text-anchor": "middle" }, chart, label);
-}
-
-function axisY(chart, y, ticks, x, label) {
-  for (const tick of ticks) {
-    svg("line", { x1: x, x2: 620, y1: y(tick.value), y2: y(tick.value), class: "grid" }, chart);
-    svg("text", { x: x - 6, y: y(tick.value) + 4, class: "tick", "text-anchor": "end" }, chart, tick.label);
-  }
-  if (label) svg("text", { x: 12, y: y(ticks[ticks.length - 1].value) - 8, class: "label" }, chart, label);
-}
-
-function logTicks(lo, hi) {
-  const ticks = [];
-  for (let p = Math.floor(Math.log10(lo)); p <= Math.ceil(Math.log10(hi)); p += 1) {
-    for (const m of [1, 3]) {
-      const value = m * 10 ** p;
-      if (value >= lo && value <= hi) ticks.push({ value, label: money(value) });
-    }
-  }
-  return ticks;
-}
-
-function drawDistribution(answer, budget, hitMultiple) {
-  const chart = clear(document.getElementById("cdf-chart"));
-  const points = answer.quantiles;
-  const hitLine = hitMultiple * budget;
-  const lo = Math.max(1, Math.min(points[0].revenue, budget) / 2);
-  const hi = Math.max(points[points.length - 1].revenue, hitLine) * 2;
-  const x = scale([lo, hi], [60, 620], true);
-  const y = scale([0, 1], [260, 20]);
-  axisY(chart, y, [0, 0.25, 0.5, 0.75, 1].map((v) => ({ value: v, label: percent(v) })), 60, "P(revenue \u2264 x)");
-  axisX(chart, x, logTicks(lo, hi), 260, "worldwide revenue (release-year dollars, log scale)");
-  svg("rect", {
-    x: x(answer.revenue_low), y: 20, width: Math.max(1, x(answer.revenue_high) - x(answer.revenue_low)), height: 240,
-    class: "interval",
-  }, chart);
-  const path = points.map((p, i) => `${i ? "L" : "M"}${x(p.revenue).toFixed(1)},${y(p.probability).toFixed(1)}`);
-  svg("path", { d: path.join(" "), class: "cdf" }, chart);
-  for (const p of points) {
-    svg("circle", { cx: x(p.revenue), cy: y(p.probability), r: 3, class: "cdf-point" }, chart);
-  }
-  svg("circle", { cx: x(answer.predicted_revenue), cy: y(0.5), r: 5, class: "median-point" }, chart);
-  const marks = [
-    { value: budget, text: `budget ${money(budget)}: P(break-even) ${percent(answer.break_even_probability)}`, row: 0 },
-    { value: hitLine, text: `hit line ${money(hitLine)}: P(hit) ${percent(answer.hit_probability)}`, row: 1 },
-  ];
-  for (const mark of marks) {
-    const at = x(mark.value);
-    svg("line", { x1: at, x2: at, y1: 20, y2: 260, class: `mark mark-${mark.row}` }, chart);
-    const anchor = at > 400 ? "end" : "start";
-    svg("text", { x: at + (anchor === "end" ? -4 : 4), y: 34 + 16 * mark.row, class: "mark-label", "text-anchor": anchor },
-      chart, mark.text);
-  }
-}
-
-function drawExplanation(explanation) {
-  const chart = clear(document.getElementById("explanation-chart"));
-  const items = Object.entries(explanation.contributions)
-    .filter(([, value]) => value !== 0)
-    .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
-    .slice(0, 8);
-  const most = Math.max(...items.map(([, value]) => Math.abs(value)), 1e-9);
-  const x = scale([-most, most], [250, 610]);
-  items.forEach(([name, value], i) => {
-    const top = 14 + i * 30;
-    svg("text", { x: 240, y: top + 15, class: "tick", "text-anchor": "end" }, chart, name);
-    const bar = svg("rect", {
-      x: Math.min(x(0), x(value)), y: top, width: Math.max(1, Math.abs(x(value) - x(0))), height: 20,
-      class: value > 0 ? "bar-up" : "bar-down",
-    }, chart);
-    bar.dataset.value = String(value);
-    svg("title", {}, bar, `${name}: ${value > 0 ? "+" : ""}${value.toFixed(3)}`);
-    const label = value > 0 ? "+" + value.toFixed(2) : value.toFixed(2);
-    svg("text", { x: x(value) + (value > 0 ? 4 : -4), y: top + 15, class: "tick", "text-anchor": value > 0 ? "start" : "end" },
-      chart, label);
-  });
-  svg("line", { x1: x(0), x2: x(0), y1: 8, y2: 14 + items.length * 30, class: "axis" }, chart);
-}
-
-// Two panels: median revenue (top) and P(hit) (bottom) against the scenarios' x values.
-function drawSweep(chartId, xs, answers, options) {
-  const chart = clear(document.getElementById(chartId));
-  const x = options.log ? scale([xs[0], xs[xs.length - 1]], [80, 610], true) : scale([0, xs.length - 1], [80, 610]);
-  const at = (i) => (options.log ? x(xs[i]) : x(i));
-  const revenue = answers.map((a) => a.predicted_revenue);
-  const ceiling = Math.max(...revenue) * 1.1;
-  const top = scale([0, ceiling], [150, 20]);
-  const bottom = scale([0, 1], [300, 190]);
-  axisY(chart, top, [0, 0.5, 1].map((f) => ({ value: f * ceiling, label: money(f * ceiling) })), 80, "median revenue");
-  axisY(chart, bottom, [0, 0.5, 1].map((v) => ({ value: v, label: percent(v) })), 80, "P(hit)");
-  const ticks = xs.map((value, i) => ({ value: options.log ? value : i, label: options.label(value, i) }));
-  // every month is labelled; on the budget's log axis every other point and the last
-  const labelled = ticks.filter((_, i) => !options.log || i % 2 === 0 || i === xs.length - 1);
-  axisX(chart, x, labelled, 300, options.axis);
-  const line = (ys, y) => ys.map((v, i) => `${i ? "L" : "M"}${at(i).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
-  svg("path", { d: line(revenue, top), class: "sweep" }, chart);
-  svg("path", { d: line(answers.map((a) => a.hit_probability), bottom), class: "sweep hit" }, chart);
-  answers.forEach((answer, i) => {
-    const current = i === options.current;
-    const point = svg("circle", {
-      cx: at(i), cy: top(answer.predicted_revenue), r: current ? 6 : 4, class: `revenue-point${current ? " current" : ""}`,
-    }, chart);
-    point.dataset.value = String(answer.predicted_revenue);
-    svg("title", {}, point, `${options.label(xs[i], i)}: median ${money(answer.predicted_revenue)}`);
-    const hit = svg("circle", {
-      cx: at(i), cy: bottom(answer.hit_probability), r: current ? 6 : 4, class: `hit-point${current ? " current" : ""}`,
-    }, chart);
-    hit.dataset.value = String(answer.hit_probability);
-    svg("title", {}, hit, `${options.label(xs[i], i)}: P(hit) ${percent(answer.hit_probability)}`);
-  });
-}
-
-function drawComps(comps, context) {
-  const body = document.querySelector("#comps-table tbody");
-  body.replaceChildren();
-  document.getElementById("real-header").textContent = `Revenue (${context.cpi_base_year} $)`;
-  for (const comp of comps) {
-    const row = el("tr", {}, null, body);
-    el("td", {}, comp.title, row);
-    el("td", {}, comp.release_date, row);
-    for (const [name, format] of [["budget", money], ["revenue", money], ["real_revenue", money],
-      ["revenue_multiple", (v) => `${v.toFixed(2)}\u00d7`]]) {
-      show(el("td", { class: "number" }, null, row), comp[name], format);
-    }
-    el("td", {}, comp.is_hit ? "hit" : "no", row);
-    show(el("td", { class: "number" }, null, row), comp.similarity, (v) => v.toFixed(3));
-  }
-  document.getElementById("comps-note").textContent = comps.length
-    ? `The ${comps.length} past films released before this one that the model sees as most alike (similarity 1 = seen exactly alike).`
-    : "No comparable films were asked for, or none was released before this date.";
-}
-
-// ---------------------------------------------------------------- putting it together
 
 async function forecast(event) {
   event.preventDefault();
   clearErrors();
-  const film = filmFromForm();
-  const comps = number(document.getElementById("comps").value);
-  const query = `explain=true&quantiles=true&comps=${encodeURIComponent(comps === undefined ? 0 : comps)}`;
-  const button = document.getElementById("submit");
+  forget();
+  const budget = understandBudget();
+  const terms = understandProducerTerms();
+  const unread = [...(budget.problem ? [{ field: "budget", message: budget.problem }] : []), ...terms.problems];
+  if (unread.length) return showErrors(unread);
+  const floor = budgetFloor(state.context);
+  if (budget.dollars > 0 && budget.dollars < floor && budget.dollars !== state.confirmedBudget) {
+    return askAboutBudget(budget.dollars, floor);
+  }
+  const film = filmFromForm(budget.dollars, terms.fields);
+  const query = new URLSearchParams({ explain: "true", quantiles: "true", ...compsAsked() });
+  const button = byId("submit");
   button.disabled = true;
   try {
-    const single = await post(`/predict/pre_release?${query}`, film);
-    if (single.status === 422) return showErrors(single.answer.detail);
-    if (single.status !== 200) {
-      document.getElementById("form-error").textContent = problem(single.answer);
-      return;
-    }
+    const single = await ask(`/predict/pre_release?${query}`, film);
+    if (!single) return;
     const scenarios = [...monthScenarios(film.release_date), ...budgetScenarios(film.budget)];
-    const sweep = await post("/predict/pre_release/scenarios", { film, scenarios });
-    if (sweep.status === 422) return showErrors(sweep.answer.detail);
-    if (sweep.status !== 200) {
-      document.getElementById("form-error").textContent = problem(sweep.answer);
-      return;
-    }
-    draw(film, single.answer, sweep.answer.scenarios);
+    const sweep = await ask("/predict/pre_release/scenarios", { film, scenarios });
+    if (!sweep) return;
+    draw(film, single, sweep.scenarios);
   } catch (error) {
-    document.getElementById("form-error").textContent = `the service could not be reached (${error.message})`;
+    showProblem(`the service could not be reached (${error.message})`);
   } finally {
     button.disabled = false;
   }
 }
 
 function draw(film, answer, scenarios) {
-  const context = state.context;
-  const results = document.getElementById("results");
-  results.hidden = false;
-  show(document.getElementById("median"), answer.predicted_revenue, money);
-  show(document.getElementById("low"), answer.revenue_low, money);
-  show(document.getElementById("high"), answer.revenue_high, money);
-  document.getElementById("interval-label").textContent = `${Math.round(answer.interval_coverage * 100)}% interval`;
-  show(document.getElementById("break-even"), answer.break_even_probability, percent);
-  show(document.getElementById("hit"), answer.hit_probability, percent);
-  document.getElementById("hit-label").textContent = `P(hit: revenue > ${context.hit_multiple}\u00d7 budget)`;
-  drawDistribution(answer, film.budget, context.hit_multiple);
-  drawExplanation(answer.explanation);
-  const months = scenarios.slice(0, 12);
-  const budgets = scenarios.slice(12);
-  const month = Number(film.release_date.split("-")[1]) - 1;
-  drawSweep("month-chart", MONTHS, months, { label: (m) => m, axis: "release month", current: month });
-  const amounts = budgetScenarios(film.budget).map((s) => s.budget ?? film.budget);
-  drawSweep("budget-chart", amounts, budgets, {
-    log: true, label: (b) => money(b), axis: "budget (log scale)", current: BUDGET_FACTORS.indexOf(1),
-  });
-  drawComps(answer.comps || [], context);
-  results.scrollIntoView({ block: "start" });
+  state.drawn = { film, answer, scenarios, context: state.context };
+  const link = `/forecast?${filmQuery(film, compsAsked())}`;
+  history.replaceState(null, "", link);
+  byId("share-link").href = link;
+  byId("results").hidden = false;
+  keepReadings(answer.names);
+  drawAnswer(state.drawn);
+  byId("results-title").focus();
+  byId("results").scrollIntoView({ block: "start" });
   document.body.dataset.drawn = "true";
+}
+
+// ---------------------------------------------------------------- keeping it
+
+/** How many comps the form asks for, and their constraints, as query parameters (typed text goes as typed). */
+function compsAsked() {
+  const asked = { comps: byId("comps").value.trim() || "0" };
+  for (const flag of COMP_FLAGS) if (byId(flag).checked) asked[flag] = "true";
+  const years = byId("comps_within_years").value.trim();
+  if (years) asked.comps_within_years = years;
+  return asked;
+}
+
+/** The film and its comps' settings as the page's URL query: one key per field, lists repeated. */
+function filmQuery(film, comps) {
+  const query = new URLSearchParams(comps);
+  for (const [field, value] of Object.entries(film)) {
+    for (const one of Array.isArray(value) ? value : [value]) query.append(field, String(one));
+  }
+  return query;
+}
+
+/** The film in the URL a shared link opened, or null. */
+function filmInUrl() {
+  const query = new URLSearchParams(location.search);
+  if (!query.has("budget")) return null;
+  const film = { budget: readMoney(query.get("budget")).dollars, genres: query.getAll("genres") };
+  for (const name of TYPED) if (query.has(name)) film[name] = query.get(name);
+  for (const name of ["distributor_share", "p_and_a", "p_and_a_multiple"]) {
+    if (query.has(name)) film[name] = Number(query.get(name));
+  }
+  for (const field of LISTS) film[field] = query.getAll(field);
+  if (query.has("comps")) byId("comps").value = query.get("comps");
+  for (const flag of COMP_FLAGS) byId(flag).checked = query.get(flag) === "true";
+  byId("comps_within_years").value = query.get("comps_within_years") ?? "";
+  return film;
+}
+
+function download() {
+  const blob = new Blob([answerCsv(state.drawn)], { type: "text/csv;charset=utf-8" });
+  const url = URL.createObjectURL(blob);
+  const link = el("a", { href: url, download: `forecast-${state.drawn.film.release_date}.csv`, hidden: "" }, null,
+    document.body);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+// The charts are drawn at the width they are shown at: again when it changes; opened tables print.
+function setUpRedraws() {
+  let width = window.innerWidth;
+  window.addEventListener("resize", () => {
+    if (window.innerWidth === width) return;
+    width = window.innerWidth;
+    if (state.drawn) drawCharts(state.drawn);
+  });
+  window.addEventListener("beforeprint", () => {
+    for (const details of document.querySelectorAll("details.numbers")) details.open = true;
+  });
 }
 
 function describeTrust(context) {
   const f = context.forward;
   const comps = Object.entries(f.comps_median_r2).sort((a, b) => Number(a[0]) - Number(b[0]));
-  document.getElementById("trust-text").textContent =
+  byId("trust-text").textContent =
     `Tested forward in time: the models were rebuilt from the films released before ${f.cutoff} and scored on ` +
     `the ${f.films} released from then on. There the predicted log revenue had R\u00b2 ${f.r2.toFixed(3)}, the ` +
-    `${Math.round(f.nominal_coverage * 100)}% interval covered ${percent(f.interval_coverage)} of the films, and ` +
+    `${Math.round(f.nominal_coverage * 100)}% interval covered ${(100 * f.interval_coverage).toFixed(1)}% of the films, and ` +
     `P(hit) ranked hits above flops with AUC ${f.hit_auc.toFixed(3)} (0.5 is chance, 1 is perfect). The comps' ` +
     `median revenue alone had R\u00b2 ${comps.map(([n, r2]) => `${r2.toFixed(3)} (${n} comps)`).join(", ")}. ` +
     "A forecast is a wide range, not a number.";
   const p = context.population;
-  const learnt = percent(p.learnt_hit_rate);
-  document.getElementById("population-text").textContent = p.hit_rate === null
+  const learnt = `${(100 * p.learnt_hit_rate).toFixed(1)}%`;
+  byId("population-text").textContent = p.hit_rate === null
     ? `The models learnt from TMDB 5000's films, which are more successful than typical films: ${learnt} of ` +
       "them are hits, against about 37% of a broad set of releases. P(hit) is not re-weighted for that here " +
       "(serve.population_hit_rate is not set), so it overstates a typical film's chances."
     : `The models learnt from TMDB 5000's films, which are more successful than typical films (${learnt} are hits); ` +
-      `P(hit) here is re-weighted to a hit rate of ${percent(p.hit_rate)} (serve.population_hit_rate).`;
+      `P(hit) here is re-weighted to a hit rate of ${(100 * p.hit_rate).toFixed(1)}% (serve.population_hit_rate).`;
 }
 
 async function start() {
-  document.getElementById("film-form").addEventListener("submit", forecast);
+  byId("film-form").addEventListener("submit", forecast);
   const response = await fetch("/forecast/context");
   const context = await response.json();
   if (response.status !== 200) {
-    document.getElementById("trust-text").textContent = problem(context);
+    byId("trust-text").textContent = problem(context);
     return;
   }
   state.context = context;
   setUpLists(context);
+  setUpBudget();
+  setUpRedraws();
   describeTrust(context);
-  document.getElementById("example").addEventListener("click", () => fillExample(context.example));
+  byId("example").addEventListener("click", () => fillForm(context.example));
+  byId("export-csv").addEventListener("click", download);
   document.body.dataset.ready = "true";
+  const shared = filmInUrl();
+  if (shared) {
+    fillForm(shared);
+    state.confirmedBudget = shared.budget; // a link is a forecast someone already asked for
+    byId("film-form").requestSubmit();
+  }
 }
 
-document.addEventListener("DOMContentLoaded", start);
+start();

@@ -1,0 +1,256 @@
+// The answer, as the page shows it and exports it: every figure is the API's, kept in its
+// element's data-value; the charts' numbers also stand in tables (their text equivalents).
+import { drawDistribution, drawExplanation, drawSweep } from "./charts.js";
+import { dollarsInFull, money, percent } from "./money.js";
+
+export const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+export const BUDGET_FACTORS = [0.25, 0.4, 0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 3];
+const signed = (value) => `${value > 0 ? "+" : ""}${value.toFixed(2)}`;
+const factor = (value) => `\u00d7${value.toFixed(2)}`;
+
+export function el(tag, attributes = {}, text = null, parent = null) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  if (text !== null) node.textContent = text;
+  if (parent) parent.appendChild(node);
+  return node;
+}
+
+/** Write the API's value formatted, keeping the value itself in data-value. */
+function show(node, value, format) {
+  node.textContent = format(value);
+  node.dataset.value = String(value);
+  return node;
+}
+
+// The film's own budget is the unchanged scenario, {}: its answer is the film's own.
+export const budgetScenarios = (budget) =>
+  BUDGET_FACTORS.map((factor) => (factor === 1 ? {} : { budget: Math.round(budget * factor) }));
+
+export function monthScenarios(date) {
+  const [year, , day] = date.split("-").map(Number);
+  return MONTHS.map((_, m) => {
+    const last = new Date(Date.UTC(year, m + 1, 0)).getUTCDate();
+    const d = String(Math.min(day, last)).padStart(2, "0");
+    return { release_date: `${String(year).padStart(4, "0")}-${String(m + 1).padStart(2, "0")}-${d}` };
+  });
+}
+
+/** A table of numbers: headers, then rows of cells, each text or [value, format]. */
+function numbersTable(container, headers, rows) {
+  const table = el("table", { class: "numbers-table" });
+  const head = el("tr", {}, null, el("thead", {}, null, table));
+  for (const header of headers) el("th", { scope: "col" }, header, head);
+  const body = el("tbody", {}, null, table);
+  for (const row of rows) {
+    const tr = el("tr", {}, null, body);
+    row.forEach((cell, i) => {
+      const td = el(i === 0 ? "th" : "td", i === 0 ? { scope: "row" } : { class: "number" }, null, tr);
+      if (Array.isArray(cell)) show(td, cell[0], cell[1]);
+      else td.textContent = cell;
+    });
+  }
+  container.replaceChildren(table);
+}
+
+/**
+ * The largest effects, biggest first: what the explanation chart and its table show. With the API's
+ * `effects`, facts in words and their factor on revenue; else its raw contributions (log revenue).
+ * Each item: label, value (log revenue: the bar), shown (the API's number written beside it), format.
+ */
+function effects(explanation) {
+  if (explanation.effects) {
+    return explanation.effects
+      .filter((effect) => effect.contribution !== 0)
+      .slice(0, 8)
+      .map((effect) => ({ label: effect.label, value: effect.contribution, shown: effect.factor, format: factor }));
+  }
+  return Object.entries(explanation.contributions)
+    .filter(([, value]) => value !== 0)
+    .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
+    .slice(0, 8)
+    .map(([name, value]) => ({ label: name, value, shown: value, format: signed }));
+}
+
+function describeFilm(film) {
+  const parts = [
+    `budget ${dollarsInFull(film.budget)}`, `${film.runtime} minutes`, `released ${film.release_date}`,
+    `language ${film.original_language}`,
+  ];
+  if (film.genres.length) parts.push(film.genres.join(", "));
+  if (film.directors.length) parts.push(`directed by ${film.directors.join(", ")}`);
+  return `${film.title ? `${film.title}: ` : "The film: "}${parts.join(" \u00b7 ")}.`;
+}
+
+function drawSummary(answer, context) {
+  show(document.getElementById("median"), answer.predicted_revenue, money);
+  show(document.getElementById("low"), answer.revenue_low, money);
+  show(document.getElementById("high"), answer.revenue_high, money);
+  document.getElementById("interval-label").textContent =
+    `${Math.round(answer.interval_coverage * 100)}% interval (revenue falls inside for that share of films)`;
+  show(document.getElementById("break-even"), answer.break_even_probability, percent);
+  show(document.getElementById("hit"), answer.hit_probability, percent);
+  document.getElementById("hit-label").textContent =
+    `P(hit): chance the box office exceeds ${context.hit_multiple}\u00d7 the production budget`;
+}
+
+const NAME_WARNINGS = new Set(["unknown_name", "ambiguous_name"]);
+
+/**
+ * The API's warnings above the numbers, and each by the field it concerns. Those about names
+ * (their chips say it too) are folded into one item, so they never push the numbers off screen.
+ */
+function drawWarnings(warnings) {
+  const list = document.getElementById("warnings");
+  list.replaceChildren();
+  const aboutNames = warnings.filter((warning) => NAME_WARNINGS.has(warning.code));
+  for (const warning of warnings.filter((w) => !NAME_WARNINGS.has(w.code))) {
+    el("li", { "data-code": warning.code, "data-field": warning.field }, warning.message, list);
+    const slot = document.querySelector(`[data-warning-for="${CSS.escape(warning.field)}"]`);
+    if (slot) slot.textContent = slot.textContent ? `${slot.textContent} ${warning.message}` : warning.message;
+  }
+  if (!aboutNames.length) return;
+  const details = el("details", {}, null, el("li", { "data-code": "names" }, null, list));
+  const count = aboutNames.length === 1 ? "1 name" : `${aboutNames.length} names`;
+  el("summary", {}, `${count} not in the data, or spelt like several known names (their chips say which)`, details);
+  const messages = el("ul", {}, null, details);
+  for (const warning of aboutNames) {
+    el("li", { "data-code": warning.code, "data-field": warning.field }, warning.message, messages);
+  }
+}
+
+/** The producer's result (gross x share - budget - marketing), when the API gives it. */
+function drawProducer(answer, film) {
+  const section = document.getElementById("producer");
+  section.hidden = answer.profit_probability === undefined;
+  if (section.hidden) return;
+  document.getElementById("producer-terms").textContent =
+    `The producer's result = the box office \u00d7 the distributor's share (${percent(answer.distributor_share)}) ` +
+    `\u2212 the production budget (${money(film.budget)}) \u2212 marketing, P&A (${money(answer.p_and_a)}). ` +
+    `It is above zero once the box office passes ${money(answer.producer_break_even_revenue)}. ` +
+    "Home video, television and streaming are not counted.";
+  show(document.getElementById("profit-probability"), answer.profit_probability, percent);
+  show(document.getElementById("profit-median"), answer.profit_median, money);
+  show(document.getElementById("profit-low"), answer.profit_low, money);
+  show(document.getElementById("profit-high"), answer.profit_high, money);
+  document.getElementById("profit-interval-label").textContent =
+    `Producer's result, ${Math.round(answer.interval_coverage * 100)}% interval`;
+}
+
+// A comp's reasons (the API's `reasons`) in words: what it shares with the film, and how far apart they are.
+const SHARED = [["shared_genres", "genres"], ["shared_directors", "director"], ["shared_cast", "cast"],
+  ["shared_companies", "companies"], ["shared_keywords", "keywords"]];
+
+function reasonsInWords(reasons) {
+  const said = [];
+  for (const [key, word] of SHARED) if (reasons[key]?.length) said.push(`${word}: ${reasons[key].join(", ")}`);
+  if (reasons.same_budget_band) said.push("same budget band");
+  if (reasons.years_apart !== null && reasons.years_apart !== undefined) said.push(`${reasons.years_apart} years apart`);
+  return said.join("; ");
+}
+
+function drawComps(comps, context) {
+  const body = document.querySelector("#comps-table tbody");
+  body.replaceChildren();
+  document.getElementById("real-header").textContent = `Revenue (${context.cpi_base_year} $)`;
+  for (const comp of comps) {
+    const row = el("tr", {}, null, body);
+    el("td", {}, comp.title, row);
+    el("td", {}, comp.release_date, row);
+    for (const [name, format] of [["budget", money], ["revenue", money], ["real_revenue", money],
+      ["revenue_multiple", (v) => `${v.toFixed(2)}\u00d7`]]) {
+      show(el("td", { class: "number" }, null, row), comp[name], format);
+    }
+    el("td", {}, comp.is_hit ? "hit" : "no", row);
+    show(el("td", { class: "number" }, null, row), comp.similarity, (v) => v.toFixed(3));
+    el("td", { class: "reasons" }, comp.reasons ? reasonsInWords(comp.reasons) : "", row);
+  }
+  document.getElementById("comps-note").textContent = comps.length
+    ? `The ${comps.length} past films released before this one that the model sees as most alike (similarity 1 = seen ` +
+      "exactly alike); the last column says what each shares with this film."
+    : "No comparable films were asked for, or none was released before this date.";
+}
+
+/** The charts at the width they are shown at; called again when that width changes. */
+export function drawCharts({ film, answer, scenarios, context }) {
+  drawDistribution(document.getElementById("cdf-chart"), answer, film.budget, context.hit_multiple);
+  drawExplanation(document.getElementById("explanation-chart"), effects(answer.explanation));
+  const month = Number(film.release_date.split("-")[1]) - 1;
+  drawSweep(document.getElementById("month-chart"), MONTHS, scenarios.slice(0, 12), {
+    label: (m) => m, axis: "release month", current: month,
+  });
+  drawSweep(document.getElementById("budget-chart"), sweepBudgets(film), scenarios.slice(12), {
+    log: true, label: (b) => money(b), axis: "budget (log scale)", current: BUDGET_FACTORS.indexOf(1),
+  });
+}
+
+const sweepBudgets = (film) => budgetScenarios(film.budget).map((s) => s.budget ?? film.budget);
+
+function drawNumbers({ film, answer, scenarios }) {
+  numbersTable(document.getElementById("cdf-numbers"), ["P(revenue \u2264 x)", "revenue x"],
+    answer.quantiles.map((q) => [[q.probability, percent], [q.revenue, money]]));
+  const items = effects(answer.explanation);
+  const effectHeader = answer.explanation.effects ? "effect on revenue (factor)" : "effect on log revenue";
+  numbersTable(document.getElementById("explanation-numbers"), ["what", effectHeader],
+    items.map((item) => [item.label, [item.shown, item.format]]));
+  const sweepRows = (labels, answers) =>
+    answers.map((a, i) => [labels[i], [a.predicted_revenue, money], [a.hit_probability, percent]]);
+  numbersTable(document.getElementById("month-numbers"), ["release month", "median revenue", "P(hit)"],
+    sweepRows(MONTHS, scenarios.slice(0, 12)));
+  numbersTable(document.getElementById("budget-numbers"), ["budget", "median revenue", "P(hit)"],
+    sweepRows(sweepBudgets(film).map(money), scenarios.slice(12)));
+}
+
+export function drawAnswer(drawn) {
+  document.getElementById("film-summary").textContent = describeFilm(drawn.film);
+  drawWarnings(drawn.answer.warnings || []);
+  drawSummary(drawn.answer, drawn.context);
+  drawProducer(drawn.answer, drawn.film);
+  drawComps(drawn.answer.comps || [], drawn.context);
+  drawNumbers(drawn);
+  drawCharts(drawn);
+}
+
+// ---------------------------------------------------------------- export
+
+// A text cell a spreadsheet would run as a formula is written with a leading apostrophe.
+const cell = (value) => {
+  let text = String(value);
+  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+};
+
+/** The whole answer as CSV rows (part, item, field, value): the API's values, unformatted. */
+export function answerCsv({ film, answer, scenarios }) {
+  const rows = [["part", "item", "field", "value"]];
+  for (const [field, value] of Object.entries(film)) {
+    for (const one of Array.isArray(value) ? value : [value]) rows.push(["film", "", field, one]);
+  }
+  for (const field of ["predicted_revenue", "revenue_low", "revenue_high", "interval_coverage", "revenue_p10",
+    "revenue_p90", "break_even_probability", "hit_probability", "is_hit", "distributor_share", "p_and_a",
+    "producer_break_even_revenue", "profit_probability", "profit_median", "profit_low", "profit_high"]) {
+    if (answer[field] !== undefined) rows.push(["forecast", "", field, answer[field]]);
+  }
+  for (const warning of answer.warnings || []) rows.push(["warning", warning.field, warning.code, warning.message]);
+  for (const reading of answer.names || []) {
+    rows.push([`name ${reading.field}`, reading.asked, reading.match, reading.read_as]);
+  }
+  for (const q of answer.quantiles || []) rows.push(["quantile", q.probability, "revenue", q.revenue]);
+  for (const [name, value] of Object.entries(answer.explanation?.contributions || {})) {
+    rows.push(["explanation", name, "contribution_log_revenue", value]);
+  }
+  for (const effect of answer.explanation?.effects || []) rows.push(["effect", effect.label, "factor", effect.factor]);
+  for (const comp of answer.comps || []) {
+    for (const field of ["title", "release_date", "budget", "revenue", "real_revenue", "revenue_multiple", "is_hit",
+      "similarity"]) {
+      rows.push(["comp", comp.id, field, comp[field]]);
+    }
+    if (comp.reasons) rows.push(["comp", comp.id, "reasons", reasonsInWords(comp.reasons)]);
+  }
+  const labels = [...monthScenarios(film.release_date).map((s) => s.release_date), ...sweepBudgets(film)];
+  scenarios.forEach((s, i) => {
+    const part = i < 12 ? "what-if release_date" : "what-if budget";
+    for (const field of ["predicted_revenue", "hit_probability"]) rows.push([part, labels[i], field, s[field]]);
+  });
+  return `${rows.map((row) => row.map(cell).join(",")).join("\r\n")}\r\n`;
+}

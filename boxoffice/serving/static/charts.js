@@ -1,0 +1,201 @@
+// The page's charts: SVG drawn at the width it is shown at (one unit is one CSS pixel, so a 12 px
+// label is 12 px on a phone too), every label kept inside its chart and clear of the others.
+// Each chart draws the API's numbers only; their text equivalents are tables built in answer.js.
+import { money, percent } from "./money.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+const GAP = 3; // px kept between two labels
+
+export function svg(tag, attributes = {}, parent = null, text = null) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+  if (text !== null) node.textContent = text;
+  if (parent) parent.appendChild(node);
+  return node;
+}
+
+function scale(domain, range, log = false) {
+  const f = log ? Math.log10 : (x) => x;
+  const [d0, d1] = domain.map(f);
+  return (x) => range[0] + ((f(x) - d0) / (d1 - d0 || 1)) * (range[1] - range[0]);
+}
+
+/** Empty the chart and size it to its box; returns its width in px. */
+function begin(chart) {
+  chart.replaceChildren();
+  const width = Math.max(280, Math.floor(chart.parentElement.getBoundingClientRect().width));
+  chart.setAttribute("width", width);
+  return width;
+}
+
+function finish(chart, width, height) {
+  chart.setAttribute("height", height);
+  chart.setAttribute("viewBox", `0 0 ${width} ${height}`);
+}
+
+const overlap = (a, b) =>
+  a.x < b.x + b.width + GAP && b.x < a.x + a.width + GAP && a.y < b.y + b.height && b.y < a.y + a.height;
+
+/** Move a label sideways until it sits inside [0, width]. */
+function inside(label, width) {
+  const box = label.getBBox();
+  const shift = box.x < 1 ? 1 - box.x : Math.min(0, width - 1 - (box.x + box.width));
+  if (shift) label.setAttribute("x", Number(label.getAttribute("x")) + shift);
+}
+
+/** Keep the labels that fit, in order of importance; a label that would touch a kept one is removed. */
+function keepClear(labels, width) {
+  const kept = [];
+  for (const label of labels) {
+    inside(label, width);
+    const box = label.getBBox();
+    if (kept.some((other) => overlap(box, other))) label.remove();
+    else kept.push(box);
+  }
+}
+
+/** Text on one line if it fits in `room` px, else broken before `second`: returns the height used. */
+function wrapped(chart, x, y, parts, room, attributes) {
+  const line = svg("text", { x, y, ...attributes }, chart, parts.join(" "));
+  if (line.getComputedTextLength() <= room) return 18;
+  line.textContent = parts[0];
+  svg("text", { x, y: y + 16, ...attributes }, chart, parts.slice(1).join(" "));
+  return 34;
+}
+
+function axisX(chart, x, ticks, y, width) {
+  svg("line", { x1: x(ticks[0].value), x2: x(ticks[ticks.length - 1].value), y1: y, y2: y, class: "axis" }, chart);
+  const labels = ticks.map((tick) => {
+    svg("line", { x1: x(tick.value), x2: x(tick.value), y1: y, y2: y + 4, class: "axis" }, chart);
+    const label = svg("text", { x: x(tick.value), y: y + 19, class: "tick", "text-anchor": "middle" }, chart, tick.label);
+    return { label, first: Boolean(tick.first) };
+  });
+  keepClear([...labels.filter((l) => l.first), ...labels.filter((l) => !l.first)].map((l) => l.label), width);
+}
+
+function axisY(chart, y, ticks, left, right, label, labelY) {
+  for (const tick of ticks) {
+    svg("line", { x1: left, x2: right, y1: y(tick.value), y2: y(tick.value), class: "grid" }, chart);
+    svg("text", { x: left - 6, y: y(tick.value) + 4, class: "tick", "text-anchor": "end" }, chart, tick.label);
+  }
+  svg("text", { x: 4, y: labelY, class: "label" }, chart, label);
+}
+
+function logTicks(lo, hi) {
+  const ticks = [];
+  for (let p = Math.floor(Math.log10(lo)); p <= Math.ceil(Math.log10(hi)); p += 1) {
+    for (const m of [1, 3]) {
+      const value = m * 10 ** p;
+      if (value >= lo && value <= hi) ticks.push({ value, label: money(value), first: m === 1 });
+    }
+  }
+  return ticks;
+}
+
+/** P(revenue <= x) from the answer's quantiles, the interval shaded, the budget and hit lines marked. */
+export function drawDistribution(chart, answer, budget, hitMultiple) {
+  const width = begin(chart);
+  const [left, right, top, bottom] = [58, width - 14, 34, 234];
+  const points = answer.quantiles;
+  const hitLine = hitMultiple * budget;
+  const lo = Math.max(1, Math.min(points[0].revenue, budget) / 2);
+  const hi = Math.max(points[points.length - 1].revenue, hitLine, answer.producer_break_even_revenue ?? 0) * 2;
+  const x = scale([lo, hi], [left, right], true);
+  const y = scale([0, 1], [bottom, top]);
+  axisY(chart, y, [0, 0.25, 0.5, 0.75, 1].map((v) => ({ value: v, label: percent(v) })), left, right,
+    "P(revenue \u2264 x)", top - 14);
+  svg("rect", {
+    x: x(answer.revenue_low), y: top, width: Math.max(1, x(answer.revenue_high) - x(answer.revenue_low)),
+    height: bottom - top, class: "interval",
+  }, chart);
+  axisX(chart, x, logTicks(lo, hi), bottom, width);
+  svg("text", { x: (left + right) / 2, y: bottom + 34, class: "label", "text-anchor": "middle" }, chart,
+    "revenue, release-year dollars (log scale)");
+  const path = points.map((p, i) => `${i ? "L" : "M"}${x(p.revenue).toFixed(1)},${y(p.probability).toFixed(1)}`);
+  svg("path", { d: path.join(" "), class: "cdf" }, chart);
+  for (const p of points) {
+    const dot = svg("circle", { cx: x(p.revenue), cy: y(p.probability), r: 3, class: "cdf-point" }, chart);
+    dot.dataset.value = String(p.revenue);
+  }
+  svg("circle", { cx: x(answer.predicted_revenue), cy: y(0.5), r: 5, class: "median-point" }, chart);
+  const marks = [
+    { value: budget, tag: "budget", parts: [`budget ${money(budget)}:`, `P(revenue > budget) ${percent(answer.break_even_probability)}`] },
+    { value: hitLine, tag: "hit line", parts: [`hit line ${money(hitLine)}:`, `P(hit) ${percent(answer.hit_probability)}`] },
+  ];
+  if (answer.producer_break_even_revenue !== undefined) {
+    const line = answer.producer_break_even_revenue;
+    marks.push({ value: line, tag: "profit", parts: [`producer's break-even ${money(line)}:`, `P(profit) ${percent(answer.profit_probability)}`] });
+  }
+  let legend = bottom + 58;
+  marks.forEach((mark, row) => {
+    const at = x(mark.value);
+    svg("line", { x1: at, x2: at, y1: top, y2: bottom, class: `mark mark-${row}` }, chart);
+    const tag = svg("text", { x: at + 4, y: top + 14 + 16 * row, class: "mark-label" }, chart, mark.tag);
+    if (at + 4 + tag.getComputedTextLength() > right) {
+      tag.setAttribute("x", at - 4);
+      tag.setAttribute("text-anchor", "end");
+    }
+    svg("line", { x1: 4, x2: 26, y1: legend - 4, y2: legend - 4, class: `mark mark-${row}` }, chart);
+    legend += wrapped(chart, 32, legend, mark.parts, width - 36, { class: "mark-label" });
+  });
+  finish(chart, width, legend);
+}
+
+/** The largest contributions as bars either side of zero, each labelled above its bar. */
+export function drawExplanation(chart, items) {
+  const width = begin(chart);
+  const most = Math.max(...items.map((item) => Math.abs(item.value)), 1e-9);
+  const x = scale([-most, most], [56, width - 56]);
+  items.forEach((item, i) => {
+    const top = 6 + i * 40;
+    svg("text", { x: 4, y: top + 12, class: "label" }, chart, item.label);
+    const bar = svg("rect", {
+      x: Math.min(x(0), x(item.value)), y: top + 17, width: Math.max(1, Math.abs(x(item.value) - x(0))), height: 14,
+      class: item.value > 0 ? "bar-up" : "bar-down",
+    }, chart);
+    bar.dataset.value = String(item.value);
+    svg("title", {}, bar, `${item.label}: ${item.format(item.shown)}`);
+    const up = item.value > 0;
+    svg("text", { x: x(item.value) + (up ? 4 : -4), y: top + 29, class: "tick", "text-anchor": up ? "start" : "end" },
+      chart, item.format(item.shown));
+  });
+  const height = 10 + items.length * 40;
+  svg("line", { x1: x(0), x2: x(0), y1: 20, y2: height - 4, class: "axis" }, chart);
+  finish(chart, width, height);
+}
+
+/** Two panels against the scenarios' x values: median revenue (top) and P(hit) (bottom). */
+export function drawSweep(chart, xs, answers, options) {
+  const width = begin(chart);
+  const [left, right] = [66, width - 14];
+  const x = options.log ? scale([xs[0], xs[xs.length - 1]], [left, right], true) : scale([0, xs.length - 1], [left, right]);
+  const at = (i) => (options.log ? x(xs[i]) : x(i));
+  const revenue = answers.map((a) => a.predicted_revenue);
+  const ceiling = Math.max(...revenue) * 1.1;
+  const top = scale([0, ceiling], [140, 32]);
+  const bottom = scale([0, 1], [276, 186]);
+  axisY(chart, top, [0, 0.5, 1].map((f) => ({ value: f * ceiling, label: money(f * ceiling) })), left, right,
+    "median revenue", 16);
+  axisY(chart, bottom, [0, 0.5, 1].map((v) => ({ value: v, label: percent(v) })), left, right, "P(hit)", 170);
+  const ticks = xs.map((value, i) => ({
+    value: options.log ? value : i, label: options.label(value, i), first: i === options.current,
+  }));
+  axisX(chart, x, ticks, 276, width);
+  svg("text", { x: (left + right) / 2, y: 310, class: "label", "text-anchor": "middle" }, chart, options.axis);
+  const line = (ys, y) => ys.map((v, i) => `${i ? "L" : "M"}${at(i).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
+  svg("path", { d: line(revenue, top), class: "sweep" }, chart);
+  svg("path", { d: line(answers.map((a) => a.hit_probability), bottom), class: "sweep hit" }, chart);
+  answers.forEach((answer, i) => {
+    const current = i === options.current;
+    const r = current ? 6 : 4;
+    const point = svg("circle", {
+      cx: at(i), cy: top(answer.predicted_revenue), r, class: `revenue-point${current ? " current" : ""}`,
+    }, chart);
+    point.dataset.value = String(answer.predicted_revenue);
+    svg("title", {}, point, `${options.label(xs[i], i)}: median ${money(answer.predicted_revenue)}`);
+    const hit = svg("circle", { cx: at(i), cy: bottom(answer.hit_probability), r, class: `hit-point${current ? " current" : ""}` }, chart);
+    hit.dataset.value = String(answer.hit_probability);
+    svg("title", {}, hit, `${options.label(xs[i], i)}: P(hit) ${percent(answer.hit_probability)}`);
+  });
+  finish(chart, width, 320);
+}

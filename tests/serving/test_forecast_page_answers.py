@@ -1,0 +1,154 @@
+"""The answer's own words on the forecast page: how each name was read, the data's limits, the producer's result.
+
+Headless Chromium against the tiny project's server; every shown figure and message is compared
+with the API's JSON for the same film.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
+from tests.serving.page_driver import Watched, forecast_example, post, shown, values
+
+pytestmark = pytest.mark.browser
+FORECAST = "/predict/pre_release?explain=true&quantiles=true&comps=8"
+
+
+def forecast_with(page: Page, **changes: Any) -> None:
+    """The example film with some fields typed differently (lists replace the example's), then asked."""
+    page.click("#example")
+    for field, value in changes.items():
+        if isinstance(value, list):
+            while page.locator(f"#{field}-chips button.remove").count():
+                page.locator(f"#{field}-chips button.remove").first.click()
+            for name in value:
+                page.fill(f"#{field}-input", name)
+                page.press(f"#{field}-input", "Enter")
+        else:
+            page.fill(f"#{field}", value)
+    page.click("#submit")
+    page.wait_for_selector("body[data-drawn='true']")
+
+
+def reading(answer: dict[str, Any], field: str, asked: str) -> dict[str, Any]:
+    return next(r for r in answer["names"] if r["field"] == field and r["asked"] == asked)
+
+
+def test_a_studio_spelt_another_way_is_read_as_the_known_name_and_says_so(watched: Watched, server: str) -> None:
+    page = watched.open()
+    forecast_with(page, production_companies=["Warner Bros"])
+    chip = page.locator("#production_companies-chips li").first
+    assert "read as Warner Bros." in chip.inner_text()
+    exact = post(server, FORECAST, {**PRE_RELEASE_EXAMPLE, "production_companies": ["Warner Bros."]})[1]
+    assert shown(page, "#median")[0] == exact["predicted_revenue"]
+    assert values(page, "#comps-table td.number") == [
+        comp[field]
+        for comp in exact["comps"]
+        for field in ("budget", "revenue", "real_revenue", "revenue_multiple", "similarity")
+    ]
+    watched.check_clean()
+
+
+def test_an_invented_director_is_flagged_with_the_apis_suggestions_one_click_away(
+    watched: Watched, server: str
+) -> None:
+    page = watched.open()
+    forecast_with(page, directors=["Director 333"])
+    answer = post(server, FORECAST, {**PRE_RELEASE_EXAMPLE, "directors": ["Director 333"]})[1]
+    read = reading(answer, "directors", "Director 333")
+    assert read["match"] == "unknown" and read["suggestions"]
+    chip = page.locator("#directors-chips li").first
+    assert "unknown to the data" in chip.inner_text()
+    assert chip.locator("button.suggestion").all_inner_texts() == read["suggestions"]
+    assert any(w["field"] == "directors" for w in answer["warnings"])
+
+    chip.locator("button.suggestion").first.click()  # replaces the name and forecasts again
+    page.locator("#directors-chips li", has_text="known").first.wait_for()
+    assert page.locator("#directors-chips .chip-name").all_inner_texts() == [read["suggestions"][0]]
+    page.wait_for_selector("body[data-drawn='true']")
+    sent = [body for path, body in watched.bodies if path == FORECAST]
+    assert sent[-1]["directors"] == [read["suggestions"][0]]
+    watched.check_clean()
+
+
+def test_a_date_beyond_the_data_is_warned_about_by_the_numbers_and_the_field(watched: Watched, server: str) -> None:
+    page = watched.open()
+    forecast_with(page, release_date="2099-06-18")
+    answer = post(server, FORECAST, {**PRE_RELEASE_EXAMPLE, "release_date": "2099-06-18"})[1]
+    dated = [w for w in answer["warnings"] if w["code"] == "date_after_data"]
+    assert len(dated) == 1
+    listed = page.locator("#warnings li[data-code='date_after_data']")
+    assert listed.inner_text() == dated[0]["message"]
+    assert page.inner_text("#release_date-warning") == dated[0]["message"]
+    assert "release_date-warning" in (page.get_attribute("#release_date", "aria-describedby") or "").split()
+    # the names' warnings are folded into one item, each of the API's messages inside it
+    about_names = [
+        w["message"] for w in answer["warnings"] if w["field"] in ("directors", "cast", "production_companies")
+    ]
+    folded = page.locator("#warnings li[data-code='names'] li")
+    assert about_names and folded.all_text_contents() == about_names
+    assert page.locator("#warnings > li").count() == len(answer["warnings"]) - len(about_names) + 1
+    watched.check_clean()
+
+
+def test_the_producers_result_is_the_apis_with_the_terms_typed(watched: Watched, server: str) -> None:
+    page = watched.open()
+    forecast_example(page)
+    answer = post(server, FORECAST, PRE_RELEASE_EXAMPLE)[1]
+    for selector, field in (
+        ("#profit-probability", "profit_probability"),
+        ("#profit-median", "profit_median"),
+        ("#profit-low", "profit_low"),
+        ("#profit-high", "profit_high"),
+    ):
+        assert shown(page, selector)[0] == answer[field]
+    assert "P(profit)" in page.inner_text("#producer") and "P(hit)" in page.inner_text("#hit-label")
+
+    forecast_with(page, distributor_share="45%", p_and_a="0.8x")
+    assert page.inner_text("#distributor_share-understood") == "read as 45.0% of the gross"
+    sent = [body for path, body in watched.bodies if path == FORECAST][-1]
+    assert sent["distributor_share"] == 0.45 and sent["p_and_a_multiple"] == 0.8
+    answer = post(server, FORECAST, sent)[1]
+    assert answer["distributor_share"] == 0.45 and answer["p_and_a"] == 0.8 * PRE_RELEASE_EXAMPLE["budget"]
+    assert shown(page, "#profit-probability")[0] == answer["profit_probability"]
+    watched.check_clean()
+
+
+def test_the_explanation_is_in_words_with_the_apis_factors(watched: Watched, server: str) -> None:
+    page = watched.open()
+    forecast_example(page)
+    effects = post(server, FORECAST, PRE_RELEASE_EXAMPLE)[1]["explanation"]["effects"]
+    shown_effects = [e for e in effects if e["contribution"] != 0][:8]
+    assert values(page, "#explanation-chart rect") == [e["contribution"] for e in shown_effects]
+    assert page.locator("#explanation-numbers th[scope='row']").all_text_contents() == [
+        e["label"] for e in shown_effects
+    ]
+    assert values(page, "#explanation-numbers td") == [e["factor"] for e in shown_effects]
+    watched.check_clean()
+
+
+def test_the_comps_say_why_and_keep_to_the_constraints_asked(watched: Watched, server: str) -> None:
+    page = watched.open()
+    page.click("#example")
+    page.check("#comps_share_genre")
+    page.fill("#comps_within_years", "5")
+    page.click("#submit")
+    page.wait_for_selector("body[data-drawn='true']")
+    asked = "/predict/pre_release?explain=true&quantiles=true&comps=8&comps_share_genre=true&comps_within_years=5"
+    assert [path for path, _ in watched.bodies if path.startswith("/predict/pre_release?")] == [asked]
+    comps = post(server, asked, PRE_RELEASE_EXAMPLE)[1]["comps"]
+    assert comps and all(comp["reasons"]["shared_genres"] and comp["reasons"]["years_apart"] <= 5 for comp in comps)
+    titles = page.locator("#comps-table tbody td:first-child").all_inner_texts()
+    assert titles == [comp["title"] for comp in comps]
+    reasons = page.locator("#comps-table td.reasons").all_inner_texts()
+    for comp, said in zip(comps, reasons, strict=True):
+        assert f"genres: {', '.join(comp['reasons']['shared_genres'])}" in said
+        assert f"{comp['reasons']['years_apart']:g} years apart" in said  # as JavaScript writes a number
+    # the constraints are part of the link
+    link = page.get_attribute("#share-link", "href") or ""
+    assert "comps_share_genre=true" in link and "comps_within_years=5" in link
+    watched.check_clean()

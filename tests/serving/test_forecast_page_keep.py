@@ -1,0 +1,64 @@
+"""Keeping a forecast: its link reopens it, its CSV holds the API's numbers (headless Chromium)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from playwright.sync_api import Browser
+
+from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
+from tests.serving.page_driver import Watched, forecast_example, post, values
+
+pytestmark = pytest.mark.browser
+FORECAST = "/predict/pre_release?explain=true&quantiles=true&comps=8"
+SHOWN = ("#median", "#low", "#high", "#break-even", "#hit", "#comps-table td.number", ".revenue-point", ".hit-point")
+
+
+def test_a_shared_link_reopens_the_same_forecast(watched: Watched, browser: Browser, server: str) -> None:
+    page = watched.open()
+    page.click("#example")
+    page.fill("#budget", "150M")
+    page.fill("#directors-input", "A & B = C?")  # a name that must survive the URL's encoding
+    page.press("#directors-input", "Enter")
+    page.click("#submit")
+    page.wait_for_selector("body[data-drawn='true']")
+    link = page.get_attribute("#share-link", "href")
+    assert link and page.url == f"{server}{link}"
+    before = {selector: values(page, selector) for selector in SHOWN}
+
+    other = Watched(browser, server, width=390)
+    try:
+        reopened = other.open(link)
+        reopened.wait_for_selector("body[data-drawn='true']")
+        assert {selector: values(reopened, selector) for selector in SHOWN} == before
+        assert other.bodies == watched.bodies
+        assert "A & B = C?" in reopened.inner_text("#directors-chips")
+        other.check_clean()
+    finally:
+        other.page.close()
+    watched.check_clean()
+
+
+def test_the_csv_export_holds_the_apis_answer(watched: Watched, server: str) -> None:
+    page = watched.open()
+    forecast_example(page)
+    with page.expect_download() as download:
+        page.click("#export-csv")
+    assert download.value.suggested_filename == "forecast-2010-07-16.csv"
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8"))))
+    status, answer = post(server, FORECAST, PRE_RELEASE_EXAMPLE)
+    assert status == 200
+    forecast = {row["field"]: row["value"] for row in rows if row["part"] == "forecast"}
+    for field in ("predicted_revenue", "revenue_low", "revenue_high", "break_even_probability", "hit_probability"):
+        assert float(forecast[field]) == answer[field]
+    assert [float(row["value"]) for row in rows if row["part"] == "quantile"] == [
+        q["revenue"] for q in answer["quantiles"]
+    ]
+    titles = [row["value"] for row in rows if row["part"] == "comp" and row["field"] == "title"]
+    assert titles == [comp["title"] for comp in answer["comps"]]
+    film = [(row["field"], row["value"]) for row in rows if row["part"] == "film"]
+    assert ("directors", "Christopher Nolan") in film and ("budget", "150000000") in film
+    assert len([row for row in rows if row["part"].startswith("what-if")]) == 2 * 22
+    watched.check_clean()
