@@ -29,6 +29,7 @@ from boxoffice.features.sets import VARIANTS
 from boxoffice.params import load_params
 from boxoffice.serving.batch import BEYOND_MODEL, answers, movie_columns_from_json, request_columns
 from boxoffice.serving.coalescing import Coalescer
+from boxoffice.serving.ledger_routes import close_ledger, ledger_router, open_ledger
 from boxoffice.serving.page import FILES, HEADERS, context, page_files
 from boxoffice.serving.predictor import ModelsUnavailable, Predictor
 from boxoffice.serving.scenarios import (
@@ -166,11 +167,19 @@ def load_predictors(models_dir: Path) -> tuple[dict[str, Predictor], str | None]
     return loaded, None
 
 
+def predictor_of(app: FastAPI, variant: str) -> Predictor:
+    """The served variant; a 503 naming what is wrong when the models are unavailable."""
+    if app.state.error:
+        raise HTTPException(status_code=503, detail=app.state.error)
+    return app.state.predictors[variant]
+
+
 def create_app(
     models_dir: str | Path | None = None,
     lock_path: str | Path | None = None,
     max_batch: int | None = None,
     coalesce: int | None = None,
+    ledger_url: str | None = None,
 ) -> FastAPI:
     models_dir = Path(models_dir or os.environ.get("BOXOFFICE_MODELS_DIR", "models"))
     lock_path = Path(lock_path or os.environ.get("BOXOFFICE_DVC_LOCK", "dvc.lock"))
@@ -190,7 +199,9 @@ def create_app(
         # The models and libraries are long-lived: keep the garbage collector from re-scanning
         # them (a full pass over them takes ~70 ms) while requests allocate.
         gc.freeze()
+        open_ledger(app, models_dir, ledger_url)
         yield
+        close_ledger(app)
 
     app = FastAPI(
         title="boxoffice",
@@ -202,9 +213,7 @@ def create_app(
     )
 
     def predictor(request: Request, variant: str = "main") -> Predictor:
-        if request.app.state.error:
-            raise HTTPException(status_code=503, detail=request.app.state.error)
-        return request.app.state.predictors[variant]
+        return predictor_of(request.app, variant)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -345,6 +354,13 @@ def create_app(
             where = ("body", "scenarios", rows.index(None))
             raise RequestValidationError([{"loc": where, "msg": BEYOND_MODEL, "type": "value_error"}])
         return answer({"scenarios": rows})
+
+    def score_pre_release(films: Sequence[PreReleaseMovie]) -> list[dict[str, Any] | None]:
+        return answer_rows(predictor_of(app, "pre_release"), request_columns(PreReleaseMovie, films))
+
+    app.include_router(
+        ledger_router(score_pre_release, lambda: predictor_of(app, "pre_release").settings["hit_multiple"])
+    )
 
     def page_file(name: str) -> Callable[[], Any]:
         async def serve_file() -> Response:
