@@ -10,11 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
-import os
-import sys
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, FastAPI, Query, Request
@@ -23,20 +19,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from sqlalchemy.exc import SQLAlchemyError
 
-from boxoffice.ledger.database import make_engine, upgrade
-from boxoffice.ledger.identity import ModelIdentity
-from boxoffice.ledger.settings import LedgerSettings
 from boxoffice.ledger.store import MAX_PAGE, Answered, Ledger, NameTaken, NotFound, PageQuery
-from boxoffice.ledger.tokens import READ, WRITE, first_token, scope_of
+from boxoffice.ledger.tokens import READ, WRITE, scope_of
 from boxoffice.ledger.track_record import track_record
-from boxoffice.serving.batch import BEYOND_MODEL
+from boxoffice.serving.answering import answer_rows
+from boxoffice.serving.batch import BEYOND_MODEL, request_columns
+from boxoffice.serving.deps import predictor
 from boxoffice.serving.scenarios import Scenario
-from boxoffice.serving.schemas import MAX_BUDGET, PRE_RELEASE_EXAMPLE, IsoDate, PreReleaseMovie, Problem
+from boxoffice.serving.schemas import MAX_BUDGET, PRE_RELEASE_EXAMPLE, InvalidRequest, IsoDate, PreReleaseMovie, Problem
 
-log = logging.getLogger("boxoffice.serving.ledger")
-Scorer = Callable[[Sequence[PreReleaseMovie]], list[dict[str, Any] | None]]
 # A name as typed: any text but empty or blank; quotes, SQL and markup are kept as they are.
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S")]
 UNAUTHORIZED = {"detail": "a valid ledger token is required (Authorization: Bearer <token>)"}
@@ -111,55 +103,33 @@ def presented_scope(request: Request) -> str | None:
         return scope_of(session, token.strip())
 
 
-def open_ledger(app: FastAPI, models_dir: Path, url: str | None = None) -> None:
-    """Connect, bring the schema up to date, and on the first start make a token and print where to use it.
-
-    A ledger that cannot be opened leaves the forecasts served and the ledger's endpoints at 503.
-    """
-    app.state.ledger, app.state.ledger_error = None, None
-    app.state.ledger_identity = ModelIdentity.of(models_dir)
-    try:
-        engine = make_engine(url or LedgerSettings().database_url())
-        upgrade(engine)
-        ledger = Ledger(engine)
-        with ledger.session.begin() as session:
-            token = first_token(session)
-    except (SQLAlchemyError, OSError) as err:
-        app.state.ledger_error = f"the ledger's database cannot be opened: {type(err).__name__}"
-        log.error("%s: %s", app.state.ledger_error, err)
-        return
-    app.state.ledger = ledger
-    if token is not None:
-        base = os.environ.get("BOXOFFICE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
-        print(
-            "\nThe forecast ledger's first token (kept only as a hash; more with "
-            "`python -m boxoffice.ledger token create`):\n"
-            f"    {base}/ledger#token={token}\n",
-            file=sys.stderr,
-            flush=True,
-        )
+def add_routes(app: FastAPI) -> None:
+    app.include_router(ledger_router())
 
 
-def close_ledger(app: FastAPI) -> None:
-    ledger = getattr(app.state, "ledger", None)
-    if ledger is not None:
-        ledger.engine.dispose()
-
-
-def ledger_router(score: Scorer, hit_multiple: Callable[[], float]) -> APIRouter:
-    """The ledger's endpoints; ``score`` answers pre-release films (None: beyond the model)."""
+def ledger_router() -> APIRouter:
+    """The ledger's endpoints, under /ledger."""
     router = APIRouter(
         prefix="/ledger",
         tags=["ledger"],
         route_class=LedgerRoute,
-        responses={401: {"model": Problem, "description": "no valid token"}, 404: {"model": Problem}},
+        responses={
+            401: {"model": Problem, "description": "no valid token (whatever the request asks for)"},
+            403: {"model": Problem, "description": "a read-only token on an endpoint that changes something"},
+            404: {"model": Problem, "description": "no such slate or forecast"},
+            422: {"model": InvalidRequest, "description": "invalid input: which field, and why"},
+            503: {"model": Problem, "description": "the models or the ledger's database are unavailable"},
+        },
     )
 
     def answered(request: Request, film: PreReleaseMovie, where: tuple[Any, ...]) -> Answered:
-        row = score([film])[0]
+        """The service's answer for ``film`` (a 422 at ``where`` for a film beyond the model)."""
+        served = predictor(request, "pre_release")
+        row = answer_rows(served, request_columns(PreReleaseMovie, [film]))[0]
         if row is None:
             raise RequestValidationError([{"loc": ("body", *where), "msg": BEYOND_MODEL, "type": "value_error"}])
-        return Answered(film.model_dump(mode="json"), row, request.app.state.ledger_identity, hit_multiple())
+        identity, multiple = request.app.state.ledger_identity, served.settings["hit_multiple"]
+        return Answered(film.model_dump(mode="json"), row, identity, multiple)
 
     def ledger(request: Request) -> Ledger:
         return request.app.state.ledger

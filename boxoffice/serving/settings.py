@@ -1,0 +1,35 @@
+"""The service's settings, in one place: the environment (``BOXOFFICE_<NAME>``) over ``serve.*`` in params.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, YamlConfigSettingsSource
+
+from boxoffice.params import PARAMS_FILE
+
+
+class ServeSettings(BaseSettings):
+    """Keyword arguments first (``create_app(...)``), then the environment, then params.yaml, then the defaults."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="BOXOFFICE_", yaml_file=PARAMS_FILE, yaml_config_section="serve", extra="ignore"
+    )
+
+    models_dir: Path = Path("models")
+    dvc_lock: Path = Path("dvc.lock")  # /model checks the served files' hashes against it
+    max_batch: int = 10_000  # largest /batch_predict request
+    coalesce: int = 64  # at most this many single films scored by one call (boxoffice.serving.coalescing)
+    max_comps: int = 20  # ?comps=N: at most this many comparable films
+    max_scenarios: int = 200  # what-if scenarios in one request
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, YamlConfigSettingsSource(settings_cls)
