@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from boxoffice import __version__
+from boxoffice.serving.body_limit import BodyLimit, film_limits
 from boxoffice.serving.fast_path import document_bodies
 from boxoffice.serving.loading import lifespan
 from boxoffice.serving.routes import ledger, model_info, page, pre_release, seed
@@ -57,6 +58,11 @@ def create_app(
     page.add_routes(app)
     model_info.add_routes(app, settings)
     ledger.add_routes(app)
+    app.add_middleware(
+        BodyLimit,
+        limits=film_limits(settings.max_batch, settings.max_scenarios),
+        default=ledger.LARGEST_REQUEST,
+    )
     document_bodies(
         app, (Movie, PreReleaseMovie, ScenarioRequest), {("ScenarioRequest", "scenarios"): settings.max_scenarios}
     )

@@ -25,6 +25,7 @@ from boxoffice.ledger.tokens import READ, WRITE, scope_of
 from boxoffice.ledger.track_record import track_record
 from boxoffice.serving.answering import answer_rows
 from boxoffice.serving.batch import BEYOND_MODEL, request_columns
+from boxoffice.serving.body_limit import largest_body
 from boxoffice.serving.deps import predictor
 from boxoffice.serving.scenarios import Scenario
 from boxoffice.serving.schemas import MAX_BUDGET, PRE_RELEASE_EXAMPLE, InvalidRequest, IsoDate, PreReleaseMovie, Problem
@@ -72,6 +73,10 @@ class ActualRequest(BaseModel):
     revenue: float = Field(gt=0, le=MAX_BUDGET * 100, description="worldwide revenue, dollars")
     known_on: IsoDate = Field(strict=False, description="the date the figure was known, YYYY-MM-DD")
     source: Name = Field(description="where the figure comes from")
+
+
+# The largest body any ledger endpoint takes (the 413 limit of every path the prediction endpoints' do not set).
+LARGEST_REQUEST = max(largest_body(body) for body in (SaveRequest, ReforecastRequest, ScenarioRevision, ActualRequest))
 
 
 class LedgerRoute(APIRoute):
