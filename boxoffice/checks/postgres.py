@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL cluster for one test session, from Debian's ``postgresql`` binaries.
+"""A throwaway PostgreSQL cluster (the ledger's tests and benchmark), from Debian's ``postgresql`` binaries.
 
 initdb refuses to run as root, so as root the cluster belongs to the ``postgres`` user the
 package creates (``runuser``). It listens on a free loopback port with trust authentication,
