@@ -46,6 +46,7 @@ from boxoffice.ledger.tokens import create_token
 from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
 
 SEED = 20261204
+FAILURES: list[str] = []  # every request that was not acknowledged, and why
 TIMED_REPEATS = 7
 
 
@@ -80,11 +81,16 @@ async def hammer(
             started = time.perf_counter()
             try:
                 response = await http.post(f"{url}{path}", json=body, headers=headers)
-            except httpx.HTTPError:
-                return  # the server is gone (the kill phase)
+            except httpx.HTTPError as err:
+                FAILURES.append(f"{key}: {type(err).__name__} {err}")
+                if stop_after is not None:
+                    return  # the server is gone (the kill phase)
+                continue
             if response.status_code in (200, 201):
                 latencies.append(time.perf_counter() - started)
                 acknowledged.add(key)
+            else:
+                FAILURES.append(f"{key}: {response.status_code} {response.text[:200]}")
 
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     started = time.perf_counter()
@@ -132,7 +138,9 @@ def load_phase(backend: str, url: str, ledger: Ledger, token: str, count: int, c
         latencies, acknowledged, seconds = asyncio.run(hammer(base, token, saves("load", count), clients))
     stored = names_in(ledger, "load")
     if len(acknowledged) != count or len(stored) != count or len(set(stored)) != count:
-        raise SystemExit(f"{backend}: {len(acknowledged)} acknowledged, {len(stored)} stored of {count} saves")
+        raise SystemExit(
+            f"{backend}: {len(acknowledged)} acknowledged, {len(stored)} stored of {count} saves; failures: {FAILURES}"
+        )
     p50, p99 = percentiles(latencies)
     floor_p50, floor_p99 = percentiles(floor_latencies)
     return [
@@ -152,7 +160,7 @@ def kill_phase(backend: str, url: str, ledger: Ledger, token: str, count: int, c
     with server(url) as (process, base):
 
         async def load_then_kill() -> set[str]:
-            load = asyncio.create_task(hammer(base, token, saves("kill", count), clients))
+            load = asyncio.create_task(hammer(base, token, saves("kill", count), clients, stop_after=3))
             await asyncio.sleep(3)
             process.kill()  # SIGKILL: no shutdown, no flush
             return (await load)[1]
