@@ -7,7 +7,7 @@ body of whitespace sent to /batch_predict was read into memory before its 422.
 
 The limits come from the schemas: a film's largest legitimate body is every text field and
 list at its maximum length, each character at 4 bytes (UTF-8's most), numbers at 32 bytes,
-doubled for indentation and spacing (``largest_body``).
+doubled for indentation and spacing (``largest_body``); never less than 64 KiB.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from boxoffice.serving.schemas import Movie, PreReleaseMovie
 
 Scope = dict[str, Any]
 PRE_RELEASE_BATCH_BYTES = 64 * 2**20
+# No limit below this: a small body, even malformed, gets its 422 naming the field rather than a 413.
+SMALLEST_LIMIT = 64 * 2**10
 NUMBER_BYTES = 32  # -1.2345678901234567e+308 and a separator
 SLACK = 2  # room for pretty-printing: a legitimate client may indent its JSON
 TOO_LARGE = 413
@@ -56,20 +58,21 @@ def film_limits(max_batch: int, max_scenarios: int) -> dict[str, int]:
     the file scorer (``python -m boxoffice.scoring``).
     """
     movie, film = largest_body(Movie), largest_body(PreReleaseMovie)
-    return {
+    limits = {
         "/predict": movie,
         "/predict/pre_release": film,
         "/batch_predict": 2 + max_batch * (movie + 2),
         "/batch_predict/pre_release": min(2 + max_batch * (film + 2), PRE_RELEASE_BATCH_BYTES),
         "/predict/pre_release/scenarios": film + 2 + max_scenarios * (largest_body(Scenario) + 2),
     }
+    return {path: max(limit, SMALLEST_LIMIT) for path, limit in limits.items()}
 
 
 class BodyLimit:
     """Refuses bodies over ``limits[path]`` (``default`` for any other path) with a 413 naming the limit."""
 
     def __init__(self, app: Any, limits: dict[str, int], default: int) -> None:
-        self.app, self.limits, self.default = app, limits, default
+        self.app, self.limits, self.default = app, limits, max(default, SMALLEST_LIMIT)
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":

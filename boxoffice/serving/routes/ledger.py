@@ -122,6 +122,7 @@ def ledger_router() -> APIRouter:
             401: {"model": Problem, "description": "no valid token (whatever the request asks for)"},
             403: {"model": Problem, "description": "a read-only token on an endpoint that changes something"},
             404: {"model": Problem, "description": "no such slate or forecast"},
+            413: {"model": Problem, "description": "the body is larger than the ledger's largest request"},
             422: {"model": InvalidRequest, "description": "invalid input: which field, and why"},
             503: {"model": Problem, "description": "the models or the ledger's database are unavailable"},
         },
