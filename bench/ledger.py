@@ -81,12 +81,17 @@ async def hammer(
             started = time.perf_counter()
             try:
                 response = await http.post(f"{url}{path}", json=body, headers=headers)
-            except httpx.HTTPError as err:
+            except httpx.TransportError as err:
                 FAILURES.append(f"{key}: {type(err).__name__} {err}")
                 if stop_after is not None:
                     return  # the server is gone (the kill phase)
+                # A connection closed under the request (a keep-alive race): send it again, as a client
+                # would. A save is idempotent by name: if the first had been stored, the second is a 409.
+                queue.put_nowait((path, body, key))
                 continue
-            if response.status_code in (200, 201):
+            if response.status_code == 409 and any(key in failure for failure in FAILURES):
+                acknowledged.add(key)  # the retried save had been stored the first time
+            elif response.status_code in (200, 201):
                 latencies.append(time.perf_counter() - started)
                 acknowledged.add(key)
             else:
