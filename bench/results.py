@@ -21,7 +21,21 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 # What the figures depend on besides the project's own code.
-PACKAGES = ("numpy", "scikit-learn", "pandas", "pyarrow", "numba", "fastapi", "uvicorn", "pydantic", "dask", "dvc")
+PACKAGES = (
+    "numpy",
+    "scikit-learn",
+    "pandas",
+    "pyarrow",
+    "numba",
+    "fastapi",
+    "uvicorn",
+    "pydantic",
+    "dask",
+    "dvc",
+    "SQLAlchemy",
+    "psycopg",
+    "alembic",
+)
 
 
 def figure(name: str, value: float, unit: str, floor: tuple[str, float] | None = None) -> dict[str, Any]:

@@ -131,6 +131,12 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(line, yellow=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def ledger_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every service a test starts (in-process or under uvicorn) keeps its ledger in a temporary folder."""
+    os.environ["BOXOFFICE_LEDGER_DIR"] = str(tmp_path_factory.mktemp("ledger"))
+
+
 @pytest.fixture(scope="session")
 def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, StageReads]]:
     """The tiny project's folder, and what each of its stages read on the way (by stage name)."""

@@ -16,9 +16,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from boxoffice import __version__
+from boxoffice.serving.body_limit import BodyLimit, film_limits
 from boxoffice.serving.fast_path import document_bodies
 from boxoffice.serving.loading import lifespan
-from boxoffice.serving.routes import docs, model_info, page, pre_release, seed
+from boxoffice.serving.routes import docs, ledger, model_info, page, pre_release, seed
 from boxoffice.serving.scenarios import ScenarioRequest
 from boxoffice.serving.schemas import Movie, PreReleaseMovie, field_path
 from boxoffice.serving.settings import ServeSettings
@@ -31,8 +32,10 @@ def create_app(
     lock_path: str | Path | None = None,
     max_batch: int | None = None,
     coalesce: int | None = None,
+    ledger_url: str | None = None,
 ) -> FastAPI:
-    """The service; a keyword given here wins over the environment and params.yaml (``ServeSettings``)."""
+    """The service; a keyword given here wins over the environment and params.yaml (``ServeSettings``),
+    ``ledger_url`` over the ledger's (``boxoffice.ledger.settings``)."""
     given: dict[str, Any] = {
         "models_dir": models_dir,
         "dvc_lock": lock_path,
@@ -46,7 +49,7 @@ def create_app(
         description="Predict a film's box-office revenue and whether it will earn more than twice its budget, "
         "after release (/predict) or before it (/predict/pre_release). Hit probabilities come from TMDB's "
         "most-voted films, mostly successes: they overrate a typical film's chances.",
-        lifespan=lifespan(settings.models_dir),
+        lifespan=lifespan(settings.models_dir, ledger_url),
         docs_url=None,  # /docs and /redoc on vendored files: boxoffice.serving.routes.docs
         redoc_url=None,
     )
@@ -57,6 +60,12 @@ def create_app(
     page.add_routes(app)
     model_info.add_routes(app, settings)
     docs.add_routes(app)
+    ledger.add_routes(app)
+    app.add_middleware(
+        BodyLimit,
+        limits=film_limits(settings.max_batch, settings.max_scenarios),
+        default=ledger.LARGEST_REQUEST,
+    )
     document_bodies(
         app, (Movie, PreReleaseMovie, ScenarioRequest), {("ScenarioRequest", "scenarios"): settings.max_scenarios}
     )

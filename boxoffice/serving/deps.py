@@ -14,6 +14,7 @@ UNAVAILABLE: dict[int | str, dict[str, Any]] = {
 }
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": Problem, "description": "the body could not be decoded (not UTF-8)"},
+    413: {"model": Problem, "description": "the body is larger than this endpoint's largest request"},
     422: {"model": InvalidRequest, "description": "invalid input: which field, and why"},
     **UNAVAILABLE,
 }

@@ -12,6 +12,7 @@ import orjson
 from fastapi import FastAPI
 
 from boxoffice.serving.batch import request_columns
+from boxoffice.serving.ledger_access import close_ledger, open_ledger
 from boxoffice.serving.predictor import ModelsUnavailable, Predictor
 from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE, Movie, PreReleaseMovie
 
@@ -47,8 +48,9 @@ def load_predictors(models_dir: Path) -> tuple[dict[str, Predictor], str | None]
     return loaded, None
 
 
-def lifespan(models_dir: Path) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
-    """Load the models once, into ``app.state.predictors`` (or ``app.state.error``), before the first request."""
+def lifespan(models_dir: Path, ledger_url: str | None = None) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Load the models once, into ``app.state.predictors`` (or ``app.state.error``), before the first request;
+    open the forecast ledger (``ledger_url``, else its settings) into ``app.state.ledger``."""
 
     @asynccontextmanager
     async def loaded(app: FastAPI) -> AsyncIterator[None]:
@@ -58,6 +60,8 @@ def lifespan(models_dir: Path) -> Callable[[FastAPI], AbstractAsyncContextManage
         # The models and libraries are long-lived: keep the garbage collector from re-scanning
         # them (a full pass over them is slow) while requests allocate.
         gc.freeze()
+        open_ledger(app, models_dir, ledger_url)
         yield
+        close_ledger(app)
 
     return loaded

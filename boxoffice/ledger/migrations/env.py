@@ -1,0 +1,11 @@
+"""Alembic's entry: runs migrations on the engine ``boxoffice.ledger.database.upgrade`` hands it."""
+
+from alembic import context
+
+from boxoffice.ledger.tables import Base
+
+engine = context.config.attributes["engine"]
+with engine.connect() as connection:
+    context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()

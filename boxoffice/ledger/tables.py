@@ -1,0 +1,99 @@
+"""The ledger's tables (SQLAlchemy 2 declarative); ``migrations/`` creates and changes them.
+
+A forecast is a film saved under a name in a slate; each answer the service gave for it is
+a revision (number 1, 2, ...), never overwritten. ``current_revision`` is the latest that is
+a forecast ("saved" or "reforecast"); a "scenario" revision is a what-if kept beside them.
+The revision's headline figures are columns as well as part of ``answer`` so that a slate
+page and the track record read numbers, not JSON. Deleting sets ``deleted_at``: restorable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAME_LENGTH = 200
+KINDS = ("saved", "reforecast", "scenario")
+
+
+def utc_now() -> dt.datetime:
+    """Naive UTC (SQLite keeps no time zone; every time in the ledger is UTC)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Slate(Base):
+    __tablename__ = "slates"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utc_now)
+
+
+class Forecast(Base):
+    __tablename__ = "forecasts"
+    __table_args__ = (
+        UniqueConstraint("slate_id", "name", name="uq_forecasts_slate_name"),
+        Index("ix_forecasts_slate_page", "slate_id", "deleted_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slate_id: Mapped[int] = mapped_column(ForeignKey("slates.id"))
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utc_now)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
+    revision_count: Mapped[int] = mapped_column(Integer, default=1)
+    current_revision: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Revision(Base):
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("forecast_id", "number", name="uq_revisions_forecast_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    forecast_id: Mapped[int] = mapped_column(ForeignKey("forecasts.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str | None] = mapped_column(String(NAME_LENGTH), default=None)
+    film: Mapped[dict[str, Any]] = mapped_column(JSON)
+    answer: Mapped[dict[str, Any]] = mapped_column(JSON)
+    predicted_revenue: Mapped[float] = mapped_column(Float)
+    revenue_low: Mapped[float] = mapped_column(Float)
+    revenue_high: Mapped[float] = mapped_column(Float)
+    interval_coverage: Mapped[float] = mapped_column(Float)
+    hit_probability: Mapped[float] = mapped_column(Float)
+    budget: Mapped[float] = mapped_column(Float)
+    hit_multiple: Mapped[float] = mapped_column(Float)  # a hit: revenue > hit_multiple x budget
+    model_hash: Mapped[str] = mapped_column(String(64), index=True)
+    model_commit: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utc_now)
+
+
+class ActualResult(Base):
+    """What the film earned: one per forecast (recording again replaces it)."""
+
+    __tablename__ = "actual_results"
+
+    forecast_id: Mapped[int] = mapped_column(ForeignKey("forecasts.id"), primary_key=True)
+    revenue: Mapped[float] = mapped_column(Float)
+    known_on: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utc_now)
+
+
+class Token(Base):
+    """A bearer token, kept only as its SHA-256 digest."""
+
+    __tablename__ = "tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    read_only: Mapped[bool] = mapped_column(default=False)
+    label: Mapped[str] = mapped_column(String(NAME_LENGTH), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utc_now)
