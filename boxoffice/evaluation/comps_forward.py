@@ -9,7 +9,7 @@ on the later films as the model's own prediction is (R², RMSE, MAE, constant do
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -54,9 +54,12 @@ def comps_forward_report(splits: tuple[Split, Split, Split], regressor: Any, par
     return report
 
 
-def constraint_sets(params: Params) -> dict[str, CompRules]:
+# "Recent" comps for the forward report: released within this many years (a request sets its own).
+WITHIN_YEARS = 10
+
+
+def constraint_sets(years: int = WITHIN_YEARS) -> dict[str, CompRules]:
     """The comps' constraints a request can set (``comp_reasons``), each alone and all together."""
-    years = int(cast(dict[str, Any], params["evaluate"])["comps_forward_within_years"])
     return {
         "share_genre": CompRules(share_genre=True),
         f"within_{years}_years": CompRules(within_years=years),
@@ -66,7 +69,11 @@ def constraint_sets(params: Params) -> dict[str, CompRules]:
 
 
 def constrained_report(
-    splits: tuple[Split, Split, Split], past: Comps, later: tuple[np.ndarray, np.ndarray, np.ndarray], params: Params
+    splits: tuple[Split, Split, Split],
+    past: Comps,
+    later: tuple[np.ndarray, np.ndarray, np.ndarray],
+    params: Params,
+    years: int = WITHIN_YEARS,
 ) -> dict[str, Any]:
     """The comps' median under each constraint set, per N: scored on the later films that have any comp,
     beside the model on the same films.
@@ -88,7 +95,7 @@ def constrained_report(
     candidates = described([fit.frame, calibration.frame])
     asked_films = described([scored.frame])
     out: dict[str, Any] = {}
-    for name, rules in constraint_sets(params).items():
+    for name, rules in constraint_sets(years).items():
         keep = [candidates.allowed(asked_films, i, rules) for i in range(len(before))]
         out[name] = {}
         for n in params["evaluate"]["comps_forward"]:

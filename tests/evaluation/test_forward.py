@@ -8,12 +8,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from boxoffice.evaluation.comps_forward import comps_forward_report
+from boxoffice.evaluation.comps_forward import comps_forward_report, constrained_report
 from boxoffice.evaluation.forward import by_date, fit_forward_regressor, forward_report, forward_splits
+from boxoffice.evaluation.held_out import predict_in_order
 from boxoffice.evaluation.served import load_pinned
 from boxoffice.features.build import add_features
 from boxoffice.features.track_record import TrackRecord
 from boxoffice.io import load_model, read_json
+from boxoffice.modeling.comps import Comps, day_numbers
+from boxoffice.modeling.model_types import explainer
 from boxoffice.params import load_params
 
 
@@ -96,13 +99,27 @@ def test_each_type_is_rebuilt_on_the_fitting_films_only(project) -> None:
 def test_the_comps_forecast_under_constraints_keeps_to_them(project) -> None:
     """A constraint keeping every candidate gives the plain comps' figures; the others score as many films or fewer."""
     params = load_params(path=project / "params.yaml")
-    params["evaluate"]["comps_forward_within_years"] = 1000  # every earlier film is within 1000 years
     films = pd.read_csv(project / "data" / "features" / "all.csv", keep_default_na=False)
     splits = forward_splits(films, params)
     pins = read_json(project / "models" / "selection.json")
-    report = comps_forward_report(splits, load_pinned(project / "models", "forward", pins["forward"]), params)
-    constrained = report["comps_median_constrained"]
+    regressor = load_pinned(project / "models", "forward", pins["forward"])
+    report = comps_forward_report(splits, regressor, params)
+    fit, calibration, scored = splits
+    explain = explainer(regressor, len(fit.features), fit.X.mean(axis=0))
+    past = Comps(
+        facts=[],
+        days=day_numbers(np.concatenate([fit.frame["release_date"], calibration.frame["release_date"]])),
+        contributions=explain.explain(np.vstack([fit.X, calibration.X]))[1],
+        log_revenue=np.concatenate([fit.log_revenue, calibration.log_revenue]),
+    )
+    later = (
+        explain.explain(scored.X)[1],
+        day_numbers(scored.frame["release_date"]),
+        predict_in_order(regressor, scored.X),
+    )
+    constrained = constrained_report(splits, past, later, params, years=1000)  # every earlier film is within 1000
     assert set(constrained) == {"share_genre", "within_1000_years", "same_budget_band", "all"}
+    assert set(report["comps_median_constrained"]) == {"share_genre", "within_10_years", "same_budget_band", "all"}
     for n, plain in report["comps_median"].items():
         assert constrained["within_1000_years"][n] == {
             **plain,
