@@ -31,7 +31,7 @@ ENV = {
 }
 
 
-def tested_blocks(page: Path) -> dict[str, list[str]]:
+def marked_blocks(page: Path) -> dict[str, list[str]]:
     """Marked block name -> its command lines, as the page shows them."""
     return {name: body.splitlines() for name, body in MARKED.findall(page.read_text(encoding="utf-8"))}
 
@@ -45,7 +45,7 @@ def experiment_name(lines: list[str]) -> str:
 
 
 def test_the_page_marks_the_whole_loop() -> None:
-    assert list(tested_blocks(PAGE)) == ["try", "keep", "back"]
+    assert list(marked_blocks(PAGE)) == ["try", "keep", "back"]
 
 
 def test_the_readme_quick_start_is_the_tested_block() -> None:
@@ -54,7 +54,7 @@ def test_the_readme_quick_start_is_the_tested_block() -> None:
 
 
 def test_the_documented_loop_runs_as_written(pipeline: Path) -> None:
-    blocks = tested_blocks(PAGE)
+    blocks = marked_blocks(PAGE)
     name = experiment_name(blocks["try"])
     baseline = run(["git", "rev-parse", "HEAD"], pipeline).stdout.strip()
     try:
