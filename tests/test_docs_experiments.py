@@ -50,7 +50,7 @@ def test_the_page_marks_the_whole_loop() -> None:
 
 def test_the_readme_quick_start_is_the_tested_block() -> None:
     """The README's experiment commands are the page's tested ones, so the test below runs them as written."""
-    assert tested_blocks(ROOT / "README.md") == {"try": tested_blocks(PAGE)["try"]}
+    assert marked_blocks(ROOT / "README.md") == {"try": marked_blocks(PAGE)["try"]}
 
 
 def test_the_documented_loop_runs_as_written(pipeline: Path) -> None:

@@ -30,7 +30,8 @@ TIMING = re.compile(
     re.IGNORECASE,
 )
 # 7 to 40 hex digits with at least one digit and one letter: a (short) commit hash, not a word or a number
-COMMIT = re.compile(r"(?<![\w-])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{7,40}(?![\w-])")
+# (nor the digits after a decimal point, as in 1.2345678901234567e+308)
+COMMIT = re.compile(r"(?<![\w.-])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{7,40}(?![\w-])")
 
 # Files written by programs, whose figures are generated from results (not read as prose).
 GENERATED = frozenset({"docs/benchmarks.md"})
