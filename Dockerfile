@@ -20,7 +20,7 @@ USER boxoffice
 # start (most of the start-up when uncached; bench/container.py). A CPU unlike the builder's
 # compiles again at start. The models loaded here are the copied ones; a mount replaces them.
 ENV NUMBA_CACHE_DIR=/home/boxoffice/numba-cache
-RUN python -c "from pathlib import Path; from boxoffice.serving.api import load_predictors; \
+RUN python -c "from pathlib import Path; from boxoffice.serving.loading import load_predictors; \
 error = load_predictors(Path('models'))[1]; assert error is None, error"
 
 EXPOSE 8000

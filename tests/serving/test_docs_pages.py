@@ -1,6 +1,6 @@
 """/docs (Swagger UI) and /redoc (ReDoc): they render the API on files the app serves itself.
 
-In a real browser, the browser and the watched page are the forecast page's (``test_forecast_page``): every
+In a real browser, the browser and the watched page are the forecast page's (``tests/serving/conftest.py``): every
 request and console message is recorded, so a request to another origin (a CDN, a font) or
 a Content-Security-Policy violation fails the test.
 """
@@ -14,10 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from boxoffice.serving.api import create_app
-from tests.serving import test_forecast_page as forecast_page
-
-browser = forecast_page.browser
-watched = forecast_page.watched
+from tests.serving.page_driver import Watched
 
 
 def test_each_page_names_only_files_this_app_serves(project: Path) -> None:
@@ -33,7 +30,7 @@ def test_each_page_names_only_files_this_app_serves(project: Path) -> None:
 
 
 @pytest.mark.browser
-def test_swagger_ui_lists_the_operations_asking_no_other_origin(watched: forecast_page.Watched, server: str) -> None:
+def test_swagger_ui_lists_the_operations_asking_no_other_origin(watched: Watched, server: str) -> None:
     page = watched.page
     page.goto(f"{server}/docs")
     page.wait_for_selector(".opblock-summary-path")
@@ -44,7 +41,7 @@ def test_swagger_ui_lists_the_operations_asking_no_other_origin(watched: forecas
 
 
 @pytest.mark.browser
-def test_redoc_shows_the_api_asking_no_other_origin(watched: forecast_page.Watched, server: str) -> None:
+def test_redoc_shows_the_api_asking_no_other_origin(watched: Watched, server: str) -> None:
     page = watched.page
     page.goto(f"{server}/redoc")
     page.wait_for_selector("h1")
