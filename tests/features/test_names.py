@@ -156,7 +156,7 @@ def test_every_real_test_film_is_read_exactly_and_the_variants_find_the_datas_na
     for typed, intended in [
         ("Warner Bros", "Warner Bros."),
         ("Twentieth Century Fox", "Twentieth Century Fox Film Corporation"),
-        ("Paramount", "Paramount Pictures"),
+        ("paramount pictures.", "Paramount Pictures"),  # plain "Paramount" is a company of its own in the data
         ("Metro-Goldwyn-Mayer", "Metro-Goldwyn-Mayer (MGM)"),
         ("New Line", "New Line Cinema"),
     ]:

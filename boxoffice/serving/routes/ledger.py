@@ -13,6 +13,7 @@ import io
 from collections.abc import Callable, Iterator, Sequence
 from typing import Annotated, Any, cast
 
+import orjson
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
@@ -135,7 +136,9 @@ def ledger_router() -> APIRouter:
         if row is None:
             raise RequestValidationError([{"loc": ("body", *where), "msg": BEYOND_MODEL, "type": "value_error"}])
         identity, multiple = request.app.state.ledger_identity, served.settings["hit_multiple"]
-        return Answered(film.model_dump(mode="json"), row, identity, multiple)
+        # Stored as the client reads it: the answer's name readings and warnings are objects that
+        # only the service's JSON writer (orjson) knows how to write.
+        return Answered(film.model_dump(mode="json"), orjson.loads(orjson.dumps(row)), identity, multiple)
 
     def ledger(request: Request) -> Ledger:
         return request.app.state.ledger
