@@ -248,8 +248,9 @@ class PreReleasePrediction(Prediction):
         description="the share of the gross the producer's result counts (the request's or the default)"
     )
     p_and_a: float = Field(description="the marketing the producer's result counts, dollars (request's or default)")
-    producer_break_even_revenue: float = Field(
-        description="the gross at which the producer's result is 0: (budget + p_and_a) / distributor_share"
+    producer_break_even_revenue: float | None = Field(
+        description="the gross at which the producer's result is 0: (budget + p_and_a) / distributor_share; "
+        "null when that is beyond what a number holds (a vast budget or P&A over a tiny share)"
     )
     profit_probability: float = Field(
         ge=0, le=1, description="P(producer's result > 0) = P(revenue > producer_break_even_revenue)"
