@@ -75,20 +75,35 @@ def resolve(metrics: dict[str, Any], key: str) -> dict[str, float]:
     return {reading.path: reading.value for reading in readings(metrics, key).values()}
 
 
-def _switch(before: Reading, now: Reading) -> str:
-    """'' when the aliases chose the same; else which choice moved, naming both ('served model switched ...')."""
-    moved = [f"{old} -> {new}" for old, new in zip(before.chosen, now.chosen, strict=True) if old != new]
-    return f"served model switched {', '.join(moved)}: " if moved else ""
+# How each alias's choice is shown beside a key: ``[gradient_boosting]``, ``[C=10]``.
+SHOWN = {"@selected": "{}", "@best": "C={}"}
+
+
+def shown(label: str, chosen: tuple[str, ...]) -> str:
+    """The key as gates.yaml writes it (``*`` expanded), with what each alias chose in brackets."""
+    aliases = [part for part in label.split(".") if part in ALIASES]
+    if not aliases:
+        return label
+    return f"{label} [{', '.join(SHOWN[alias].format(name) for alias, name in zip(aliases, chosen, strict=True))}]"
+
+
+def _movement(drop: float, allowed: float) -> str:
+    """'fell 0.0300, allowed 0.02' / 'rose 0.0070' / 'unchanged': a rise is never a negative drop."""
+    if drop > 0:
+        return f"fell {drop:.4f}, allowed {allowed}"
+    return f"rose {-drop:.4f}" if drop < 0 else "unchanged"
 
 
 def drop_line(label: str, before: Reading, now: Reading, allowed: float) -> tuple[bool, str]:
     """A max_drop check of the served answer against the baseline's, whatever model serves either."""
     drop = before.value - now.value
-    switch = _switch(before, now)
-    if switch:
-        detail = f"{now.value:.4f} ({now.path}), baseline {before.value:.4f} ({before.path})"
-        return drop <= allowed, f"{label}: {switch}{detail} (drop {drop:+.4f}, allowed {allowed})"
-    line = f"{now.path} = {now.value:.4f}, baseline {before.value:.4f} (drop {drop:+.4f}, allowed {allowed})"
+    moved = [f"{old} -> {new}" for old, new in zip(before.chosen, now.chosen, strict=True) if old != new]
+    if moved:
+        key = f"{label} [{', '.join(moved)}]"
+        switch = f"; served model switched {', '.join(moved)}"
+    else:
+        key, switch = shown(label, now.chosen), ""
+    line = f"{key} = {now.value:.4f}, baseline {before.value:.4f}: {_movement(drop, allowed)}{switch}"
     return drop <= allowed, line
 
 
@@ -102,11 +117,12 @@ def check(gates: dict, current: dict, baseline: dict | None) -> list[tuple[bool,
     """
     results = []
     for key, floor in gates.get("minimum", {}).items():
-        values = resolve(current, key)
-        if not values:
+        now = readings(current, key)
+        if not now:
             results.append((False, f"{key}: no such metric in the current run"))
-        for path, value in values.items():
-            results.append((value >= floor, f"{path} = {value:.4f} (minimum {floor})"))
+        for label, reading in now.items():
+            line = f"{shown(label, reading.chosen)} = {reading.value:.4f} (minimum {floor})"
+            results.append((reading.value >= floor, line))
     for key, allowed in gates.get("max_drop", {}).items():
         now = readings(current, key)
         if not now:
@@ -117,10 +133,20 @@ def check(gates: dict, current: dict, baseline: dict | None) -> list[tuple[bool,
         before = readings(baseline, key)
         for label, reading in now.items():
             if label not in before:
-                results.append((True, f"{reading.path} = {reading.value:.4f}: new metric, not in the baseline"))
+                line = f"{shown(label, reading.chosen)} = {reading.value:.4f}: new metric, not in the baseline"
+                results.append((True, line))
                 continue
             results.append(drop_line(label, before[label], reading, allowed))
     return results
+
+
+def report(results: list[tuple[bool, str]], baseline: str | None) -> str:
+    """Failures first, so the reason is the first thing read; then what passed; then the count."""
+    failed = [line for passed, line in results if not passed]
+    lines = [f"FAIL  {line}" for line in failed] + [f"PASS  {line}" for passed, line in results if passed]
+    against = f"drops against {baseline}" if baseline else "no baseline: drops not checked"
+    lines.append(f"\nmetrics gate: {len(results) - len(failed)} passed, {len(failed)} failed ({against})")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,11 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.baseline and baseline is None:
         print(f"note: no metrics committed at {args.baseline}; drops are not checked")
     results = check(gates, load_current(args.metrics), baseline)
-    for passed, line in results:
-        print(f"{'PASS' if passed else 'FAIL'}  {line}")
-    failures = sum(not passed for passed, _ in results)
-    print(f"\nmetrics gate: {len(results) - failures} passed, {failures} failed")
-    return 1 if failures else 0
+    print(report(results, args.baseline if baseline is not None else None))
+    return 0 if all(passed for passed, _ in results) else 1
 
 
 if __name__ == "__main__":

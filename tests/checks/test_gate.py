@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from boxoffice.checks.gate import check, resolve
+from boxoffice.checks.gate import check, report, resolve
 from boxoffice.checks.metric_files import load_current
 from tests import tiny
 from tests.conftest import ROOT
@@ -78,9 +78,8 @@ def test_gate_compares_the_served_answers_across_a_switch_and_names_both_models(
     [(passed, line)] = check(DROP, switched, baseline)
     assert not passed
     assert line == (
-        "regression.cv_train.@selected.r2.mean: served model switched gb -> rf: "
-        "0.5200 (regression.cv_train.rf.r2.mean), baseline 0.5500 (regression.cv_train.gb.r2.mean) "
-        "(drop +0.0300, allowed 0.02)"
+        "regression.cv_train.@selected.r2.mean [gb -> rf] = 0.5200, baseline 0.5500: "
+        "fell 0.0300, allowed 0.02; served model switched gb -> rf"
     )
 
 
@@ -93,7 +92,27 @@ def test_a_switch_to_a_model_as_good_passes_and_is_still_named() -> None:
 def test_no_switch_reads_as_before() -> None:
     [(passed, line)] = check(DROP, with_served(METRICS, "gb", 0.54), with_served(METRICS, "gb", 0.55))
     assert passed
-    assert line == "regression.cv_train.gb.r2.mean = 0.5400, baseline 0.5500 (drop +0.0100, allowed 0.02)"
+    assert line == "regression.cv_train.@selected.r2.mean [gb] = 0.5400, baseline 0.5500: fell 0.0100, allowed 0.02"
+
+
+def test_a_rise_reads_as_a_rise_not_as_a_negative_drop() -> None:
+    [(passed, line)] = check(DROP, with_served(METRICS, "gb", 0.57), with_served(METRICS, "gb", 0.55))
+    assert passed
+    assert line.endswith("baseline 0.5500: rose 0.0200")
+
+
+def test_the_chosen_C_is_shown_beside_the_key_not_inside_the_path() -> None:
+    metrics = {"classifier": {"best_C": 10.0, "cv": {"10": {"mean_auc": 0.77}, "1": {"mean_auc": 0.70}}}}
+    [(passed, line)] = check({"minimum": {"classifier.cv.@best.mean_auc": 0.74}}, metrics, None)
+    assert passed
+    assert line == "classifier.cv.@best.mean_auc [C=10] = 0.7700 (minimum 0.74)"
+
+
+def test_the_report_puts_failures_first_and_names_its_baseline() -> None:
+    results = [(True, "a = 1"), (False, "b = 0"), (True, "c = 1")]
+    lines = report(results, "HEAD~1").splitlines()
+    assert lines[:3] == ["FAIL  b = 0", "PASS  a = 1", "PASS  c = 1"]
+    assert lines[-1] == "metrics gate: 2 passed, 1 failed (drops against HEAD~1)"
 
 
 # A type made useless (one tree, one split): served alone, it answers far worse than any baseline model.
@@ -123,7 +142,7 @@ def test_gate_fails_an_experiment_on_the_tiny_project_that_switches_to_a_worse_m
         ("main", "regression.cv_train.@selected.r2.mean"),
         ("pre", "regression.pre_release.cv_train.@selected.r2.mean"),
     ):
-        line = next((line for line in failed if line.startswith(f"{key}:")), None)
+        line = next((line for line in failed if line.startswith(f"{key} [") and "baseline" in line), None)
         assert line is not None, failed
         assert f"served model switched {before[variant]} -> {crippled}" in line
 
