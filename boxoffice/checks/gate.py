@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from boxoffice.checks.metric_files import load_committed, load_current
+from boxoffice.checks.metric_files import committed_params, flatten_values, load_committed, load_current
 
 # An alias -> what it names, read from the report one level up.
 ALIASES: dict[str, Callable[[dict], str]] = {
@@ -107,13 +107,31 @@ def drop_line(label: str, before: Reading, now: Reading, allowed: float) -> tupl
     return drop <= allowed, line
 
 
-def check(gates: dict, current: dict, baseline: dict | None) -> list[tuple[bool, str]]:
+def redefined(gates: dict, params: dict[str, Any] | None, base_params: dict[str, Any] | None) -> dict[str, str]:
+    """Metric key prefix -> why its drops are not compared: a param in gates.yaml's ``redefines``
+    (such as ``featurize.hit_multiple``, what a hit is) differs from the baseline's."""
+    if params is None or base_params is None:
+        return {}
+    reasons = {}
+    for param, prefixes in (gates.get("redefines") or {}).items():
+        if params.get(param) != base_params.get(param):
+            moved = f"{base_params.get(param)} -> {params.get(param)}"
+            why = f"not compared: {param} changed {moved}, so it measures another label"
+            reasons.update(dict.fromkeys(prefixes, why))
+    return reasons
+
+
+def check(
+    gates: dict, current: dict, baseline: dict | None, redefined_by: dict[str, str] | None = None
+) -> list[tuple[bool, str]]:
     """(passed, line) for every concrete metric a gate names.
 
     A key that names no metric in the current run fails (a misspelt line must not switch
     a gate off); a metric the baseline lacks is reported as new, not compared. A drop is
     measured between the served answers (``@selected``, ``@best``) of both runs, so an
     experiment that switches the served model to a worse one fails, the line naming both.
+    A figure whose meaning the experiment changed (``redefined_by``: key prefix -> why) keeps
+    its floor but is not compared with the baseline's, and its line says why.
     """
     results = []
     for key, floor in gates.get("minimum", {}).items():
@@ -131,7 +149,11 @@ def check(gates: dict, current: dict, baseline: dict | None) -> list[tuple[bool,
             results.append((True, f"{key}: no baseline metrics, drop not checked"))
             continue
         before = readings(baseline, key)
+        why = next((why for prefix, why in (redefined_by or {}).items() if f"{key}.".startswith(f"{prefix}.")), None)
         for label, reading in now.items():
+            if why:
+                results.append((True, f"{shown(label, reading.chosen)} = {reading.value:.4f}: {why}"))
+                continue
             if label not in before:
                 line = f"{shown(label, reading.chosen)} = {reading.value:.4f}: new metric, not in the baseline"
                 results.append((True, line))
@@ -153,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gates", type=Path, default=Path("gates.yaml"))
     parser.add_argument("--metrics", type=Path, default=Path("metrics"))
+    parser.add_argument("--params", type=Path, default=Path("params.yaml"))
     parser.add_argument("--baseline", help="git revision whose committed metrics are the baseline")
     args = parser.parse_args(argv)
 
@@ -160,7 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     baseline = load_committed(args.baseline, args.metrics) if args.baseline else None
     if args.baseline and baseline is None:
         print(f"note: no metrics committed at {args.baseline}; drops are not checked")
-    results = check(gates, load_current(args.metrics), baseline)
+    params = flatten_values(yaml.safe_load(args.params.read_text(encoding="utf-8")))
+    base_params = committed_params(args.baseline, args.params) if args.baseline else None
+    results = check(gates, load_current(args.metrics), baseline, redefined(gates, params, base_params))
     print(report(results, args.baseline if baseline is not None else None))
     return 0 if all(passed for passed, _ in results) else 1
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from boxoffice.checks.gate import check, report, resolve
+from boxoffice.checks.gate import check, redefined, report, resolve
 from boxoffice.checks.metric_files import load_current
 from tests import tiny
 from tests.conftest import ROOT
@@ -152,3 +152,26 @@ def test_committed_metrics_pass_the_committed_gates() -> None:
 
     results = check(gates, load_current(ROOT / "metrics"), None)
     assert all(passed for passed, _ in results), results
+
+
+def test_a_redefined_label_keeps_its_floor_but_its_drop_is_not_compared_and_says_why() -> None:
+    """hit_multiple 2 -> 3 redefines a hit: a lower AUC then is another label's, not a loss; the floor holds."""
+    gates = {
+        "minimum": {"classifier.test.auc": 0.70},
+        "max_drop": {"classifier.test.auc": 0.01, "regression.test.gb.r2": 0.02},
+        "redefines": {"featurize.hit_multiple": ["classifier"]},
+    }
+    worse = {**METRICS, "classifier": {**METRICS["classifier"], "test": {"auc": 0.72}}}
+    why = redefined(gates, {"featurize.hit_multiple": 3.0}, {"featurize.hit_multiple": 2.0})
+    results = check(gates, worse, METRICS, why)
+    assert all(passed for passed, _ in results), results
+    drop = next(line for _, line in results if "baseline" in line or "not compared" in line)
+    assert drop == (
+        "classifier.test.auc = 0.7200: not compared: featurize.hit_multiple changed 2.0 -> 3.0, "
+        "so it measures another label"
+    )
+    # the same params: compared, and the fall fails
+    assert not all(passed for passed, _ in check(gates, worse, METRICS, redefined(gates, {}, {})))
+    # the floor still applies to a redefined figure
+    far_worse = {**METRICS, "classifier": {**METRICS["classifier"], "test": {"auc": 0.60}}}
+    assert not all(passed for passed, _ in check(gates, far_worse, METRICS, why))
