@@ -17,7 +17,7 @@ from sklearn.calibration import calibration_curve
 from sklearn.metrics import precision_recall_curve, roc_curve
 
 from boxoffice.evaluation.comps_forward import comps_forward_report
-from boxoffice.evaluation.forward import forward_report, forward_splits
+from boxoffice.evaluation.forward_scores import forward_report
 from boxoffice.evaluation.headline import headline
 from boxoffice.evaluation.held_out import (
     HeldOutAnswers,
@@ -33,6 +33,7 @@ from boxoffice.features.splits import Split, load_split, train_and_validation
 from boxoffice.io import load_model, read_csv, read_json
 from boxoffice.modeling.comps import candidate_table
 from boxoffice.modeling.fitting import c_key
+from boxoffice.modeling.forward import forward_splits
 from boxoffice.modeling.metrics import classification_metrics
 from boxoffice.params import Params
 
@@ -239,7 +240,8 @@ def evaluate(
     variant's per-model outputs (train-regressors); ``cv``: cv-classifier's report;
     ``selection`` and ``pins``: the select stage's reports and pins (with the forward
     rebuild's under "forward"); ``served``: each variant's served@VARIANT report;
-    ``forward``: the forward-in-time rebuild (``boxoffice.evaluation.forward``);
+    ``forward``: the forward-in-time rebuild (``boxoffice.modeling.forward``, scored by
+    ``boxoffice.evaluation.forward_scores``);
     ``films``: every film's features as of its own release date (featurize's all.csv).
 
     Returns {"metrics": {file name: report}, "plots": {name: table}, "serving": manifest,

@@ -17,8 +17,8 @@ from typing import Any
 import orjson
 from pydantic import BaseModel
 
-from boxoffice.serving.scenarios import Scenario
-from boxoffice.serving.schemas import Movie, PreReleaseMovie
+from boxoffice.prediction.scenarios import Scenario
+from boxoffice.prediction.schemas import Movie, PreReleaseMovie
 
 Scope = dict[str, Any]
 PRE_RELEASE_BATCH_BYTES = 64 * 2**20

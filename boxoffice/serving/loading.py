@@ -11,10 +11,10 @@ from pathlib import Path
 import orjson
 from fastapi import FastAPI
 
-from boxoffice.serving.batch import request_columns
+from boxoffice.prediction.batch import request_columns
+from boxoffice.prediction.predictor import ModelsUnavailable, Predictor
+from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE, Movie, PreReleaseMovie
 from boxoffice.serving.ledger_access import close_ledger, open_ledger
-from boxoffice.serving.predictor import ModelsUnavailable, Predictor
-from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE, Movie, PreReleaseMovie
 
 log = logging.getLogger("boxoffice.serving.api")
 

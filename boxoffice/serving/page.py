@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from boxoffice.modeling.producer import DEFAULT_P_AND_A_MULTIPLE, DEFAULT_SHARE
-from boxoffice.serving.predictor import Predictor
-from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
+from boxoffice.prediction.predictor import Predictor
+from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
 
 STATIC = Path(__file__).parent / "static"
 # name -> media type of each file the page needs; nothing else is served from STATIC.

@@ -4,7 +4,7 @@ The fitted models are evaluated through "fast paths" that skip scikit-learn's
 per-call input checks (about 99% of a single prediction's cost, measured with
 ``bench/serve.py``); the service has already validated its input.
 Each fast path gives the model's own ``predict`` to float precision, which
-``tests/serving/test_predictor.py`` checks on every row of the test split.
+``tests/prediction/test_predictor.py`` checks on every row of the test split.
 """
 
 from __future__ import annotations
@@ -45,11 +45,11 @@ HIT_SOURCES = ("distribution", "classifier")
 DISTRIBUTION_LEVELS = tuple(range(5, 100, 5))  # percent: the levels ?quantiles=true answers
 TRACK_RECORD = "track_record.csv"
 # The gradient-boosting and forest fast paths (boxoffice.modeling.tree_kernels) rely on how scikit-learn
-# computes predict; they were checked (tests/serving/test_predictor.py, every test row) against these
+# computes predict; they were checked (tests/prediction/test_predictor.py, every test row) against these
 # versions only. With any other version, or with BOXOFFICE_FAST_PATHS=0, the models' public
 # predict serves instead.
 CHECKED_SKLEARN = ("1.9.1",)
-log = logging.getLogger("boxoffice.serving.predictor")
+log = logging.getLogger("boxoffice.prediction.predictor")
 
 
 def fast_paths_switched_off() -> bool:
