@@ -44,7 +44,7 @@ def regression_report(scores: dict[str, dict[str, Any]], selection: dict[str, An
     """Validation, test and repeated-CV scores of every regressor (their own stages' outputs) and the choice.
 
     The served one was chosen by repeated-CV RMSE on the training rows (the select stage,
-    ``modeling.selection.choose_served``: by default the smallest within one standard
+    ``modeling.selection.choose_regressor``: by default the smallest within one standard
     error of the lowest). Its predictive distribution is calibrated on the validation
     split, which neither fitted nor chose it; ``HeldOutAnswers`` then measures it on the
     untouched test split.
