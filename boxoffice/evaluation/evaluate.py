@@ -36,6 +36,7 @@ from boxoffice.modeling.fitting import c_key
 from boxoffice.modeling.forward import forward_splits
 from boxoffice.modeling.metrics import classification_metrics
 from boxoffice.params import Params
+from boxoffice.prediction.manifest import ServingManifest
 
 Plots = dict[str, pd.DataFrame]
 
@@ -244,7 +245,7 @@ def evaluate(
     ``boxoffice.evaluation.forward_scores``);
     ``films``: every film's features as of its own release date (featurize's all.csv).
 
-    Returns {"metrics": {file name: report}, "plots": {name: table}, "serving": manifest,
+    Returns {"metrics": {file name: report}, "plots": {name: table}, "serving": the manifest (``ServingManifest``),
     "comps": {variant: candidate table}}: /predict's comps come from the films its models
     were fitted on (train), /predict/pre_release's from every film with a known revenue
     (each asked film sees only those released before it).
@@ -316,7 +317,7 @@ def evaluate(
         "headline": headline(regression_file, classifier_file),
         "feature_sets": served["main"]["feature_sets"],
     }
-    return {"metrics": metrics, "plots": plots, "serving": manifest, "comps": comps}
+    return {"metrics": metrics, "plots": plots, "serving": ServingManifest.model_validate(manifest), "comps": comps}
 
 
 def trust(forward: dict[str, Any], params: Params) -> dict[str, Any]:

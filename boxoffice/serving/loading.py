@@ -37,7 +37,7 @@ def load_predictors(models_dir: Path) -> tuple[dict[str, Predictor], str | None]
         loaded["pre_release"].predict(request_columns(PreReleaseMovie, [example]))
     except KeyError as err:
         return {}, (
-            f"the served feature set {loaded['main'].section['features']['set']!r} needs inputs /predict does not "
+            f"the served feature set {loaded['main'].section.features.set!r} needs inputs /predict does not "
             f"take ({err.args[0]}); run the pipeline with features.set=seed to serve /predict"
         )
     try:  # the comps' explanations, once, before the first request that asks for comps

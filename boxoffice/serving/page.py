@@ -64,8 +64,8 @@ def context(predictor: Predictor) -> dict[str, Any]:
         "hit_multiple": settings["hit_multiple"],
         "cpi_base_year": settings["cpi_base_year"],
         "example": PRE_RELEASE_EXAMPLE,
-        "forward": predictor.forward,
-        "population": predictor.population,
+        "forward": predictor.forward.to_json(),
+        "population": predictor.population.to_json(),
         "data_limits": predictor.limits.describe(),
         "producer_defaults": {"distributor_share": DEFAULT_SHARE, "p_and_a_multiple": DEFAULT_P_AND_A_MULTIPLE},
     }
