@@ -20,9 +20,9 @@ from boxoffice.ledger.database import make_engine, upgrade
 from boxoffice.ledger.store import Ledger
 from boxoffice.ledger.tables import ActualResult, Forecast, Revision, Slate, Token
 from boxoffice.ledger.tokens import create_token
+from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
 from boxoffice.serving.api import create_app
 from boxoffice.serving.routes.ledger import LARGEST_REQUEST
-from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
 
 FILM = {**PRE_RELEASE_EXAMPLE, "release_date": "2017-07-21"}
 ODD_NAMES = ['O\'Brien "Quoted"', "x'); DROP TABLE forecasts; --", "<img src=x onerror=alert(1)>", "100%_under"]
