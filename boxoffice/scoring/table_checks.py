@@ -25,7 +25,7 @@ from pydantic.fields import FieldInfo
 
 from boxoffice.data.raw import LIST_SEPARATOR, parse_names
 from boxoffice.prediction.batch import request_value
-from boxoffice.prediction.schemas import ISO_DATE, Movie, PreReleaseMovie, field_path, within
+from boxoffice.prediction.schemas import ISO_DATE, NAME_PATTERN, Movie, PreReleaseMovie, field_path, within
 
 SCHEMAS: dict[str, type[BaseModel]] = {"main": Movie, "pre_release": PreReleaseMovie}
 
@@ -176,9 +176,10 @@ def _names_pass(texts: pd.Series, field: FieldInfo) -> np.ndarray:
     (item,) = typing.get_args(field.annotation)
     constraints = typing.get_args(item)[1]
     most = next(m.max_length for m in field.metadata if getattr(m, "max_length", None))
-    assert constraints.pattern == r"^[^|]+$" and constraints.min_length == 1, "update _names_pass"
-    ends = f"(?:[^|]*[^|{WHITESPACE}])?"  # a name's other characters: no whitespace at its end
-    first, name = f"[^|{WHITESPACE}\\[]{ends}", f"[^|{WHITESPACE}]{ends}"  # no whitespace at its start
+    assert constraints.pattern == NAME_PATTERN and constraints.min_length == 1, "update _names_pass"
+    # no '|' nor NUL anywhere (NAME_PATTERN), and no whitespace at a name's start or end (stripped names)
+    ends = f"(?:[^|\\x00]*[^|\\x00{WHITESPACE}])?"
+    first, name = f"[^|\\x00{WHITESPACE}\\[]{ends}", f"[^|\\x00{WHITESPACE}]{ends}"
     array, held = _arrow_texts(texts)
     shape = _bools(pc.match_substring_regex(array, f"^{first}(?:\\|{name})*$"))
     too_long = _bools(pc.match_substring_regex(array, f"[^|]{{{constraints.max_length + 1}}}"))
