@@ -80,7 +80,7 @@ def yaml_comments(text: str) -> Iterator[tuple[int, str]]:
 def prose_files(root: Path) -> list[Path]:
     """What is read as prose: the README, the docs, the params' comments, and the project's Python."""
     files = [root / "README.md", root / "params.yaml", *sorted((root / "docs").rglob("*.md"))]
-    for folder in ("boxoffice", "stages", "bench"):
+    for folder in ("boxoffice", "stages", "bench", "harness"):
         files += sorted((root / folder).rglob("*.py"))
     return [path for path in files if path.exists() and path.relative_to(root).as_posix() not in GENERATED]
 
