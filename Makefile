@@ -58,7 +58,8 @@ load: setup  ## 64 connections for a minute plus 10k-movie batches; errors and p
 gate: setup  ## check metrics/ against gates.yaml and the previous commit
 	python -m boxoffice.checks.gate --baseline HEAD~1
 
-report: setup  ## refresh the generated files: reports/ (the pipeline's report stage), the benchmarks page, the OpenAPI schema
+report: setup  ## refresh the generated files: reports/ (the pipeline's report stage), the benchmarks page, the OpenAPI schema, dvc.yaml's module deps
+	python -m boxoffice.checks.stage_deps --write
 	dvc repro report
 	python -m boxoffice.checks.benchmarks --write
 	python -m boxoffice.checks.openapi --write

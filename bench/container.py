@@ -14,12 +14,16 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project: its harness/ is not in the package
 
 from results import figure, write_result
 
-from boxoffice.checks import containers
-from boxoffice.checks.containers import Container
+from harness import containers
+from harness.containers import Container
 
 MIB = 1024 * 1024
 

@@ -37,13 +37,13 @@ from sqlalchemy import create_engine, func, insert, select, text
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.results import figure, write_result
-from boxoffice.checks import postgres
-from boxoffice.checks.workspace import ROOT, start_server
 from boxoffice.ledger.database import make_engine, upgrade
 from boxoffice.ledger.store import Ledger
 from boxoffice.ledger.tables import ActualResult, Forecast, Revision, Slate, utc_now
 from boxoffice.ledger.tokens import create_token
 from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
+from harness import postgres
+from harness.workspace import ROOT, start_server
 
 SEED = 20261204
 FAILURES: list[str] = []  # every request that was not acknowledged, and why

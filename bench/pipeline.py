@@ -18,13 +18,16 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project: its harness/ is not in the package
+
 from results import figure, write_result
 
-from boxoffice.checks.workspace import commit, copy_project, run, wait_for_queue
+from harness.workspace import commit, copy_project, run, wait_for_queue
 
 EXPERIMENT = ["dvc", "exp", "run", "-S", "regressors.random_forest.max_depth=8"]
 SAMPLE = ["-S", "regressors.random_forest.max_depth=10,35", "-S", "regressors.random_forest.n_estimators=10,100,200"]

@@ -31,10 +31,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project: its harness/ is not in the package
+
 from results import figure, write_result
 
-from boxoffice.checks.workspace import ROOT
 from boxoffice.params import load_params
+from harness.workspace import ROOT
 
 NUMBERS = ["runtime", "popularity", "vote_avg", "budget"]
 TEXTS = ["release_date", "original_language", "genres", "production_companies", "directors", "cast", "keywords"]

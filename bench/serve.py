@@ -27,15 +27,19 @@ import json
 import os
 import re
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project: its harness/ is not in the package
+
 from results import figure, write_result
 
-from boxoffice.checks.workspace import ROOT, start_server
+from harness.workspace import ROOT, start_server
 
 MOVIE = {"runtime": 120.0, "popularity": 50.0, "vote_avg": 7.0, "budget": 50_000_000}
 

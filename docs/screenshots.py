@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from boxoffice.checks.workspace import ROOT, start_server
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project: its harness/ is not in the package
+
+from harness.workspace import ROOT, start_server
 
 OUT = ROOT / "docs" / "img" / "forecast.png"
 VIEWPORT = {"width": 1280, "height": 1000}

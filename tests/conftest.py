@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from boxoffice.checks import containers
-from boxoffice.checks.workspace import ROOT, commit, copy_project, run, start_server, without_avx512
+from harness import containers
+from harness.workspace import ROOT, commit, copy_project, run, start_server, without_avx512
 from tests import tiny
 from tests.reads import StageReads
 

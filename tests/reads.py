@@ -17,7 +17,7 @@ from typing import NamedTuple
 import yaml
 
 from boxoffice import params as params_module
-from boxoffice.checks.workspace import ROOT
+from harness.workspace import ROOT
 
 
 class Recorded(dict):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from boxoffice.checks.workspace import BIN
+from harness.workspace import BIN
 from tests.conftest import ROOT, run
 
 pytestmark = pytest.mark.pipeline

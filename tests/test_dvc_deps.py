@@ -1,51 +1,21 @@
-"""Every stage lists, as a dependency, every boxoffice module its script runs."""
+"""Every stage runs its script as a module and lists, as deps, exactly the boxoffice modules it runs.
+
+The deps themselves are ``boxoffice.checks.stage_deps``'s business (``--write`` makes them,
+``--check`` runs in CI); here they are current, and the check names what is wrong.
+"""
 
 from __future__ import annotations
 
-import ast
+import shutil
 from pathlib import Path
 
 import pytest
 
+from boxoffice.checks import stage_deps
 from tests import tiny
 from tests.conftest import ROOT
 
 STAGES = {stage.name: stage for stage in tiny.stage_instances(tiny.tiny_params())}  # the matrix expanded
-
-
-def imported_modules(path: Path) -> set[str]:
-    """The ``boxoffice`` modules a file imports directly, at any depth of its code.
-
-    ``from boxoffice.a import b`` names ``boxoffice.a`` and, should it be a module,
-    ``boxoffice.a.b``; ``import boxoffice.a.b`` names ``boxoffice.a.b``.
-    """
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "boxoffice":
-            found |= {node.module or ""} | {f"{node.module}.{alias.name}" for alias in node.names}
-        elif isinstance(node, ast.Import):
-            found |= {alias.name for alias in node.names if alias.name.split(".")[0] == "boxoffice"}
-    return found
-
-
-def module_files(module: str) -> list[Path]:
-    """The files Python runs to import ``module``: every enclosing package's ``__init__.py``, then its own."""
-    parts = module.split(".")
-    files = [ROOT.joinpath(*parts[:depth], "__init__.py") for depth in range(1, len(parts) + 1)]
-    return [file for file in [*files, ROOT.joinpath(*parts).with_suffix(".py")] if file.is_file()]
-
-
-def import_closure(script: Path) -> set[str]:
-    """The files of every boxoffice module ``script`` imports, directly or through other modules."""
-    files: set[str] = set()
-    todo = [script]
-    while todo:
-        for module in imported_modules(todo.pop()):
-            for file in module_files(module):
-                if file.relative_to(ROOT).as_posix() not in files:
-                    files.add(file.relative_to(ROOT).as_posix())
-                    todo.append(file)
-    return files
 
 
 @pytest.mark.parametrize("stage", STAGES)
@@ -60,14 +30,52 @@ def test_stage_runs_its_script_as_a_module_of_this_checkout(stage: str) -> None:
     assert {script, "stages/__init__.py"} <= set(STAGES[stage].deps)
 
 
-@pytest.mark.parametrize("stage", STAGES)
-def test_stage_depends_on_every_module_it_imports(stage: str) -> None:
-    script = next(dep for dep in STAGES[stage].deps if dep.startswith("stages/") and dep != "stages/__init__.py")
-    missing = import_closure(ROOT / script) - set(STAGES[stage].deps)
-    assert not missing, f"dvc.yaml stage {stage!r} misses deps: {sorted(missing)}"
+def test_every_stage_lists_exactly_the_modules_it_imports() -> None:
+    text = (ROOT / "dvc.yaml").read_text(encoding="utf-8")
+    assert stage_deps.differences(text, ROOT) == []
+    assert stage_deps.current_deps(text, ROOT) == text
 
 
 def test_the_closure_follows_imports_through_modules() -> None:
-    closure = import_closure(ROOT / "stages" / "featurize.py")
+    closure = stage_deps.import_closure(ROOT / "stages" / "featurize.py", ROOT)
     assert "boxoffice/data/raw.py" in closure  # featurize -> features.build -> features.transforms -> data.raw
     assert "boxoffice/data/__init__.py" in closure  # and the package that holds it
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Path:
+    """dvc.yaml with the code it names, to make stale on purpose."""
+    for folder in ("boxoffice", "stages"):
+        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "dvc.yaml", tmp_path)
+    return tmp_path
+
+
+def test_a_missing_module_is_named_and_write_restores_it(copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    written = (copy / "dvc.yaml").read_text(encoding="utf-8")
+    (copy / "dvc.yaml").write_text(written.replace("    - boxoffice/modeling/training.py\n", "", 1), encoding="utf-8")
+    assert stage_deps.main(["--check", "--root", str(copy)]) == 1
+    assert "train-regressors: misses boxoffice/modeling/training.py" in capsys.readouterr().out
+    assert stage_deps.main(["--write", "--root", str(copy)]) == 0
+    assert (copy / "dvc.yaml").read_text(encoding="utf-8") == written
+    assert stage_deps.main(["--check", "--root", str(copy)]) == 0
+
+
+def test_a_module_no_longer_imported_is_named_and_write_drops_it(
+    copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An import removed from the code leaves a dep that re-runs the stage for nothing."""
+    written = (copy / "dvc.yaml").read_text(encoding="utf-8")
+    cv = (copy / "stages" / "cv_classifier.py").read_text(encoding="utf-8")
+    (copy / "stages" / "cv_classifier.py").write_text(
+        cv.replace("from boxoffice.modeling.forward import", "from boxoffice.modeling.forward_gone import"),
+        encoding="utf-8",
+    )
+    assert stage_deps.main(["--check", "--root", str(copy)]) == 1
+    assert (
+        "cv-classifier: lists boxoffice/modeling/forward.py, which its script does not import"
+        in capsys.readouterr().out
+    )
+    assert stage_deps.main(["--write", "--root", str(copy)]) == 0
+    rewritten = (copy / "dvc.yaml").read_text(encoding="utf-8")
+    assert rewritten != written and stage_deps.main(["--check", "--root", str(copy)]) == 0

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from boxoffice.checks.exp_show import SHORT_NAMES
-from boxoffice.checks.workspace import wait_for_queue
 from boxoffice.evaluation.headline import HEADLINE
+from harness.workspace import wait_for_queue
 from tests.conftest import run
 
 pytestmark = pytest.mark.pipeline

@@ -9,9 +9,9 @@ import re
 import sys
 import tomllib
 
+from boxoffice.checks.stage_deps import import_closure
 from boxoffice.prediction.batch import ANSWER_FIELDS
 from tests.conftest import ROOT
-from tests.test_dvc_deps import import_closure
 
 
 def pins(path) -> dict[str, str]:
@@ -58,7 +58,7 @@ def test_the_serving_subset_holds_everything_the_service_imports() -> None:
     too (a fresh interpreter importing ``main`` would see only the ones made at start-up).
     """
     tops = set()
-    for path in [ROOT / "main.py", *(ROOT / file for file in import_closure(ROOT / "main.py"))]:
+    for path in [ROOT / "main.py", *(ROOT / file for file in import_closure(ROOT / "main.py", ROOT))]:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
                 tops |= {alias.name.split(".")[0] for alias in node.names}

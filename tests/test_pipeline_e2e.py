@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from boxoffice.checks.workspace import ROOT
 from boxoffice.evaluation.headline import HEADLINE
 from boxoffice.features.sets import expand_set
 from boxoffice.io import read_csv
 from boxoffice.modeling.selection import SAME_SIZE
 from boxoffice.params import load_params
+from harness.workspace import ROOT
 from tests.conftest import read_metrics, run
 
 pytestmark = pytest.mark.pipeline

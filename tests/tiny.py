@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from boxoffice.checks.workspace import ROOT
 from boxoffice.io import md5_of
+from harness.workspace import ROOT
 from tests.reads import StageReads, recording_files, recording_params
 
 GENRES = ["Action", "Adventure", "Comedy", "Drama", "Science Fiction", "Thriller", "Horror", "Family"]

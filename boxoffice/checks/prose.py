@@ -102,7 +102,7 @@ def prose_files(root: Path) -> list[Path]:
     files += sorted(path for path in (root / "deploy").glob("*") if path.is_file())
     static = root / "boxoffice" / "serving" / "static"
     files += sorted(p for p in static.glob("*") if p.suffix in PAGE_SUFFIXES)
-    for folder in ("boxoffice", "stages", "bench"):
+    for folder in ("boxoffice", "stages", "bench", "harness"):
         files += sorted((root / folder).rglob("*.py"))
     return [path for path in files if path.exists() and path.relative_to(root).as_posix() not in GENERATED]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from boxoffice.checks.metric_files import flatten, load_committed, load_current
 from boxoffice.checks.reproduce import compare, main, stale
-from boxoffice.checks.workspace import commit, run
+from harness.workspace import commit, run
 
 COMMITTED = {"regression": {"test": {"r2": 0.5, "rmse": 1.4}, "selected": "gb"}, "prepare": {"rows_out": 3228}}
 

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from boxoffice.checks import containers
-from boxoffice.checks.containers import Container
+from harness import containers
+from harness.containers import Container
 
 
 @pytest.fixture(scope="session")

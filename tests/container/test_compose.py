@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from boxoffice.checks import containers
-from boxoffice.checks.workspace import BIN, ROOT, free_port
 from boxoffice.prediction.schemas import BATCH_EXAMPLES
 from boxoffice.serving import client
+from harness import containers
+from harness.workspace import BIN, ROOT, free_port
 
 pytestmark = pytest.mark.container
 REPLICAS = ("api-1", "api-2", "api-3")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from boxoffice.checks import postgres
+from harness import postgres
 
 _databases = itertools.count()
 BACKENDS = ["sqlite", "postgresql"]

@@ -13,7 +13,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from boxoffice.checks.workspace import ROOT, free_port
+from harness.workspace import ROOT, free_port
 
 API_IMAGE = "localhost/boxoffice-api:latest"
 NGINX_IMAGE = "localhost/boxoffice-nginx:latest"

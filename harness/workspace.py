@@ -12,7 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]  # boxoffice/checks/ -> the project
+ROOT = Path(__file__).resolve().parents[1]  # harness/ -> the project
 BIN = Path(sys.executable).parent
 OUTPUTS = ("models", "metrics", "plots", "reports", "dvc.lock")
 

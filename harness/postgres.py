@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from boxoffice.checks.workspace import free_port
+from harness.workspace import free_port
 
 USER = "boxoffice"
 MISSING = (
