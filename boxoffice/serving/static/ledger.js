@@ -182,8 +182,9 @@ function drawRow(body, forecast) {
   el("td", { class: "known-on" }, actual ? actual.known_on : "\u2014", row);
   el("td", { class: "source" }, actual ? actual.source : "\u2014", row);
   show(el("td", { class: "number revisions" }, null, row), forecast.revision_count, String);
-  const record = el("button", { type: "button", class: "record", "aria-label": `Record the actual result of ${forecast.name}` },
-    actual ? "Change" : "Record", el("td", {}, null, row));
+  const verb = actual ? "Change" : "Record";
+  const record = el("button", { type: "button", class: "record", "aria-label": `${verb} the actual result of ${forecast.name}` },
+    verb, el("td", {}, null, row));
   record.addEventListener("click", () => openActual(forecast));
 }
 
