@@ -75,6 +75,24 @@ def changed_params(row: Row, baseline: Row) -> list[str]:
     return [f"{key}={_text(row.params.get(key))}" for key in keys if row.params.get(key) != baseline.params.get(key)]
 
 
+# A param that redefines what some figures measure -> those headline columns. An experiment that
+# changes it is not better or worse on them, it measures another thing: its cells are marked.
+REDEFINES = {"featurize.hit_multiple": ("auc_cv", "brier", "fwd_auc")}
+REDEFINED_MARK = "*"
+
+
+def redefined(row: Row, baseline: Row) -> set[str]:
+    """The headline columns whose meaning this experiment changed (see REDEFINES)."""
+    if row is baseline or row.state:
+        return set()
+    return {
+        column
+        for param, columns in REDEFINES.items()
+        if row.params.get(param) != baseline.params.get(param)
+        for column in columns
+    }
+
+
 # Short enough for a switch (gb→rf) to fit a column; the legend under the table spells them out.
 SHORT_NAMES = {
     "linear_regression": "lr",
@@ -103,7 +121,8 @@ def cell(row: Row, baseline: Row, column: str) -> str:
         before = baseline.metrics.get(column)
         switched = row is not baseline and before is not None and before != value
         return f"{short_name(before)}→{short_name(value)}" if switched else short_name(value)
-    return f"{value:.4f}" if isinstance(value, float) else str(value)
+    text = f"{value:.4f}" if isinstance(value, float) else str(value)
+    return text + REDEFINED_MARK if column in redefined(row, baseline) else text
 
 
 def table(baseline: Row, experiments: list[Row], columns: list[str], width: int) -> list[str]:
@@ -152,6 +171,10 @@ def show(argv: list[str] | None = None) -> int:
     order = "lowest" if args.sort_by in LOWER_IS_BETTER else "highest"
     print(f"\nsorted by {args.sort_by}, {order} first; a→b: the served model switched from the baseline's a to b")
     print("models: " + ", ".join(f"{short} {name}" for name, short in SHORT_NAMES.items()))
+    if any(redefined(row, baseline) & set(columns) for row in experiments):
+        changed = ", ".join(REDEFINES)
+        print(f"{REDEFINED_MARK}: the experiment changed {changed}, so this figure measures another label:")
+        print("   a new baseline, not a gain or a loss against this one")
     return 0
 
 

@@ -84,3 +84,19 @@ def test_changed_params_wrap_under_their_column_within_the_width() -> None:
     continuation = lines[3:]  # the experiment's line is lines[2]
     assert continuation and all(line[:start].strip() == "" for line in continuation)
     assert sum(line.count("featurize.key_") for line in lines) == len(many)
+
+
+def test_an_experiment_that_redefines_the_hit_label_marks_its_hit_figures_only() -> None:
+    """featurize.hit_multiple=3 changes what a hit is: its AUC is another label's, not a gain or a loss."""
+    base_params = {**BASE_PARAMS, "featurize": {"hit_multiple": 2.0}}
+    metrics = {**BASE, "auc_cv": 0.77}
+    baseline = state("abcdef123", "main", base_params, metrics)
+    baseline["experiments"] = [
+        experiment("hit3", {**BASE_PARAMS, "featurize": {"hit_multiple": 3.0}}, {**metrics, "auc_cv": 0.81}),
+        experiment("trees", {**base_params, "regressors": BASE_PARAMS["regressors"]}, {**metrics, "auc_cv": 0.78}),
+    ]
+    base, experiments = rows_of([baseline])
+    lines = table(base, experiments, ["r2_cv", "auc_cv"], 120)
+    assert lines[1].split()[-1] == "0.7700"
+    assert lines[2].split()[:4] == ["hit3", "0.5500", "0.8100*", "featurize.hit_multiple=3.0"]
+    assert lines[3].split()[:3] == ["trees", "0.5500", "0.7800"]
