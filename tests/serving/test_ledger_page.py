@@ -6,10 +6,15 @@ start prints the link ``/ledger#token=...``, which these tests open as a person 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from boxoffice.serving.api import create_app
+from boxoffice.serving.page import CSP
 from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
 from tests.serving.ledger_driver import ODD_NAMES, LedgerService, open_with_token, settled
 from tests.serving.page_driver import Watched, forecast_example, post
@@ -144,3 +149,16 @@ def test_a_read_only_token_reads_but_saving_and_recording_are_refused_and_said_s
     assert "read-only" in page.inner_text("#save-problem")
     assert [f["id"] for f in ledger_service.page(slate)["forecasts"]] == [saved["id"]]
     watched.check_clean(expected="the server responded with a status of 403")
+
+
+def test_the_ledger_page_is_the_apps_own_under_the_pages_policy(project: Path) -> None:
+    """GET /ledger needs no token (the page asks for one), names only files this app serves, and is no API route."""
+    app = create_app(models_dir=project / "models", lock_path=project / "dvc.lock")
+    with TestClient(app) as client:
+        page = client.get("/ledger")
+        assert page.status_code == 200 and page.headers["content-security-policy"] == CSP
+        assert page.headers["referrer-policy"] == "no-referrer"
+        urls = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+        assert "/forecast/ledger.js" in urls and all(url.startswith("/") and not url.startswith("//") for url in urls)
+        assert all(client.get(url).status_code == 200 for url in urls), urls
+        assert "/ledger" not in client.get("/openapi.json").json()["paths"]

@@ -103,6 +103,16 @@ def test_the_slate_is_shown_a_page_at_a_time_with_the_apis_numbers_and_filters(
     settled(page)
     assert shown_rows(page) == api_rows(ledger_service.page(slate, has_actual="true")["forecasts"])
 
+    deleted = first["forecasts"][5]
+    assert ledger_service.call("DELETE", f"/ledger/forecasts/{deleted['id']}")[0] == 200
+    page.select_option("#has_actual", "")
+    page.check("#deleted")
+    page.click("#filter")
+    settled(page)
+    assert page.locator("#slate-table tbody th.name").all_inner_texts() == [deleted["name"]]
+    assert shown_rows(page) == api_rows(ledger_service.page(slate, deleted="true")["forecasts"])
+    page.uncheck("#deleted")
+
     page.fill("#model", "x" * 65)  # longer than a serving hash: the API's 422, by the field
     page.click("#filter")
     page.wait_for_selector("#model-error:not(:empty)")

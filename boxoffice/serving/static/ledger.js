@@ -106,6 +106,7 @@ function pageQuery(after) {
   if (contains.trim()) query.set("name_contains", contains);
   if (byId("has_actual").value) query.set("has_actual", byId("has_actual").value);
   if (byId("model").value.trim()) query.set("model", byId("model").value.trim());
+  if (byId("deleted").checked) query.set("deleted", "true");
   return query;
 }
 
