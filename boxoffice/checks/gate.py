@@ -121,6 +121,11 @@ def redefined(gates: dict, params: dict[str, Any] | None, base_params: dict[str,
     return reasons
 
 
+def redefinition(path: str, redefined_by: dict[str, str]) -> str | None:
+    """Why the metric at ``path`` is not compared (a prefix of it was redefined), or None."""
+    return next((why for prefix, why in redefined_by.items() if f"{path}.".startswith(f"{prefix}.")), None)
+
+
 def check(
     gates: dict, current: dict, baseline: dict | None, redefined_by: dict[str, str] | None = None
 ) -> list[tuple[bool, str]]:
@@ -149,8 +154,8 @@ def check(
             results.append((True, f"{key}: no baseline metrics, drop not checked"))
             continue
         before = readings(baseline, key)
-        why = next((why for prefix, why in (redefined_by or {}).items() if f"{key}.".startswith(f"{prefix}.")), None)
         for label, reading in now.items():
+            why = redefinition(reading.path, redefined_by or {})
             if why:
                 results.append((True, f"{shown(label, reading.chosen)} = {reading.value:.4f}: {why}"))
                 continue

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from boxoffice.checks.exp_show import best_first, rows_of, table
+from pathlib import Path
+
+from boxoffice.checks.exp_show import SOURCES, best_first, redefining_params, rows_of, table
+from boxoffice.checks.metric_files import flatten, load_current
+from boxoffice.evaluation.headline import HEADLINE, MODEL_COLUMNS
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def state(rev: str, name: str | None, params: dict, metrics: dict | None) -> dict:
@@ -96,7 +102,20 @@ def test_an_experiment_that_redefines_the_hit_label_marks_its_hit_figures_only()
         experiment("trees", {**base_params, "regressors": BASE_PARAMS["regressors"]}, {**metrics, "auc_cv": 0.78}),
     ]
     base, experiments = rows_of([baseline])
-    lines = table(base, experiments, ["r2_cv", "auc_cv"], 120)
+    redefines = redefining_params(ROOT / "gates.yaml")
+    assert set(redefines["featurize.hit_multiple"]) == {"auc_cv", "brier", "fwd_auc"}
+    lines = table(base, experiments, ["r2_cv", "auc_cv"], 120, redefines)
     assert lines[1].split()[-1] == "0.7700"
     assert lines[2].split()[:4] == ["hit3", "0.5500", "0.8100*", "featurize.hit_multiple=3.0"]
     assert lines[3].split()[:3] == ["trees", "0.5500", "0.7800"]
+
+
+def test_every_headline_figure_has_its_source_and_the_source_holds_it() -> None:
+    """SOURCES must follow headline(): each figure's value is found under the key SOURCES gives it."""
+    metrics = load_current(ROOT / "metrics")
+    figures = metrics["headline"]
+    flat = flatten(metrics)
+    assert set(SOURCES) == set(HEADLINE) - set(MODEL_COLUMNS)
+    for column, source in SOURCES.items():
+        under = [value for path, value in flat.items() if path.startswith(f"{source}.")]
+        assert any(abs(value - figures[column]) < 1e-4 for value in under), (column, source)

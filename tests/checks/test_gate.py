@@ -172,6 +172,14 @@ def test_a_redefined_label_keeps_its_floor_but_its_drop_is_not_compared_and_says
     )
     # the same params: compared, and the fall fails
     assert not all(passed for passed, _ in check(gates, worse, METRICS, redefined(gates, {}, {})))
+    # a wildcard key spanning a redefined part and another: only the redefined readings are exempt
+    now, before = (
+        {"c": {"test": {"auc": 0.6}, "train": {"auc": 0.6}}},
+        {"c": {"test": {"auc": 0.9}, "train": {"auc": 0.9}}},
+    )
+    spanning = check({"max_drop": {"c.*.auc": 0.01}}, now, before, {"c.test": "not compared: redefined"})
+    assert spanning == [(True, "c.test.auc = 0.6000: not compared: redefined"), (False, spanning[1][1])]
+    assert spanning[1][1].startswith("c.train.auc = 0.6000, baseline 0.9000: fell")
     # the floor still applies to a redefined figure
     far_worse = {**METRICS, "classifier": {**METRICS["classifier"], "test": {"auc": 0.60}}}
     assert not all(passed for passed, _ in check(gates, far_worse, METRICS, why))
