@@ -16,7 +16,7 @@ from typing import Any
 
 from playwright.sync_api import Page
 
-from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
+from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
 
 FILM = {**PRE_RELEASE_EXAMPLE, "release_date": "2017-07-21"}
 # names a person may type: quotes, SQL and markup are kept and shown as typed

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
 from boxoffice.serving.api import create_app
 from boxoffice.serving.page import CSP
-from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
 from tests.serving.ledger_driver import ODD_NAMES, LedgerService, open_with_token, settled
 from tests.serving.page_driver import Watched, forecast_example, post
 
