@@ -113,7 +113,10 @@ def test_the_forecast_page_saves_the_film_and_the_service_answers_it(
     page.fill("#save-slate", "   ")
     page.click("#save-button")
     page.wait_for_selector("#save-slate-error:not(:empty)")
-    assert "pattern" in page.inner_text("#save-slate-error") and page.inner_text("#save-name-error") == ""
+    status, refused = ledger_service.call("POST", "/ledger/forecasts", {"slate": "   ", "name": "x", "film": film})
+    assert status == 422 and [error["field"] for error in refused["detail"]] == ["slate"]
+    assert page.inner_text("#save-slate-error") == refused["detail"][0]["message"]
+    assert page.inner_text("#save-name-error") == ""
     assert len(ledger_service.page(slate)["forecasts"]) == 1
     watched.check_clean(expected="the server responded with a status of")
 
