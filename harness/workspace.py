@@ -101,18 +101,25 @@ def start_server(
     timeout: float = 30,
     workers: int = 1,
     cpus: str | None = None,
+    env: dict[str, str] | None = None,
+    log_path: Path | None = None,
 ) -> tuple[subprocess.Popen, int]:
     """``uvicorn APP`` (no access log) on a free loopback port; returns once ``ready_path`` is 200.
 
     ``cpus`` (e.g. "0") pins the server with ``taskset``, so a load generator can have the other core.
+    ``env`` replaces the server's environment; ``log_path`` keeps its stderr (what it prints on start).
     """
     port = free_port()
     cmd = [str(BIN / "uvicorn"), app, "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
     cmd = [*(["taskset", "-c", cpus] if cpus else []), *cmd, *(["--workers", str(workers)] if workers > 1 else [])]
     # stderr to a file, not a pipe: a busy server must never block on a full pipe.
-    with tempfile.TemporaryFile(mode="w+") as log:
+    with log_path.open("w+") if log_path else tempfile.TemporaryFile(mode="w+") as log:
         process = subprocess.Popen(
-            [*cmd, *(["--app-dir", str(app_dir)] if app_dir else [])], cwd=cwd, stdout=subprocess.DEVNULL, stderr=log
+            [*cmd, *(["--app-dir", str(app_dir)] if app_dir else [])],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

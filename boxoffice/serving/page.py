@@ -1,4 +1,4 @@
-"""The forecast page (``GET /forecast``): files the app serves itself, the headers that keep it safe, its context.
+"""The pages (``GET /forecast``, ``GET /ledger``): files the app serves itself, the headers that keep them safe.
 
 The page is a client of the API: every number it shows comes from /predict/pre_release
 and /predict/pre_release/scenarios, fetched by ``static/forecast.js`` (an ES module that
@@ -7,6 +7,11 @@ element with ``textContent`` and SVG attributes (never HTML from data), so a nam
 ``<img src=x onerror=alert(1)>`` is shown as text. The charts are drawn by that script:
 no charting library and no other origin. The Content-Security-Policy below allows
 scripts, styles and requests from this origin only, and no inline script or style.
+
+The ledger page (``static/ledger.js``) is a client of the ledger's API in the same way. Its
+token comes in the address's fragment (``/ledger#token=...``, as the service prints it on first
+start), which a browser never sends; the script moves it into the tab's sessionStorage and
+out of the address, and sends it only in the ``Authorization`` header of its own requests.
 """
 
 from __future__ import annotations
@@ -19,10 +24,15 @@ from boxoffice.prediction.predictor import Predictor
 from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
 
 STATIC = Path(__file__).parent / "static"
-# name -> media type of each file the page needs; nothing else is served from STATIC.
+# path -> the HTML file of each page
+PAGES = {"/forecast": "forecast.html", "/ledger": "ledger.html"}
+# name -> media type of each file the pages need; nothing else is served from STATIC.
 FILES = {
     "forecast.html": "text/html; charset=utf-8",
+    "ledger.html": "text/html; charset=utf-8",
     "forecast.js": "text/javascript; charset=utf-8",
+    "ledger.js": "text/javascript; charset=utf-8",
+    "token.js": "text/javascript; charset=utf-8",
     "answer.js": "text/javascript; charset=utf-8",
     "charts.js": "text/javascript; charset=utf-8",
     "money.js": "text/javascript; charset=utf-8",

@@ -15,7 +15,7 @@ from boxoffice.prediction.batch import request_columns
 from boxoffice.prediction.predictor import Predictor
 from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE, PreReleaseMovie
 from boxoffice.serving.api import create_app
-from boxoffice.serving.page import FILES
+from boxoffice.serving.page import FILES, PAGES
 
 GOOD = {"runtime": 120.0, "popularity": 50.0, "vote_avg": 7.0, "budget": 50_000_000}
 
@@ -169,8 +169,9 @@ def test_the_page_and_its_files_are_served_with_a_strict_policy(client: TestClie
     policy = page.headers["content-security-policy"]
     assert "default-src 'none'" in policy and "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert page.headers["x-content-type-options"] == "nosniff"
+    page_paths = {name: path for path, name in PAGES.items()}
     for name, kind in FILES.items():
-        served = client.get("/forecast" if name == "forecast.html" else f"/forecast/{name}")
+        served = client.get(page_paths.get(name, f"/forecast/{name}"))
         assert served.status_code == 200 and served.headers["content-type"] == kind
     assert client.get("/forecast/params.yaml").status_code == 404
     html = page.text

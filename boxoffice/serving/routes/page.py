@@ -1,4 +1,4 @@
-"""The forecast page: /forecast, its files (served by the app, no other origin) and /forecast/context."""
+"""The pages, /forecast and /ledger; their files under /forecast/ (served by the app); /forecast/context."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from boxoffice.serving.deps import UNAVAILABLE, predictor
 from boxoffice.serving.fast_path import answer
-from boxoffice.serving.page import FILES, HEADERS, context, page_files
+from boxoffice.serving.page import FILES, HEADERS, PAGES, context, page_files
 
 
 async def forecast_context(request: Request) -> Any:
@@ -30,8 +30,9 @@ def add_routes(app: FastAPI) -> None:
 
         return serve_file
 
-    app.add_api_route("/forecast", page_file("forecast.html"), methods=["GET"], include_in_schema=False)
+    for path, name in PAGES.items():
+        app.add_api_route(path, page_file(name), methods=["GET"], include_in_schema=False)
     for name in FILES:
-        if name != "forecast.html":
+        if name not in PAGES.values():
             app.add_api_route(f"/forecast/{name}", page_file(name), methods=["GET"], include_in_schema=False)
     app.get("/forecast/context", responses=UNAVAILABLE)(forecast_context)

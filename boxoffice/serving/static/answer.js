@@ -17,7 +17,7 @@ export function el(tag, attributes = {}, text = null, parent = null) {
 }
 
 /** Write the API's value formatted, keeping the value itself in data-value. */
-function show(node, value, format) {
+export function show(node, value, format) {
   node.textContent = format(value);
   node.dataset.value = String(value);
   return node;
@@ -38,7 +38,7 @@ export function monthScenarios(date) {
 }
 
 /** A table of numbers: headers, then rows of cells, each text or [value, format]. */
-function numbersTable(container, headers, rows) {
+export function numbersTable(container, headers, rows) {
   const table = el("table", { class: "numbers-table" });
   const head = el("tr", {}, null, el("thead", {}, null, table));
   for (const header of headers) el("th", { scope: "col" }, header, head);

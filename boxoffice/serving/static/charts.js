@@ -199,3 +199,36 @@ export function drawSweep(chart, xs, answers, options) {
   });
   finish(chart, width, 320);
 }
+
+/**
+ * The track record: each film's median forecast (dot) and 80% interval (bar) against its actual revenue,
+ * both on log scales over the same range, with the diagonal where the forecast equals the actual.
+ * Each point: {name, actual, median, low, high}, all the API's.
+ */
+export function drawTrackRecord(chart, points) {
+  const width = begin(chart);
+  const height = Math.min(440, Math.max(300, width * 0.7));
+  const [left, right, top, bottom] = [66, width - 14, 34, height - 48];
+  const values = points.flatMap((p) => [p.actual, p.median, p.low, p.high]).filter((v) => v > 0);
+  const lo = Math.min(...values) / 1.5;
+  const hi = Math.max(...values) * 1.5;
+  const x = scale([lo, hi], [left, right], true);
+  const y = scale([lo, hi], [bottom, top], true);
+  let ticks = logTicks(lo, hi);
+  if (ticks.length > (bottom - top) / 22) ticks = ticks.filter((tick) => tick.first);
+  axisY(chart, y, ticks, left, right, "forecast (log scale)", top - 16);
+  axisX(chart, x, ticks, bottom, width);
+  svg("text", { x: (left + right) / 2, y: bottom + 38, class: "label", "text-anchor": "middle" }, chart,
+    "actual revenue (log scale)");
+  svg("line", { x1: x(lo), y1: y(lo), x2: x(hi), y2: y(hi), class: "diagonal" }, chart);
+  for (const p of points) {
+    const bar = svg("line", { x1: x(p.actual), x2: x(p.actual), y1: y(p.low), y2: y(p.high), class: "record-interval" }, chart);
+    bar.dataset.low = String(p.low);
+    bar.dataset.high = String(p.high);
+    const dot = svg("circle", { cx: x(p.actual), cy: y(p.median), r: 4, class: "record-point" }, chart);
+    dot.dataset.value = String(p.median);
+    dot.dataset.actual = String(p.actual);
+    svg("title", {}, dot, `${p.name}: forecast ${money(p.median)} (${money(p.low)} to ${money(p.high)}), actual ${money(p.actual)}`);
+  }
+  finish(chart, width, height);
+}

@@ -5,6 +5,7 @@
 // inline (the page's Content-Security-Policy forbids it).
 import { answerCsv, budgetScenarios, drawAnswer, drawCharts, el, monthScenarios } from "./answer.js";
 import { dollarsInFull, money, percent, readMarketing, readMoney, readShare } from "./money.js";
+import { heldToken, ledgerCall, refusal } from "./token.js";
 
 // The form's lists of names: field of the API body -> its label.
 const LIST_LABELS = {
@@ -353,6 +354,7 @@ function draw(film, answer, scenarios) {
   byId("results").hidden = false;
   keepReadings(answer.names);
   drawAnswer(state.drawn);
+  offerToSave(film);
   byId("results-title").focus();
   byId("results").scrollIntoView({ block: "start" });
   document.body.dataset.drawn = "true";
@@ -404,6 +406,71 @@ function download() {
   setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
+// ---------------------------------------------------------------- saving it to the ledger
+
+/** With a ledger token in this tab, the form to save the forecast, its name the film's title by default. */
+function offerToSave(film) {
+  byId("save").hidden = !heldToken();
+  byId("save-status").replaceChildren();
+  if (!byId("save-name").value.trim() && film.title) byId("save-name").value = film.title;
+}
+
+/** The slates there are, as suggestions for the slate field. */
+async function suggestSlates() {
+  if (!heldToken()) return;
+  const { status, answer } = await ledgerCall("GET", "/ledger/slates");
+  if (status !== 200) return;
+  const list = byId("save-slates");
+  list.replaceChildren();
+  for (const slate of answer.slates) el("option", { value: slate.name }, null, list);
+}
+
+function saveProblem(text, field = null) {
+  const slot = field && document.querySelector(`[data-save-error-for="${CSS.escape(field)}"]`);
+  const target = slot || byId("save-problem");
+  target.textContent = target.textContent ? `${target.textContent}; ${text}` : text;
+  const input = slot ? byId(`save-${field}`) : null;
+  input?.setAttribute("aria-invalid", "true");
+  return input || byId("save-problem");
+}
+
+/** Save the film (as it was asked for) into the slate: the service answers it again and keeps that answer. */
+async function save(event) {
+  event.preventDefault();
+  for (const node of document.querySelectorAll("#save .error")) node.textContent = "";
+  for (const id of ["save-slate", "save-name"]) byId(id).removeAttribute("aria-invalid");
+  const status = byId("save-status");
+  status.replaceChildren();
+  const body = { slate: byId("save-slate").value, name: byId("save-name").value, film: state.drawn.film };
+  const button = byId("save-button");
+  button.disabled = true;
+  try {
+    const { status: code, answer } = await ledgerCall("POST", "/ledger/forecasts", body);
+    if (code === 201) {
+      status.append(`Saved as \u201c${answer.name}\u201d in the slate \u201c${answer.slate}\u201d. `);
+      el("a", { href: `/ledger?${new URLSearchParams({ slate: answer.slate })}` }, "Open the slate", status);
+      suggestSlates();
+      return;
+    }
+    const focused = [];
+    if (code === 422 && Array.isArray(answer.detail)) {
+      for (const error of answer.detail) {
+        const field = ["slate", "name"].includes(error.field) ? error.field : null;
+        focused.push(saveProblem(field ? error.message : `${error.field}: ${error.message}`, field));
+      }
+    } else if (code === 409) focused.push(saveProblem(answer.detail, "name"));
+    else {
+      focused.push(saveProblem(refusal(code, answer)));
+      if (code === 401) el("a", { href: "/ledger" }, " Enter another token on the ledger page.", byId("save-problem"));
+    }
+    focused[0].focus();
+  } catch (error) {
+    saveProblem(`the ledger could not be reached (${error.message})`).focus();
+  } finally {
+    button.disabled = false;
+  }
+}
+
 // The charts are drawn at the width they are shown at: again when it changes; opened tables print.
 function setUpRedraws() {
   let width = window.innerWidth;
@@ -452,6 +519,8 @@ async function start() {
   describeTrust(context);
   byId("example").addEventListener("click", () => fillForm(context.example));
   byId("export-csv").addEventListener("click", download);
+  byId("save-form").addEventListener("submit", save);
+  suggestSlates();
   document.body.dataset.ready = "true";
   const shared = filmInUrl();
   if (shared) {

@@ -1,0 +1,406 @@
+// The ledger page: a client of the ledger's API (/ledger/...), behind the token token.js holds.
+// Slates, a slate's films a page at a time (the API's pages and filters), two to four forecasts
+// side by side, recording what a film earned, and the slate's track record. Every number shown
+// is the API's (kept in its element's data-value); the page computes none. Elements are built
+// with textContent and attributes only (names are shown as typed, markup included).
+import { el, numbersTable, show } from "./answer.js";
+import { drawTrackRecord } from "./charts.js";
+import { money, percent, readMoney } from "./money.js";
+import { forgetToken, heldToken, keepToken, ledgerCall, NOT_ACCEPTED, refusal, takeTokenFromAddress } from "./token.js";
+
+const byId = (id) => document.getElementById(id);
+const COMPARED = { fewest: 2, most: 4 };
+const CHART_FILMS = 500; // the API's largest page: the chart shows one page of released films
+const state = { slate: null, afters: [0], next: null, rows: new Map(), ticked: new Map(), actualFor: null, record: [] };
+
+/** Mark the page busy while a request is out (tests and assistive technology wait for it). */
+async function busy(work) {
+  document.body.dataset.busy = "true";
+  try {
+    return await work();
+  } finally {
+    document.body.dataset.busy = "false";
+  }
+}
+
+// ---------------------------------------------------------------- the token
+
+function askForToken(problem) {
+  byId("token-form").hidden = false;
+  byId("token-held").hidden = true;
+  for (const id of ["slates-section", "slate-section", "actual-section", "compare-section", "record-section"]) {
+    byId(id).hidden = true;
+  }
+  byId("token-problem").textContent = problem || "";
+  const input = byId("token-input");
+  input.value = "";
+  if (problem) input.setAttribute("aria-invalid", "true");
+  else input.removeAttribute("aria-invalid");
+  input.focus();
+}
+
+/** A refused request: a token the ledger does not know sends the person back to the token form. */
+function refused(status, answer, slot) {
+  if (status === 401) {
+    forgetToken();
+    askForToken(NOT_ACCEPTED);
+    return;
+  }
+  slot.textContent = refusal(status, answer);
+  slot.focus?.();
+}
+
+async function useToken(event) {
+  event.preventDefault();
+  const typed = byId("token-input").value.trim();
+  if (!typed) return askForToken("Type or paste a token first.");
+  keepToken(typed);
+  await showSlates();
+}
+
+// ---------------------------------------------------------------- slates
+
+async function showSlates() {
+  const { status, answer } = await busy(() => ledgerCall("GET", "/ledger/slates"));
+  if (status !== 200) return refused(status, answer, byId("slates-note"));
+  byId("token-form").hidden = true;
+  byId("token-problem").textContent = "";
+  byId("token-input").removeAttribute("aria-invalid");
+  byId("token-held").hidden = false;
+  byId("slates-section").hidden = false;
+  const list = byId("slates");
+  list.replaceChildren();
+  byId("slates-note").textContent = answer.slates.length
+    ? "Choose a slate to see its films."
+    : "No slate yet: save a forecast into one from the forecast page.";
+  for (const slate of answer.slates) {
+    const item = el("li", {}, null, list);
+    const open = el("button", { type: "button", class: "slate", "data-slate": slate.name }, slate.name, item);
+    show(el("span", { class: "count" }, null, open), slate.forecasts, (n) => ` (${n} ${n === 1 ? "film" : "films"})`);
+    open.addEventListener("click", () => openSlate(slate.name));
+  }
+  const asked = new URLSearchParams(location.search).get("slate");
+  if (asked && !state.slate) await openSlate(asked);
+  return undefined;
+}
+
+async function openSlate(name) {
+  state.slate = name;
+  state.afters = [0];
+  state.ticked.clear();
+  history.replaceState(null, "", `/ledger?${new URLSearchParams({ slate: name })}`);
+  byId("slate-title").textContent = `Slate: ${name}`;
+  byId("slate-section").hidden = false;
+  byId("compare-section").hidden = true;
+  byId("actual-section").hidden = true;
+  await showPage();
+  await showRecord();
+  byId("slate-title").focus();
+}
+
+// ---------------------------------------------------------------- a slate, a page at a time
+
+function pageQuery(after) {
+  const query = new URLSearchParams({ slate: state.slate, limit: byId("limit").value, after: String(after) });
+  const contains = byId("name_contains").value;
+  if (contains.trim()) query.set("name_contains", contains);
+  if (byId("has_actual").value) query.set("has_actual", byId("has_actual").value);
+  if (byId("model").value.trim()) query.set("model", byId("model").value.trim());
+  if (byId("deleted").checked) query.set("deleted", "true");
+  return query;
+}
+
+function clearErrors(container) {
+  for (const node of container.querySelectorAll(".error")) node.textContent = "";
+  for (const node of container.querySelectorAll("[aria-invalid]")) node.removeAttribute("aria-invalid");
+}
+
+/** The API's 422: each message by its field ('query.name_contains', 'revenue'), the field marked invalid. */
+function showFieldErrors(errors, container, general) {
+  let first = null;
+  for (const error of errors) {
+    const field = error.field.replace(/^(query|body)\./, "");
+    const slot = container.querySelector(`[data-error-for="${CSS.escape(field)}"]`);
+    const target = slot || general;
+    const text = slot ? error.message : `${error.field}: ${error.message}`;
+    target.textContent = target.textContent ? `${target.textContent}; ${text}` : text;
+    const input = slot ? byId(field) : null;
+    input?.setAttribute("aria-invalid", "true");
+    first ??= input || general;
+  }
+  first?.focus();
+}
+
+async function showPage() {
+  const section = byId("slate-section");
+  clearErrors(section);
+  const after = state.afters[state.afters.length - 1];
+  const { status, answer } = await busy(() => ledgerCall("GET", `/ledger/forecasts?${pageQuery(after)}`));
+  if (status === 422 && Array.isArray(answer.detail)) return showFieldErrors(answer.detail, section, byId("slate-problem"));
+  if (status !== 200) return refused(status, answer, byId("slate-problem"));
+  state.next = answer.next_after;
+  state.rows = new Map(answer.forecasts.map((forecast) => [forecast.id, forecast]));
+  const body = document.querySelector("#slate-table tbody");
+  body.replaceChildren();
+  for (const forecast of answer.forecasts) drawRow(body, forecast);
+  const first = (state.afters.length - 1) * Number(byId("limit").value);
+  byId("page-status").textContent = answer.forecasts.length
+    ? `Films ${first + 1} to ${first + answer.forecasts.length} of ${answer.total} (oldest saved first).`
+    : "No film of this slate matches.";
+  byId("page-status").dataset.value = String(answer.total);
+  byId("previous-page").disabled = state.afters.length === 1;
+  byId("next-page").disabled = answer.next_after === null;
+  return undefined;
+}
+
+/** The API's value formatted, or a dash where it gives none (no actual result yet). */
+function optional(node, value, format) {
+  if (value === null || value === undefined) node.textContent = "\u2014";
+  else show(node, value, format);
+}
+
+function drawRow(body, forecast) {
+  const { answer, film } = forecast.current;
+  const row = el("tr", { "data-id": String(forecast.id) }, null, body);
+  const tick = el("input", { type: "checkbox", "aria-label": `Compare ${forecast.name}` }, null, el("td", {}, null, row));
+  tick.checked = state.ticked.has(forecast.id);
+  tick.addEventListener("change", () => {
+    if (tick.checked) state.ticked.set(forecast.id, forecast.name);
+    else state.ticked.delete(forecast.id);
+    byId("compare-problem").textContent = "";
+  });
+  el("th", { scope: "row", class: "name" }, forecast.name, row);
+  el("td", {}, film.release_date, row);
+  show(el("td", { class: "number median" }, null, row), answer.predicted_revenue, money);
+  const interval = el("td", { class: "number interval-cell" }, null, row);
+  show(el("span", { class: "low" }, null, interval), answer.revenue_low, money);
+  interval.appendChild(document.createTextNode(" to "));
+  show(el("span", { class: "high" }, null, interval), answer.revenue_high, money);
+  show(el("td", { class: "number hit" }, null, row), answer.hit_probability, percent);
+  optional(el("td", { class: "number profit" }, null, row), answer.profit_probability, percent);
+  const actual = forecast.actual;
+  optional(el("td", { class: "number actual" }, null, row), actual?.revenue, money);
+  el("td", { class: "known-on" }, actual ? actual.known_on : "\u2014", row);
+  el("td", { class: "source" }, actual ? actual.source : "\u2014", row);
+  show(el("td", { class: "number revisions" }, null, row), forecast.revision_count, String);
+  const verb = actual ? "Change" : "Record";
+  const record = el("button", { type: "button", class: "record", "aria-label": `${verb} the actual result of ${forecast.name}` },
+    verb, el("td", {}, null, row));
+  record.addEventListener("click", () => openActual(forecast));
+}
+
+async function turnPage(forward) {
+  if (forward && state.next !== null) state.afters.push(state.next);
+  else if (!forward && state.afters.length > 1) state.afters.pop();
+  await showPage();
+  byId("page-status").focus?.();
+}
+
+// ---------------------------------------------------------------- side by side
+
+const COMPARE_ROWS = [
+  ["Slate", (f) => f.slate],
+  ["Released", (f) => f.current.film.release_date],
+  ["Budget", (f) => [f.current.film.budget, money]],
+  ["Median revenue", (f) => [f.current.answer.predicted_revenue, money]],
+  ["Interval low", (f) => [f.current.answer.revenue_low, money]],
+  ["Interval high", (f) => [f.current.answer.revenue_high, money]],
+  ["Interval coverage", (f) => [f.current.answer.interval_coverage, percent]],
+  ["P(hit)", (f) => [f.current.answer.hit_probability, percent]],
+  ["P(profit)", (f) => [f.current.answer.profit_probability, percent]],
+  ["Actual revenue", (f) => (f.actual ? [f.actual.revenue, money] : "\u2014")],
+  ["Actual known on", (f) => (f.actual ? f.actual.known_on : "\u2014")],
+  ["Revision", (f) => [f.current.number, String]],
+  ["Forecast made", (f) => f.current.created_at],
+  ["Models (serving hash)", (f) => f.current.model.serving_hash],
+];
+
+async function compare() {
+  const ids = [...state.ticked.keys()];
+  const problem = byId("compare-problem");
+  problem.textContent = "";
+  if (ids.length < COMPARED.fewest || ids.length > COMPARED.most) {
+    problem.textContent = `Tick ${COMPARED.fewest} to ${COMPARED.most} forecasts to compare (${ids.length} ticked).`;
+    return;
+  }
+  const read = await busy(() => Promise.all(ids.map((id) => ledgerCall("GET", `/ledger/forecasts/${id}`))));
+  const failed = read.find(({ status }) => status !== 200);
+  if (failed) return refused(failed.status, failed.answer, problem);
+  const forecasts = read.map(({ answer }) => answer);
+  const table = byId("compare-table");
+  table.replaceChildren();
+  const head = el("tr", {}, null, el("thead", {}, null, table));
+  el("th", { scope: "col" }, "Forecast", head);
+  for (const forecast of forecasts) el("th", { scope: "col", "data-id": String(forecast.id) }, forecast.name, head);
+  const body = el("tbody", {}, null, table);
+  for (const [label, value] of COMPARE_ROWS) {
+    const row = el("tr", {}, null, body);
+    el("th", { scope: "row" }, label, row);
+    for (const forecast of forecasts) {
+      const cell = value(forecast);
+      const td = el("td", Array.isArray(cell) ? { class: "number" } : {}, null, row);
+      if (Array.isArray(cell)) optional(td, cell[0], cell[1]);
+      else td.textContent = cell;
+    }
+  }
+  byId("compare-section").hidden = false;
+  byId("compare-title").focus();
+  return undefined;
+}
+
+// ---------------------------------------------------------------- what the film earned
+
+function openActual(forecast) {
+  state.actualFor = forecast;
+  const form = byId("actual-form");
+  clearErrors(form);
+  byId("actual-title").textContent = `What ${forecast.name} earned`;
+  byId("revenue").value = forecast.actual ? String(forecast.actual.revenue) : "";
+  byId("known_on").value = forecast.actual ? forecast.actual.known_on : "";
+  byId("source").value = forecast.actual ? forecast.actual.source : "";
+  understandRevenue();
+  byId("actual-section").hidden = false;
+  byId("actual-title").focus();
+}
+
+function understandRevenue() {
+  const read = readMoney(byId("revenue").value);
+  byId("revenue-understood").textContent = read.problem
+    || (read.dollars === undefined ? "" : `read as ${money(read.dollars)}`);
+  return read;
+}
+
+async function recordActual(event) {
+  event.preventDefault();
+  const form = byId("actual-form");
+  clearErrors(form);
+  const read = understandRevenue();
+  // an amount the page cannot read goes as typed: the API's 422 says what is wrong, by the field
+  const body = { revenue: read.dollars ?? byId("revenue").value, known_on: byId("known_on").value, source: byId("source").value };
+  if (read.dollars === undefined && byId("revenue").value.trim() === "") delete body.revenue;
+  if (!body.known_on) delete body.known_on;
+  const id = state.actualFor.id;
+  const { status, answer } = await busy(() => ledgerCall("PUT", `/ledger/forecasts/${id}/actual`, body));
+  if (status === 422 && Array.isArray(answer.detail)) return showFieldErrors(answer.detail, form, byId("actual-problem"));
+  if (status !== 200) return refused(status, answer, byId("actual-problem"));
+  byId("actual-section").hidden = true;
+  await showPage();
+  await showRecord();
+  document.querySelector(`#slate-table tr[data-id="${id}"] button.record`)?.focus();
+  return undefined;
+}
+
+function closeActual() {
+  const id = state.actualFor?.id;
+  byId("actual-section").hidden = true;
+  document.querySelector(`#slate-table tr[data-id="${id}"] button.record`)?.focus();
+}
+
+// ---------------------------------------------------------------- the track record
+
+const decimals = (digits) => (value) => value.toFixed(digits);
+const inPercent = (value) => `${value.toFixed(1)}%`;
+
+/** A figure of the API's in the summary list (absent ones, such as R² of a single film, say so). */
+function figure(list, label, value, format, key) {
+  const item = el("div", {}, null, list);
+  el("dt", {}, label, item);
+  const dd = el("dd", { "data-figure": key }, null, item);
+  optional(dd, value, format);
+}
+
+async function showRecord() {
+  const slate = state.slate;
+  const films = new URLSearchParams({ slate, has_actual: "true", limit: String(CHART_FILMS) });
+  const [record, released] = await busy(() => Promise.all([
+    ledgerCall("GET", `/ledger/track_record?${new URLSearchParams({ slate })}`),
+    ledgerCall("GET", `/ledger/forecasts?${films}`),
+  ]));
+  const failed = [record, released].find(({ status }) => status !== 200);
+  if (failed) return refused(failed.status, failed.answer, byId("slate-problem"));
+  const section = byId("record-section");
+  section.hidden = false;
+  const overall = record.answer.overall;
+  const list = byId("record-figures");
+  list.replaceChildren();
+  byId("record-figure").hidden = overall === null;
+  if (overall === null) {
+    byId("record-summary").textContent = "No film of this slate has an actual result yet: record one to start its track record.";
+    byId("models-table").replaceChildren();
+    byId("calibration-table").replaceChildren();
+    return undefined;
+  }
+  const shown = released.answer.forecasts;
+  byId("record-summary").textContent = released.answer.total > shown.length
+    ? `The chart shows the first ${shown.length} of the ${released.answer.total} films with an actual result; the figures cover all.`
+    : "Over the films with an actual result, each at its current forecast, as the pipeline reports its forward test.";
+  figure(list, "Films with an actual result", overall.films, String, "films");
+  figure(list, "R\u00b2 of log revenue", overall.log_revenue?.r2, decimals(3), "r2");
+  figure(list, "Median absolute error of revenue", overall.median_abs_pct_error, inPercent, "median_abs_pct_error");
+  figure(list, `Inside the interval (nominal ${percent(overall.interval.nominal)})`, overall.interval.covered, percent, "covered");
+  figure(list, "Brier score of P(hit) (lower is better)", overall.hit.brier, decimals(4), "brier");
+  figure(list, "Brier score of a constant P(hit) at the hit rate", overall.hit.constant_brier, decimals(4), "constant_brier");
+  state.record = shown;
+  drawTrackRecord(byId("record-chart"), recordPoints(shown));
+  numbersTable(byId("record-numbers"), ["film", "actual revenue", "median forecast", "interval low", "interval high"],
+    shown.map((f) => [f.name, [f.actual.revenue, money], [f.current.answer.predicted_revenue, money],
+      [f.current.answer.revenue_low, money], [f.current.answer.revenue_high, money]]));
+  drawModels(record.answer.models);
+  numbersTable(byId("calibration-table"), ["P(hit) from", "to", "films", "mean P(hit)", "hit rate"],
+    overall.calibration.map((band) => [percent(band.from), [band.to, percent], [band.films, String],
+      [band.mean_hit_probability, percent], [band.hit_rate, percent]]));
+  return undefined;
+}
+
+const recordPoints = (forecasts) => forecasts.map((f) => ({
+  name: f.name, actual: f.actual.revenue, median: f.current.answer.predicted_revenue,
+  low: f.current.answer.revenue_low, high: f.current.answer.revenue_high,
+}));
+
+function drawModels(models) {
+  const rows = models.map((m) => [
+    `${m.serving_hash.slice(0, 12)} (commit ${m.commit.slice(0, 9)})`, [m.films, String],
+    m.log_revenue ? [m.log_revenue.r2, decimals(3)] : "\u2014", [m.median_abs_pct_error, inPercent],
+    [m.interval.covered, percent], [m.hit.brier, decimals(4)], [m.hit.constant_brier, decimals(4)],
+  ]);
+  numbersTable(byId("models-table"), ["models", "films", "R\u00b2 log revenue", "median abs. error", "inside interval",
+    "Brier P(hit)", "Brier constant"], rows);
+}
+
+// ---------------------------------------------------------------- start
+
+function setUp() {
+  byId("token-form").addEventListener("submit", useToken);
+  byId("token-forget").addEventListener("click", () => {
+    forgetToken();
+    state.slate = null;
+    askForToken();
+  });
+  byId("filters").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    state.afters = [0];
+    await showPage();
+  });
+  byId("previous-page").addEventListener("click", () => turnPage(false));
+  byId("next-page").addEventListener("click", () => turnPage(true));
+  byId("compare").addEventListener("click", compare);
+  byId("actual-form").addEventListener("submit", recordActual);
+  byId("actual-cancel").addEventListener("click", closeActual);
+  byId("revenue").addEventListener("input", understandRevenue);
+  let width = window.innerWidth;
+  window.addEventListener("resize", () => {
+    if (window.innerWidth === width) return;
+    width = window.innerWidth;
+    if (state.record.length && !byId("record-section").hidden) drawTrackRecord(byId("record-chart"), recordPoints(state.record));
+  });
+}
+
+async function start() {
+  setUp();
+  takeTokenFromAddress();
+  if (heldToken()) await showSlates();
+  else askForToken();
+  document.body.dataset.ready = "true";
+}
+
+start();
