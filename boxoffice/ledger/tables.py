@@ -54,7 +54,24 @@ class Forecast(Base):
 
 class Revision(Base):
     __tablename__ = "revisions"
-    __table_args__ = (UniqueConstraint("forecast_id", "number", name="uq_revisions_forecast_number"),)
+    __table_args__ = (
+        UniqueConstraint("forecast_id", "number", name="uq_revisions_forecast_number"),
+        # Every number the track record reads, by forecast: it reads this index, not the rows' JSON.
+        Index(
+            "ix_revisions_track_record",
+            "forecast_id",
+            "number",
+            "model_hash",
+            "model_commit",
+            "predicted_revenue",
+            "revenue_low",
+            "revenue_high",
+            "interval_coverage",
+            "hit_probability",
+            "budget",
+            "hit_multiple",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     forecast_id: Mapped[int] = mapped_column(ForeignKey("forecasts.id"))
