@@ -17,6 +17,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAME_LENGTH = 200
 KINDS = ("saved", "reforecast", "scenario")
+TRACK_RECORD_INDEX = "ix_revisions_track_record"
 
 
 def utc_now() -> dt.datetime:
@@ -58,7 +59,7 @@ class Revision(Base):
         UniqueConstraint("forecast_id", "number", name="uq_revisions_forecast_number"),
         # Every number the track record reads, by forecast: it reads this index, not the rows' JSON.
         Index(
-            "ix_revisions_track_record",
+            TRACK_RECORD_INDEX,
             "forecast_id",
             "number",
             "model_hash",

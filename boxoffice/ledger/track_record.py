@@ -15,15 +15,15 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Float, Select, Subquery, case, func, literal, or_, select
+from sqlalchemy import Float, Join, Select, Subquery, Table, case, func, literal, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import GenericFunction
 
 from boxoffice.ledger.store import Ledger
-from boxoffice.ledger.tables import ActualResult, Forecast, Revision
+from boxoffice.ledger.tables import TRACK_RECORD_INDEX, ActualResult, Forecast, Revision
 
 CALIBRATION_BINS = 10
 DIGITS = 6
@@ -40,6 +40,29 @@ class log1p(GenericFunction[float]):
 @compiles(log1p, "postgresql")
 def _log1p_postgresql(element: log1p, compiler: SQLCompiler, **options: Any) -> str:
     return f"ln(1 + {compiler.process(element.clauses, **options)})"
+
+
+class InOrder(Join):
+    """An inner join that SQLite walks as written, left to right (its CROSS JOIN), the right table through
+    ``index``; elsewhere a plain join. Without statistics SQLite would walk every forecast (of a slate of a
+    million, say) to find the tenth with results, and read each revision's row, JSON and all, for its numbers.
+    """
+
+    inherit_cache = True
+
+    def __init__(self, left: Any, right: Any, onclause: Any, index: str | None = None) -> None:
+        super().__init__(left, right, onclause)
+        self.index = index
+
+
+@compiles(InOrder, "sqlite")
+def _in_order_sqlite(join: InOrder, compiler: SQLCompiler, **options: Any) -> str:
+    written = compiler.visit_join(join, **options)  # "<left> JOIN <right table> ON <condition>"
+    left, _, right = written.rpartition(" JOIN ")
+    if join.index is not None:
+        table = cast(Table, join.right).name
+        right = right.replace(f"{table} ON ", f"{table} INDEXED BY {join.index} ON ", 1)
+    return f"{left} CROSS JOIN {right}"
 
 
 @dataclass
@@ -73,6 +96,8 @@ def released(slate_id: int | None) -> Subquery:
     # P(hit)'s tenth, min(floor(10 p), 9), as a count of thresholds passed (no floor() needed in SQLite).
     passed = (case((p_hit * CALIBRATION_BINS >= edge, 1), else_=0) for edge in range(1, CALIBRATION_BINS))
     band = sum(passed, literal(0))
+    to_forecast = InOrder(ActualResult.__table__, Forecast.__table__, Forecast.id == ActualResult.forecast_id)
+    current = (Revision.forecast_id == Forecast.id) & (Revision.number == Forecast.current_revision)
     query = (
         select(
             Revision.model_hash.label("serving_hash"),
@@ -86,9 +111,7 @@ def released(slate_id: int | None) -> Subquery:
             p_hit.label("p_hit"),
             band.label("band"),
         )
-        .select_from(ActualResult)
-        .join(Forecast, Forecast.id == ActualResult.forecast_id)
-        .join(Revision, (Revision.forecast_id == Forecast.id) & (Revision.number == Forecast.current_revision))
+        .select_from(InOrder(to_forecast, Revision.__table__, current, index=TRACK_RECORD_INDEX))
         .where(Forecast.deleted_at.is_(None))
     )
     if slate_id is not None:
