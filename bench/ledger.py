@@ -106,7 +106,8 @@ PROJECT = [ROOT]  # where the served models are: this checkout, or the tiny proj
 @contextlib.contextmanager
 def server(url: str) -> Iterator[tuple[Any, str]]:
     os.environ["BOXOFFICE_LEDGER_URL"] = url
-    process, port = start_server("main:app", cwd=PROJECT[0], ready_path="/health", timeout=120)
+    # A first start compiles the kernels (numba) before /health answers: minutes on a loaded machine.
+    process, port = start_server("main:app", cwd=PROJECT[0], ready_path="/health", timeout=900)
     try:
         yield process, f"http://127.0.0.1:{port}"
     finally:
