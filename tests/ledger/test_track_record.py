@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from sqlalchemy import func, select
 
 from boxoffice.ledger.database import make_engine, upgrade
 from boxoffice.ledger.store import Ledger, NotFound, PageQuery
 from boxoffice.ledger.tables import ActualResult, Forecast, Revision, Slate
-from boxoffice.ledger.track_record import CALIBRATION_BINS, track_record
+from boxoffice.ledger.track_record import CALIBRATION_BINS, released, track_record
 from boxoffice.modeling.metrics import regression_metrics
 
 DIGITS = 6
@@ -198,3 +200,17 @@ def test_a_pages_total_counts_what_its_filters_find(database_url: str) -> None:
             after = page["next_after"]
         assert page["total"] == len(found) > 0, query
     engine.dispose()
+
+
+def test_sqlite_walks_the_results_and_reads_the_numbers_from_the_index(tmp_path: Path) -> None:
+    """Without statistics SQLite would walk every forecast of a slate and read each revision's JSON row."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'ledger.sqlite3'}")
+    upgrade(engine)
+    query = select(func.count()).select_from(released(1))
+    with engine.connect() as connection:
+        sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
+        plan = [row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
+    engine.dispose()
+    walked = [step for step in plan if step.startswith(("SCAN", "SEARCH")) and "subquery" not in step]
+    assert walked[0] == "SCAN actual_results", plan
+    assert "COVERING INDEX ix_revisions_track_record" in walked[2], plan
