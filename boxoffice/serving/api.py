@@ -42,7 +42,7 @@ def create_app(
         "max_batch": max_batch,
         "coalesce": coalesce,
     }
-    settings = ServeSettings(**{name: value for name, value in given.items() if value})
+    settings = ServeSettings(**{name: value for name, value in given.items() if value is not None})
     app = FastAPI(
         title="boxoffice",
         version=__version__,
