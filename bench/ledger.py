@@ -1,11 +1,12 @@
 """Benchmark the forecast ledger through the real service (uvicorn, loopback), on SQLite and PostgreSQL.
 
 Usage: python bench/ledger.py [--backend sqlite|postgresql|both] [--saves 10000] [--clients 64]
-                              [--million 1000000]
+                              [--floor 2000] [--million 1000000]
 For each backend:
 - load: ``--clients`` concurrent clients save ``--saves`` forecasts (distinct names); the
   database must then hold exactly that many. Saves/s, p50 and p99, beside the floor: the
-  same clients asking /predict/pre_release for the same films (the answer without the save).
+  same clients asking /predict/pre_release for ``--floor`` of the same films (the answer
+  without the save).
 - kill: the same load, the server SIGKILLed in the middle; after a restart every save it
   acknowledged (a 201 received) must be there.
 - million: ``--million`` forecasts (a tenth with actual results) written straight into the
@@ -129,9 +130,11 @@ def names_in(ledger: Ledger, slate: str) -> list[str]:
         )
 
 
-def load_phase(backend: str, url: str, ledger: Ledger, token: str, count: int, clients: int) -> list[dict[str, Any]]:
+def load_phase(
+    backend: str, url: str, ledger: Ledger, token: str, count: int, clients: int, floor: int
+) -> list[dict[str, Any]]:
     with server(url) as (_, base):
-        predict = [("/predict/pre_release", film(i), str(i)) for i in range(count)]
+        predict = [("/predict/pre_release", film(i), str(i)) for i in range(floor)]
         floor_latencies, _, floor_seconds = asyncio.run(hammer(base, token, predict, clients))
         latencies, acknowledged, seconds = asyncio.run(hammer(base, token, saves("load", count), clients))
     stored = names_in(ledger, "load")
@@ -146,10 +149,10 @@ def load_phase(backend: str, url: str, ledger: Ledger, token: str, count: int, c
             f"{backend} saves per second ({clients} clients)",
             count / seconds,
             "1/s",
-            ("/predict/pre_release per second, same clients", count / floor_seconds),
+            (f"/predict/pre_release per second, same clients, {floor} requests", floor / floor_seconds),
         ),
-        figure(f"{backend} save p50", p50, "ms", ("/predict/pre_release p50", floor_p50)),
-        figure(f"{backend} save p99", p99, "ms", ("/predict/pre_release p99", floor_p99)),
+        figure(f"{backend} save p50 ({count} saves)", p50, "ms", ("/predict/pre_release p50", floor_p50)),
+        figure(f"{backend} save p99 ({count} saves)", p99, "ms", ("/predict/pre_release p99", floor_p99)),
         figure(f"{backend} forecasts stored after {count} concurrent saves", len(stored), "forecasts"),
     ]
 
@@ -316,7 +319,7 @@ def run_backend(backend: str, url: str, args: argparse.Namespace) -> list[dict[s
         token = create_token(session, label="bench")
     results: list[dict[str, Any]] = []
     if args.saves:
-        results += load_phase(backend, url, ledger, token, args.saves, args.clients)
+        results += load_phase(backend, url, ledger, token, args.saves, args.clients, args.floor)
         print(results, flush=True)
         results += kill_phase(backend, url, ledger, token, args.saves, args.clients)
         print(results[-2:], flush=True)
@@ -332,6 +335,7 @@ def main() -> None:
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--saves", type=int, default=10_000, help="0: leave the load and kill phases out")
     parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--floor", type=int, default=2_000, help="/predict/pre_release requests for the floor")
     parser.add_argument("--million", type=int, default=1_000_000, help="0: leave the million phase out")
     parser.add_argument("--tiny", action="store_true", help="serve the tiny project's models (tests/tiny.py)")
     args = parser.parse_args()
