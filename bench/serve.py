@@ -314,7 +314,7 @@ def ledger_idle(seconds: float, rounds: int) -> None:
     folder = Path(tempfile.mkdtemp(prefix="boxoffice-ledger-idle-"))
     servers = {}
     try:
-        servers["floor"] = start_server("floor_app:app", ROOT, app_dir=ROOT / "bench")
+        servers["floor"] = start_server("floor_app:app", ROOT, app_dir=ROOT / "bench", timeout=900)
         for label, url in (
             ("no ledger", f"sqlite:///{folder}/missing/folder/ledger.sqlite3"),  # cannot be opened
             ("idle ledger", f"sqlite:///{folder}/ledger.sqlite3"),
