@@ -1,16 +1,18 @@
 """Benchmark the forecast ledger through the real service (uvicorn, loopback), on SQLite and PostgreSQL.
 
 Usage: python bench/ledger.py [--backend sqlite|postgresql|both] [--saves 10000] [--clients 64]
-                              [--million 1000000]
+                              [--floor 2000] [--million 1000000]
 For each backend:
 - load: ``--clients`` concurrent clients save ``--saves`` forecasts (distinct names); the
   database must then hold exactly that many. Saves/s, p50 and p99, beside the floor: the
-  same clients asking /predict/pre_release for the same films (the answer without the save).
+  same clients asking /predict/pre_release for ``--floor`` of the same films (the answer
+  without the save).
 - kill: the same load, the server SIGKILLed in the middle; after a restart every save it
   acknowledged (a 201 received) must be there.
 - million: ``--million`` forecasts (a tenth with actual results) written straight into the
   database; a slate page (from its middle) and the track record, through HTTP, beside the
-  same requests on a 1,000-forecast slate (the floor).
+  same requests on a 1,000-forecast slate (the floor); the whole ledger's track record and
+  its list of slates.
 Writes bench/results/ledger/<UTC timestamp>.json (bench/results.py). Run from the project
 root after `dvc repro`; PostgreSQL needs Debian's ``postgresql`` package (a throwaway
 cluster is started and removed).
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import random
 import sys
@@ -32,7 +35,7 @@ from typing import Any
 
 import httpx
 import numpy as np
-from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy import Connection, create_engine, func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -104,7 +107,8 @@ PROJECT = [ROOT]  # where the served models are: this checkout, or the tiny proj
 @contextlib.contextmanager
 def server(url: str) -> Iterator[tuple[Any, str]]:
     os.environ["BOXOFFICE_LEDGER_URL"] = url
-    process, port = start_server("main:app", cwd=PROJECT[0], ready_path="/health", timeout=120)
+    # A first start compiles the kernels (numba) before /health answers: minutes on a loaded machine.
+    process, port = start_server("main:app", cwd=PROJECT[0], ready_path="/health", timeout=900)
     try:
         yield process, f"http://127.0.0.1:{port}"
     finally:
@@ -126,9 +130,11 @@ def names_in(ledger: Ledger, slate: str) -> list[str]:
         )
 
 
-def load_phase(backend: str, url: str, ledger: Ledger, token: str, count: int, clients: int) -> list[dict[str, Any]]:
+def load_phase(
+    backend: str, url: str, ledger: Ledger, token: str, count: int, clients: int, floor: int
+) -> list[dict[str, Any]]:
     with server(url) as (_, base):
-        predict = [("/predict/pre_release", film(i), str(i)) for i in range(count)]
+        predict = [("/predict/pre_release", film(i), str(i)) for i in range(floor)]
         floor_latencies, _, floor_seconds = asyncio.run(hammer(base, token, predict, clients))
         latencies, acknowledged, seconds = asyncio.run(hammer(base, token, saves("load", count), clients))
     stored = names_in(ledger, "load")
@@ -143,10 +149,10 @@ def load_phase(backend: str, url: str, ledger: Ledger, token: str, count: int, c
             f"{backend} saves per second ({clients} clients)",
             count / seconds,
             "1/s",
-            ("/predict/pre_release per second, same clients", count / floor_seconds),
+            (f"/predict/pre_release per second, same clients, {floor} requests", floor / floor_seconds),
         ),
-        figure(f"{backend} save p50", p50, "ms", ("/predict/pre_release p50", floor_p50)),
-        figure(f"{backend} save p99", p99, "ms", ("/predict/pre_release p99", floor_p99)),
+        figure(f"{backend} save p50 ({count} saves)", p50, "ms", ("/predict/pre_release p50", floor_p50)),
+        figure(f"{backend} save p99 ({count} saves)", p99, "ms", ("/predict/pre_release p99", floor_p99)),
         figure(f"{backend} forecasts stored after {count} concurrent saves", len(stored), "forecasts"),
     ]
 
@@ -174,66 +180,76 @@ def kill_phase(backend: str, url: str, ledger: Ledger, token: str, count: int, c
 
 
 def fill(ledger: Ledger, slate: str, count: int, answer: dict[str, Any]) -> None:
-    """``count`` forecasts written straight into the database, a tenth with actual results (seeded)."""
+    """``count`` forecasts written straight into the database, a tenth with actual results (seeded).
+
+    Through the driver (PostgreSQL's COPY, SQLite's executemany: SQLAlchemy's own insert costs
+    more than the database's work here), each answer the service's real one (its JSON, names
+    and warnings included).
+    """
     rng = random.Random(SEED)
-    now, batch = utc_now(), 20_000
+    now = utc_now().strftime("%Y-%m-%d %H:%M:%S.%f")
+    answer_json, batch = json.dumps(answer), 20_000
     with ledger.session.begin() as session:
         session.add(Slate(name=slate))
     slate_id = ledger.slate_id(slate)
-    with ledger.engine.begin() as connection:
+    with ledger.engine.connect() as connection:
         first = (connection.scalar(select(func.max(Forecast.id))) or 0) + 1
     for start in range(0, count, batch):
         ids = range(first + start, first + min(start + batch, count))
-        forecasts = [
-            {
-                "id": i,
-                "slate_id": slate_id,
-                "name": f"film {i}",
-                "created_at": now,
-                "revision_count": 1,
-                "current_revision": 1,
-            }
-            for i in ids
-        ]
+        forecasts = [(i, slate_id, f"film {i}", now, 1, 1) for i in ids]
         revisions = [
-            {
-                "forecast_id": i,
-                "number": 1,
-                "kind": "saved",
-                "film": film(i),
-                "answer": answer,
-                "predicted_revenue": answer["predicted_revenue"],
-                "revenue_low": answer["revenue_low"],
-                "revenue_high": answer["revenue_high"],
-                "interval_coverage": answer["interval_coverage"],
-                "hit_probability": answer["hit_probability"],
-                "budget": film(i)["budget"],
-                "hit_multiple": 2.0,
-                "model_hash": "bench",
-                "model_commit": "bench",
-                "created_at": now,
-            }
+            (
+                i,
+                1,
+                "saved",
+                json.dumps(film(i)),
+                answer_json,
+                answer["predicted_revenue"],
+                answer["revenue_low"],
+                answer["revenue_high"],
+                answer["interval_coverage"],
+                answer["hit_probability"],
+                film(i)["budget"],
+                2.0,
+                "bench",
+                "bench",
+                now,
+            )
             for i in ids
         ]
         actuals = [
-            {
-                "forecast_id": i,
-                "revenue": answer["predicted_revenue"] * rng.lognormvariate(0, 1),
-                "known_on": now.date(),
-                "source": "bench",
-                "recorded_at": now,
-            }
+            (i, answer["predicted_revenue"] * rng.lognormvariate(0, 1), now[:10], "bench", now)
             for i in ids
             if rng.random() < 0.1
         ]
         with ledger.engine.begin() as connection:
-            connection.execute(insert(Forecast), forecasts)
-            connection.execute(insert(Revision), revisions)
-            if actuals:
-                connection.execute(insert(ActualResult), actuals)
-    if ledger.engine.dialect.name == "postgresql":
+            for table, rows in ((Forecast, forecasts), (Revision, revisions), (ActualResult, actuals)):
+                write_rows(connection, table, rows)
+    if ledger.engine.dialect.name == "postgresql":  # as autovacuum would in time: statistics, visibility map
         with ledger.engine.connect() as connection:
-            connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
+
+
+COLUMNS = {
+    Forecast: "id, slate_id, name, created_at, revision_count, current_revision",
+    Revision: "forecast_id, number, kind, film, answer, predicted_revenue, revenue_low, revenue_high, "
+    "interval_coverage, hit_probability, budget, hit_multiple, model_hash, model_commit, created_at",
+    ActualResult: "forecast_id, revenue, known_on, source, recorded_at",
+}
+
+
+def write_rows(connection: Connection, table: Any, rows: list[tuple[Any, ...]]) -> None:
+    """PostgreSQL's COPY (psycopg's), else the driver's executemany."""
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql":
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor, cursor.copy(f"COPY {table.__tablename__} ({COLUMNS[table]}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    markers = ", ".join(["?"] * len(rows[0]))
+    connection.exec_driver_sql(f"INSERT INTO {table.__tablename__} ({COLUMNS[table]}) VALUES ({markers})", rows)
 
 
 def timed(url: str, token: str, path: str, params: dict[str, Any]) -> float:
@@ -264,8 +280,12 @@ def million_phase(backend: str, url: str, ledger: Ledger, token: str, count: int
     with server(url) as (_, base):
         page = timed(base, token, "/ledger/forecasts", {"slate": "million", "after": middle_id, "limit": 50})
         small_page = timed(base, token, "/ledger/forecasts", {"slate": "small", "after": small_id, "limit": 50})
+        known = timed(base, token, "/ledger/forecasts", {"slate": "million", "has_actual": True, "limit": 50})
+        small_known = timed(base, token, "/ledger/forecasts", {"slate": "small", "has_actual": True, "limit": 50})
         record = timed(base, token, "/ledger/track_record", {"slate": "million"})
         small_record = timed(base, token, "/ledger/track_record", {"slate": "small"})
+        whole = timed(base, token, "/ledger/track_record", {})
+        listed = timed(base, token, "/ledger/slates", {})
     return [
         figure(f"{backend} writing {count + 1000} forecasts straight into the database", filled, "s"),
         figure(
@@ -275,11 +295,19 @@ def million_phase(backend: str, url: str, ledger: Ledger, token: str, count: int
             ("the same page of a 1,000-forecast slate", small_page * 1000),
         ),
         figure(
-            f"{backend} track record of {count} forecasts ({count // 10} or so with results)",
+            f"{backend} first page of 50 with actual results, of {count} forecasts",
+            known * 1000,
+            "ms",
+            ("the same page of a 1,000-forecast slate", small_known * 1000),
+        ),
+        figure(
+            f"{backend} track record of a slate of {count} forecasts ({count // 10} or so with results)",
             record * 1000,
             "ms",
             ("the track record of a 1,000-forecast slate", small_record * 1000),
         ),
+        figure(f"{backend} track record of the whole ledger ({count + 1000} forecasts)", whole * 1000, "ms"),
+        figure(f"{backend} list of slates ({count + 1000} forecasts)", listed * 1000, "ms"),
     ]
 
 
@@ -289,13 +317,15 @@ def run_backend(backend: str, url: str, args: argparse.Namespace) -> list[dict[s
     ledger = Ledger(engine)
     with ledger.session.begin() as session:
         token = create_token(session, label="bench")
-    results = load_phase(backend, url, ledger, token, args.saves, args.clients)
-    print(results, flush=True)
-    results += kill_phase(backend, url, ledger, token, args.saves, args.clients)
-    print(results[-2:], flush=True)
+    results: list[dict[str, Any]] = []
+    if args.saves:
+        results += load_phase(backend, url, ledger, token, args.saves, args.clients, args.floor)
+        print(results, flush=True)
+        results += kill_phase(backend, url, ledger, token, args.saves, args.clients)
+        print(results[-2:], flush=True)
     if args.million:
         results += million_phase(backend, url, ledger, token, args.million)
-        print(results[-3:], flush=True)
+        print(results[-6:], flush=True)
     engine.dispose()
     return results
 
@@ -303,8 +333,9 @@ def run_backend(backend: str, url: str, args: argparse.Namespace) -> list[dict[s
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--saves", type=int, default=10_000)
+    parser.add_argument("--saves", type=int, default=10_000, help="0: leave the load and kill phases out")
     parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--floor", type=int, default=2_000, help="/predict/pre_release requests for the floor")
     parser.add_argument("--million", type=int, default=1_000_000, help="0: leave the million phase out")
     parser.add_argument("--tiny", action="store_true", help="serve the tiny project's models (tests/tiny.py)")
     args = parser.parse_args()

@@ -12,6 +12,10 @@ Usage:
                                   with 8 comps, explanation and quantiles, and one scenarios call
                                   with a 12-month and a 10-point budget sweep; p50/p90 against
                                   the plain /predict/pre_release measured in the same run
+  python bench/serve.py --ledger-idle
+                                  /predict and /predict/pre_release beside the floor, in alternating
+                                  rounds, with the ledger idle (SQLite) and with none opened; then
+                                  the 413 body-limit middleware's cost per request, in process
   python bench/serve.py --load    64 connections on /predict for a minute while 10,000-movie
                                   batches run back to back; errors, req/s, p50/p99 and
                                   the server's peak memory
@@ -301,6 +305,98 @@ def wrk_benchmark(seconds: float, rounds: int) -> None:
     write_result("serve-wrk", figures)
 
 
+def ledger_idle(seconds: float, rounds: int) -> None:
+    """/predict and /predict/pre_release beside the floor, the service's ledger idle on SQLite and not opened at all.
+
+    Three servers, measured in alternating rounds at 16 connections: the floor app, the service
+    whose ledger database cannot be opened (so it is never connected: the ledger's endpoints
+    answer 503), and the service with an idle SQLite ledger. Then the 413 body-limit middleware
+    in process: an ASGI call through it against the same call without it.
+    """
+    from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
+
+    folder = Path(tempfile.mkdtemp(prefix="boxoffice-ledger-idle-"))
+    servers = {}
+    try:
+        servers["floor"] = start_server("floor_app:app", ROOT, app_dir=ROOT / "bench", timeout=900)
+        for label, url in (
+            ("no ledger", f"sqlite:///{folder}/missing/folder/ledger.sqlite3"),  # cannot be opened
+            ("idle ledger", f"sqlite:///{folder}/ledger.sqlite3"),
+        ):
+            os.environ["BOXOFFICE_LEDGER_URL"] = url
+            servers[label] = start_server("main:app", ROOT, ready_path="/health", timeout=900)
+        os.environ.pop("BOXOFFICE_LEDGER_URL")
+        plain, pre = json.dumps(MOVIE).encode(), json.dumps(PRE_RELEASE_EXAMPLE).encode()
+        runs = [("floor", "/predict", plain)] + [
+            (label, path, body)
+            for label in ("no ledger", "idle ledger")
+            for path, body in (("/predict", plain), ("/predict/pre_release", pre))
+        ]
+        tallies: dict[tuple[str, str], list[tuple[Tally, float]]] = {(label, path): [] for label, path, _ in runs}
+        for _ in range(rounds):
+            for label, path, body in runs:
+                tallies[(label, path)].append(asyncio.run(hammer(servers[label][1], path, body, 16, seconds)))
+    finally:
+        for process, _ in servers.values():
+            process.terminate()
+    figures = []
+    for r in range(rounds):
+        floor = tallies[("floor", "/predict")][r]
+        print(f"round {r + 1}: floor {summary(*floor)}")
+        for (label, path), measured in tallies.items():
+            if label != "floor":
+                print(f"  {label} {path}: {summary(*measured[r])}")
+                figures += rate_figures(f"round {r + 1}, {label}, {path}, 16 connections:", *measured[r], floor)
+    figures += body_limit_cost()
+    write_result("serve-ledger", figures)
+
+
+def body_limit_cost(calls: int = 20_000, rounds: int = 5) -> list[dict]:
+    """Microseconds per request through ``BodyLimit`` (a declared length, then a chunked body), beside the bare app."""
+    from boxoffice.serving.body_limit import BodyLimit
+
+    async def app(scope: dict, receive: object, send: object) -> None:
+        await receive()  # type: ignore[operator]
+        await send({"type": "http.response.start", "status": 200, "headers": []})  # type: ignore[operator]
+
+    limited = BodyLimit(app, {"/predict": 2**16}, default=2**16)
+    body = json.dumps(MOVIE).encode()
+    declared = {"type": "http", "path": "/predict", "headers": [(b"content-length", str(len(body)).encode())]}
+    chunked = {"type": "http", "path": "/predict", "headers": [(b"transfer-encoding", b"chunked")]}
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict) -> None:
+        return None
+
+    async def per_call(target: object, scope: dict) -> float:
+        started = time.perf_counter()
+        for _ in range(calls):
+            await target(scope, receive, send)  # type: ignore[operator]
+        return (time.perf_counter() - started) / calls * 1e6
+
+    async def measure() -> dict[str, list[float]]:
+        seen: dict[str, list[float]] = {"bare": [], "declared": [], "chunked": []}
+        for _ in range(rounds):  # alternating, as the machine's speed drifts
+            seen["bare"].append(await per_call(app, declared))
+            seen["declared"].append(await per_call(limited, declared))
+            seen["chunked"].append(await per_call(limited, chunked))
+        return seen
+
+    seen = asyncio.run(measure())
+    bare = float(np.median(seen["bare"]))
+    print(f"BodyLimit: bare ASGI call {bare:.2f} us, through it (median of {rounds} rounds of {calls:,}):")
+    figures = []
+    for kind in ("declared", "chunked"):
+        through = float(np.median(seen[kind]))
+        print(f"  {kind} length: {through:.2f} us, {through - bare:.2f} us more")
+        figures.append(
+            figure(f"BodyLimit, {kind} length, per request", through, "us", ("the same ASGI call without it", bare))
+        )
+    return figures
+
+
 BUDGET_FACTORS = (0.25, 0.4, 0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 3)  # as static/forecast.js sweeps them
 
 
@@ -360,6 +456,7 @@ def main() -> None:
     parser.add_argument("--load", action="store_true", help="the 64-connection load run")
     parser.add_argument("--wrk", action="store_true", help="wrk against the pinned server (see above)")
     parser.add_argument("--page", action="store_true", help="the forecast page's work, in process")
+    parser.add_argument("--ledger-idle", action="store_true", help="the plain endpoints with the ledger idle or absent")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds with --wrk")
     parser.add_argument("--seconds", type=float, help="length of each run (default 10, or 60 with --load)")
     args = parser.parse_args()
@@ -370,6 +467,8 @@ def main() -> None:
         load(args.seconds or 60.0)
     elif args.page:
         page_work(200)
+    elif args.ledger_idle:
+        ledger_idle(args.seconds or 10.0, args.rounds)
     else:
         benchmark(args.seconds or 10.0)
 

@@ -42,6 +42,18 @@ COMMANDS = [
     ),
     ("python bench/serve.py --page", "the forecast page's work in process, against a plain request", "serve-page"),
     ("python bench/serve.py --load", "64 connections with 10,000-film batches alongside", "serve-load"),
+    (
+        "python bench/serve.py --ledger-idle",
+        "`/predict` and `/predict/pre_release` against the floor with the ledger idle and with none opened, "
+        "alternating rounds; the 413 body limit's cost per request",
+        "serve-ledger",
+    ),
+    (
+        "python bench/ledger.py",
+        "64 clients saving 10,000 forecasts against `/predict/pre_release`, SIGKILL mid-load, a slate page and "
+        "the track record among a million forecasts, on SQLite and PostgreSQL",
+        "ledger",
+    ),
     ("python bench/score.py", "`python -m boxoffice.scoring` on generated catalogues, one process and Dask", "score"),
 ]
 INTRO = """# Benchmarks

@@ -3,20 +3,27 @@
 SQLite: WAL (readers never wait for the writer), a busy timeout instead of "database is
 locked", foreign keys on, and every transaction ``BEGIN IMMEDIATE`` so two writers queue
 for the lock instead of one failing when it upgrades a read lock. ``synchronous=FULL``:
-an acknowledged save survives a killed process or a power cut.
+an acknowledged save survives a killed process or a power cut. ``log1p`` is registered
+for the track record's SQL (``boxoffice.ledger.track_record``).
+
+Two workers starting on one new database must not both migrate it nor both make its first
+token: ``one_at_a_time`` queues them. SQLite's ``BEGIN IMMEDIATE`` already does; PostgreSQL
+takes a transaction-scoped advisory lock.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import sessionmaker
 
 MIGRATIONS = "boxoffice.ledger:migrations"
 BUSY_TIMEOUT_MS = 30_000
+FIRST_START_LOCK = 0x626F786F  # any fixed number: the advisory lock the ledger's start-up takes on PostgreSQL
 
 
 def make_engine(url: str) -> Engine:
@@ -34,6 +41,13 @@ def _sqlite_settings(dbapi_connection: Any, _record: Any) -> None:
     for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", f"busy_timeout={BUSY_TIMEOUT_MS}"):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
+    dbapi_connection.create_function("log1p", 1, math.log1p, deterministic=True)
+
+
+def one_at_a_time(connection: Connection) -> None:
+    """Within a transaction: wait for any other start-up's transaction (migration, first token) to end."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FIRST_START_LOCK})
 
 
 def sessions(engine: Engine) -> sessionmaker:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -21,6 +21,7 @@ from boxoffice.ledger.identity import ModelIdentity
 from boxoffice.ledger.tables import ActualResult, Forecast, Revision, Slate, utc_now
 
 MAX_PAGE = 500
+Rows = TypeVar("Rows", bound=Select[*tuple[Any, ...]])  # a query of forecasts (and what is joined to them)
 
 
 class NotFound(LookupError):
@@ -222,15 +223,21 @@ class Ledger:
                 )
             ).one()
 
-    def _slate_rows(self, session: Session, query: PageQuery) -> Select[Forecast, Revision, ActualResult]:
-        slate_id = self._slate_id(session, query.slate)
-        deleted = Forecast.deleted_at.is_not(None) if query.deleted else Forecast.deleted_at.is_(None)
-        rows = (
+    @staticmethod
+    def _current_rows() -> Select[Forecast, Revision, ActualResult]:
+        """Each forecast with its current revision and, where recorded, its actual result."""
+        return (
             select(Forecast, Revision, ActualResult)
             .join(Revision, (Revision.forecast_id == Forecast.id) & (Revision.number == Forecast.current_revision))
             .outerjoin(ActualResult, ActualResult.forecast_id == Forecast.id)
-            .where(Forecast.slate_id == slate_id, deleted)
         )
+
+    @staticmethod
+    def _filtered(rows: Rows, slate_id: int, query: PageQuery) -> Rows:
+        """``rows`` (of forecasts, joined to their current revision and actual result where a filter needs them)
+        narrowed to the slate and ``query``'s filters."""
+        deleted = Forecast.deleted_at.is_not(None) if query.deleted else Forecast.deleted_at.is_(None)
+        rows = rows.where(Forecast.slate_id == slate_id, deleted)
         if query.name_contains:
             rows = rows.where(Forecast.name.icontains(query.name_contains, autoescape=True))
         if query.has_actual is not None:
@@ -241,11 +248,25 @@ class Ledger:
             rows = rows.where(Revision.model_hash == query.model_hash)
         return rows
 
+    def _count(self, session: Session, slate_id: int, query: PageQuery) -> int:
+        """How many forecasts ``query`` finds, joining only the tables its filters name: every forecast has
+        exactly one current revision and at most one actual result, so the joins change no count, and a
+        slate of a million is counted on the forecasts' slate index alone."""
+        rows = select(func.count()).select_from(Forecast)
+        if query.model_hash:
+            rows = rows.join(
+                Revision, (Revision.forecast_id == Forecast.id) & (Revision.number == Forecast.current_revision)
+            )
+        if query.has_actual is not None:
+            rows = rows.outerjoin(ActualResult, ActualResult.forecast_id == Forecast.id)
+        return session.scalar(self._filtered(rows, slate_id, query)) or 0
+
     def page(self, query: PageQuery) -> dict[str, Any]:
         """One page of a slate, oldest first, each film with its current forecast and actual result."""
         with self.session.begin() as session:
-            rows = self._slate_rows(session, query)
-            total = session.scalar(select(func.count()).select_from(rows.subquery()))
+            slate_id = self._slate_id(session, query.slate)
+            rows = self._filtered(self._current_rows(), slate_id, query)
+            total = self._count(session, slate_id, query)
             found = session.execute(
                 rows.where(Forecast.id > query.after).order_by(Forecast.id).limit(query.limit)
             ).all()
@@ -263,7 +284,7 @@ class Ledger:
         after = 0
         while True:
             with self.session.begin() as session:
-                rows = self._slate_rows(session, PageQuery(slate=slate))
+                rows = self._filtered(self._current_rows(), self._slate_id(session, slate), PageQuery(slate=slate))
                 found = session.execute(rows.where(Forecast.id > after).order_by(Forecast.id).limit(MAX_PAGE)).all()
             yield from ((forecast, revision, actual) for forecast, revision, actual in found)
             if len(found) < MAX_PAGE:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAME_LENGTH = 200
 KINDS = ("saved", "reforecast", "scenario")
+TRACK_RECORD_INDEX = "ix_revisions_track_record"
 
 
 def utc_now() -> dt.datetime:
@@ -54,7 +55,24 @@ class Forecast(Base):
 
 class Revision(Base):
     __tablename__ = "revisions"
-    __table_args__ = (UniqueConstraint("forecast_id", "number", name="uq_revisions_forecast_number"),)
+    __table_args__ = (
+        UniqueConstraint("forecast_id", "number", name="uq_revisions_forecast_number"),
+        # Every number the track record reads, by forecast: it reads this index, not the rows' JSON.
+        Index(
+            TRACK_RECORD_INDEX,
+            "forecast_id",
+            "number",
+            "model_hash",
+            "model_commit",
+            "predicted_revenue",
+            "revenue_low",
+            "revenue_high",
+            "interval_coverage",
+            "hit_probability",
+            "budget",
+            "hit_multiple",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     forecast_id: Mapped[int] = mapped_column(ForeignKey("forecasts.id"))

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect, text
 
-from boxoffice.ledger.database import make_engine, upgrade
+from boxoffice.ledger.database import alembic_config, make_engine, upgrade
 from boxoffice.ledger.tables import Base
 
 FILM = '{"budget": 1000000.0, "runtime": 100.0}'
 ANSWER = '{"predicted_revenue": 2000000.0}'
+
+
+def head(engine: Engine) -> str:
+    newest = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    assert newest is not None
+    return newest
 
 
 def test_an_empty_database_is_brought_to_the_tables_the_code_declares(database_url: str) -> None:
@@ -18,17 +25,15 @@ def test_an_empty_database_is_brought_to_the_tables_the_code_declares(database_u
     upgrade(engine)
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == head(engine)
     assert differences == []
     assert set(inspect(engine).get_table_names()) >= {"slates", "forecasts", "revisions", "actual_results", "tokens"}
     upgrade(engine)  # a second start changes nothing
     engine.dispose()
 
 
-def test_the_previous_revision_upgrades_keeping_its_rows(database_url: str) -> None:
-    engine = make_engine(database_url)
-    upgrade(engine, "0001")
-    assert "tokens" not in inspect(engine).get_table_names()
+def insert_a_forecast(engine: Engine) -> None:
+    """A slate, a forecast and its revision, written as the schema of 0001 has them (odd names kept as typed)."""
     with engine.begin() as connection:
         connection.execute(
             text("INSERT INTO slates (id, name, created_at) VALUES (1, 'O''Brien; DROP TABLE x', :t)"),
@@ -49,10 +54,42 @@ def test_the_previous_revision_upgrades_keeping_its_rows(database_url: str) -> N
             ),
             {"film": FILM, "answer": ANSWER, "t": "2026-01-01 00:00:00"},
         )
-    upgrade(engine)
+
+
+def assert_the_forecast_kept(engine: Engine) -> None:
     with engine.connect() as connection:
         assert connection.execute(text("SELECT name FROM slates")).scalar() == "O'Brien; DROP TABLE x"
         assert connection.execute(text("SELECT name FROM forecasts")).scalar() == "<b>Film</b>"
         assert connection.execute(text("SELECT predicted_revenue FROM revisions")).scalar() == 2e6
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == head(engine)
+
+
+def test_the_first_revision_upgrades_keeping_its_rows(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade(engine, "0001")
+    assert "tokens" not in inspect(engine).get_table_names()
+    insert_a_forecast(engine)
+    upgrade(engine)
+    assert_the_forecast_kept(engine)
+    with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM tokens")).scalar() == 0
+    engine.dispose()
+
+
+def test_the_previous_revision_upgrades_keeping_its_rows_and_gains_the_track_records_index(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade(engine, "0002")
+    assert "ix_revisions_track_record" not in {index["name"] for index in inspect(engine).get_indexes("revisions")}
+    insert_a_forecast(engine)
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO tokens (digest, read_only, label, created_at) VALUES ('d', false, 'l', :t)"),
+            {"t": "2026-01-01 00:00:00"},
+        )
+    upgrade(engine)
+    indexes = {index["name"]: index["column_names"] for index in inspect(engine).get_indexes("revisions")}
+    assert indexes["ix_revisions_track_record"][:3] == ["forecast_id", "number", "model_hash"]
+    assert_the_forecast_kept(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT digest FROM tokens")).scalar() == "d"
     engine.dispose()
