@@ -12,11 +12,13 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import sessionmaker
 
 MIGRATIONS = "boxoffice.ledger:migrations"
 BUSY_TIMEOUT_MS = 30_000
+# pg_advisory_xact_lock's key for "opening the ledger" (any 64-bit number no other code of the database uses).
+OPENING_LOCK = 0x626F786F6666
 
 
 def make_engine(url: str) -> Engine:
@@ -34,6 +36,17 @@ def _sqlite_settings(dbapi_connection: Any, _record: Any) -> None:
     for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", f"busy_timeout={BUSY_TIMEOUT_MS}"):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
+
+
+def one_at_a_time(connection: Connection) -> None:
+    """Hold this transaction's connection until no other process is in one that called this too, to its end.
+
+    Services starting together on a new PostgreSQL database (workers, replicas) would otherwise
+    each create the schema, all but one failing, or each make a "first" token. SQLite needs
+    nothing: its ``BEGIN IMMEDIATE`` already queues writers.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({OPENING_LOCK})")
 
 
 def sessions(engine: Engine) -> sessionmaker:

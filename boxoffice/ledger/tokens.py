@@ -13,6 +13,7 @@ import secrets
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from boxoffice.ledger.database import one_at_a_time
 from boxoffice.ledger.tables import Token
 
 READ = "read"
@@ -31,7 +32,8 @@ def create_token(session: Session, read_only: bool = False, label: str = "") -> 
 
 
 def first_token(session: Session) -> str | None:
-    """A read-write token when the ledger has none yet (its first start), else None."""
+    """A read-write token when the ledger has none yet (its first start), else None: one, however many start at once."""
+    one_at_a_time(session.connection())
     if session.scalar(select(func.count()).select_from(Token)):
         return None
     return create_token(session, label="created on first start")

@@ -19,6 +19,7 @@ from boxoffice.ledger.database import make_engine, upgrade
 from boxoffice.ledger.store import Ledger
 from boxoffice.ledger.tables import ActualResult, Forecast, Revision, Slate, Token
 from boxoffice.ledger.tokens import create_token
+from boxoffice.serving import ledger_access
 from boxoffice.serving.api import create_app
 from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
 
@@ -393,6 +394,27 @@ def test_a_ledger_that_cannot_be_opened_leaves_the_forecasts_served(project: Pat
         assert client.post("/predict/pre_release", json=FILM).status_code == 200
         refused = client.get("/ledger/slates", headers={"Authorization": "Bearer x"})
         assert refused.status_code == 503 and "cannot be opened" in refused.json()["detail"]
+
+
+def test_a_ledger_whose_database_comes_later_is_opened_then(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The database may start after the service (compose without a healthy-dependency wait): a ledger
+    request after it is up opens the ledger, makes the first token and is answered."""
+    monkeypatch.setattr(ledger_access, "RETRY_SECONDS", 0.0)
+    folder = tmp_path / "ledger"
+    folder.write_text("not a folder yet")
+    with TestClient(
+        create_app(models_dir=project / "models", ledger_url=f"sqlite:///{folder}/ledger.sqlite3")
+    ) as client:
+        assert client.get("/ledger/slates", headers={"Authorization": "Bearer x"}).status_code == 503
+        folder.unlink()
+        folder.mkdir()
+        assert client.get("/ledger/slates", headers={"Authorization": "Bearer x"}).status_code == 401
+        token = re.search(r"#token=(\S+)", capsys.readouterr().err)
+        assert token is not None
+        slates = client.get("/ledger/slates", headers={"Authorization": f"Bearer {token[1]}"})
+        assert (slates.status_code, slates.json()) == (200, {"slates": []})
 
 
 def test_make_engine_reaches_the_same_rows_twice(database_url: str) -> None:
