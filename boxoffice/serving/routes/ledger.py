@@ -28,7 +28,6 @@ from boxoffice.serving.answering import answer_rows
 from boxoffice.serving.batch import BEYOND_MODEL, request_columns
 from boxoffice.serving.body_limit import largest_body
 from boxoffice.serving.deps import predictor
-from boxoffice.serving.ledger_access import reopen_ledger
 from boxoffice.serving.scenarios import Scenario
 from boxoffice.serving.schemas import MAX_BUDGET, PRE_RELEASE_EXAMPLE, InvalidRequest, IsoDate, PreReleaseMovie, Problem
 
@@ -89,8 +88,6 @@ class LedgerRoute(APIRoute):
         needed = READ if (self.methods or set()) <= {"GET", "HEAD"} else WRITE
 
         async def guarded(request: Request) -> Response:
-            if request.app.state.ledger is None:
-                await run_in_threadpool(reopen_ledger, request.app)
             if request.app.state.ledger is None:
                 return JSONResponse(status_code=503, content={"detail": request.app.state.ledger_error})
             scope = await run_in_threadpool(presented_scope, request)
