@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from threading import Event, Thread
 
+from alembic.util import CommandError
 from fastapi import FastAPI
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -56,7 +57,7 @@ def _connect(app: FastAPI, url: str | None) -> str | None:
         ledger = Ledger(engine)
         with ledger.session.begin() as session:
             token = first_token(session)
-    except (SQLAlchemyError, OSError) as err:
+    except (SQLAlchemyError, OSError, CommandError) as err:  # CommandError: a database at an unknown revision
         app.state.ledger_error = f"the ledger's database cannot be opened: {type(err).__name__}"
         return f"{app.state.ledger_error}: {err}"
     app.state.ledger, app.state.ledger_error = ledger, None

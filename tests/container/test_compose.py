@@ -26,8 +26,8 @@ import pytest
 
 from boxoffice.checks import containers
 from boxoffice.checks.workspace import BIN, ROOT, free_port
+from boxoffice.prediction.schemas import BATCH_EXAMPLES, PRE_RELEASE_EXAMPLE
 from boxoffice.serving import client
-from boxoffice.serving.schemas import BATCH_EXAMPLES, PRE_RELEASE_EXAMPLE
 
 pytestmark = pytest.mark.container
 REPLICAS = ("api-1", "api-2", "api-3")
