@@ -20,6 +20,7 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   printf '%s\n' "$POSTGRES_PASSWORD" >"$password_file"
   initdb --pgdata="$making" --username="$user" --pwfile="$password_file" --encoding=UTF8 --locale=C.UTF-8 \
     --auth-local=trust --auth-host=scram-sha-256 >/dev/null
+  rm -f "$password_file"  # now, as exec below skips the EXIT trap
   echo "host all all all scram-sha-256" >>"$making/pg_hba.conf"
   echo "CREATE DATABASE \"$database\"" | postgres --single -D "$making" postgres >/dev/null
   mv "$making" "$PGDATA"
