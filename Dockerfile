@@ -26,6 +26,8 @@ error = load_predictors(Path('models'))[1]; assert error is None, error"
 # The commit the image was built from, recorded with each forecast the ledger keeps (the image has no
 # .git to ask). Last, so a new commit rebuilds only this layer. deploy/images.sh passes git's HEAD.
 ARG BOXOFFICE_COMMIT=unknown
+# A RUN naming the argument: podman 4.3's layer cache keeps an ENV layer whatever the argument's value.
+RUN echo "built from commit $BOXOFFICE_COMMIT"
 ENV BOXOFFICE_COMMIT=$BOXOFFICE_COMMIT
 
 EXPOSE 8000
