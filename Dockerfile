@@ -23,6 +23,13 @@ ENV NUMBA_CACHE_DIR=/home/boxoffice/numba-cache
 RUN python -c "from pathlib import Path; from boxoffice.serving.loading import load_predictors; \
 error = load_predictors(Path('models'))[1]; assert error is None, error"
 
+# The commit the image was built from, recorded with each forecast the ledger keeps (the image has no
+# .git to ask). Last, so a new commit rebuilds only this layer. deploy/images.sh passes git's HEAD.
+ARG BOXOFFICE_COMMIT=unknown
+# A RUN naming the argument: podman 4.3's layer cache keeps an ENV layer whatever the argument's value.
+RUN echo "built from commit $BOXOFFICE_COMMIT"
+ENV BOXOFFICE_COMMIT=$BOXOFFICE_COMMIT
+
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
   CMD python -c "import urllib.request, sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=2).status != 200)"

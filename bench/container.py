@@ -2,7 +2,8 @@
 
 Usage: python bench/container.py [--rounds 3]   (after `dvc repro`; needs podman, see docs/deployment.md)
 
-Size: the image against its base (python:3.11-slim), so the ratio is what the service adds.
+Size: the image against its base (python:3.11-slim), so the ratio is what the service adds; the
+compose file's PostgreSQL image against its base (debian:bookworm-slim).
 Start-up: from `podman run` to the first 200 from /health (models loaded, every route ready),
 against a trivial container from the same base answering HTTP (`python -m http.server`): the
 floor is what podman and Python cost before the service's own work. Rounds alternate the two.
@@ -51,8 +52,11 @@ def main() -> None:
         floor.append(start_up(containers.BASE_IMAGE, "/", floor_command))
         print(f"start-up: service {service[-1]:.2f} s, floor {floor[-1]:.2f} s")
     size, base = containers.image_size(containers.API_IMAGE) / MIB, containers.image_size(containers.BASE_IMAGE) / MIB
+    database = containers.image_size(containers.POSTGRES_IMAGE) / MIB
+    debian = containers.image_size(containers.DEBIAN_IMAGE) / MIB
     figures = [
         figure("image size", size, "MiB", ("base image python:3.11-slim", base)),
+        figure("the ledger database's image size", database, "MiB", ("base image debian:bookworm-slim", debian)),
         figure(
             "start-up to a healthy /health (median)",
             statistics.median(service),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Build the service's image (boxoffice-api, from the project's Dockerfile) and the balancer's
-# (boxoffice-nginx, deploy/nginx.Dockerfile) with podman. Run from anywhere, after `dvc repro`
+# Build the service's image (boxoffice-api, from the project's Dockerfile), the balancer's
+# (boxoffice-nginx, deploy/nginx.Dockerfile) and the ledger database's (boxoffice-postgres,
+# deploy/postgres.Dockerfile) with podman. Run from anywhere, after `dvc repro`
 # (the image copies models/). Idempotent: podman's layer cache makes a second run take seconds.
 #
 # The Dockerfiles start FROM python:3.11-slim and debian:bookworm-slim. Where no image registry
@@ -49,5 +50,10 @@ build() {
     podman rmi "$before" >/dev/null 2>&1 || true
   fi
 }
-build "$API_IMAGE" "${HOST_CERTS[@]}" .
+COMMIT=(--build-arg "BOXOFFICE_COMMIT=$(git rev-parse HEAD 2>/dev/null || echo unknown)")  # the ledger records it
+build "$API_IMAGE" "${HOST_CERTS[@]}" "${COMMIT[@]}" .
 build "$NGINX_IMAGE" -f deploy/nginx.Dockerfile deploy
+
+# The ledger's database (the compose file's `db`): Debian's postgresql package, as nginx's image.
+POSTGRES_IMAGE="${POSTGRES_IMAGE:-localhost/boxoffice-postgres:latest}"
+build "$POSTGRES_IMAGE" -f deploy/postgres.Dockerfile deploy

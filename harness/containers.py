@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -17,7 +18,9 @@ from harness.workspace import ROOT, free_port
 
 API_IMAGE = "localhost/boxoffice-api:latest"
 NGINX_IMAGE = "localhost/boxoffice-nginx:latest"
+POSTGRES_IMAGE = "localhost/boxoffice-postgres:latest"
 BASE_IMAGE = "docker.io/library/python:3.11-slim"  # the Dockerfile's FROM
+DEBIAN_IMAGE = "docker.io/library/debian:bookworm-slim"  # the balancer's and the database's FROM
 INSTALL_HINT = "install it with `sudo apt-get install podman runc` (Debian/Ubuntu; .ci/run does)"
 
 
@@ -46,7 +49,7 @@ def problem() -> str | None:
 
 
 def build_images() -> None:
-    """deploy/images.sh: the service's and the balancer's images (seconds when podman's cache has them)."""
+    """deploy/images.sh: the service's, the balancer's and the database's images (seconds when podman has them)."""
     result = subprocess.run(
         ["bash", str(ROOT / "deploy" / "images.sh")], env=podman_env(), capture_output=True, text=True, check=False
     )
@@ -60,18 +63,21 @@ def image_size(image: str) -> int:
     return int(podman("image", "inspect", "--format", "{{.Size}}", image).stdout)
 
 
-def wait_for(url: str, timeout: float = 120, poll: float = 0.05) -> float:
-    """Poll ``url`` until it answers 200; return the seconds waited. Raise after ``timeout``."""
+def wait_for(url: str, timeout: float = 120, poll: float = 0.05, statuses: tuple[int, ...] = (200,)) -> float:
+    """Poll ``url`` until it answers one of ``statuses``; return the seconds waited. Raise after ``timeout``."""
     start = time.monotonic()
     while time.monotonic() - start < timeout:
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
+                if response.status in statuses:
                     return time.monotonic() - start
+        except urllib.error.HTTPError as err:
+            if err.code in statuses:
+                return time.monotonic() - start
         except OSError:
             pass
         time.sleep(poll)
-    raise TimeoutError(f"{url} did not answer 200 within {timeout:g} s")
+    raise TimeoutError(f"{url} did not answer {' or '.join(map(str, statuses))} within {timeout:g} s")
 
 
 def wait_healthy(name: str, timeout: float = 240, poll: float = 1) -> None:

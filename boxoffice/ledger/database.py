@@ -45,7 +45,12 @@ def _sqlite_settings(dbapi_connection: Any, _record: Any) -> None:
 
 
 def one_at_a_time(connection: Connection) -> None:
-    """Within a transaction: wait for any other start-up's transaction (migration, first token) to end."""
+    """Within a transaction: wait for any other start-up's transaction (migration, first token) to end.
+
+    Services starting together on a new PostgreSQL database (workers, replicas) would otherwise
+    each create the schema, all but one failing, or each make a "first" token. SQLite needs
+    nothing: its ``BEGIN IMMEDIATE`` already queues writers.
+    """
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FIRST_START_LOCK})
 

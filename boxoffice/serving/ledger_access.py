@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from threading import Event, Thread
 
 from alembic.util import CommandError
 from fastapi import FastAPI
@@ -20,13 +21,37 @@ from boxoffice.ledger.tokens import first_token
 log = logging.getLogger("boxoffice.serving.ledger")
 
 
+RETRY_SECONDS = 5.0  # how often a ledger that could not be opened is tried again
+
+
 def open_ledger(app: FastAPI, models_dir: Path, url: str | None = None) -> None:
     """Connect, bring the schema up to date, and on the first start make a token and print where to use it.
 
-    A ledger that cannot be opened leaves the forecasts served and the ledger's endpoints at 503.
+    A ledger that cannot be opened leaves the forecasts served and the ledger's endpoints at 503,
+    and is tried again every RETRY_SECONDS until it opens: its database may start after the service
+    (compose under a podman older than 4.6 ignores ``depends_on: service_healthy``; a server restarting).
     """
     app.state.ledger, app.state.ledger_error = None, None
     app.state.ledger_identity = ModelIdentity.of(models_dir)
+    app.state.ledger_stop = stop = Event()
+    error = _connect(app, url)
+    if error is not None:
+        log.error("%s; trying again every %g s", error, RETRY_SECONDS)
+        Thread(target=_keep_trying, args=(app, url, stop), name="ledger-reopening", daemon=True).start()
+
+
+def _keep_trying(app: FastAPI, url: str | None, stop: Event) -> None:
+    while not stop.wait(RETRY_SECONDS):
+        if _connect(app, url) is None:
+            log.info("the ledger's database is open now")
+            if stop.is_set():  # the service stopped meanwhile: close_ledger has run
+                close_ledger(app)
+            return
+
+
+def _connect(app: FastAPI, url: str | None) -> str | None:
+    """Open the ledger into ``app.state.ledger``; None, or why it could not be opened (also in ``ledger_error``)."""
+    engine = None
     try:
         engine = make_engine(url or LedgerSettings().database_url())
         upgrade(engine)
@@ -34,10 +59,11 @@ def open_ledger(app: FastAPI, models_dir: Path, url: str | None = None) -> None:
         with ledger.session.begin() as session:
             token = first_token(session)
     except (SQLAlchemyError, OSError, CommandError) as err:  # CommandError: a database at an unknown revision
+        if engine is not None:  # tried again every RETRY_SECONDS: no pool left behind each time
+            engine.dispose()
         app.state.ledger_error = f"the ledger's database cannot be opened: {type(err).__name__}"
-        log.error("%s: %s", app.state.ledger_error, err)
-        return
-    app.state.ledger = ledger
+        return f"{app.state.ledger_error}: {err}"
+    app.state.ledger, app.state.ledger_error = ledger, None
     if token is not None:
         base = os.environ.get("BOXOFFICE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
         print(
@@ -47,9 +73,13 @@ def open_ledger(app: FastAPI, models_dir: Path, url: str | None = None) -> None:
             file=sys.stderr,
             flush=True,
         )
+    return None
 
 
 def close_ledger(app: FastAPI) -> None:
+    stop = getattr(app.state, "ledger_stop", None)
+    if stop is not None:
+        stop.set()
     ledger = getattr(app.state, "ledger", None)
     if ledger is not None:
         ledger.engine.dispose()

@@ -72,8 +72,8 @@ def test_its_health_check_is_kept_and_passes(api: Container) -> None:
     assert containers.podman("healthcheck", "run", api.name, check=False).returncode == 0
 
 
-def image_run(*command: str, user: str = "boxoffice") -> str:
-    run = ("run", "--rm", "--pull=never", "--user", user, containers.API_IMAGE, *command)
+def image_run(*command: str, user: str = "boxoffice", image: str = containers.API_IMAGE) -> str:
+    run = ("run", "--rm", "--pull=never", "--user", user, image, *command)
     return containers.podman(*run).stdout
 
 
@@ -101,15 +101,30 @@ def test_the_image_installs_requirements_serve_only(images: None) -> None:
 SECRET_NAMES = r"\.env|\.netrc|\.pypirc|id_rsa.*|id_ed25519.*|.*\.key|credentials.*|config\.local|\.git-credentials"
 
 
+def secrets_in(image: str) -> tuple[list[str], list[str], str]:
+    """The image's files named like a key, token or credentials file; its environment's secret-like names; its user."""
+    every = ("find", "/", "-xdev", "-regextype", "posix-extended")
+    found = image_run(*every, "-regex", f".*/({SECRET_NAMES}|\\.git|\\.dvc)", user="root", image=image).split()
+    config = json.loads(containers.podman("image", "inspect", image).stdout)[0]["Config"]
+    names = [entry.split("=")[0] for entry in config.get("Env", [])]
+    return (
+        found,
+        [name for name in names if re.search("KEY|SECRET|TOKEN|PASSWORD|CREDENTIAL", name, re.I)],
+        config["User"],
+    )
+
+
 def test_the_image_holds_no_secret(images: None) -> None:
     """No key, token or credentials file anywhere in the image, and none in its environment."""
-    every = ("find", "/", "-xdev", "-regextype", "posix-extended")
-    found = image_run(*every, "-regex", f".*/({SECRET_NAMES}|\\.git|\\.dvc)", user="root").split()
-    assert found == []
-    config = json.loads(containers.podman("image", "inspect", containers.API_IMAGE).stdout)[0]["Config"]
-    names = [entry.split("=")[0] for entry in config.get("Env", [])]
-    assert [name for name in names if re.search("KEY|SECRET|TOKEN|PASSWORD|CREDENTIAL", name, re.I)] == []
-    assert config["User"] == "boxoffice"
+    assert secrets_in(containers.API_IMAGE) == ([], [], "boxoffice")
+
+
+def test_the_databases_image_holds_no_secret_and_no_database(images: None) -> None:
+    """The compose file's PostgreSQL: its password reaches it only from the environment, when the
+    cluster is made on the volume at the first start; the image holds no cluster, no TLS key."""
+    assert secrets_in(containers.POSTGRES_IMAGE) == ([], [], "postgres")
+    held = image_run("find", "/var/lib/postgresql", "/etc/postgresql", image=containers.POSTGRES_IMAGE, user="root")
+    assert held.split() == ["/var/lib/postgresql", "/var/lib/postgresql/data", "/etc/postgresql"]
 
 
 def test_without_the_mount_it_serves_the_models_it_was_built_with(images: None, here: TestClient) -> None:

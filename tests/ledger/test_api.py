@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from boxoffice.ledger.store import Ledger
 from boxoffice.ledger.tables import ActualResult, Forecast, Revision, Slate, Token
 from boxoffice.ledger.tokens import create_token
 from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
+from boxoffice.serving import ledger_access
 from boxoffice.serving.api import create_app
 from boxoffice.serving.routes.ledger import LARGEST_REQUEST
 
@@ -455,6 +457,29 @@ def test_export_writes_a_typed_formula_as_text(ledgered: Ledgered) -> None:
     response = ledgered.call("GET", "/ledger/export.csv", params={"slate": "+Formula"})
     [row] = list(csv.DictReader(io.StringIO(response.text)))
     assert row["name"] == '\'=HYPERLINK("http://x")' and row["slate"] == "'+Formula"
+
+
+def test_a_ledger_whose_database_comes_later_is_opened_then(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The database may start after the service (compose without a healthy-dependency wait): once it
+    is up, the ledger opens without a restart, and prints its first token then."""
+    monkeypatch.setattr(ledger_access, "RETRY_SECONDS", 0.05)
+    folder = tmp_path / "ledger"
+    folder.write_text("not a folder yet")
+    app = create_app(models_dir=project / "models", ledger_url=f"sqlite:///{folder}/ledger.sqlite3")
+    with TestClient(app) as client:
+        assert client.get("/ledger/slates", headers={"Authorization": "Bearer x"}).status_code == 503
+        assert "#token=" not in capfd.readouterr().err
+        folder.unlink()
+        folder.mkdir()
+        deadline = time.monotonic() + 30
+        while app.state.ledger is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        token = re.search(r"#token=([\w-]+)", capfd.readouterr().err)
+        assert token is not None
+        slates = client.get("/ledger/slates", headers={"Authorization": f"Bearer {token[1]}"})
+        assert (slates.status_code, slates.json()) == (200, {"slates": []})
 
 
 def test_make_engine_reaches_the_same_rows_twice(database_url: str) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from boxoffice.checks.workspace import start_server
+from harness.workspace import start_server
 from tests.conftest import chromium
 from tests.serving.ledger_driver import LedgerService, link_in
 from tests.serving.page_driver import Watched
