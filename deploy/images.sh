@@ -2,10 +2,11 @@
 # Build the service's image (boxoffice-api, from the project's Dockerfile) and the balancer's
 # (boxoffice-nginx, deploy/nginx.Dockerfile) with podman. Run from anywhere, after `dvc repro`
 # (the image copies models/). Idempotent: podman's layer cache makes a second run take seconds.
+# `bash deploy/images.sh base` builds only what needs no models (see the end), before `dvc repro`.
 #
 # The Dockerfiles start FROM python:3.11-slim and debian:bookworm-slim. Where no image registry
 # answers, both are made here from Debian's packages instead and kept in podman's store, so each
-# machine makes them once: debian:bookworm-slim is a debootstrap minbase root file system, and
+# machine makes them once: debian:bookworm-slim is an mmdebstrap minbase root file system, and
 # python:3.11-slim is deploy/python-slim.Dockerfile built on it. Builds never pull (--pull=never).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,14 +22,12 @@ HOST_CERTS=(--volume /etc/ssl/certs:/etc/ssl/certs:ro)
 
 have() { podman image exists "$1"; }
 
+# mmdebstrap rather than debootstrap: apt fetches the packages in parallel, and the root file
+# system streams into podman as a tarball (it leaves out apt's lists and downloaded packages).
 debian_from_packages() {
-  local rootfs
-  rootfs="$(mktemp -d)"
-  trap 'rm -rf "$rootfs"' RETURN
-  echo "making $DEBIAN from Debian's packages (debootstrap minbase)"
-  debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian >/dev/null
-  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
-  tar -C "$rootfs" -c . | podman import --change 'CMD ["bash"]' - "$DEBIAN" >/dev/null
+  echo "making $DEBIAN from Debian's packages (mmdebstrap minbase)"
+  mmdebstrap --quiet --variant=minbase bookworm - http://deb.debian.org/debian \
+    | podman import --change 'CMD ["bash"]' - "$DEBIAN" >/dev/null
 }
 
 if ! have "$DEBIAN" && ! podman pull -q "$DEBIAN" >/dev/null 2>&1; then
@@ -49,5 +48,12 @@ build() {
     podman rmi "$before" >/dev/null 2>&1 || true
   fi
 }
+# `images.sh base` stops here, having built what needs no models (mostly downloads, which .ci/run
+# overlaps with the tests): the base images, the service's `dependencies` stage, the balancer.
+if [ "${1:-}" = base ]; then
+  "${BUILD[@]}" -q --target dependencies "${HOST_CERTS[@]}" . >/dev/null
+  build "$NGINX_IMAGE" -q -f deploy/nginx.Dockerfile deploy >/dev/null
+  exit 0
+fi
 build "$API_IMAGE" "${HOST_CERTS[@]}" .
 build "$NGINX_IMAGE" -f deploy/nginx.Dockerfile deploy
