@@ -35,7 +35,16 @@ PRE_RELEASE_EXAMPLE: dict[str, Any] = {
 # Far beyond any real film, but finite once logged and fed to any of the models.
 MAX_BUDGET = 1e10  # ten billion dollars; the largest budget in the file is $380M
 MAX_POPULARITY = 1e5
-Names = list[Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^|]+$")]]
+# A name holds something other than spaces (a blank one would be read as no name, silently), and no '|'
+# (the files' list separator).
+NAME_PATTERN = r"^[^|]*[^|\s][^|]*$"
+LANGUAGE_PATTERN = r"^[a-z]{2}$"
+# What a pattern means, said to a person (a 422 otherwise quotes the regular expression).
+PATTERN_WORDS = {
+    NAME_PATTERN: "a name must hold something other than spaces, and no '|' (it separates names in files)",
+    LANGUAGE_PATTERN: "a language is a two-letter ISO 639-1 code in lower case, e.g. 'en'",
+}
+Names = list[Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NAME_PATTERN)]]
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -79,7 +88,7 @@ class PreReleaseMovie(BaseModel):
     runtime: float = Field(gt=0, le=1000, description="minutes")
     release_date: IsoDate = Field(strict=False, description="YYYY-MM-DD")
     genres: Names = Field(default_factory=list, max_length=20, description="TMDB genre names, e.g. 'Action'")
-    original_language: str = Field(pattern=r"^[a-z]{2}$", description="ISO 639-1 code, e.g. 'en'")
+    original_language: str = Field(pattern=LANGUAGE_PATTERN, description="ISO 639-1 code, e.g. 'en'")
     production_companies: Names = Field(default_factory=list, max_length=50)
     directors: Names = Field(default_factory=list, max_length=10)
     cast: Names = Field(default_factory=list, max_length=20, description="lead cast in billing order")
