@@ -6,7 +6,7 @@
 #
 # The Dockerfiles start FROM python:3.11-slim and debian:bookworm-slim. Where no image registry
 # answers, both are made here from Debian's packages instead and kept in podman's store, so each
-# machine makes them once: debian:bookworm-slim is an mmdebstrap minbase root file system, and
+# machine makes them once: debian:bookworm-slim is a debootstrap minbase root file system, and
 # python:3.11-slim is deploy/python-slim.Dockerfile built on it. Builds never pull (--pull=never).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,12 +22,14 @@ HOST_CERTS=(--volume /etc/ssl/certs:/etc/ssl/certs:ro)
 
 have() { podman image exists "$1"; }
 
-# mmdebstrap rather than debootstrap: apt fetches the packages in parallel, and the root file
-# system streams into podman as a tarball (it leaves out apt's lists and downloaded packages).
 debian_from_packages() {
-  echo "making $DEBIAN from Debian's packages (mmdebstrap minbase)"
-  mmdebstrap --quiet --variant=minbase bookworm - http://deb.debian.org/debian \
-    | podman import --change 'CMD ["bash"]' - "$DEBIAN" >/dev/null
+  local rootfs
+  rootfs="$(mktemp -d)"
+  trap 'rm -rf "$rootfs"' RETURN
+  echo "making $DEBIAN from Debian's packages (debootstrap minbase)"
+  debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian >/dev/null
+  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+  tar -C "$rootfs" -c . | podman import --change 'CMD ["bash"]' - "$DEBIAN" >/dev/null
 }
 
 if ! have "$DEBIAN" && ! podman pull -q "$DEBIAN" >/dev/null 2>&1; then
