@@ -1,4 +1,4 @@
-"""The browser the forecast page's tests drive: Debian's Chromium, headless, one per test module."""
+"""The browser the forecast page's tests drive: Debian's Chromium, headless, one for tests/serving."""
 
 from __future__ import annotations
 
@@ -11,8 +11,14 @@ from tests.conftest import chromium
 from tests.serving.page_driver import Watched
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
+    """One Chromium for every page test under tests/serving: Playwright's driver and the browser
+    start once, not once per module. Each test opens its own page (a new browser context).
+
+    While it runs, Playwright's event loop holds this thread: a test here that calls
+    ``asyncio.run`` after the first page test would fail (test_api's and test_coalescing's run before).
+    """
     with sync_playwright() as playwright:
         # --no-sandbox: CI runs as root, where Chromium's sandbox cannot start
         launched = playwright.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
