@@ -16,12 +16,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from boxoffice import __version__
+from boxoffice.prediction.scenarios import ScenarioRequest
+from boxoffice.prediction.schemas import PATTERN_WORDS, Movie, PreReleaseMovie, field_path
 from boxoffice.serving.body_limit import BodyLimit, film_limits
 from boxoffice.serving.fast_path import document_bodies
 from boxoffice.serving.loading import lifespan
 from boxoffice.serving.routes import docs, ledger, model_info, page, pre_release, seed
-from boxoffice.serving.scenarios import ScenarioRequest
-from boxoffice.serving.schemas import PATTERN_WORDS, Movie, PreReleaseMovie, field_path
 from boxoffice.serving.settings import ServeSettings
 
 log = logging.getLogger("boxoffice.serving.api")

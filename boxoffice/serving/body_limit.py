@@ -18,8 +18,8 @@ import orjson
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from boxoffice.serving.scenarios import Scenario
-from boxoffice.serving.schemas import Movie, PreReleaseMovie
+from boxoffice.prediction.scenarios import Scenario
+from boxoffice.prediction.schemas import Movie, PreReleaseMovie
 
 Scope = dict[str, Any]
 PRE_RELEASE_BATCH_BYTES = 64 * 2**20

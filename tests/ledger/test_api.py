@@ -20,9 +20,9 @@ from boxoffice.ledger.database import make_engine, upgrade
 from boxoffice.ledger.store import Ledger
 from boxoffice.ledger.tables import ActualResult, Forecast, Revision, Slate, Token
 from boxoffice.ledger.tokens import create_token
+from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
 from boxoffice.serving.api import create_app
 from boxoffice.serving.routes.ledger import LARGEST_REQUEST
-from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
 
 FILM = {**PRE_RELEASE_EXAMPLE, "release_date": "2017-07-21"}
 ODD_NAMES = ['O\'Brien "Quoted"', "x'); DROP TABLE forecasts; --", "<img src=x onerror=alert(1)>", "100%_under"]
@@ -475,4 +475,24 @@ def test_an_oversize_body_without_a_length_is_a_413_on_a_ledger_endpoint(ledgere
     response = ledgered.call("POST", "/ledger/forecasts", content=chunks)
     assert response.status_code == 413, response.text
     assert f"({LARGEST_REQUEST} bytes)" in response.json()["detail"]
+    assert ledgered.rows()["forecasts"] == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"slate": "Sum\x00mer", "name": "F", "film": FILM}, "slate"),
+        ({"slate": "Summer", "name": "F\x00", "film": FILM}, "name"),
+        ({"slate": "Summer", "name": "F", "film": {**FILM, "title": "In\x00ception"}}, "film.title"),
+        ({"slate": "Summer", "name": "F", "film": {**FILM, "directors": ["Nolan\x00"]}}, "film.directors[0]"),
+    ],
+)
+def test_a_nul_character_is_a_422_naming_the_field_on_either_database(
+    ledgered: Ledgered, body: dict[str, Any], field: str
+) -> None:
+    """PostgreSQL's text cannot hold a NUL: refused up front as a 422, never a 500 from the database."""
+    response = ledgered.call("POST", "/ledger/forecasts", json=body)
+    assert response.status_code == 422, response.text
+    [error] = response.json()["detail"]
+    assert error["field"] == field and "NUL" in error["message"], error
     assert ledgered.rows()["forecasts"] == 0

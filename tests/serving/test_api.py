@@ -17,10 +17,10 @@ import yaml
 from fastapi.testclient import TestClient
 
 from boxoffice.modeling.distribution import RevenueDistribution, shift_prior
+from boxoffice.prediction.batch import request_columns
+from boxoffice.prediction.predictor import Predictor
+from boxoffice.prediction.schemas import BATCH_EXAMPLES, PRE_RELEASE_EXAMPLE, SINGLE_EXAMPLE, PreReleaseMovie
 from boxoffice.serving.api import create_app
-from boxoffice.serving.batch import request_columns
-from boxoffice.serving.predictor import Predictor
-from boxoffice.serving.schemas import BATCH_EXAMPLES, PRE_RELEASE_EXAMPLE, SINGLE_EXAMPLE, PreReleaseMovie
 
 GOOD = {"runtime": 120.0, "popularity": 50.0, "vote_avg": 7.0, "budget": 50_000_000}
 

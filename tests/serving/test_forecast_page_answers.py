@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
+from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
 from tests.serving.page_driver import Watched, forecast_example, post, shown, values
 
 pytestmark = pytest.mark.browser

@@ -26,15 +26,24 @@ from sqlalchemy.exc import SQLAlchemyError
 from boxoffice.ledger.store import MAX_PAGE, Answered, Ledger, NameTaken, NotFound, PageQuery
 from boxoffice.ledger.tokens import READ, WRITE, scope_of
 from boxoffice.ledger.track_record import track_record
+from boxoffice.prediction.batch import BEYOND_MODEL, request_columns
+from boxoffice.prediction.scenarios import Scenario, with_changes
+from boxoffice.prediction.schemas import (
+    LEDGER_NAME_PATTERN,
+    MAX_BUDGET,
+    PRE_RELEASE_EXAMPLE,
+    InvalidRequest,
+    IsoDate,
+    PreReleaseMovie,
+    Problem,
+)
 from boxoffice.serving.answering import answer_rows
-from boxoffice.serving.batch import BEYOND_MODEL, request_columns
 from boxoffice.serving.body_limit import largest_body
 from boxoffice.serving.deps import predictor
-from boxoffice.serving.scenarios import Scenario, with_changes
-from boxoffice.serving.schemas import MAX_BUDGET, PRE_RELEASE_EXAMPLE, InvalidRequest, IsoDate, PreReleaseMovie, Problem
 
-# A name as typed: any text but empty or blank; quotes, SQL and markup are kept as they are.
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S")]
+# A name as typed: any text but empty or blank, or holding a NUL (no database's text column stores one);
+# quotes, SQL and markup are kept as they are.
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=LEDGER_NAME_PATTERN)]
 # The same words whatever the cause (the log has it): a client learns nothing of the database from them.
 UNAVAILABLE = {"detail": "the ledger is unavailable; try again shortly"}
 RETRY = {"Retry-After": "5"}

@@ -35,13 +35,18 @@ PRE_RELEASE_EXAMPLE: dict[str, Any] = {
 # Far beyond any real film, but finite once logged and fed to any of the models.
 MAX_BUDGET = 1e10  # ten billion dollars; the largest budget in the file is $380M
 MAX_POPULARITY = 1e5
-# A name holds something other than spaces (a blank one would be read as no name, silently), and no '|'
-# (the files' list separator).
-NAME_PATTERN = r"^[^|]*[^|\s][^|]*$"
+# A name holds something other than spaces (a blank one would be read as no name, silently), no '|'
+# (the files' list separator) and no NUL character (which no database's text column stores).
+NAME_PATTERN = r"^[^|\x00]*[^|\s\x00][^|\x00]*$"
+TEXT_PATTERN = r"^[^\x00]*$"
+LEDGER_NAME_PATTERN = r"^[^\x00]*[^\s\x00][^\x00]*$"  # a slate's or a saved film's name: '|' allowed
 LANGUAGE_PATTERN = r"^[a-z]{2}$"
 # What a pattern means, said to a person (a 422 otherwise quotes the regular expression).
 PATTERN_WORDS = {
-    NAME_PATTERN: "a name must hold something other than spaces, and no '|' (it separates names in files)",
+    NAME_PATTERN: "a name must hold something other than spaces, and no '|' (it separates names in files) "
+    "nor NUL character",
+    TEXT_PATTERN: "text cannot hold a NUL character",
+    LEDGER_NAME_PATTERN: "a name must hold something other than spaces, and no NUL character",
     LANGUAGE_PATTERN: "a language is a two-letter ISO 639-1 code in lower case, e.g. 'en'",
 }
 Names = list[Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NAME_PATTERN)]]
@@ -81,6 +86,7 @@ class PreReleaseMovie(BaseModel):
     title: str | None = Field(
         default=None,
         max_length=300,
+        pattern=TEXT_PATTERN,
         description="optional; a past film with the same title released within a year of release_date is this "
         "film itself, never one of its comps",
     )

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE, PreReleaseMovie, PreReleasePrediction
+from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE, PreReleaseMovie, PreReleasePrediction
 
 SCENARIOS_EXAMPLE: dict[str, Any] = {
     "film": PRE_RELEASE_EXAMPLE,
