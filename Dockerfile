@@ -1,6 +1,8 @@
 # The boxoffice prediction service. Run the pipeline first (`dvc repro`): the image
 # copies the models it produced. docker compose mounts models/, dvc.lock and params.yaml instead.
-FROM python:3.11-slim
+# Two stages: `dependencies` needs no models, so it can be built before the pipeline has run
+# (.ci/run does, while the tests run); the image itself adds the code and the models.
+FROM python:3.11-slim AS dependencies
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
@@ -9,6 +11,7 @@ WORKDIR /app
 COPY requirements-serve.txt .
 RUN pip install -r requirements-serve.txt
 
+FROM dependencies
 COPY boxoffice/ boxoffice/
 COPY main.py params.yaml dvc.lock ./
 COPY models/ models/

@@ -3,6 +3,7 @@
 # (boxoffice-nginx, deploy/nginx.Dockerfile) and the ledger database's (boxoffice-postgres,
 # deploy/postgres.Dockerfile) with podman. Run from anywhere, after `dvc repro`
 # (the image copies models/). Idempotent: podman's layer cache makes a second run take seconds.
+# `bash deploy/images.sh base` builds only what needs no models (see the end), before `dvc repro`.
 #
 # The Dockerfiles start FROM python:3.11-slim and debian:bookworm-slim. Where no image registry
 # answers, both are made here from Debian's packages instead and kept in podman's store, so each
@@ -50,10 +51,17 @@ build() {
     podman rmi "$before" >/dev/null 2>&1 || true
   fi
 }
+# The ledger's database (the compose file's `db`): Debian's postgresql package, as nginx's image.
+POSTGRES_IMAGE="${POSTGRES_IMAGE:-localhost/boxoffice-postgres:latest}"
+# `images.sh base` stops here, having built what needs no models (mostly downloads, which .ci/run
+# overlaps with the tests): the base images, the service's `dependencies` stage, the balancer, the database.
+if [ "${1:-}" = base ]; then
+  "${BUILD[@]}" -q --target dependencies "${HOST_CERTS[@]}" . >/dev/null
+  build "$NGINX_IMAGE" -q -f deploy/nginx.Dockerfile deploy >/dev/null
+  build "$POSTGRES_IMAGE" -q -f deploy/postgres.Dockerfile deploy >/dev/null
+  exit 0
+fi
 COMMIT=(--build-arg "BOXOFFICE_COMMIT=$(git rev-parse HEAD 2>/dev/null || echo unknown)")  # the ledger records it
 build "$API_IMAGE" "${HOST_CERTS[@]}" "${COMMIT[@]}" .
 build "$NGINX_IMAGE" -f deploy/nginx.Dockerfile deploy
-
-# The ledger's database (the compose file's `db`): Debian's postgresql package, as nginx's image.
-POSTGRES_IMAGE="${POSTGRES_IMAGE:-localhost/boxoffice-postgres:latest}"
 build "$POSTGRES_IMAGE" -f deploy/postgres.Dockerfile deploy
