@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
 from boxoffice.serving import client
 from boxoffice.serving.api import create_app
-from boxoffice.serving.page import CSP, FILES, STATIC
+from boxoffice.serving.page import CSP, FILES, PAGES, STATIC
 from harness import containers
 from harness.containers import Container
 from tests.conftest import ROOT
@@ -49,9 +49,11 @@ def test_a_pre_release_forecast_equals_the_one_made_here_from_the_same_models(ap
     assert (status, body) == (200, here.post(path, json=PRE_RELEASE_EXAMPLE).json())
 
 
-def test_the_forecast_page_and_its_files_are_served(api: Container) -> None:
+def test_the_pages_and_their_files_are_served(api: Container) -> None:
+    """/forecast and /ledger at their own paths, every other file of theirs under /forecast/."""
+    page_paths = {name: path for path, name in PAGES.items()}
     for name in FILES:
-        path = "/forecast" if name == "forecast.html" else f"/forecast/{name}"
+        path = page_paths.get(name, f"/forecast/{name}")
         status, headers, content = get(f"{api.url}{path}")
         assert (status, headers["content-type"], content) == (200, FILES[name], (STATIC / name).read_bytes())
         assert headers["content-security-policy"] == CSP
