@@ -12,6 +12,7 @@ from pathlib import Path
 from boxoffice.evaluation.model_card import Films, model_card
 from boxoffice.evaluation.results_page import results_page
 from boxoffice.io import read_json, write_text
+from boxoffice.prediction.manifest import ServingManifest
 
 
 def main() -> None:
@@ -21,7 +22,7 @@ def main() -> None:
     parser.add_argument("features_dir", type=Path)
     parser.add_argument("reports_dir", type=Path)
     args = parser.parse_args()
-    serving = read_json(args.serving)
+    serving = ServingManifest.model_validate(read_json(args.serving))
     write_text(args.reports_dir / "results.md", results_page(args.metrics_dir, serving))
     write_text(args.reports_dir / "model-card.md", model_card(args.metrics_dir, serving, Films.of(args.features_dir)))
     print(f"report: {args.reports_dir / 'results.md'}, {args.reports_dir / 'model-card.md'}")

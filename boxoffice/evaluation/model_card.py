@@ -14,6 +14,7 @@ import pandas as pd
 
 from boxoffice.evaluation.results_page import GENERATED, NAMES, md_row, slice_table, spread
 from boxoffice.io import read_csv, read_json
+from boxoffice.prediction.manifest import ServingManifest
 
 SPLITS = ("train", "validation", "test")
 
@@ -35,35 +36,35 @@ class Films:
         )
 
 
-def _dollars(serving: dict, variant: str) -> str:
+def _dollars(serving: ServingManifest, variant: str) -> str:
     """The dollars a variant's models work in, as its serving manifest says."""
-    if serving[variant].get("constant_dollars"):
-        return f"constant {serving['featurize']['cpi_base_year']} dollars"
+    if serving.variant(variant).constant_dollars:
+        return f"constant {serving.featurize.cpi_base_year} dollars"
     return "nominal dollars"
 
 
-def _served(serving: dict, variant: str) -> str:
-    name = serving[variant]["regressor"]["name"]
+def _served(serving: ServingManifest, variant: str) -> str:
+    name = serving.variant(variant).regressor.name
     return NAMES.get(name, name)
 
 
-def details(serving: dict, regression: dict, classifier: dict) -> list[str]:
-    main, pre = serving["main"], serving["pre_release"]
+def details(serving: ServingManifest, regression: dict, classifier: dict) -> list[str]:
+    main, pre = serving.main, serving.pre_release
     return [
         "## Model details",
         "",
         "Two pairs of models, each a regressor of log revenue and a source of the hit probability:",
         "",
-        f"- **`/predict`** (films already out): {_served(serving, 'main')}, feature set `{main['features']['set']}` "
-        f"({len(main['features']['columns'])} features, {_dollars(serving, 'main')}).",
+        f"- **`/predict`** (films already out): {_served(serving, 'main')}, feature set `{main.features.set}` "
+        f"({len(main.features.columns)} features, {_dollars(serving, 'main')}).",
         f"- **`/predict/pre_release`** (films not yet out): {_served(serving, 'pre_release')}, feature set "
-        f"`{pre['features']['set']}` ({len(pre['features']['columns'])} features, known before release, "
+        f"`{pre.features.set}` ({len(pre.features.columns)} features, known before release, "
         f"{_dollars(serving, 'pre_release')}).",
         "",
         f"The served regressor of each is chosen by `regressors.selection` (`{regression['selection']['rule']}`) "
         "among the regressor types on train's repeated K-fold CV. Each answer is a revenue, an interval "
         "(a conformal distribution of revenue, Mondrian by budget band, calibrated on the validation split) and "
-        f"`hit_probability` = P(revenue > {serving['hit_multiple']:g} x budget), from `{serving['hit_source']}` "
+        f"`hit_probability` = P(revenue > {serving.hit_multiple:g} x budget), from `{serving.hit_source}` "
         f"(`serve.hit_source`); the alternative is an L2 logistic regression (C = {classifier['best_C']:g} for "
         f"`/predict`, {classifier['pre_release']['best_C']:g} for pre-release). Everything is rebuilt by "
         "`dvc repro` from params.yaml, every random choice seeded there.",
@@ -104,8 +105,8 @@ def factors() -> list[str]:
     ]
 
 
-def metrics_section(serving: dict) -> list[str]:
-    coverage = serving["forward"]["nominal_coverage"]
+def metrics_section(serving: ServingManifest) -> list[str]:
+    coverage = serving.forward.nominal_coverage
     return [
         "## Metrics",
         "",
@@ -132,9 +133,9 @@ def evaluation_data(films: Films, forward: dict) -> list[str]:
     ]
 
 
-def training_data(films: Films, prepare: dict, serving: dict) -> list[str]:
+def training_data(films: Films, prepare: dict, serving: ServingManifest) -> list[str]:
     dropped = ", ".join(f"{reason.replace('_', ' ')} {n}" for reason, n in prepare["dropped"].items() if n)
-    learnt = serving["population"]["learnt_hit_rate"]
+    learnt = serving.population.learnt_hit_rate
     return [
         "## Training data",
         "",
@@ -148,7 +149,7 @@ def training_data(films: Films, prepare: dict, serving: dict) -> list[str]:
         f"{_dollars(serving, 'pre_release')}; constant dollars use US CPI-U annual averages (a film needs its "
         "date for them: `/predict`'s films have none).",
         f"- Selection bias: the films with a known budget and revenue are mostly successes; {learnt:.1%} of the "
-        f"training films earned more than {serving['hit_multiple']:g} x their budget.",
+        f"training films earned more than {serving.hit_multiple:g} x their budget.",
     ]
 
 
@@ -211,7 +212,7 @@ def caveats() -> list[str]:
     ]
 
 
-def model_card(metrics_dir: Path, serving: dict, films: Films) -> str:
+def model_card(metrics_dir: Path, serving: ServingManifest, films: Films) -> str:
     """The whole card, from the metrics, models/serving.json and the run's feature tables."""
     regression, classifier = read_json(metrics_dir / "regression.json"), read_json(metrics_dir / "classifier.json")
     sections = [

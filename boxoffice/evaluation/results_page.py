@@ -12,6 +12,7 @@ from pathlib import Path
 from boxoffice.evaluation.headline import legend
 from boxoffice.io import read_json
 from boxoffice.modeling.model_types import REGRESSORS
+from boxoffice.prediction.manifest import ServingManifest
 
 NAMES = {name: kind.display for name, kind in REGRESSORS.items()}
 GENERATED = "<!-- Written by the pipeline's report stage (dvc repro) from metrics/: do not edit. -->"
@@ -41,11 +42,11 @@ def served_table(regression: dict) -> list[str]:
     return lines
 
 
-def served_params(serving: dict) -> list[str]:
+def served_params(serving: ServingManifest) -> list[str]:
     """Each served regressor's params as fitted (its grid point), from models/serving.json."""
     return [
-        f"- {variant}: {NAMES.get(regressor['name'], regressor['name'])} `{json.dumps(regressor['params'])}`"
-        for variant, regressor in ((variant, serving[variant]["regressor"]) for variant in ("main", "pre_release"))
+        f"- {variant}: {NAMES.get(regressor.name, regressor.name)} `{json.dumps(regressor.params)}`"
+        for variant, regressor in (("main", serving.main.regressor), ("pre_release", serving.pre_release.regressor))
     ]
 
 
@@ -190,7 +191,7 @@ def classifier_table(classifier: dict) -> list[str]:
     return lines
 
 
-def results_page(metrics_dir: Path, serving: dict) -> str:
+def results_page(metrics_dir: Path, serving: ServingManifest) -> str:
     """The whole page: the served models first, then every table, then the headline legend."""
     prepare = read_json(metrics_dir / "prepare.json")
     regression = read_json(metrics_dir / "regression.json")
