@@ -234,12 +234,22 @@ class Ledger:
             ).one()
 
     @staticmethod
-    def _current_rows() -> Select[Forecast, Revision, ActualResult]:
-        """Each forecast with its current revision and, where recorded, its actual result."""
+    def _current_rows(after: int) -> Select[Forecast, Revision, ActualResult]:
+        """Each forecast after id ``after`` with its current revision and, where recorded, its actual result.
+
+        The bound is repeated on each joined table's id: PostgreSQL carries equalities across a join, not
+        inequalities, and without it a merge join reads the revisions' index from the start to reach a page
+        from the middle of a slate (1.2 s at a million forecasts, against 0.08 s for the first page)."""
         return (
             select(Forecast, Revision, ActualResult)
-            .join(Revision, (Revision.forecast_id == Forecast.id) & (Revision.number == Forecast.current_revision))
-            .outerjoin(ActualResult, ActualResult.forecast_id == Forecast.id)
+            .join(
+                Revision,
+                (Revision.forecast_id == Forecast.id)
+                & (Revision.number == Forecast.current_revision)
+                & (Revision.forecast_id > after),
+            )
+            .outerjoin(ActualResult, (ActualResult.forecast_id == Forecast.id) & (ActualResult.forecast_id > after))
+            .where(Forecast.id > after)
         )
 
     @staticmethod
@@ -281,11 +291,9 @@ class Ledger:
         """One page of a slate, oldest first, each film with its current forecast and actual result."""
         with self.session.begin() as session:
             slate_id = self._slate_id(session, query.slate)
-            rows = self._filtered(self._current_rows(), slate_id, query)
+            rows = self._filtered(self._current_rows(query.after), slate_id, query)
             total = self._count(session, slate_id, query)
-            found = session.execute(
-                rows.where(Forecast.id > query.after).order_by(Forecast.id).limit(query.limit)
-            ).all()
+            found = session.execute(rows.order_by(Forecast.id).limit(query.limit)).all()
         items = [forecast_view(forecast, query.slate, revision, actual) for forecast, revision, actual in found]
         more = len(items) == query.limit and total is not None
         return {
@@ -300,8 +308,8 @@ class Ledger:
         after = 0
         while True:
             with self.session.begin() as session:
-                rows = self._filtered(self._current_rows(), self._slate_id(session, slate), PageQuery(slate=slate))
-                found = session.execute(rows.where(Forecast.id > after).order_by(Forecast.id).limit(MAX_PAGE)).all()
+                rows = self._filtered(self._current_rows(after), self._slate_id(session, slate), PageQuery(slate=slate))
+                found = session.execute(rows.order_by(Forecast.id).limit(MAX_PAGE)).all()
             yield from ((forecast, revision, actual) for forecast, revision, actual in found)
             if len(found) < MAX_PAGE:
                 return
