@@ -408,9 +408,12 @@ function download() {
 
 // ---------------------------------------------------------------- saving it to the ledger
 
-/** With a ledger token in this tab, the form to save the forecast, its name the film's title by default. */
+/** With a ledger token in this tab, the form to save the forecast, its name the film's title by default;
+ * without one, how to get one (nothing about the ledger's contents: they need the token). */
 function offerToSave(film) {
-  byId("save").hidden = !heldToken();
+  byId("save").hidden = false;
+  byId("save-form").hidden = !heldToken();
+  byId("save-needs-token").hidden = Boolean(heldToken());
   byId("save-status").replaceChildren();
   if (!byId("save-name").value.trim() && film.title) byId("save-name").value = film.title;
 }
@@ -456,7 +459,10 @@ async function save(event) {
     if (code === 422 && Array.isArray(answer.detail)) {
       for (const error of answer.detail) {
         const field = ["slate", "name"].includes(error.field) ? error.field : null;
-        focused.push(saveProblem(field ? error.message : `${error.field}: ${error.message}`, field));
+        // an empty (or all-space) name: pydantic's words are "String should have at least 1 character"
+        const empty = field && (error.type === "string_too_short" || error.type === "missing");
+        const words = empty ? `Type ${field === "slate" ? "the slate's name" : "the film's name in the slate"}.` : error.message;
+        focused.push(saveProblem(field ? words : `${error.field}: ${error.message}`, field));
       }
     } else if (code === 409) focused.push(saveProblem(answer.detail, "name"));
     else {
