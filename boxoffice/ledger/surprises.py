@@ -43,8 +43,8 @@ def actual_warnings(
             Warning(
                 "revenue_far_below_forecast",
                 "revenue",
-                f"{_dollars(revenue)} is {FAR_OUTSIDE:g} times below the forecast interval's low end "
-                f"({_dollars(low)}) or more: "
+                f"{_dollars(revenue)} is under 1/{FAR_OUTSIDE:g} of the low end of the forecast's interval "
+                f"({_dollars(low)}): "
                 "was it meant in millions?",
             )
         )
@@ -53,8 +53,8 @@ def actual_warnings(
             Warning(
                 "revenue_far_above_forecast",
                 "revenue",
-                f"{_dollars(revenue)} is {FAR_OUTSIDE:g} times above the forecast interval's high end "
-                f"({_dollars(high)}) or more: "
+                f"{_dollars(revenue)} is over {FAR_OUTSIDE:g} times the high end of the forecast's interval "
+                f"({_dollars(high)}): "
                 "is a digit too many?",
             )
         )

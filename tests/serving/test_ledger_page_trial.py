@@ -54,6 +54,7 @@ def test_an_amount_in_the_wrong_unit_is_asked_about_before_it_is_recorded(
     record_in_form(page, "95")
     page.wait_for_selector("#revenue-confirm:not([hidden])")
     assert "Which did you mean?" in page.inner_text("#revenue-confirm-text")
+    assert page.inner_text("#revenue-understood") == "read as $95"  # every dollar, not "$0.0M"
     assert page.inner_text("#revenue-as-millions") == "$95.0M (95 million)"
     assert page.evaluate("document.activeElement.id") == "revenue-as-millions"
     assert ledger_service.page(slate)["forecasts"][0]["actual"] is None  # nothing recorded while asking
@@ -81,6 +82,8 @@ def test_an_amount_in_the_wrong_unit_is_asked_about_before_it_is_recorded(
     ]
     assert shown.all_inner_texts() == [warning["message"] for warning in answer["warnings"]]
     assert data_values(page, "#slate-table tbody .actual") == [0.5]
+    assert page.inner_text("#slate-table tbody .actual") == "$0.5"
+    assert page.inner_text("#slate-news").startswith("The actual result of Meant as $95M is recorded, with warnings:")
     watched.check_clean()
 
 

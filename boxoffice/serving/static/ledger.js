@@ -18,6 +18,8 @@ const state = {
 // An amount this many times beyond the forecast's interval is asked about (the API's FAR_OUTSIDE, which
 // records it with a warning): an interval misses by a factor of two or three, a unit typo by a thousand.
 const FAR_OUTSIDE = 10;
+// An actual revenue in millions ("$95.0M"), or every dollar of a small one ("$95", not "$0.0M").
+const revenueText = (dollars) => (Math.abs(dollars) >= 1e6 ? money(dollars) : dollarsInFull(dollars));
 
 /** Mark the page busy while a request is out (tests and assistive technology wait for it). */
 async function busy(work) {
@@ -210,7 +212,7 @@ function drawRow(body, forecast) {
   show(el("td", { class: "number hit" }, null, row), answer.hit_probability, percent);
   optional(el("td", { class: "number profit" }, null, row), answer.profit_probability, percent);
   const actual = forecast.actual;
-  optional(el("td", { class: "number actual" }, null, row), actual?.revenue, money);
+  optional(el("td", { class: "number actual" }, null, row), actual?.revenue, revenueText);
   el("td", { class: "known-on" }, actual ? actual.known_on : "\u2014", row);
   el("td", { class: "source" }, actual ? actual.source : "\u2014", row);
   show(el("td", { class: "number revisions" }, null, row), forecast.revision_count, String);
@@ -306,7 +308,7 @@ const COMPARE_ROWS = [
   ["Interval coverage", (f) => [f.current.answer.interval_coverage, percent]],
   ["P(hit)", (f) => [f.current.answer.hit_probability, percent]],
   ["P(profit)", (f) => [f.current.answer.profit_probability, percent]],
-  ["Actual revenue", (f) => (f.actual ? [f.actual.revenue, money] : "\u2014")],
+  ["Actual revenue", (f) => (f.actual ? [f.actual.revenue, revenueText] : "\u2014")],
   ["Actual known on", (f) => (f.actual ? f.actual.known_on : "\u2014")],
   ["Revision", (f) => [f.current.number, String]],
   ["Forecast made", (f) => toTheSecond(f.current.created_at)],
@@ -389,7 +391,7 @@ async function knowRevenueFloor() {
 
 function understandRevenue() {
   const read = readMoney(byId("revenue").value);
-  byId("revenue-understood").textContent = read.dollars === undefined ? "" : `read as ${money(read.dollars)}`;
+  byId("revenue-understood").textContent = read.dollars === undefined ? "" : `read as ${revenueText(read.dollars)}`;
   byId("revenue-confirm").hidden = true;
   return read;
 }
@@ -455,7 +457,8 @@ async function recordActual(event) {
 function sayRecorded(name, warnings) {
   const news = byId("slate-news");
   news.replaceChildren();
-  news.append(`The actual result of ${name} is recorded${warnings.length ? ", with a warning:" : "."}`);
+  const said = { 0: ".", 1: ", with a warning:" }[warnings.length] ?? ", with warnings:";
+  news.append(`The actual result of ${name} is recorded${said}`);
   const list = el("ul", { class: "warnings" }, null, news);
   for (const warning of warnings) el("li", { "data-code": warning.code }, warning.message, list);
 }
