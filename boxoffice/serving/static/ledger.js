@@ -3,7 +3,7 @@
 // side by side, recording what a film earned, and the slate's track record. Every number shown
 // is the API's (kept in its element's data-value); the page computes none. Elements are built
 // with textContent and attributes only (names are shown as typed, markup included).
-import { el, numbersTable, show } from "./answer.js";
+import { askWhichAmount, el, numbersTable, onWhichAmount, show } from "./answer.js";
 import { drawTrackRecord } from "./charts.js";
 import { dollarsInFull, money, percent, readMoney } from "./money.js";
 import { forgetToken, heldToken, keepToken, ledgerCall, NOT_ACCEPTED, refusal, takeTokenFromAddress } from "./token.js";
@@ -413,18 +413,6 @@ function doubtAbout(dollars, forecast) {
   return null;
 }
 
-function askAboutRevenue(dollars, doubt) {
-  byId("revenue-confirm-text").textContent = `${doubt} Which did you mean?`;
-  // "95" most likely means $95M; a typed $500,000 most likely means itself
-  const millions = byId("revenue-as-millions");
-  millions.hidden = dollars >= 1e4;
-  millions.textContent = `${money(dollars * 1e6)} (${dollars} million)`;
-  byId("revenue-as-typed").textContent = `${dollarsInFull(dollars)}, as typed`;
-  byId("revenue-confirm").hidden = false;
-  byId("revenue").setAttribute("aria-invalid", "true");
-  (millions.hidden ? byId("revenue-as-typed") : millions).focus();
-}
-
 async function recordActual(event) {
   event.preventDefault();
   const form = byId("actual-form");
@@ -433,7 +421,7 @@ async function recordActual(event) {
   if (read.problem) return showFieldErrors([{ field: "revenue", message: read.problem, type: "money" }], form, byId("actual-problem"));
   if (read.dollars > 0 && read.dollars !== state.confirmedRevenue) {
     const doubt = doubtAbout(read.dollars, state.actualFor);
-    if (doubt) return askAboutRevenue(read.dollars, doubt);
+    if (doubt) return askWhichAmount("revenue", read.dollars, doubt);
   }
   const body = { revenue: read.dollars, known_on: byId("known_on").value, source: byId("source").value };
   if (read.dollars === undefined) delete body.revenue;
@@ -564,16 +552,7 @@ function setUp() {
   byId("actual-form").addEventListener("submit", recordActual);
   byId("actual-cancel").addEventListener("click", closeActual);
   byId("revenue").addEventListener("input", understandRevenue);
-  byId("revenue-as-millions").addEventListener("click", () => {
-    byId("revenue").value = dollarsInFull(readMoney(byId("revenue").value).dollars * 1e6);
-    understandRevenue();
-    byId("actual-form").requestSubmit();
-  });
-  byId("revenue-as-typed").addEventListener("click", () => {
-    state.confirmedRevenue = readMoney(byId("revenue").value).dollars;
-    byId("revenue-confirm").hidden = true;
-    byId("actual-form").requestSubmit();
-  });
+  onWhichAmount("revenue", "actual-form", (dollars) => { state.confirmedRevenue = dollars; }, understandRevenue);
   byId("export").addEventListener("click", exportSlate);
   // a link pasted into a tab already on /ledger changes only the fragment: take its token then too
   window.addEventListener("hashchange", async () => {
