@@ -66,14 +66,25 @@ class DataLimits:
     languages: frozenset[str]
     cpi_base_year: int
     trees: bool  # the served model is a tree ensemble (flat beyond what it learned), else it extends a trend
+    # smallest, LOW_BUDGET_SHARE quantile; cpi_base_year dollars (what a recorded actual result is checked against)
+    real_revenue: tuple[float, float] | None = None
 
     @classmethod
-    def of(cls, films: Mapping[str, Any], real_budget: np.ndarray, cpi_base_year: int, trees: bool) -> DataLimits:
-        """From a table of films (release_date, runtime, original_language) and their budgets in constant dollars."""
+    def of(
+        cls,
+        films: Mapping[str, Any],
+        real_budget: np.ndarray,
+        cpi_base_year: int,
+        trees: bool,
+        real_revenue: np.ndarray | None = None,
+    ) -> DataLimits:
+        """From a table of films (release_date, runtime, original_language), their budgets in constant dollars
+        and, where known, their revenues in constant dollars."""
         dates = sorted(str(date) for date in films["release_date"])
         runtime = np.asarray(films["runtime"], dtype=np.float64)
         runtime = runtime[runtime > 0]  # 0 is the data's "unknown runtime"
         budget = np.asarray(real_budget, dtype=np.float64)
+        revenue = None if real_revenue is None else np.asarray(real_revenue, dtype=np.float64)
         return cls(
             first_date=dates[0],
             last_date=dates[-1],
@@ -82,14 +93,22 @@ class DataLimits:
             languages=frozenset(str(language) for language in films["original_language"]),
             cpi_base_year=cpi_base_year,
             trees=trees,
+            real_revenue=None
+            if revenue is None
+            else (float(revenue.min()), float(np.quantile(revenue, LOW_BUDGET_SHARE))),
         )
 
     def describe(self) -> dict[str, Any]:
         """The limits as /model and /forecast/context state them."""
         smallest, low, largest = self.real_budget
+        revenue = {}
+        if self.real_revenue is not None:
+            lowest, low_revenue = self.real_revenue
+            revenue = {"real_revenue": {"smallest": lowest, "low": low_revenue, "low_share": LOW_BUDGET_SHARE}}
         return {
             "release_dates": {"first": self.first_date, "last": self.last_date},
             "real_budget": {"smallest": smallest, "low": low, "largest": largest, "low_share": LOW_BUDGET_SHARE},
+            **revenue,
             "dollars_of": self.cpi_base_year,
             "runtime": {"shortest": self.runtime[0], "longest": self.runtime[1]},
             "original_languages": sorted(self.languages),

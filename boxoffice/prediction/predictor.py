@@ -203,7 +203,8 @@ class Predictor:
             "original_language": table["film_original_language"],
         }
         trees = self.explainer.method != "linear"
-        return DataLimits.of(films, self.real_budget(table), self.settings["cpi_base_year"], trees)
+        revenue = table.get("real_revenue")
+        return DataLimits.of(films, self.real_budget(table), self.settings["cpi_base_year"], trees, revenue)
 
     def real_budget(self, columns: Mapping[str, Any]) -> np.ndarray:
         """Budgets in ``cpi_base_year`` dollars (whether or not the models work in them): the limits compare these."""
