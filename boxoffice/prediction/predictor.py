@@ -282,7 +282,8 @@ class Predictor:
         }
         if "directors" in columns:
             answer["names"] = readings
-            answer["warnings"] = self.limits.warnings(columns, self._real_budget(columns, budget, factor), readings)
+            real = self._real_budget(columns, budget, factor)
+            answer["warnings"] = self.limits.warnings(columns, real, readings, self.names.films)
             answer.update(self._producer(columns, log_revenue, budget, real_budget, factor, answer))
         return answer
 
