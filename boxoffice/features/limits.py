@@ -13,7 +13,7 @@ dollars, as the models see them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +52,8 @@ WARNING_CODES = {
     "language_not_in_data": "no film in the data is in this original language",
     "unknown_name": "a name the data does not have: read as a name with no earlier film",
     "ambiguous_name": "a spelling several known names share: read as the one with the most films",
+    "larger_namesake": "a known name with few films that folds like one with many times more: read exactly, "
+    "the larger one suggested",
 }
 
 
@@ -115,9 +117,16 @@ class DataLimits:
         }
 
     def warnings(
-        self, columns: Mapping[str, Any], real_budget: np.ndarray, readings: Sequence[Sequence[Reading]]
+        self,
+        columns: Mapping[str, Any],
+        real_budget: np.ndarray,
+        readings: Sequence[Sequence[Reading]],
+        films: Callable[[str, str], int],
     ) -> list[list[Warning]]:
-        """Each film's warnings: its date, budget, runtime and language against the limits, then its names."""
+        """Each film's warnings: its date, budget, runtime and language against the limits, then its names.
+
+        ``films``: (request field, known name) -> its number of films, for a larger namesake's warning.
+        """
         dates = np.asarray(columns["release_date"], dtype=object).tolist()
         budgets = np.asarray(real_budget, dtype=np.float64).tolist()
         runtimes = np.asarray(columns["runtime"], dtype=np.float64).tolist()
@@ -136,7 +145,7 @@ class DataLimits:
             if languages[film] not in self.languages:
                 found += self._language(str(languages[film]))
             if readings:
-                found += [name_warning(reading) for reading in readings[film] if _worth_saying(reading)]
+                found += [name_warning(reading, films) for reading in readings[film] if _worth_saying(reading)]
             out.append(found)
         return out
 
@@ -219,9 +228,18 @@ def _worth_saying(reading: Reading) -> bool:
     return reading.match == "unknown" or bool(reading.alternatives)
 
 
-def name_warning(reading: Reading) -> Warning:
-    """The warning an unknown or ambiguous name earns."""
+def name_warning(reading: Reading, films: Callable[[str, str], int]) -> Warning:
+    """The warning an unknown or ambiguous name, or an exact one with a larger namesake, earns."""
     what = FIELD_NAMES[reading.field]
+    if reading.match == "exact":
+        larger = [f"'{name}' ({_films(films(reading.field, name))})" for name in reading.alternatives]
+        return Warning(
+            "larger_namesake",
+            reading.field,
+            f"{what} '{reading.asked}' is in the data with {_films(films(reading.field, reading.asked))}, and read "
+            f"as such; {_or(larger, quote=False)}, many times larger, has the same name once suffixes are set "
+            "aside: was it meant?",
+        )
     if reading.match == "unknown":
         hint = f"; did you mean {_or(reading.suggestions)}?" if reading.suggestions else ""
         return Warning(
@@ -238,8 +256,12 @@ def name_warning(reading: Reading) -> Warning:
     )
 
 
-def _or(names: Sequence[str]) -> str:
-    quoted = [f"'{name}'" for name in names]
+def _films(count: int) -> str:
+    return "1 film" if count == 1 else f"{count} films"
+
+
+def _or(names: Sequence[str], quote: bool = True) -> str:
+    quoted = [f"'{name}'" if quote else name for name in names]
     return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
 
 

@@ -129,7 +129,7 @@ function drawSummary(answer, context) {
     `P(hit): chance the box office exceeds ${context.hit_multiple}\u00d7 the production budget`;
 }
 
-const NAME_WARNINGS = new Set(["unknown_name", "ambiguous_name"]);
+const NAME_WARNINGS = new Set(["unknown_name", "ambiguous_name", "larger_namesake"]);
 
 /**
  * The API's warnings above the numbers, and each by the field it concerns. Those about names
@@ -147,7 +147,7 @@ function drawWarnings(warnings) {
   if (!aboutNames.length) return;
   const details = el("details", {}, null, el("li", { "data-code": "names" }, null, list));
   const count = aboutNames.length === 1 ? "1 name" : `${aboutNames.length} names`;
-  el("summary", {}, `${count} not in the data, or spelt like several known names (their chips say which)`, details);
+  el("summary", {}, `${count} not in the data, spelt like several known names, or with a larger namesake (their chips say which)`, details);
   const messages = el("ul", {}, null, details);
   for (const warning of aboutNames) {
     el("li", { "data-code": warning.code, "data-field": warning.field }, warning.message, messages);

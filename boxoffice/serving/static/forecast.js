@@ -34,7 +34,7 @@ function addName(field, name) {
 
 // How the last answer read a name ('matched to ...', 'unknown to the data'), from the API's `names`.
 const READINGS = {
-  exact: () => "known",
+  exact: (reading) => (reading.suggestions.length ? "known, with few films" : "known"),
   known_spelling: (reading) => `read as ${reading.read_as}`,
   unknown: () => "unknown to the data",
   not_read: () => "not used by the models",
@@ -55,9 +55,10 @@ function drawChips(field) {
 
 function drawReading(chip, field, index, reading) {
   let said = READINGS[reading.match](reading);
-  if (reading.alternatives.length) said += ` (also spelt so: ${reading.alternatives.join(", ")})`;
+  // An exact name's alternatives are its larger namesakes: offered below, as suggestions.
+  if (reading.alternatives.length && reading.match !== "exact") said += ` (also spelt so: ${reading.alternatives.join(", ")})`;
   el("span", { class: "chip-reading" }, said, chip);
-  if (!reading.suggestions.length || reading.match === "exact" || reading.match === "known_spelling") return;
+  if (!reading.suggestions.length || reading.match === "known_spelling") return;
   const offer = el("span", { class: "suggestions" }, "did you mean ", chip);
   for (const suggestion of reading.suggestions) {
     const use = el("button", { type: "button", class: "suggestion", "aria-label": `Use ${suggestion} instead of ${reading.asked}` },
