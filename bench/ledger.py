@@ -1,17 +1,18 @@
 """Benchmark the forecast ledger through the real service (uvicorn, loopback), on SQLite and PostgreSQL.
 
 Usage: python bench/ledger.py [--backend sqlite|postgresql|both] [--saves 10000] [--clients 64]
-                              [--floor 2000] [--million 1000000]
+                              [--kill-after 3000] [--floor 2000] [--million 1000000] [--tiny]
 For each backend:
 - load: ``--clients`` concurrent clients save ``--saves`` forecasts (distinct names); the
   database must then hold exactly that many. Saves/s, p50 and p99, beside the floor: the
   same clients asking /predict/pre_release for ``--floor`` of the same films (the answer
   without the save).
-- kill: the same load, the server SIGKILLed in the middle; after a restart every save it
-  acknowledged (a 201 received) must be there.
+- kill: the same load, the server SIGKILLed once the clients have counted ``--kill-after``
+  acknowledged saves (a 201 received); after a restart every one of them must be there.
 - million: ``--million`` forecasts (a tenth with actual results) written straight into the
-  database; a slate page (from its middle) and the track record, through HTTP, beside the
-  same requests on a 1,000-forecast slate (the floor); the whole ledger's track record and
+  database (the tallies' triggers dropped for the load, the tallies rebuilt after it); a slate's
+  first page, a page from its middle, a filtered page and the track record, through HTTP, beside
+  the same requests on a 1,000-forecast slate (the floor); the whole ledger's track record and
   its list of slates.
 Writes bench/results/ledger/<UTC timestamp>.json (bench/results.py). Run from the project
 root after `dvc repro`; PostgreSQL needs Debian's ``postgresql`` package (a throwaway
@@ -40,8 +41,9 @@ from sqlalchemy import Connection, create_engine, func, select, text
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.results import figure, write_result
+from boxoffice.ledger import tallies
 from boxoffice.ledger.database import make_engine, upgrade
-from boxoffice.ledger.store import Ledger
+from boxoffice.ledger.store import Ledger, PageQuery
 from boxoffice.ledger.tables import ActualResult, Forecast, Revision, Slate, utc_now
 from boxoffice.ledger.tokens import create_token
 from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
@@ -58,9 +60,17 @@ def film(i: int) -> dict[str, Any]:
 
 
 async def hammer(
-    url: str, token: str, requests: list[tuple[str, dict[str, Any], str]], clients: int, stop_after: float | None = None
+    url: str,
+    token: str,
+    requests: list[tuple[str, dict[str, Any], str]],
+    clients: int,
+    enough: tuple[int, asyncio.Event] | None = None,
 ) -> tuple[list[float], set[str], float]:
-    """Send (path, body, key) requests from ``clients`` concurrent clients; latencies, acknowledged keys, seconds."""
+    """Send (path, body, key) requests from ``clients`` concurrent clients; latencies, acknowledged keys, seconds.
+
+    ``enough``: (n, event): the event is set once n requests are acknowledged (the kill phase's signal);
+    a client then stops at its first failed connection (the server is gone), instead of retrying.
+    """
     queue: asyncio.Queue[tuple[str, dict[str, Any], str]] = asyncio.Queue()
     for request in requests:
         queue.put_nowait(request)
@@ -76,7 +86,7 @@ async def hammer(
                 response = await http.post(f"{url}{path}", json=body, headers=headers)
             except httpx.TransportError as err:
                 FAILURES.append(f"{key}: {type(err).__name__} {err}")
-                if stop_after is not None:
+                if enough is not None and enough[1].is_set():
                     return  # the server is gone (the kill phase)
                 # A connection closed under the request (a keep-alive race): send it again, as a client
                 # would. A save is idempotent by name: if the first had been stored, the second is a 409.
@@ -87,6 +97,8 @@ async def hammer(
             elif response.status_code in (200, 201):
                 latencies.append(time.perf_counter() - started)
                 acknowledged.add(key)
+                if enough is not None and len(acknowledged) >= enough[0]:
+                    enough[1].set()
             else:
                 FAILURES.append(f"{key}: {response.status_code} {response.text[:200]}")
 
@@ -138,9 +150,11 @@ def load_phase(
         floor_latencies, _, floor_seconds = asyncio.run(hammer(base, token, predict, clients))
         latencies, acknowledged, seconds = asyncio.run(hammer(base, token, saves("load", count), clients))
     stored = names_in(ledger, "load")
-    if len(acknowledged) != count or len(stored) != count or len(set(stored)) != count:
+    counted = ledger.page(PageQuery("load", limit=1))["total"]  # the slate's running count, kept by trigger
+    if len(acknowledged) != count or len(stored) != count or len(set(stored)) != count or counted != count:
         raise SystemExit(
-            f"{backend}: {len(acknowledged)} acknowledged, {len(stored)} stored of {count} saves; failures: {FAILURES}"
+            f"{backend}: {len(acknowledged)} acknowledged, {len(stored)} stored, {counted} counted of {count} saves; "
+            f"failures: {FAILURES}"
         )
     p50, p99 = percentiles(latencies)
     floor_p50, floor_p99 = percentiles(floor_latencies)
@@ -154,15 +168,22 @@ def load_phase(
         figure(f"{backend} save p50 ({count} saves)", p50, "ms", ("/predict/pre_release p50", floor_p50)),
         figure(f"{backend} save p99 ({count} saves)", p99, "ms", ("/predict/pre_release p99", floor_p99)),
         figure(f"{backend} forecasts stored after {count} concurrent saves", len(stored), "forecasts"),
+        figure(f"{backend} the slate's running count after {count} concurrent saves", counted, "forecasts"),
     ]
 
 
-def kill_phase(backend: str, url: str, ledger: Ledger, token: str, count: int, clients: int) -> list[dict[str, Any]]:
+def kill_phase(
+    backend: str, url: str, ledger: Ledger, token: str, count: int, clients: int, kill_after: int
+) -> list[dict[str, Any]]:
     with server(url) as (process, base):
 
         async def load_then_kill() -> set[str]:
-            load = asyncio.create_task(hammer(base, token, saves("kill", count), clients, stop_after=3))
-            await asyncio.sleep(3)
+            enough = asyncio.Event()
+            load = asyncio.create_task(hammer(base, token, saves("kill", count), clients, (kill_after, enough)))
+            signal = asyncio.create_task(enough.wait())
+            await asyncio.wait([load, signal], return_when=asyncio.FIRST_COMPLETED)
+            if not enough.is_set():  # every save answered before kill_after acknowledgements: no kill happened
+                raise SystemExit(f"{backend}: fewer than {kill_after} saves acknowledged; failures: {FAILURES[-5:]}")
             process.kill()  # SIGKILL: no shutdown, no flush
             return (await load)[1]
 
@@ -171,11 +192,16 @@ def kill_phase(backend: str, url: str, ledger: Ledger, token: str, count: int, c
     with server(url):  # the restart: the schema check and recovery of the database on start
         stored = set(names_in(ledger, "kill"))
     lost = acknowledged - stored
-    if lost:
-        raise SystemExit(f"{backend}: {len(lost)} acknowledged saves lost after SIGKILL")
+    counted = ledger.page(PageQuery("kill", limit=1))["total"]
+    if lost or len(acknowledged) < kill_after or counted != len(stored):
+        raise SystemExit(
+            f"{backend}: {len(acknowledged)} acknowledged (killed after {kill_after}), {len(lost)} of them lost, "
+            f"{len(stored)} stored, {counted} counted"
+        )
     return [
         figure(f"{backend} saves acknowledged before SIGKILL", len(acknowledged), "forecasts"),
         figure(f"{backend} acknowledged saves lost after SIGKILL and restart", len(lost), "forecasts"),
+        figure(f"{backend} saves stored after SIGKILL and restart (acknowledged or not)", len(stored), "forecasts"),
     ]
 
 
@@ -192,6 +218,8 @@ def fill(ledger: Ledger, slate: str, count: int, answer: dict[str, Any]) -> None
     with ledger.session.begin() as session:
         session.add(Slate(name=slate))
     slate_id = ledger.slate_id(slate)
+    with ledger.engine.begin() as connection:
+        tallies.drop(connection)
     with ledger.engine.connect() as connection:
         first = (connection.scalar(select(func.max(Forecast.id))) or 0) + 1
     for start in range(0, count, batch):
@@ -225,6 +253,9 @@ def fill(ledger: Ledger, slate: str, count: int, answer: dict[str, Any]) -> None
         with ledger.engine.begin() as connection:
             for table, rows in ((Forecast, forecasts), (Revision, revisions), (ActualResult, actuals)):
                 write_rows(connection, table, rows)
+    with ledger.engine.begin() as connection:
+        tallies.rebuild(connection)
+        tallies.install(connection)
     if ledger.engine.dialect.name == "postgresql":  # as autovacuum would in time: statistics, visibility map
         with ledger.engine.connect() as connection:
             connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
@@ -278,6 +309,8 @@ def million_phase(backend: str, url: str, ledger: Ledger, token: str, count: int
         )
         small_id = connection.scalar(select(Forecast.id).where(Forecast.slate_id == small).offset(500).limit(1))
     with server(url) as (_, base):
+        first_page = timed(base, token, "/ledger/forecasts", {"slate": "million", "limit": 50})
+        small_first_page = timed(base, token, "/ledger/forecasts", {"slate": "small", "limit": 50})
         page = timed(base, token, "/ledger/forecasts", {"slate": "million", "after": middle_id, "limit": 50})
         small_page = timed(base, token, "/ledger/forecasts", {"slate": "small", "after": small_id, "limit": 50})
         known = timed(base, token, "/ledger/forecasts", {"slate": "million", "has_actual": True, "limit": 50})
@@ -288,6 +321,12 @@ def million_phase(backend: str, url: str, ledger: Ledger, token: str, count: int
         listed = timed(base, token, "/ledger/slates", {})
     return [
         figure(f"{backend} writing {count + 1000} forecasts straight into the database", filled, "s"),
+        figure(
+            f"{backend} first slate page of 50, of {count} forecasts",
+            first_page * 1000,
+            "ms",
+            ("the same page of a 1,000-forecast slate", small_first_page * 1000),
+        ),
         figure(
             f"{backend} slate page of 50 from the middle of {count} forecasts",
             page * 1000,
@@ -321,11 +360,11 @@ def run_backend(backend: str, url: str, args: argparse.Namespace) -> list[dict[s
     if args.saves:
         results += load_phase(backend, url, ledger, token, args.saves, args.clients, args.floor)
         print(results, flush=True)
-        results += kill_phase(backend, url, ledger, token, args.saves, args.clients)
-        print(results[-2:], flush=True)
+        results += kill_phase(backend, url, ledger, token, args.saves, args.clients, args.kill_after)
+        print(results[-3:], flush=True)
     if args.million:
         results += million_phase(backend, url, ledger, token, args.million)
-        print(results[-6:], flush=True)
+        print(results[-7:], flush=True)
     engine.dispose()
     return results
 
@@ -335,6 +374,7 @@ def main() -> None:
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--saves", type=int, default=10_000, help="0: leave the load and kill phases out")
     parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--kill-after", type=int, default=3_000, help="SIGKILL once this many saves are acknowledged")
     parser.add_argument("--floor", type=int, default=2_000, help="/predict/pre_release requests for the floor")
     parser.add_argument("--million", type=int, default=1_000_000, help="0: leave the million phase out")
     parser.add_argument("--tiny", action="store_true", help="serve the tiny project's models (tests/tiny.py)")

@@ -12,7 +12,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAME_LENGTH = 200
@@ -115,3 +127,66 @@ class Token(Base):
     read_only: Mapped[bool] = mapped_column(default=False)
     label: Mapped[str] = mapped_column(String(NAME_LENGTH), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utc_now)
+
+
+# The running tallies ``boxoffice.ledger.tallies`` keeps by trigger: a page's total and the track record read them.
+# A slate (or forecast) removed takes its tallies with it.
+
+
+class SlateCount(Base):
+    """How many forecasts a slate holds, deleted or not, with an actual result or not."""
+
+    __tablename__ = "slate_counts"
+    __table_args__ = (PrimaryKeyConstraint("slate_id", "deleted", "with_actual", name="pk_slate_counts"),)
+
+    slate_id: Mapped[int] = mapped_column(ForeignKey("slates.id", ondelete="CASCADE"))
+    deleted: Mapped[bool] = mapped_column(Boolean)
+    with_actual: Mapped[bool] = mapped_column(Boolean)
+    forecasts: Mapped[int] = mapped_column(Integer)
+
+
+class TrackRecordSums(Base):
+    """A slate's live released films of one model identity and P(hit) band: the sums of every track-record term.
+
+    y is ln(1 + actual revenue), y_hat ln(1 + predicted); a film is a hit when revenue > hit_multiple x budget.
+    """
+
+    __tablename__ = "track_record_sums"
+    __table_args__ = (
+        PrimaryKeyConstraint("slate_id", "model_hash", "model_commit", "band", name="pk_track_record_sums"),
+    )
+
+    slate_id: Mapped[int] = mapped_column(ForeignKey("slates.id", ondelete="CASCADE"))
+    model_hash: Mapped[str] = mapped_column(String(64))
+    model_commit: Mapped[str] = mapped_column(String(64))
+    band: Mapped[int] = mapped_column(Integer)  # P(hit)'s tenth, 0..9
+    films: Mapped[int] = mapped_column(Integer)
+    nominal: Mapped[float] = mapped_column(Float)  # the intervals' nominal coverages
+    covered: Mapped[int] = mapped_column(Integer)  # actual revenue inside the interval
+    hits: Mapped[int] = mapped_column(Integer)
+    p_hit: Mapped[float] = mapped_column(Float)
+    brier: Mapped[float] = mapped_column(Float)  # (P(hit) - hit)²
+    squared_error: Mapped[float] = mapped_column(Float)  # (y - y_hat)²
+    absolute_error: Mapped[float] = mapped_column(Float)  # |y - y_hat|
+    log_revenue: Mapped[float] = mapped_column(Float)  # y
+    log_revenue_squared: Mapped[float] = mapped_column(Float)  # y²
+
+
+class Released(Base):
+    """A live forecast with an actual result: its absolute percentage error, indexed for the medians."""
+
+    __tablename__ = "released"
+    __table_args__ = (
+        Index("ix_released_error", "error"),
+        Index("ix_released_slate_error", "slate_id", "error"),
+        Index("ix_released_model_error", "model_hash", "model_commit", "error"),
+        Index("ix_released_slate_model_error", "slate_id", "model_hash", "model_commit", "error"),
+    )
+
+    forecast_id: Mapped[int] = mapped_column(
+        ForeignKey("forecasts.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    slate_id: Mapped[int] = mapped_column(ForeignKey("slates.id", ondelete="CASCADE"))
+    model_hash: Mapped[str] = mapped_column(String(64))
+    model_commit: Mapped[str] = mapped_column(String(64))
+    error: Mapped[float] = mapped_column(Float)  # |predicted - actual| / actual

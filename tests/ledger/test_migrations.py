@@ -8,7 +8,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 
 from boxoffice.ledger.database import alembic_config, make_engine, upgrade
+from boxoffice.ledger.store import Ledger, PageQuery
 from boxoffice.ledger.tables import Base
+from boxoffice.ledger.track_record import track_record
+from tests.ledger.test_track_record import expected, fill
 
 FILM = '{"budget": 1000000.0, "runtime": 100.0}'
 ANSWER = '{"predicted_revenue": 2000000.0}'
@@ -92,4 +95,32 @@ def test_the_previous_revision_upgrades_keeping_its_rows_and_gains_the_track_rec
     assert_the_forecast_kept(engine)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT digest FROM tokens")).scalar() == "d"
+    engine.dispose()
+
+
+def test_the_tallies_are_backfilled_from_the_rows_of_the_previous_revision(database_url: str) -> None:
+    """0003 -> 0004 with slates of forecasts (revised, deleted, released): the tallies count every row already
+    there, the track record equals numpy's from the rows, and later writes keep them (the triggers are in)."""
+    engine = make_engine(database_url)
+    upgrade(engine, "0003")
+    ledger = Ledger(engine)
+    counted = fill(ledger, 5)
+    upgrade(engine)
+    assert track_record(ledger, "North") == expected(counted["North"])
+    assert track_record(ledger) == expected(counted["North"] + counted["South"])
+    with engine.connect() as connection:
+        live, deleted, released = (
+            connection.execute(text(sql)).scalar()
+            for sql in (
+                "SELECT count(*) FROM forecasts WHERE slate_id = 1 AND deleted_at IS NULL",
+                "SELECT count(*) FROM forecasts WHERE slate_id = 1 AND deleted_at IS NOT NULL",
+                "SELECT count(*) FROM released",
+            )
+        )
+    assert ledger.page(PageQuery("North"))["total"] == live > 0
+    assert ledger.page(PageQuery("North", deleted=True))["total"] == deleted > 0
+    assert released == len(counted["North"]) + len(counted["South"])
+    first = ledger.page(PageQuery("North", limit=1))["forecasts"][0]["id"]
+    ledger.delete(first)
+    assert ledger.page(PageQuery("North"))["total"] == live - 1
     engine.dispose()
