@@ -10,7 +10,7 @@ from boxoffice.modeling.fitting import fit_and_cross_validate, make_regressor
 from boxoffice.modeling.metrics import regression_metrics
 from boxoffice.modeling.model_types import explainer
 from boxoffice.modeling.smoothing import Neighbourhood, Smoothed
-from boxoffice.serving.predictor import fast_regressor
+from boxoffice.prediction.predictor import fast_regressor
 
 FEATURES = ["real_log_budget", "runtime", "release_month"]
 SMOOTH = {"smooth_budget": 0.4, "smooth_budget_points": 5, "smooth_month": 0.25}
