@@ -65,6 +65,7 @@ class EvaluateParams(TypedDict):
     forward_cutoff: str
     forward_calibration: float
     comps_forward: list[int]
+    whatif_min_budget: float
     random_state: int
 
 

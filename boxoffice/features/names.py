@@ -40,6 +40,7 @@ from rapidfuzz import fuzz, process
 from boxoffice.data.raw import LIST_SEPARATOR
 
 MATCHES = ("exact", "known_spelling", "unknown", "not_read")
+REMEMBERED_LISTS = 100_000  # films' name lists NameReader keeps read
 # Trailing words a company's name may carry or drop, longest first ("Film Corporation" before "Film").
 CORPORATE_SUFFIXES = tuple(
     tuple(suffix.split())
@@ -199,6 +200,11 @@ class NameReader:
     books: Mapping[str, NameBook]
     read_only: Mapping[str, int] = field(default_factory=dict)
     closed: frozenset[str] = frozenset()
+    # (field, '|'-joined names) -> (their readings, the names as read): a film's names are read
+    # once, not again for each of its what-if scenarios or for the next film with the same cast.
+    _lists: dict[tuple[str, str], tuple[tuple[Reading, ...], str | None]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def of(
@@ -246,13 +252,25 @@ class NameReader:
         for column in fields:
             out = []
             for film, value in enumerate(np.asarray(columns[column], dtype=object).tolist()):
-                names = [name for name in str(value).split(LIST_SEPARATOR) if name]
-                read = [self.read_one(column, name, position) for position, name in enumerate(names)]
+                read, names = self._read_list(column, value if type(value) is str else str(value))
                 readings[film] += read
-                out.append(value if all(r.read_as is r.asked for r in read) else _joined(read))
+                out.append(value if names is None else names)
             replaced[column] = np.array(out, dtype=object)
         return replaced, readings
 
+    def _read_list(self, column: str, text: str) -> tuple[tuple[Reading, ...], str | None]:
+        """A film's '|'-joined names of ``column``: their readings, and the names as read (None: as typed)."""
+        key = (column, text)
+        found = self._lists.get(key)
+        if found is None:
+            names = [name for name in text.split(LIST_SEPARATOR) if name]
+            read = tuple(self.read_one(column, name, position) for position, name in enumerate(names))
+            found = (read, None if all(r.read_as is r.asked for r in read) else _joined(read))
+            if len(self._lists) >= REMEMBERED_LISTS:  # bounded: a stream of new films cannot grow it forever
+                self._lists.clear()
+            self._lists[key] = found
+        return found
 
-def _joined(read: list[Reading]) -> str:
+
+def _joined(read: Sequence[Reading]) -> str:
     return LIST_SEPARATOR.join(reading.read_as for reading in read)

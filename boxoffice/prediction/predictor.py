@@ -37,7 +37,14 @@ from boxoffice.modeling.effects import effects
 from boxoffice.modeling.explain import Explainer
 from boxoffice.modeling.model_types import CLASSIFIER, Predict, regressor_type
 from boxoffice.modeling.model_types import explainer as explain_with
-from boxoffice.modeling.producer import break_even_revenue, result, terms
+from boxoffice.modeling.producer import (
+    DEFAULT_P_AND_A_MULTIPLE,
+    DEFAULT_SHARE,
+    break_even_revenue,
+    result,
+    terms,
+)
+from boxoffice.modeling.smoothing import Smoothed
 from boxoffice.params import FeaturizeParams
 from boxoffice.prediction.manifest import ForwardTrust, Population, ServingManifest, VariantModels
 
@@ -86,6 +93,8 @@ def fast_regressor(model: Any, internals: bool | None = None) -> Predict:
     """
     if internals is None:
         internals = fast_path_problem() is None
+    if isinstance(model, Smoothed):  # the average of the fast path over each film's neighbourhood
+        return model.neighbourhood.smoothed(fast_regressor(model.estimator_, internals))
     kind = regressor_type(model)
     if fast_paths_switched_off() or kind.fast_predict is None:
         return model.predict
@@ -283,7 +292,7 @@ class Predictor:
         if "directors" in columns:
             answer["names"] = readings
             answer["warnings"] = self.limits.warnings(columns, self._real_budget(columns, budget, factor), readings)
-            answer.update(self._producer(columns, log_revenue, budget, real_budget, factor, answer))
+            answer.update(self._producer(columns, log_revenue, budget, real_budget, factor, dollars))
         return answer
 
     def _real_budget(self, columns: Mapping[str, Any], budget: np.ndarray, factor: np.ndarray | None) -> np.ndarray:
@@ -297,25 +306,29 @@ class Predictor:
         budget: np.ndarray,
         real_budget: np.ndarray,
         factor: np.ndarray | None,
-        answer: dict[str, Any],
+        dollars: np.ndarray,
     ) -> dict[str, np.ndarray]:
         """The producer's result (``boxoffice.modeling.producer``): its terms, P(result > 0) and its levels.
 
         Its median and interval are the revenue's pushed through the result's formula; the
         probability comes from the same distribution as every other figure.
         """
-        share, p_and_a = terms(
-            budget, columns.get("distributor_share"), columns.get("p_and_a"), columns.get("p_and_a_multiple")
-        )
+        given = [columns.get(name) for name in PRODUCER_TERMS]
+        if any(_any_given(values) for values in given):
+            share, p_and_a = terms(budget, *given)
+        else:  # most requests: the defaults, without reading three columns of None
+            share, p_and_a = np.full(len(budget), DEFAULT_SHARE), DEFAULT_P_AND_A_MULTIPLE * budget
         line = break_even_revenue(budget, share, p_and_a)
         real_line = line if factor is None else line * factor
         above = 1 - self.distribution.below(log_revenue, real_budget, np.log1p(real_line))
+        levels = ("median", "low", "high")  # the revenue levels (``dollars``' OUTLOOK columns) to push through
+        results = result(dollars[:, [OUTLOOK.index(level) for level in levels]], budget, share, p_and_a)
         return {
             "distributor_share": share,
             "p_and_a": p_and_a,
             "producer_break_even_revenue": line,
             "profit_probability": above,
-            **{f"profit_{level}": result(answer[level], budget, share, p_and_a) for level in ("median", "low", "high")},
+            **{f"profit_{level}": results[:, j] for j, level in enumerate(levels)},
         }
 
     def _quantiles(self, log_revenue: np.ndarray, budget: np.ndarray, factor: np.ndarray | None) -> list[Any]:
@@ -408,6 +421,16 @@ def _dollars(log_revenue: np.ndarray, factor: np.ndarray | None = None) -> np.nd
     """
     revenue = np.maximum(np.expm1(log_revenue), 0.0)
     return revenue if factor is None else revenue / factor
+
+
+PRODUCER_TERMS = ("distributor_share", "p_and_a", "p_and_a_multiple")  # a request's optional producer's terms
+
+
+def _any_given(values: Any) -> bool:
+    """Whether a column of optional numbers holds any (None and NaN are missing)."""
+    if values is None:
+        return False
+    return any(value is not None and value == value for value in np.asarray(values, dtype=object).tolist())
 
 
 def _lock_hashes(lock_path: Path) -> dict[str, str]:
