@@ -28,12 +28,13 @@ CREDITS = """movie_id,cast,crew
 
 
 def run_prepare(tmp_path: Path, raw: Path, credits: Path | None = None) -> tuple[int, str]:
-    """``python stages/prepare.py RAW CREDITS out/movies.csv out/prepare.json`` in ``tmp_path``: exit code, message."""
+    """``python -m stages.prepare RAW CREDITS extra_films out/movies.csv out/extra_films.csv out/prepare.json``
+    in ``tmp_path``: exit code, message."""
     shutil.copy(ROOT / "params.yaml", tmp_path / "params.yaml")
     if credits is None:
         credits = tmp_path / "credits.csv"
         credits.write_text(CREDITS)
-    args = [str(raw), str(credits), "out/movies.csv", "out/prepare.json"]
+    args = [str(raw), str(credits), "extra_films", "out/movies.csv", "out/extra_films.csv", "out/prepare.json"]
     return run_script(ROOT / "stages" / "prepare.py", args, tmp_path)
 
 
@@ -64,7 +65,7 @@ def test_prepare_writes_table_and_counts(tmp_path: Path, write_raw) -> None:
     assert report["rows_out"] == 1
     assert report["dropped"]["duplicate_id"] == 1
     assert report["dropped"]["unknown_budget"] == 1
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["movies.csv", "prepare.json"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["extra_films.csv", "movies.csv", "prepare.json"]
     movies = (tmp_path / "out" / "movies.csv").read_text()
     assert "Dee Rector" in movies
     assert "Ann Lead" in movies

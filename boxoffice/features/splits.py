@@ -46,8 +46,10 @@ def load_split(features_dir: str | Path, name: str, params: Params, variant: str
 
 
 def as_split(frame: pd.DataFrame, params: Params, variant: str = "main") -> Split:
-    """A featurized table as the variant's model arrays (see ``sets.in_constant_dollars``)."""
+    """A featurized table's films that have every feature of the variant, as its model arrays
+    (see ``sets.in_constant_dollars`` and ``with_features``)."""
     features = selected_features(params, variant)
+    frame = with_features(frame, features)
     real = in_constant_dollars(params, variant)
     budget = frame["budget"].to_numpy(dtype=np.float64)
     factor = real_dollars(frame, params["featurize"]) if real else None
@@ -59,6 +61,21 @@ def as_split(frame: pd.DataFrame, params: Params, variant: str = "main") -> Spli
         budget=budget if factor is None else budget * factor,
         params=params,
     )
+
+
+def with_features(frame: pd.DataFrame, features: Sequence[str]) -> pd.DataFrame:
+    """The films that have every one of ``features``, those columns as numbers.
+
+    An extra film may lack TMDB's post-release facts (popularity, votes): it trains the models
+    that do not read them and no other (``features.film_sources``). TMDB's films have every
+    feature, so their table comes back as it was.
+    """
+    present = [name for name in features if name in frame.columns]  # feature_matrix names any missing column
+    numbers = frame[present].apply(pd.to_numeric, errors="coerce")  # a cell left empty in a CSV is read as ''
+    known = numbers.notna().all(axis=1).to_numpy()
+    if known.all() and (numbers.dtypes == frame[present].dtypes).all():
+        return frame
+    return frame.assign(**{name: numbers[name] for name in present})[known]
 
 
 def train_and_validation(splits: Mapping[str, Split]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
