@@ -31,6 +31,13 @@ def extra_film_paths(names: list[str], folder: Path) -> list[Path]:
     return paths
 
 
+def not_named(paths: list[Path], folder: Path) -> list[str]:
+    """The files in the tracked folder that params.yaml does not name: said, as they are not learnt from."""
+    named = {path.resolve() for path in paths}
+    listed = sorted(folder.iterdir()) if folder.is_dir() else []
+    return [path.as_posix() for path in listed if path.is_file() and path.resolve() not in named]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("raw")
@@ -61,6 +68,8 @@ def main() -> None:
     write_csv(args.extra, extra)
     write_json(args.metrics, report)
     print(f"prepare: kept {report['rows_out']} of {report['rows_in']} films, and {len(extra)} extra films")
+    if unnamed := not_named(paths, args.extra_films_dir):
+        print(f"prepare: not learnt from (not in params.yaml's prepare.extra_films): {', '.join(unnamed)}")
 
 
 if __name__ == "__main__":

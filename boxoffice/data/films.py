@@ -30,6 +30,8 @@ POST_RELEASE = (
 )  # TMDB's; a film without them trains no model that reads them
 REQUIRED_COLUMNS = ("title", "release_date", *AMOUNTS, "original_language", "genres")
 FILMS_COLUMNS = (*REQUIRED_COLUMNS, *LISTS[1:], *POST_RELEASE, "revenue_source")  # as the ledger writes them
+# The prepared table's numbers; an extra film's unknown post-release figure is an empty cell in its CSV.
+PREPARED_NUMBERS = ("budget", "revenue", "runtime", "popularity", "vote_avg", "vote_count")
 # The prepared table's columns, in its order (``raw.clean`` then ``raw.add_credits``); TMDB's
 # vote_average is the prepared table's vote_avg.
 PREPARED_COLUMNS = (

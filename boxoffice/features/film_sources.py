@@ -27,12 +27,11 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
-from boxoffice.data.films import TMDB
+from boxoffice.data.films import PREPARED_NUMBERS, TMDB
 from boxoffice.features.names import fold
 
 SAME_FILM_DAYS = 365
 SOURCE = "source"  # the extra films table's column: the file a film came from, as params.yaml names it
-NUMBERS = ("budget", "revenue", "runtime", "popularity", "vote_avg", "vote_count")  # unknown ones are empty cells
 
 
 class _Seen:
@@ -90,7 +89,7 @@ def with_extra_films(frame: pd.DataFrame, extra: pd.DataFrame) -> pd.DataFrame:
     so a run without extra films writes exactly what it wrote before."""
     if extra.empty:
         return frame
-    films = extra.assign(**{name: pd.to_numeric(extra[name], errors="coerce") for name in NUMBERS})
+    films = extra.assign(**{name: pd.to_numeric(extra[name], errors="coerce") for name in PREPARED_NUMBERS})
     return pd.concat([frame, films[list(frame.columns)]], ignore_index=True)
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
+from boxoffice.data.films import PREPARED_NUMBERS
 from boxoffice.features.build import add_features, real_dollars
 from boxoffice.features.sets import in_constant_dollars, selected_features
 from boxoffice.features.track_record import TrackRecord
@@ -64,18 +65,19 @@ def as_split(frame: pd.DataFrame, params: Params, variant: str = "main") -> Spli
 
 
 def with_features(frame: pd.DataFrame, features: Sequence[str]) -> pd.DataFrame:
-    """The films that have every one of ``features``, those columns as numbers.
+    """The films that have every one of ``features``, with the amounts and features as numbers.
 
-    An extra film may lack TMDB's post-release facts (popularity, votes): it trains the models
-    that do not read them and no other (``features.film_sources``). TMDB's films have every
+    An extra film may lack TMDB's post-release figures (popularity, votes): it trains the
+    models that do not read them and no other (``features.film_sources``); a CSV keeps such
+    a figure as an empty cell, which ``read_csv`` reads as ''. TMDB's films have every
     feature, so their table comes back as it was.
     """
-    present = [name for name in features if name in frame.columns]  # feature_matrix names any missing column
-    numbers = frame[present].apply(pd.to_numeric, errors="coerce")  # a cell left empty in a CSV is read as ''
-    known = numbers.notna().all(axis=1).to_numpy()
-    if known.all() and (numbers.dtypes == frame[present].dtypes).all():
-        return frame
-    return frame.assign(**{name: numbers[name] for name in present})[known]
+    numbers = [name for name in dict.fromkeys([*features, *PREPARED_NUMBERS]) if name in frame.columns]
+    texts = {name: frame[name] for name in numbers if not pd.api.types.is_numeric_dtype(frame[name])}
+    if texts:
+        frame = frame.assign(**{name: pd.to_numeric(column.replace("", np.nan)) for name, column in texts.items()})
+    known = frame[[name for name in features if name in frame.columns]].notna().all(axis=1).to_numpy()
+    return frame if known.all() else frame[known]
 
 
 def train_and_validation(splits: Mapping[str, Split]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
