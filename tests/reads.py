@@ -67,7 +67,7 @@ def _note_open(event: str, args: tuple) -> None:
     if event in ("os.listdir", "os.scandir") and _RECORDING and isinstance(args[0], str | bytes | os.PathLike):
         folder, files = _RECORDING[-1]
         listed = Path(os.path.abspath(os.fsdecode(args[0])))
-        if listed.is_relative_to(folder) and listed != folder:
+        if listed.is_dir() and listed.is_relative_to(folder) and listed != folder and "__pycache__" not in listed.parts:
             files.add(listed.relative_to(folder).as_posix())
         return
     if event != "open" or not _RECORDING or not isinstance(args[0], str | bytes | os.PathLike):
