@@ -52,7 +52,7 @@ bench-serve: setup  ## requests/s and latency of /predict, movies/s of /batch_pr
 bench-score: setup  ## boxoffice.scoring on 100k and 1M generated films, single process and Dask
 	python bench/score.py
 
-load: setup  ## 64 connections for 60 s plus 10k-movie batches; errors and peak memory
+load: setup  ## 64 connections for a minute plus 10k-movie batches; errors and peak memory
 	python bench/serve.py --load
 
 gate: setup  ## check metrics/ against gates.yaml and the previous commit

@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from boxoffice.serving.schemas import Movie, Prediction
+from boxoffice.prediction.schemas import Movie, Prediction
 
 app = FastAPI()
 CONSTANT = Prediction(

@@ -43,7 +43,7 @@ from boxoffice.ledger.database import make_engine, upgrade
 from boxoffice.ledger.store import Ledger
 from boxoffice.ledger.tables import ActualResult, Forecast, Revision, Slate, utc_now
 from boxoffice.ledger.tokens import create_token
-from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
+from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
 
 SEED = 20261204
 FAILURES: list[str] = []  # every request that was not acknowledged, and why

@@ -234,7 +234,7 @@ def row(label: str, result: dict, floor: float | None = None) -> str:
 
 def wrk_benchmark(seconds: float, rounds: int) -> None:
     """Floor and service side by side in one run, in alternating rounds (the machine's speed drifts)."""
-    from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
+    from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
 
     floor, floor_port = start_server("floor_app:app", ROOT, app_dir=ROOT / "bench", cpus="0")
     service, port = start_server("main:app", ROOT, cpus="0")
@@ -304,8 +304,8 @@ def page_work(repeats: int) -> None:
     """What the forecast page asks for one film, timed in process: the app's own cost, without a network."""
     import httpx
 
+    from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
     from boxoffice.serving.api import create_app
-    from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
 
     film = PRE_RELEASE_EXAMPLE
     months = [{"release_date": f"2010-{m:02d}-16"} for m in range(1, 13)]

@@ -13,12 +13,12 @@ before evaluate.forward_cutoff, saved as MODELS_DIR/forward.joblib.
 import argparse
 from pathlib import Path
 
-from boxoffice.evaluation.forward import fit_forward_classifier, forward_splits
-from boxoffice.evaluation.model_scores import classifier_cv
 from boxoffice.features.sets import VARIANTS
 from boxoffice.features.splits import load_split, train_and_validation
 from boxoffice.io import read_csv, save_model, write_json
 from boxoffice.modeling.fitting import c_key, fit_hit_classifier
+from boxoffice.modeling.forward import fit_forward_classifier, forward_splits
+from boxoffice.modeling.training import classifier_cv
 from boxoffice.params import load_params
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from boxoffice.evaluation.evaluate import evaluate, load_inputs
 from boxoffice.io import write_csv, write_json
 from boxoffice.params import load_params
+from boxoffice.prediction.manifest import MANIFEST
 
 
 def main() -> None:
@@ -36,7 +37,7 @@ def main() -> None:
         write_json(args.metrics_dir / f"{name}.json", report)
     for variant, table in results["comps"].items():
         write_csv(args.models_dir / "comps" / f"{variant}.csv", table)
-    write_json(args.models_dir / "serving.json", results["serving"])
+    write_json(args.models_dir / MANIFEST, results["serving"].to_json())
     regression, classifier = results["metrics"]["regression"], results["metrics"]["classifier"]
     print(
         f"evaluate: serving {regression['selected']} (main) and {regression['pre_release']['selected']} "

@@ -5,7 +5,7 @@ Reads the per-model stages' small outputs (SCORES_DIR/regressors/VARIANT/MODEL.j
 SCORES_DIR/forward/MODEL.json: repeated-CV scores and file sizes) and applies
 regressors.selection (``boxoffice.modeling.selection``). SELECTION_JSON pins the chosen
 models (name, params, file under MODELS_DIR and its MD5), and each chosen model is copied
-to MODELS_DIR/served/KIND.joblib (main, pre_release, forward): a path that does not move
+to MODELS_DIR/selected/KIND.joblib (main, pre_release, forward): a path that does not move
 when the choice does, for the stages that work on the served model alone (they re-run
 only when it changes) and for DVC's artifacts (dvc.yaml).
 SELECTION_REPORT_JSON holds the whole comparison (candidates, sizes, the limit).
@@ -17,11 +17,10 @@ from pathlib import Path
 
 from boxoffice.features.sets import VARIANTS
 from boxoffice.io import atomic_path, md5_of, read_json, write_json
-from boxoffice.modeling.selection import choose_by_cv
+from boxoffice.modeling.selection import SELECTED, choose_by_cv
 from boxoffice.params import load_params
 
 FORWARD = "forward"
-SERVED = "served"  # MODELS_DIR/served/KIND.joblib
 
 
 def main() -> None:
@@ -40,7 +39,7 @@ def main() -> None:
         reports[kind] = choose_by_cv(cv, {name: entry["bytes"] for name, entry in scores.items()}, params)
         name = reports[kind]["selected"]
         file = f"{folder}/{name}.joblib"
-        with atomic_path(args.models_dir / SERVED / f"{kind}.joblib") as copy:
+        with atomic_path(args.models_dir / SELECTED / f"{kind}.joblib") as copy:
             shutil.copyfile(args.models_dir / file, copy)
         pins[kind] = {
             "name": name,

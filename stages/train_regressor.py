@@ -8,7 +8,7 @@ searched by K-fold CV) into MODELS_DIR/regressors/VARIANT/MODEL.joblib, its sear
 into GRID_DIR/VARIANT/MODEL.csv, and SCORES_DIR/regressors/VARIANT/MODEL.json: its chosen
 grid point, its file's size, its repeated-CV scores on train (which choose the served
 model) and its validation and test scores (reported only). For 'forward', the
-forward-in-time rebuild of the pre-release model (``boxoffice.evaluation.forward``): the
+forward-in-time rebuild of the pre-release model (``boxoffice.modeling.forward``): the
 same grid and repeated CV on the films released before the cutoff, into
 MODELS_DIR/forward/MODEL.joblib and SCORES_DIR/forward/MODEL.json.
 
@@ -19,13 +19,14 @@ regressors.VARIANT.MODEL) re-run that variant's work alone.
 import argparse
 from pathlib import Path
 
-from boxoffice.evaluation.forward import fit_forward_regressor, forward_splits
-from boxoffice.evaluation.model_scores import fit_and_score, held_out_scores
+from boxoffice.evaluation.held_out import held_out_scores
 from boxoffice.features.sets import VARIANTS
 from boxoffice.features.splits import load_split
 from boxoffice.io import load_model, read_csv, save_model, write_csv, write_json
+from boxoffice.modeling.forward import fit_forward_regressor, forward_splits
 from boxoffice.modeling.metrics import regression_metrics
 from boxoffice.modeling.selection import model_bytes
+from boxoffice.modeling.training import fit_and_score
 from boxoffice.params import Params, load_params
 
 

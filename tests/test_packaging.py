@@ -9,7 +9,7 @@ import re
 import sys
 import tomllib
 
-from boxoffice.serving.batch import ANSWER_FIELDS
+from boxoffice.prediction.batch import ANSWER_FIELDS
 from tests.conftest import ROOT
 from tests.test_dvc_deps import import_closure
 

@@ -17,7 +17,10 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from boxoffice.checks.metric_files import flatten_values
 from boxoffice.evaluation.headline import HEADLINE, LOWER_IS_BETTER, MODEL_COLUMNS
@@ -75,6 +78,50 @@ def changed_params(row: Row, baseline: Row) -> list[str]:
     return [f"{key}={_text(row.params.get(key))}" for key in keys if row.params.get(key) != baseline.params.get(key)]
 
 
+REDEFINED_MARK = "*"
+# Where boxoffice.evaluation.headline reads each figure (file.key in metrics/), so that gates.yaml's
+# ``redefines`` (metric keys) tells which columns a param redefines.
+SOURCES = {
+    "r2_cv": "regression.cv_train",
+    "rmse_val": "regression.validation",
+    "r2_test": "regression.test",
+    "auc_cv": "classifier.repeated_cv",
+    "brier": "classifier.repeated_cv",
+    "pre_r2": "regression.pre_release.cv_train",
+    "fwd_r2": "regression.pre_release.forward.scored",
+    "fwd_auc": "regression.pre_release.forward.hit_sources",
+    "fwd_cov": "regression.pre_release.forward.interval",
+}
+
+
+def redefining_params(gates_file: Path = Path("gates.yaml")) -> dict[str, tuple[str, ...]]:
+    """gates.yaml's ``redefines`` as param -> the headline columns it redefines (their SOURCES lie under the
+    metric keys it names): one map for the gate and this table."""
+    if not gates_file.is_file():
+        return {}
+    redefines = (yaml.safe_load(gates_file.read_text(encoding="utf-8")) or {}).get("redefines") or {}
+    return {
+        param: tuple(
+            column
+            for column, source in SOURCES.items()
+            if any(f"{source}.".startswith(f"{prefix}.") for prefix in prefixes)
+        )
+        for param, prefixes in redefines.items()
+    }
+
+
+def redefined(row: Row, baseline: Row, redefines: dict[str, tuple[str, ...]]) -> set[str]:
+    """The headline columns whose meaning this experiment changed."""
+    if row is baseline or row.state:
+        return set()
+    return {
+        column
+        for param, columns in redefines.items()
+        if row.params.get(param) != baseline.params.get(param)
+        for column in columns
+    }
+
+
 # Short enough for a switch (gb→rf) to fit a column; the legend under the table spells them out.
 SHORT_NAMES = {
     "linear_regression": "lr",
@@ -93,7 +140,7 @@ def _text(value: Any) -> str:
     return json.dumps(value) if isinstance(value, list | dict) else str(value)
 
 
-def cell(row: Row, baseline: Row, column: str) -> str:
+def cell(row: Row, baseline: Row, column: str, redefines: dict[str, tuple[str, ...]]) -> str:
     if row.state:
         return row.state if column == SHORT[0] else ""
     value = row.metrics.get(column)
@@ -103,13 +150,23 @@ def cell(row: Row, baseline: Row, column: str) -> str:
         before = baseline.metrics.get(column)
         switched = row is not baseline and before is not None and before != value
         return f"{short_name(before)}→{short_name(value)}" if switched else short_name(value)
-    return f"{value:.4f}" if isinstance(value, float) else str(value)
+    text = f"{value:.4f}" if isinstance(value, float) else str(value)
+    return text + REDEFINED_MARK if column in redefined(row, baseline, redefines) else text
 
 
-def table(baseline: Row, experiments: list[Row], columns: list[str], width: int) -> list[str]:
-    """Aligned lines: the header, the baseline, the experiments; changed params last, wrapped to ``width``."""
-    rows = [baseline, *experiments]
-    cells = [["Experiment", *columns]] + [[row.name, *(cell(row, baseline, c) for c in columns)] for row in rows]
+def table(
+    baseline: Row,
+    experiments: list[Row],
+    columns: list[str],
+    width: int,
+    redefines: dict[str, tuple[str, ...]] | None = None,
+) -> list[str]:
+    """Aligned lines: the header, the baseline, the experiments; changed params last, wrapped to ``width``.
+    A figure an experiment's params redefined (``redefines``: param -> columns) is marked."""
+    rows, redefines = [baseline, *experiments], redefines or {}
+    cells = [["Experiment", *columns]] + [
+        [row.name, *(cell(row, baseline, c, redefines) for c in columns)] for row in rows
+    ]
     widths = [max(len(line[i]) for line in cells) for i in range(len(cells[0]))]
     lines = []
     for index, line in enumerate(cells):
@@ -147,11 +204,16 @@ def show(argv: list[str] | None = None) -> int:
     baseline, experiments = rows_of(json.loads(shown.stdout))
     columns = list(HEADLINE) if args.all else list(SHORT)
     width = int(os.environ.get("COLUMNS") or shutil.get_terminal_size().columns)
-    lines = table(baseline, best_first(experiments, args.sort_by), columns, width)
+    redefines = redefining_params()
+    lines = table(baseline, best_first(experiments, args.sort_by), columns, width, redefines)
     print("\n".join(lines))
     order = "lowest" if args.sort_by in LOWER_IS_BETTER else "highest"
     print(f"\nsorted by {args.sort_by}, {order} first; a→b: the served model switched from the baseline's a to b")
     print("models: " + ", ".join(f"{short} {name}" for name, short in SHORT_NAMES.items()))
+    if any(redefined(row, baseline, redefines) & set(columns) for row in experiments):
+        changed = ", ".join(redefines)
+        print(f"{REDEFINED_MARK}: the experiment changed {changed}, so this figure measures another label:")
+        print("   a new baseline, not a gain or a loss against this one")
     return 0
 
 

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from boxoffice.checks.metric_files import load_committed, load_current
+from boxoffice.checks.metric_files import committed_params, flatten_values, load_committed, load_current
 
 # An alias -> what it names, read from the report one level up.
 ALIASES: dict[str, Callable[[dict], str]] = {
@@ -75,38 +75,77 @@ def resolve(metrics: dict[str, Any], key: str) -> dict[str, float]:
     return {reading.path: reading.value for reading in readings(metrics, key).values()}
 
 
-def _switch(before: Reading, now: Reading) -> str:
-    """'' when the aliases chose the same; else which choice moved, naming both ('served model switched ...')."""
-    moved = [f"{old} -> {new}" for old, new in zip(before.chosen, now.chosen, strict=True) if old != new]
-    return f"served model switched {', '.join(moved)}: " if moved else ""
+# How each alias's choice is shown beside a key: ``[gradient_boosting]``, ``[C=10]``.
+SHOWN = {"@selected": "{}", "@best": "C={}"}
+
+
+def shown(label: str, chosen: tuple[str, ...]) -> str:
+    """The key as gates.yaml writes it (``*`` expanded), with what each alias chose in brackets."""
+    aliases = [part for part in label.split(".") if part in ALIASES]
+    if not aliases:
+        return label
+    return f"{label} [{', '.join(SHOWN[alias].format(name) for alias, name in zip(aliases, chosen, strict=True))}]"
+
+
+def _movement(drop: float, allowed: float) -> str:
+    """'fell 0.0300, allowed 0.02' / 'rose 0.0070' / 'unchanged': a rise is never a negative drop."""
+    if drop > 0:
+        return f"fell {drop:.4f}, allowed {allowed}"
+    return f"rose {-drop:.4f}" if drop < 0 else "unchanged"
 
 
 def drop_line(label: str, before: Reading, now: Reading, allowed: float) -> tuple[bool, str]:
     """A max_drop check of the served answer against the baseline's, whatever model serves either."""
     drop = before.value - now.value
-    switch = _switch(before, now)
-    if switch:
-        detail = f"{now.value:.4f} ({now.path}), baseline {before.value:.4f} ({before.path})"
-        return drop <= allowed, f"{label}: {switch}{detail} (drop {drop:+.4f}, allowed {allowed})"
-    line = f"{now.path} = {now.value:.4f}, baseline {before.value:.4f} (drop {drop:+.4f}, allowed {allowed})"
+    moved = [f"{old} -> {new}" for old, new in zip(before.chosen, now.chosen, strict=True) if old != new]
+    if moved:
+        key = f"{label} [{', '.join(moved)}]"
+        switch = f"; served model switched {', '.join(moved)}"
+    else:
+        key, switch = shown(label, now.chosen), ""
+    line = f"{key} = {now.value:.4f}, baseline {before.value:.4f}: {_movement(drop, allowed)}{switch}"
     return drop <= allowed, line
 
 
-def check(gates: dict, current: dict, baseline: dict | None) -> list[tuple[bool, str]]:
+def redefined(gates: dict, params: dict[str, Any] | None, base_params: dict[str, Any] | None) -> dict[str, str]:
+    """Metric key prefix -> why its drops are not compared: a param in gates.yaml's ``redefines``
+    (such as ``featurize.hit_multiple``, what a hit is) differs from the baseline's."""
+    if params is None or base_params is None:
+        return {}
+    reasons = {}
+    for param, prefixes in (gates.get("redefines") or {}).items():
+        if params.get(param) != base_params.get(param):
+            moved = f"{base_params.get(param)} -> {params.get(param)}"
+            why = f"not compared: {param} changed {moved}, so it measures another label"
+            reasons.update(dict.fromkeys(prefixes, why))
+    return reasons
+
+
+def redefinition(path: str, redefined_by: dict[str, str]) -> str | None:
+    """Why the metric at ``path`` is not compared (a prefix of it was redefined), or None."""
+    return next((why for prefix, why in redefined_by.items() if f"{path}.".startswith(f"{prefix}.")), None)
+
+
+def check(
+    gates: dict, current: dict, baseline: dict | None, redefined_by: dict[str, str] | None = None
+) -> list[tuple[bool, str]]:
     """(passed, line) for every concrete metric a gate names.
 
     A key that names no metric in the current run fails (a misspelt line must not switch
     a gate off); a metric the baseline lacks is reported as new, not compared. A drop is
     measured between the served answers (``@selected``, ``@best``) of both runs, so an
     experiment that switches the served model to a worse one fails, the line naming both.
+    A figure whose meaning the experiment changed (``redefined_by``: key prefix -> why) keeps
+    its floor but is not compared with the baseline's, and its line says why.
     """
     results = []
     for key, floor in gates.get("minimum", {}).items():
-        values = resolve(current, key)
-        if not values:
+        now = readings(current, key)
+        if not now:
             results.append((False, f"{key}: no such metric in the current run"))
-        for path, value in values.items():
-            results.append((value >= floor, f"{path} = {value:.4f} (minimum {floor})"))
+        for label, reading in now.items():
+            line = f"{shown(label, reading.chosen)} = {reading.value:.4f} (minimum {floor})"
+            results.append((reading.value >= floor, line))
     for key, allowed in gates.get("max_drop", {}).items():
         now = readings(current, key)
         if not now:
@@ -116,17 +155,32 @@ def check(gates: dict, current: dict, baseline: dict | None) -> list[tuple[bool,
             continue
         before = readings(baseline, key)
         for label, reading in now.items():
+            why = redefinition(reading.path, redefined_by or {})
+            if why:
+                results.append((True, f"{shown(label, reading.chosen)} = {reading.value:.4f}: {why}"))
+                continue
             if label not in before:
-                results.append((True, f"{reading.path} = {reading.value:.4f}: new metric, not in the baseline"))
+                line = f"{shown(label, reading.chosen)} = {reading.value:.4f}: new metric, not in the baseline"
+                results.append((True, line))
                 continue
             results.append(drop_line(label, before[label], reading, allowed))
     return results
+
+
+def report(results: list[tuple[bool, str]], baseline: str | None) -> str:
+    """Failures first, so the reason is the first thing read; then what passed; then the count."""
+    failed = [line for passed, line in results if not passed]
+    lines = [f"FAIL  {line}" for line in failed] + [f"PASS  {line}" for passed, line in results if passed]
+    against = f"drops against {baseline}" if baseline else "no baseline: drops not checked"
+    lines.append(f"\nmetrics gate: {len(results) - len(failed)} passed, {len(failed)} failed ({against})")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gates", type=Path, default=Path("gates.yaml"))
     parser.add_argument("--metrics", type=Path, default=Path("metrics"))
+    parser.add_argument("--params", type=Path, default=Path("params.yaml"))
     parser.add_argument("--baseline", help="git revision whose committed metrics are the baseline")
     args = parser.parse_args(argv)
 
@@ -134,12 +188,11 @@ def main(argv: list[str] | None = None) -> int:
     baseline = load_committed(args.baseline, args.metrics) if args.baseline else None
     if args.baseline and baseline is None:
         print(f"note: no metrics committed at {args.baseline}; drops are not checked")
-    results = check(gates, load_current(args.metrics), baseline)
-    for passed, line in results:
-        print(f"{'PASS' if passed else 'FAIL'}  {line}")
-    failures = sum(not passed for passed, _ in results)
-    print(f"\nmetrics gate: {len(results) - failures} passed, {failures} failed")
-    return 1 if failures else 0
+    params = flatten_values(yaml.safe_load(args.params.read_text(encoding="utf-8")))
+    base_params = committed_params(args.baseline, args.params) if args.baseline else None
+    results = check(gates, load_current(args.metrics), baseline, redefined(gates, params, base_params))
+    print(report(results, args.baseline if baseline is not None else None))
+    return 0 if all(passed for passed, _ in results) else 1
 
 
 if __name__ == "__main__":

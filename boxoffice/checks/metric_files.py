@@ -7,6 +7,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from boxoffice.io import read_json
 
 Metrics = dict[str, Any]  # "regression" or "regressors/main/xgboost" -> that file's JSON
@@ -32,6 +34,12 @@ def load_committed(rev: str, metrics_dir: Path) -> Metrics | None:
             key = Path(name).relative_to(metrics_dir).with_suffix("").as_posix()
             committed[key] = json.loads(shown.stdout)
     return committed
+
+
+def committed_params(rev: str, path: Path = Path("params.yaml")) -> dict[str, Any] | None:
+    """``params.yaml`` as committed at ``rev``, flattened (``featurize.hit_multiple`` -> 2.0); None if absent."""
+    shown = subprocess.run(["git", "show", f"{rev}:{path.as_posix()}"], capture_output=True, text=True)
+    return flatten_values(yaml.safe_load(shown.stdout) or {}) if shown.returncode == 0 else None
 
 
 def flatten(metrics: Metrics) -> dict[str, float]:

@@ -26,7 +26,8 @@ TIMING = re.compile(
     rf"|{NUMBER}\s+s\b|(?<![\w.])\d[\d,]*\.\d+s\b"
     # a rate (requests, films, movies, rows or batches per second) or a speed-up (N x or N times faster)
     rf"|{NUMBER}\s*(?:req|requests|films|movies|rows|batches)/s\b"
-    rf"|{NUMBER}\s*(?:x|times)\s+(?:faster|slower|quicker)\b",
+    rf"|{NUMBER}\s*(?:x|times)\s+(?:faster|slower|quicker)\b"
+    rf"|{NUMBER}\s*(?:x|times)\s+(?:the\s+|as\s+many\s+)?(?:requests|throughput)\b",
     re.IGNORECASE,
 )
 # 7 to 40 hex digits with at least one digit and one letter: a (short) commit hash, not a word or a number
@@ -70,16 +71,37 @@ def python_prose(source: str) -> Iterator[tuple[int, str]]:
                 yield node.body[0].lineno, docstring
 
 
-def yaml_comments(text: str) -> Iterator[tuple[int, str]]:
-    """(line, comment) of each ``#`` comment in a YAML file (a ``#`` inside a quoted value is rare here)."""
+def hash_comments(text: str) -> Iterator[tuple[int, str]]:
+    """(line, comment) of each ``#`` comment: YAML, shell, Makefile, Dockerfile, nginx (a ``#`` inside a
+    quoted value is rare here)."""
     for number, line in enumerate(text.splitlines(), 1):
         if "#" in line:
             yield number, line[line.index("#") :]
 
 
+def slash_comments(text: str) -> Iterator[tuple[int, str]]:
+    """(line, comment) of each ``//`` comment and each line of a ``/* */`` or ``<!-- -->`` block of the page's
+    files (a URL's ``//`` is read too, harmlessly: it holds no timing)."""
+    inside = False
+    for number, line in enumerate(text.splitlines(), 1):
+        if inside or "/*" in line or "<!--" in line:
+            yield number, line
+            inside = not ("*/" in line or "-->" in line) and (inside or "/*" in line or "<!--" in line)
+        elif "//" in line:
+            yield number, line[line.index("//") :]
+
+
+HASH_COMMENTED = ("params.yaml", "gates.yaml", "dvc.yaml", "docker-compose.yml", "Dockerfile", "Makefile", ".ci/run")
+PAGE_SUFFIXES = (".js", ".css", ".html")
+
+
 def prose_files(root: Path) -> list[Path]:
-    """What is read as prose: the README, the docs, the params' comments, and the project's Python."""
-    files = [root / "README.md", root / "params.yaml", *sorted((root / "docs").rglob("*.md"))]
+    """What is read as prose: the README, the docs, the comments of the config, build and deployment files,
+    and of the page's own files (not vendored ones), and the project's Python."""
+    files = [root / "README.md", *(root / name for name in HASH_COMMENTED), *sorted((root / "docs").rglob("*.md"))]
+    files += sorted(path for path in (root / "deploy").glob("*") if path.is_file())
+    static = root / "boxoffice" / "serving" / "static"
+    files += sorted(p for p in static.glob("*") if p.suffix in PAGE_SUFFIXES)
     for folder in ("boxoffice", "stages", "bench"):
         files += sorted((root / folder).rglob("*.py"))
     return [path for path in files if path.exists() and path.relative_to(root).as_posix() not in GENERATED]
@@ -90,8 +112,10 @@ def scan_file(path: Path, root: Path) -> list[Finding]:
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".py":
         pieces: Iterator[tuple[int, str]] = python_prose(text)
-    elif path.suffix in (".yaml", ".yml"):
-        pieces = yaml_comments(text)
+    elif path.suffix in PAGE_SUFFIXES:
+        pieces = slash_comments(text)
+    elif path.suffix in (".yaml", ".yml", ".sh", ".conf", "") or path.name.endswith("Dockerfile"):
+        pieces = hash_comments(text)
     else:
         pieces = iter([(1, text)])
     found = {Finding(name, line, kind, text) for first, piece in pieces for line, kind, text in scan_text(piece, first)}

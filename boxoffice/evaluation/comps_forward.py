@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 
 from boxoffice.data.dollars import to_base_year
-from boxoffice.evaluation.held_out import predict_in_order
 from boxoffice.features.splits import Split
 from boxoffice.features.transforms import release_years
 from boxoffice.modeling.comp_reasons import CompRules, Described
@@ -23,6 +22,7 @@ from boxoffice.modeling.comps import Comps, comps_median, day_numbers
 from boxoffice.modeling.distribution import band_of
 from boxoffice.modeling.metrics import regression_metrics
 from boxoffice.modeling.model_types import explainer
+from boxoffice.modeling.training import predict_in_order
 from boxoffice.params import Params
 
 

@@ -17,7 +17,7 @@ from sklearn.calibration import calibration_curve
 from sklearn.metrics import precision_recall_curve, roc_curve
 
 from boxoffice.evaluation.comps_forward import comps_forward_report
-from boxoffice.evaluation.forward import forward_report, forward_splits
+from boxoffice.evaluation.forward_scores import forward_report
 from boxoffice.evaluation.headline import headline
 from boxoffice.evaluation.held_out import (
     HeldOutAnswers,
@@ -33,8 +33,10 @@ from boxoffice.features.splits import Split, load_split, train_and_validation
 from boxoffice.io import load_model, read_csv, read_json
 from boxoffice.modeling.comps import candidate_table
 from boxoffice.modeling.fitting import c_key
+from boxoffice.modeling.forward import forward_splits
 from boxoffice.modeling.metrics import classification_metrics
 from boxoffice.params import Params
+from boxoffice.prediction.manifest import ServingManifest
 
 Plots = dict[str, pd.DataFrame]
 
@@ -43,7 +45,7 @@ def regression_report(scores: dict[str, dict[str, Any]], selection: dict[str, An
     """Validation, test and repeated-CV scores of every regressor (their own stages' outputs) and the choice.
 
     The served one was chosen by repeated-CV RMSE on the training rows (the select stage,
-    ``modeling.selection.choose_served``: by default the smallest within one standard
+    ``modeling.selection.choose_regressor``: by default the smallest within one standard
     error of the lowest). Its predictive distribution is calibrated on the validation
     split, which neither fitted nor chose it; ``HeldOutAnswers`` then measures it on the
     untouched test split.
@@ -239,10 +241,11 @@ def evaluate(
     variant's per-model outputs (train-regressors); ``cv``: cv-classifier's report;
     ``selection`` and ``pins``: the select stage's reports and pins (with the forward
     rebuild's under "forward"); ``served``: each variant's served@VARIANT report;
-    ``forward``: the forward-in-time rebuild (``boxoffice.evaluation.forward``);
+    ``forward``: the forward-in-time rebuild (``boxoffice.modeling.forward``, scored by
+    ``boxoffice.evaluation.forward_scores``);
     ``films``: every film's features as of its own release date (featurize's all.csv).
 
-    Returns {"metrics": {file name: report}, "plots": {name: table}, "serving": manifest,
+    Returns {"metrics": {file name: report}, "plots": {name: table}, "serving": the manifest (``ServingManifest``),
     "comps": {variant: candidate table}}: /predict's comps come from the films its models
     were fitted on (train), /predict/pre_release's from every film with a known revenue
     (each asked film sees only those released before it).
@@ -314,7 +317,7 @@ def evaluate(
         "headline": headline(regression_file, classifier_file),
         "feature_sets": served["main"]["feature_sets"],
     }
-    return {"metrics": metrics, "plots": plots, "serving": manifest, "comps": comps}
+    return {"metrics": metrics, "plots": plots, "serving": ServingManifest.model_validate(manifest), "comps": comps}
 
 
 def trust(forward: dict[str, Any], params: Params) -> dict[str, Any]:

@@ -19,7 +19,7 @@ HEADLINE: dict[str, str] = {
     "pre_r2": "pre-release regressor (/predict/pre_release): repeated-CV R² on train",
     "fwd_r2": "pre-release, forward in time (rebuilt from films before the cutoff, scored after it): R²",
     "fwd_auc": "pre-release, forward: ROC AUC of the served hit_probability",
-    "fwd_cov": "pre-release, forward: share of films inside the 80% interval",
+    "fwd_cov": "pre-release, forward: share of films inside the interval (nominal: evaluate.interval_coverage)",
 }
 
 MODEL_COLUMNS = ("model", "pre_model")  # names, not figures

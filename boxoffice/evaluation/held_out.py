@@ -1,12 +1,11 @@
 """What the served answers say about films the models never saw: interval coverage, slices, hit sources.
 
 The evaluate stage measures the test split with these, and the forward-in-time
-evaluation (``boxoffice.evaluation.forward``) the films released after its cutoff.
+evaluation (``boxoffice.evaluation.forward_scores``) the films released after its cutoff.
 """
 
 from __future__ import annotations
 
-import copy
 import itertools
 from dataclasses import dataclass
 from typing import Any
@@ -19,30 +18,8 @@ from boxoffice.data.films import EXTRA_FILMS, TMDB, is_extra
 from boxoffice.features.splits import Split
 from boxoffice.modeling.distribution import RevenueDistribution, band_of
 from boxoffice.modeling.metrics import classification_metrics, regression_metrics
+from boxoffice.modeling.training import predict_in_order
 from boxoffice.params import Params
-
-
-def predict_in_order(model: Any, X: np.ndarray) -> np.ndarray:
-    """``model.predict(X)`` in one thread, so its last bits do not vary between runs.
-
-    A random forest predicting on several threads adds its trees' outputs in whatever
-    order the threads finish; the calibration residuals are kept at full precision, so
-    that order would show in ``serving.json``.
-    """
-    if "n_jobs" in model.get_params():
-        model = copy.copy(model).set_params(n_jobs=1)
-    return model.predict(X)
-
-
-def cv_settings(params: Params) -> tuple[int, int, int, int]:
-    """(folds, repeats, seed, n_jobs) of the repeated K-fold CV every report uses (evaluate section)."""
-    config = params["evaluate"]
-    return config["cv_folds"], config["cv_repeats"], config["random_state"], config["n_jobs"]
-
-
-def regression_score(model: Any, X: np.ndarray, y: np.ndarray) -> dict[str, float]:
-    """RMSE, R² and MAE of a fitted regressor's (one-thread) predictions: a ``repeated_cv`` score."""
-    return regression_metrics(y, predict_in_order(model, X))
 
 
 def calibrate_distribution(model: Any, calibration: Split, params: Params) -> RevenueDistribution:
@@ -159,3 +136,11 @@ def band_labels(edges: list[float]) -> list[str]:
     """'$0-10M', '$10-40M', ..., '$100M+' for the bands of ``edges`` (dollars)."""
     names = ["0"] + [f"{edge / 1e6:g}" for edge in edges]
     return [f"${low}-{high}M" for low, high in itertools.pairwise(names)] + [f"${names[-1]}M+"]
+
+
+def held_out_scores(model: Any, splits: dict[str, Split]) -> dict[str, Any]:
+    """{"validation", "test": metrics} of a fitted regressor (reported only; nothing here feeds the fit)."""
+    return {
+        part: regression_metrics(splits[part].log_revenue, predict_in_order(model, splits[part].X))
+        for part in ("validation", "test")
+    }

@@ -1,8 +1,8 @@
 """The model card (reports/model-card.md), in the sections of Mitchell et al., "Model Cards for Model Reporting" (2019).
 
 Written by the report stage, like the results page: every figure comes from the metrics,
-models/serving.json, params.yaml or the feature tables of the same run, so the card is
-never staler than the models it describes.
+models/serving.json (which carries the params it was made with) or the feature tables of the
+same run, so the card is never staler than the models it describes.
 """
 
 from __future__ import annotations
@@ -35,6 +35,13 @@ class Films:
         )
 
 
+def _dollars(serving: dict, variant: str) -> str:
+    """The dollars a variant's models work in, as its serving manifest says."""
+    if serving[variant].get("constant_dollars"):
+        return f"constant {serving['featurize']['cpi_base_year']} dollars"
+    return "nominal dollars"
+
+
 def _served(serving: dict, variant: str) -> str:
     name = serving[variant]["regressor"]["name"]
     return NAMES.get(name, name)
@@ -48,10 +55,10 @@ def details(serving: dict, regression: dict, classifier: dict) -> list[str]:
         "Two pairs of models, each a regressor of log revenue and a source of the hit probability:",
         "",
         f"- **`/predict`** (films already out): {_served(serving, 'main')}, feature set `{main['features']['set']}` "
-        f"({len(main['features']['columns'])} features, nominal dollars).",
+        f"({len(main['features']['columns'])} features, {_dollars(serving, 'main')}).",
         f"- **`/predict/pre_release`** (films not yet out): {_served(serving, 'pre_release')}, feature set "
         f"`{pre['features']['set']}` ({len(pre['features']['columns'])} features, known before release, "
-        f"constant {serving['featurize']['cpi_base_year']} dollars).",
+        f"{_dollars(serving, 'pre_release')}).",
         "",
         f"The served regressor of each is chosen by `regressors.selection` (`{regression['selection']['rule']}`) "
         "among the regressor types on train's repeated K-fold CV. Each answer is a revenue, an interval "
@@ -148,9 +155,10 @@ def training_data(films: Films, prepare: dict, serving: dict) -> list[str]:
         *extra_films_lines(prepare),
         f"- Splits: train {films.counts['train']}, validation {films.counts['validation']} (calibrates the "
         f"intervals), test {films.counts['test']}.",
-        "- Dollars: budgets and revenues as TMDB reports them (nominal US dollars; revenue is worldwide). The "
-        f"pre-release models and the track records work in constant {serving['featurize']['cpi_base_year']} "
-        "dollars (US CPI-U annual averages); `/predict`'s films have no date, so its models stay nominal.",
+        "- Dollars: budgets and revenues as TMDB reports them (nominal US dollars; revenue is worldwide). "
+        f"`/predict`'s models work in {_dollars(serving, 'main')}, `/predict/pre_release`'s in "
+        f"{_dollars(serving, 'pre_release')}; constant dollars use US CPI-U annual averages (a film needs its "
+        "date for them: `/predict`'s films have none).",
         f"- Selection bias: the films with a known budget and revenue are mostly successes; {learnt:.1%} of the "
         f"training films earned more than {serving['hit_multiple']:g} x their budget.",
     ]

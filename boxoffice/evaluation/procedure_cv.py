@@ -19,10 +19,10 @@ from sklearn.base import clone
 from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.model_selection import RepeatedKFold, train_test_split
 
-from boxoffice.evaluation.held_out import predict_in_order, regression_score
 from boxoffice.features.splits import Split, as_split, featurize_splits
 from boxoffice.modeling.distribution import RevenueDistribution
 from boxoffice.modeling.fitting import fold_parallelism, summarize
+from boxoffice.modeling.training import predict_in_order, regression_score
 from boxoffice.params import Params
 
 

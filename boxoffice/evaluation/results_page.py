@@ -115,9 +115,11 @@ def forward_lines(forward: dict) -> list[str]:
     return [
         f"**Pre-release, forward in time** (the pre-release headline): rebuilt as on {forward['cutoff']} from the "
         f"{films['fit'] + films['calibration']} films released before it ({films['fit']} fit and choose the models, "
-        f"the latest {films['calibration']} calibrate the distribution; chosen: {NAMES.get(forward['selected'])}, "
+        f"the latest {films['calibration']} calibrate the distribution; chosen: "
+        f"{NAMES.get(forward['selected'], forward['selected'])}, "
         f"C = {forward['classifier_C']:g}) and scored on the {films['scored']} films released from then on: "
-        f"R² {scored['r2']:.3f}, RMSE {scored['rmse']:.3f}; the 80% interval covered {interval['test_coverage']:.1%}.",
+        f"R² {scored['r2']:.3f}, RMSE {scored['rmse']:.3f}; the {interval['coverage']:.0%} interval covered "
+        f"{interval['test_coverage']:.1%}.",
         "",
         *comps_lines(forward["comps"]),
     ]
@@ -258,13 +260,14 @@ def results_page(metrics_dir: Path, serving: dict) -> str:
         *forward_lines(pre["forward"]),
         "",
         "Where `hit_probability` comes from (`serve.hit_source`): P(revenue > hit_multiple x budget) under the "
-        "revenue distribution, or the logistic regression (in CV the distribution is calibrated on a quarter of each "
-        "fold's fitting rows and fitted on the rest, so it learns from fewer films than the classifier):",
+        "revenue distribution, or the logistic regression (in CV the distribution is calibrated on a share of each "
+        "fold's fitting rows, `evaluate.cv_calibration`, and fitted on the rest, so it learns from fewer films than "
+        "the classifier):",
         "",
         *hit_source_table(regression, classifier),
         "",
-        "By budget band and decade of release (coverage of the 80% interval; bias = mean predicted median - actual "
-        "log revenue):",
+        f"By budget band and decade of release (coverage of the {regression['interval']['coverage']:.0%} interval; "
+        "bias = mean predicted median - actual log revenue):",
         "",
         *slice_table(regression),
         "",

@@ -16,8 +16,6 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.inspection import permutation_importance
 
-from boxoffice.evaluation.held_out import cv_settings, regression_score
-from boxoffice.evaluation.model_scores import classifier_score
 from boxoffice.evaluation.procedure_cv import hit_sources_cv, track_record_cv
 from boxoffice.features.sets import expand_set, feature_set_name, in_constant_dollars
 from boxoffice.features.splits import Split, hit_labels, with_features
@@ -25,17 +23,19 @@ from boxoffice.features.track_record import TrackRecord
 from boxoffice.features.transforms import feature_matrix
 from boxoffice.io import load_model, md5_of
 from boxoffice.modeling.fitting import repeated_cv
+from boxoffice.modeling.selection import SELECTED
+from boxoffice.modeling.training import classifier_score, cv_settings, regression_score
 from boxoffice.params import Params
 
 TRACK_RECORD_PREFIXES = tuple(f"{role}_" for role, _ in TrackRecord.ROLES)  # director_films, ...
 
 
 def load_pinned(models_dir: str | Path, kind: str, pin: dict[str, Any]) -> Any:
-    """The select stage's copy of the model it chose for ``kind`` (``models/served/KIND.joblib``).
+    """The select stage's copy of the model it chose for ``kind`` (``models/selected/KIND.joblib``).
 
     A copy whose MD5 is not the pinned one (of the chosen model's own file) is refused.
     """
-    path = Path(models_dir) / "served" / f"{kind}.joblib"
+    path = Path(models_dir) / SELECTED / f"{kind}.joblib"
     if md5_of(path) != pin["md5"]:
         raise RuntimeError(f"{path} is not the model the selection pinned (md5 {pin['md5']}): run `dvc repro`")
     return load_model(path)

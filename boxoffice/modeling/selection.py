@@ -15,6 +15,7 @@ from boxoffice.params import Params
 
 SELECTION_RULES = ("one_se", "lowest")
 SAME_SIZE = 2.0  # models whose file sizes differ by less than this factor count as equally small
+SELECTED = "selected"  # MODELS_DIR/selected/KIND.joblib: the select stage's copy of each kind's choice
 
 
 def model_bytes(path: str | Path) -> int:
@@ -27,10 +28,12 @@ def model_bytes(path: str | Path) -> int:
     return Path(path).stat().st_size
 
 
-def choose_served(
+def choose_regressor(
     cv: Mapping[str, Mapping[str, Mapping[str, float]]], sizes: Mapping[str, int], rule: str, n_scores: int
 ) -> dict[str, Any]:
-    """Which fitted regressor to serve, from each one's repeated-CV RMSE and size (``model_bytes``).
+    """Which fitted regressor to choose (to serve, or for the forward rebuild), by repeated-CV RMSE and size.
+
+    Sizes are ``model_bytes``.
 
     'lowest': the lowest mean RMSE. 'one_se', the one-standard-error rule (Hastie,
     Tibshirani and Friedman, ESL 7.10): the smallest model (its file's bytes) whose mean RMSE
@@ -59,6 +62,6 @@ def choose_served(
 
 
 def choose_by_cv(cv: Mapping[str, Any], sizes: Mapping[str, int], params: Params) -> dict[str, Any]:
-    """``choose_served`` with params.yaml's rule and the number of scores of evaluate's repeated CV."""
+    """``choose_regressor`` with params.yaml's rule and the number of scores of evaluate's repeated CV."""
     config = params["evaluate"]
-    return choose_served(cv, sizes, params["regressors"]["selection"], config["cv_folds"] * config["cv_repeats"])
+    return choose_regressor(cv, sizes, params["regressors"]["selection"], config["cv_folds"] * config["cv_repeats"])

@@ -33,9 +33,9 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from boxoffice.io import atomic_path
+from boxoffice.prediction.batch import ANSWER_FIELDS, BEYOND_MODEL, PRE_RELEASE_FIELDS, answers
+from boxoffice.prediction.predictor import Predictor
 from boxoffice.scoring.table_checks import SCHEMAS, check_table
-from boxoffice.serving.batch import ANSWER_FIELDS, BEYOND_MODEL, PRE_RELEASE_FIELDS, answers
-from boxoffice.serving.predictor import Predictor
 
 TMDB_NAMES = {"vote_average": "vote_avg"}  # TMDB's column name -> the request field
 REJECT_COLUMNS = ["row", "id", "field", "reason"]

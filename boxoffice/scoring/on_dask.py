@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 from distributed import Client, LocalCluster
 
 from boxoffice.io import atomic_dir, atomic_path
+from boxoffice.prediction.predictor import Predictor
 from boxoffice.scoring.files import (
     CSV_OPTIONS,
     PARQUET_OPTIONS,
@@ -35,7 +36,6 @@ from boxoffice.scoring.files import (
     score_chunk,
     wanted_columns,
 )
-from boxoffice.serving.predictor import Predictor
 
 LOCAL_WORKERS = 2
 CSV_BLOCK = "64MB"

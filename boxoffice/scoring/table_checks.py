@@ -24,8 +24,8 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from boxoffice.data.raw import LIST_SEPARATOR, parse_names
-from boxoffice.serving.batch import request_value
-from boxoffice.serving.schemas import ISO_DATE, Movie, PreReleaseMovie, field_path, within
+from boxoffice.prediction.batch import request_value
+from boxoffice.prediction.schemas import ISO_DATE, Movie, PreReleaseMovie, field_path, within
 
 SCHEMAS: dict[str, type[BaseModel]] = {"main": Movie, "pre_release": PreReleaseMovie}
 

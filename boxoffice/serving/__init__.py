@@ -1,4 +1,3 @@
-"""The HTTP service and what answers a request: schemas, the predictor (loads the served
-models), coalescing, batches, and a client. Uses ``features`` and ``modeling``; never
-``evaluation``.
+"""The HTTP service: the app, its routes by concern, coalescing, the page and a client.
+Answers through ``prediction``; never ``evaluation``.
 """

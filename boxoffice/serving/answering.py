@@ -12,12 +12,12 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field, TypeAdapter
 
 from boxoffice.modeling.comp_reasons import CompRules
-from boxoffice.serving.batch import BEYOND_MODEL, answers, request_columns
+from boxoffice.prediction.batch import BEYOND_MODEL, answers, request_columns
+from boxoffice.prediction.predictor import Predictor
+from boxoffice.prediction.schemas import Movie, PreReleaseMovie
 from boxoffice.serving.coalescing import Coalescer
 from boxoffice.serving.deps import predictor
 from boxoffice.serving.fast_path import BOOL, answer, explain, parse, query, query_parameter
-from boxoffice.serving.predictor import Predictor
-from boxoffice.serving.schemas import Movie, PreReleaseMovie
 
 # What the query string asks to add: (explain, comps, quantiles, the comps' constraints).
 Extras = tuple[bool, int, bool, CompRules]

@@ -16,12 +16,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from boxoffice import __version__
+from boxoffice.prediction.scenarios import ScenarioRequest
+from boxoffice.prediction.schemas import PATTERN_WORDS, Movie, PreReleaseMovie, field_path
 from boxoffice.serving.body_limit import BodyLimit, film_limits
 from boxoffice.serving.fast_path import document_bodies
 from boxoffice.serving.loading import lifespan
 from boxoffice.serving.routes import docs, ledger, model_info, page, pre_release, seed
-from boxoffice.serving.scenarios import ScenarioRequest
-from boxoffice.serving.schemas import Movie, PreReleaseMovie, field_path
 from boxoffice.serving.settings import ServeSettings
 
 log = logging.getLogger("boxoffice.serving.api")
@@ -42,7 +42,7 @@ def create_app(
         "max_batch": max_batch,
         "coalesce": coalesce,
     }
-    settings = ServeSettings(**{name: value for name, value in given.items() if value})
+    settings = ServeSettings(**{name: value for name, value in given.items() if value is not None})
     app = FastAPI(
         title="boxoffice",
         version=__version__,
@@ -86,4 +86,7 @@ def _describe(error: dict[str, Any]) -> dict[str, str]:
     if error["type"] == "json_invalid":
         reason = error.get("ctx", {}).get("error", "")
         return {"field": "body", "message": f"invalid JSON: {reason}", "type": "json_invalid"}
-    return {"field": field_path(error["loc"]), "message": error["msg"], "type": error["type"]}
+    message = error["msg"]
+    if error["type"] == "string_pattern_mismatch":
+        message = PATTERN_WORDS.get(error.get("ctx", {}).get("pattern", ""), message)
+    return {"field": field_path(error["loc"]), "message": message, "type": error["type"]}

@@ -16,9 +16,10 @@ from typing import Any
 
 import orjson
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException
 
-from boxoffice.serving.scenarios import Scenario
-from boxoffice.serving.schemas import Movie, PreReleaseMovie
+from boxoffice.prediction.scenarios import Scenario
+from boxoffice.prediction.schemas import Movie, PreReleaseMovie
 
 Scope = dict[str, Any]
 PRE_RELEASE_BATCH_BYTES = 64 * 2**20
@@ -99,7 +100,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise BodyTooLarge
+                    raise BodyTooLarge(limit)
             return message
 
         async def tracking_send(message: dict[str, Any]) -> None:
@@ -114,12 +115,20 @@ class BodyLimit:
                 await refuse(send, limit)
 
 
-class BodyTooLarge(Exception):
-    pass
+class BodyTooLarge(HTTPException):
+    """Raised by the counting receive. An HTTPException, so that FastAPI's body reader passes it on as the
+    413 it is (it turns any other error while reading a body into a 400), and the app answers it."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(TOO_LARGE, too_large(limit))
+
+
+def too_large(limit: int) -> str:
+    return f"the request body is larger than this endpoint's largest request ({limit} bytes)"
 
 
 async def refuse(send: Any, limit: int) -> None:
-    body = orjson.dumps({"detail": f"the request body is larger than this endpoint's largest request ({limit} bytes)"})
+    body = orjson.dumps({"detail": too_large(limit)})
     await send(
         {
             "type": "http.response.start",

@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from boxoffice.serving.schemas import BATCH_EXAMPLES, SINGLE_EXAMPLE
+from boxoffice.prediction.schemas import BATCH_EXAMPLES, SINGLE_EXAMPLE
 
 
 def call(url: str, body: Any = None, timeout: float = 10.0) -> tuple[int, Any]:

@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi import HTTPException, Request
 
-from boxoffice.serving.predictor import Predictor
-from boxoffice.serving.schemas import InvalidRequest, Problem
+from boxoffice.prediction.predictor import Predictor
+from boxoffice.prediction.schemas import InvalidRequest, Problem
 
 UNAVAILABLE: dict[int | str, dict[str, Any]] = {
     503: {"model": Problem, "description": "models missing or unreadable: run `dvc repro`"}

@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from alembic.util import CommandError
 from fastapi import FastAPI
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -32,7 +33,7 @@ def open_ledger(app: FastAPI, models_dir: Path, url: str | None = None) -> None:
         ledger = Ledger(engine)
         with ledger.session.begin() as session:
             token = first_token(session)
-    except (SQLAlchemyError, OSError) as err:
+    except (SQLAlchemyError, OSError, CommandError) as err:  # CommandError: a database at an unknown revision
         app.state.ledger_error = f"the ledger's database cannot be opened: {type(err).__name__}"
         log.error("%s: %s", app.state.ledger_error, err)
         return

@@ -11,10 +11,10 @@ from pathlib import Path
 import orjson
 from fastapi import FastAPI
 
-from boxoffice.serving.batch import request_columns
+from boxoffice.prediction.batch import request_columns
+from boxoffice.prediction.predictor import ModelsUnavailable, Predictor
+from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE, Movie, PreReleaseMovie
 from boxoffice.serving.ledger_access import close_ledger, open_ledger
-from boxoffice.serving.predictor import ModelsUnavailable, Predictor
-from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE, Movie, PreReleaseMovie
 
 log = logging.getLogger("boxoffice.serving.api")
 
@@ -37,7 +37,7 @@ def load_predictors(models_dir: Path) -> tuple[dict[str, Predictor], str | None]
         loaded["pre_release"].predict(request_columns(PreReleaseMovie, [example]))
     except KeyError as err:
         return {}, (
-            f"the served feature set {loaded['main'].section['features']['set']!r} needs inputs /predict does not "
+            f"the served feature set {loaded['main'].section.features.set!r} needs inputs /predict does not "
             f"take ({err.args[0]}); run the pipeline with features.set=seed to serve /predict"
         )
     try:  # the comps' explanations, once, before the first request that asks for comps

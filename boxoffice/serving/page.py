@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from boxoffice.modeling.producer import DEFAULT_P_AND_A_MULTIPLE, DEFAULT_SHARE
-from boxoffice.serving.predictor import Predictor
-from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
+from boxoffice.prediction.predictor import Predictor
+from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
 
 STATIC = Path(__file__).parent / "static"
 # name -> media type of each file the page needs; nothing else is served from STATIC.
@@ -64,8 +64,8 @@ def context(predictor: Predictor) -> dict[str, Any]:
         "hit_multiple": settings["hit_multiple"],
         "cpi_base_year": settings["cpi_base_year"],
         "example": PRE_RELEASE_EXAMPLE,
-        "forward": predictor.forward,
-        "population": predictor.population,
+        "forward": predictor.forward.to_json(),
+        "population": predictor.population.to_json(),
         "data_limits": predictor.limits.describe(),
         "producer_defaults": {"distributor_share": DEFAULT_SHARE, "p_and_a_multiple": DEFAULT_P_AND_A_MULTIPLE},
     }

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from boxoffice.checks.exp_show import best_first, rows_of, table
+from pathlib import Path
+
+from boxoffice.checks.exp_show import SOURCES, best_first, redefining_params, rows_of, table
+from boxoffice.checks.metric_files import flatten, load_current
+from boxoffice.evaluation.headline import HEADLINE, MODEL_COLUMNS
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def state(rev: str, name: str | None, params: dict, metrics: dict | None) -> dict:
@@ -84,3 +90,32 @@ def test_changed_params_wrap_under_their_column_within_the_width() -> None:
     continuation = lines[3:]  # the experiment's line is lines[2]
     assert continuation and all(line[:start].strip() == "" for line in continuation)
     assert sum(line.count("featurize.key_") for line in lines) == len(many)
+
+
+def test_an_experiment_that_redefines_the_hit_label_marks_its_hit_figures_only() -> None:
+    """featurize.hit_multiple=3 changes what a hit is: its AUC is another label's, not a gain or a loss."""
+    base_params = {**BASE_PARAMS, "featurize": {"hit_multiple": 2.0}}
+    metrics = {**BASE, "auc_cv": 0.77}
+    baseline = state("abcdef123", "main", base_params, metrics)
+    baseline["experiments"] = [
+        experiment("hit3", {**BASE_PARAMS, "featurize": {"hit_multiple": 3.0}}, {**metrics, "auc_cv": 0.81}),
+        experiment("trees", {**base_params, "regressors": BASE_PARAMS["regressors"]}, {**metrics, "auc_cv": 0.78}),
+    ]
+    base, experiments = rows_of([baseline])
+    redefines = redefining_params(ROOT / "gates.yaml")
+    assert set(redefines["featurize.hit_multiple"]) == {"auc_cv", "brier", "fwd_auc"}
+    lines = table(base, experiments, ["r2_cv", "auc_cv"], 120, redefines)
+    assert lines[1].split()[-1] == "0.7700"
+    assert lines[2].split()[:4] == ["hit3", "0.5500", "0.8100*", "featurize.hit_multiple=3.0"]
+    assert lines[3].split()[:3] == ["trees", "0.5500", "0.7800"]
+
+
+def test_every_headline_figure_has_its_source_and_the_source_holds_it() -> None:
+    """SOURCES must follow headline(): each figure's value is found under the key SOURCES gives it."""
+    metrics = load_current(ROOT / "metrics")
+    figures = metrics["headline"]
+    flat = flatten(metrics)
+    assert set(SOURCES) == set(HEADLINE) - set(MODEL_COLUMNS)
+    for column, source in SOURCES.items():
+        under = [value for path, value in flat.items() if path.startswith(f"{source}.")]
+        assert any(abs(value - figures[column]) < 1e-4 for value in under), (column, source)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from boxoffice.checks.gate import check, resolve
+from boxoffice.checks.gate import check, redefined, report, resolve
 from boxoffice.checks.metric_files import load_current
 from tests import tiny
 from tests.conftest import ROOT
@@ -78,9 +78,8 @@ def test_gate_compares_the_served_answers_across_a_switch_and_names_both_models(
     [(passed, line)] = check(DROP, switched, baseline)
     assert not passed
     assert line == (
-        "regression.cv_train.@selected.r2.mean: served model switched gb -> rf: "
-        "0.5200 (regression.cv_train.rf.r2.mean), baseline 0.5500 (regression.cv_train.gb.r2.mean) "
-        "(drop +0.0300, allowed 0.02)"
+        "regression.cv_train.@selected.r2.mean [gb -> rf] = 0.5200, baseline 0.5500: "
+        "fell 0.0300, allowed 0.02; served model switched gb -> rf"
     )
 
 
@@ -93,7 +92,27 @@ def test_a_switch_to_a_model_as_good_passes_and_is_still_named() -> None:
 def test_no_switch_reads_as_before() -> None:
     [(passed, line)] = check(DROP, with_served(METRICS, "gb", 0.54), with_served(METRICS, "gb", 0.55))
     assert passed
-    assert line == "regression.cv_train.gb.r2.mean = 0.5400, baseline 0.5500 (drop +0.0100, allowed 0.02)"
+    assert line == "regression.cv_train.@selected.r2.mean [gb] = 0.5400, baseline 0.5500: fell 0.0100, allowed 0.02"
+
+
+def test_a_rise_reads_as_a_rise_not_as_a_negative_drop() -> None:
+    [(passed, line)] = check(DROP, with_served(METRICS, "gb", 0.57), with_served(METRICS, "gb", 0.55))
+    assert passed
+    assert line.endswith("baseline 0.5500: rose 0.0200")
+
+
+def test_the_chosen_C_is_shown_beside_the_key_not_inside_the_path() -> None:
+    metrics = {"classifier": {"best_C": 10.0, "cv": {"10": {"mean_auc": 0.77}, "1": {"mean_auc": 0.70}}}}
+    [(passed, line)] = check({"minimum": {"classifier.cv.@best.mean_auc": 0.74}}, metrics, None)
+    assert passed
+    assert line == "classifier.cv.@best.mean_auc [C=10] = 0.7700 (minimum 0.74)"
+
+
+def test_the_report_puts_failures_first_and_names_its_baseline() -> None:
+    results = [(True, "a = 1"), (False, "b = 0"), (True, "c = 1")]
+    lines = report(results, "HEAD~1").splitlines()
+    assert lines[:3] == ["FAIL  b = 0", "PASS  a = 1", "PASS  c = 1"]
+    assert lines[-1] == "metrics gate: 2 passed, 1 failed (drops against HEAD~1)"
 
 
 # A type made useless (one tree, one split): served alone, it answers far worse than any baseline model.
@@ -123,7 +142,7 @@ def test_gate_fails_an_experiment_on_the_tiny_project_that_switches_to_a_worse_m
         ("main", "regression.cv_train.@selected.r2.mean"),
         ("pre", "regression.pre_release.cv_train.@selected.r2.mean"),
     ):
-        line = next((line for line in failed if line.startswith(f"{key}:")), None)
+        line = next((line for line in failed if line.startswith(f"{key} [") and "baseline" in line), None)
         assert line is not None, failed
         assert f"served model switched {before[variant]} -> {crippled}" in line
 
@@ -133,3 +152,34 @@ def test_committed_metrics_pass_the_committed_gates() -> None:
 
     results = check(gates, load_current(ROOT / "metrics"), None)
     assert all(passed for passed, _ in results), results
+
+
+def test_a_redefined_label_keeps_its_floor_but_its_drop_is_not_compared_and_says_why() -> None:
+    """hit_multiple 2 -> 3 redefines a hit: a lower AUC then is another label's, not a loss; the floor holds."""
+    gates = {
+        "minimum": {"classifier.test.auc": 0.70},
+        "max_drop": {"classifier.test.auc": 0.01, "regression.test.gb.r2": 0.02},
+        "redefines": {"featurize.hit_multiple": ["classifier"]},
+    }
+    worse = {**METRICS, "classifier": {**METRICS["classifier"], "test": {"auc": 0.72}}}
+    why = redefined(gates, {"featurize.hit_multiple": 3.0}, {"featurize.hit_multiple": 2.0})
+    results = check(gates, worse, METRICS, why)
+    assert all(passed for passed, _ in results), results
+    drop = next(line for _, line in results if "baseline" in line or "not compared" in line)
+    assert drop == (
+        "classifier.test.auc = 0.7200: not compared: featurize.hit_multiple changed 2.0 -> 3.0, "
+        "so it measures another label"
+    )
+    # the same params: compared, and the fall fails
+    assert not all(passed for passed, _ in check(gates, worse, METRICS, redefined(gates, {}, {})))
+    # a wildcard key spanning a redefined part and another: only the redefined readings are exempt
+    now, before = (
+        {"c": {"test": {"auc": 0.6}, "train": {"auc": 0.6}}},
+        {"c": {"test": {"auc": 0.9}, "train": {"auc": 0.9}}},
+    )
+    spanning = check({"max_drop": {"c.*.auc": 0.01}}, now, before, {"c.test": "not compared: redefined"})
+    assert spanning == [(True, "c.test.auc = 0.6000: not compared: redefined"), (False, spanning[1][1])]
+    assert spanning[1][1].startswith("c.train.auc = 0.6000, baseline 0.9000: fell")
+    # the floor still applies to a redefined figure
+    far_worse = {**METRICS, "classifier": {**METRICS["classifier"], "test": {"auc": 0.60}}}
+    assert not all(passed for passed, _ in check(gates, far_worse, METRICS, why))

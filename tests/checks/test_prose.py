@@ -26,6 +26,7 @@ def kinds(text: str) -> list[tuple[str, str]]:
         ("206,838 movies/s", "206,838 movies/s"),
         ("two threads are 1.5x faster", "1.5x faster"),
         ("it ran in 3.5s", "3.5s"),
+        ("2 workers served 1.8x the requests of one", "1.8x the requests"),
     ],
 )
 def test_a_timing_is_found(text: str, found: str) -> None:
@@ -80,6 +81,26 @@ def test_the_check_names_file_and_line_and_fails(tmp_path: Path, capsys: pytest.
     assert "docs/page.md:5: commit hash '3f4f735'" in out
     assert "params.yaml:2: timing '20 us'" in out
     assert "bench/x.py" not in out and "docs/page.md:3" not in out
+
+
+def test_the_comments_of_deployment_build_and_page_files_are_read(tmp_path: Path) -> None:
+    """A figure typed in a compose file, a Makefile, an nginx config or the page's JS goes as stale as one in the
+    docs; their code (a ``fail_timeout=10s`` setting, a JS number) is not prose."""
+    (tmp_path / "docker-compose.yml").write_text("# 2 workers served 1.8x the requests\nx: 1\n")
+    (tmp_path / "Makefile").write_text("load:  ## took 61 s here\n\tpython x.py\n")
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "nginx.conf").write_text("server a max_fails=1 fail_timeout=10s;\n# about 3 ms a hop\n")
+    static = tmp_path / "boxoffice" / "serving" / "static"
+    static.mkdir(parents=True)
+    (static / "page.js").write_text("const wait = 300; // drawn in 12 ms\n/* the sweep:\n   40 ms */\n")
+    found = {(f.path, f.line, f.text) for path in prose.prose_files(tmp_path) for f in prose.scan_file(path, tmp_path)}
+    assert found == {
+        ("docker-compose.yml", 1, "1.8x the requests"),
+        ("Makefile", 1, "61 s"),
+        ("deploy/nginx.conf", 2, "3 ms"),
+        ("boxoffice/serving/static/page.js", 1, "12 ms"),
+        ("boxoffice/serving/static/page.js", 3, "40 ms"),
+    }
 
 
 def test_a_generated_file_is_not_read_as_prose(tmp_path: Path) -> None:

@@ -19,8 +19,8 @@ import pytest
 
 from boxoffice.checks import containers
 from boxoffice.checks.workspace import BIN, ROOT, free_port
+from boxoffice.prediction.schemas import BATCH_EXAMPLES
 from boxoffice.serving import client
-from boxoffice.serving.schemas import BATCH_EXAMPLES
 
 pytestmark = pytest.mark.container
 REPLICAS = ("api-1", "api-2", "api-3")

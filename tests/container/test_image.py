@@ -14,10 +14,10 @@ from fastapi.testclient import TestClient
 
 from boxoffice.checks import containers
 from boxoffice.checks.containers import Container
+from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
 from boxoffice.serving import client
 from boxoffice.serving.api import create_app
 from boxoffice.serving.page import CSP, FILES, STATIC
-from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
 from tests.conftest import ROOT
 from tests.test_packaging import pins
 

@@ -22,9 +22,8 @@ def test_evaluate_gives_what_the_stage_wrote(project: Path) -> None:
     for name, report in results["metrics"].items():
         written = json.loads((project / "metrics" / f"{name}.json").read_text())
         assert json.loads(json.dumps(report, sort_keys=True, default=float)) == written, name
-    assert json.loads(json.dumps(results["serving"], default=float)) == json.loads(
-        (project / "models" / "serving.json").read_text()
-    )
+    written = (project / "models" / "serving.json").read_text(encoding="utf-8")
+    assert json.dumps(results["serving"].to_json(), indent=2, sort_keys=True) + "\n" == written  # byte for byte
     for name, table in results["plots"].items():
         pd.testing.assert_frame_equal(
             table.reset_index(drop=True), pd.read_csv(project / "plots" / "evaluate" / f"{name}.csv"), check_dtype=False

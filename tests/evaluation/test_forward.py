@@ -9,14 +9,15 @@ import pandas as pd
 import pytest
 
 from boxoffice.evaluation.comps_forward import comps_forward_report, constrained_report
-from boxoffice.evaluation.forward import by_date, fit_forward_regressor, forward_report, forward_splits
-from boxoffice.evaluation.held_out import predict_in_order
+from boxoffice.evaluation.forward_scores import forward_report
 from boxoffice.evaluation.served import load_pinned
 from boxoffice.features.build import add_features
 from boxoffice.features.track_record import TrackRecord
 from boxoffice.io import load_model, read_json
 from boxoffice.modeling.comps import Comps, day_numbers
+from boxoffice.modeling.forward import by_date, fit_forward_regressor, forward_splits
 from boxoffice.modeling.model_types import explainer
+from boxoffice.modeling.training import predict_in_order
 from boxoffice.params import load_params
 
 

@@ -13,14 +13,16 @@ from typing import Any
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.exc import OperationalError
 
 from boxoffice.ledger.database import make_engine, upgrade
 from boxoffice.ledger.store import Ledger
 from boxoffice.ledger.tables import ActualResult, Forecast, Revision, Slate, Token
 from boxoffice.ledger.tokens import create_token
+from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
 from boxoffice.serving.api import create_app
-from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
+from boxoffice.serving.routes.ledger import LARGEST_REQUEST
 
 FILM = {**PRE_RELEASE_EXAMPLE, "release_date": "2017-07-21"}
 ODD_NAMES = ['O\'Brien "Quoted"', "x'); DROP TABLE forecasts; --", "<img src=x onerror=alert(1)>", "100%_under"]
@@ -392,7 +394,67 @@ def test_a_ledger_that_cannot_be_opened_leaves_the_forecasts_served(project: Pat
     with TestClient(app) as client:
         assert client.post("/predict/pre_release", json=FILM).status_code == 200
         refused = client.get("/ledger/slates", headers={"Authorization": "Bearer x"})
-        assert refused.status_code == 503 and "cannot be opened" in refused.json()["detail"]
+        assert refused.status_code == 503 and refused.json()["detail"].startswith("the ledger is unavailable")
+        assert refused.headers["retry-after"] == "5"
+
+
+def test_a_database_at_an_unknown_revision_leaves_the_forecasts_served(project: Path, tmp_path: Path) -> None:
+    """A ledger written by a newer version of the service (a revision this one lacks) is not opened, and
+    /predict still answers."""
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)"))
+        connection.execute(text("INSERT INTO alembic_version VALUES ('9999_from_the_future')"))
+    engine.dispose()
+    with TestClient(create_app(models_dir=project / "models", ledger_url=url)) as client:
+        assert client.post("/predict/pre_release", json=FILM).status_code == 200
+        assert client.get("/ledger/slates", headers={"Authorization": "Bearer x"}).status_code == 503
+
+
+def test_a_database_failing_after_start_is_a_503_to_retry_not_a_500(
+    ledgered: Ledgered, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def locked(*_: Any) -> None:
+        raise OperationalError("SELECT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(ledgered.ledger, "slates", locked)
+    response = ledgered.call("GET", "/ledger/slates")
+    assert response.status_code == 503 and response.headers["retry-after"] == "5"
+    assert "locked" not in response.text  # the client learns nothing of the database; the log has it
+
+
+def test_ids_beyond_the_databases_integers_are_a_422_not_an_overflow(ledgered: Ledgered) -> None:
+    for path in ("/ledger/forecasts/99999999999999999999", f"/ledger/forecasts/{2**31}"):
+        response = ledgered.call("GET", path)
+        assert response.status_code == 422, (path, response.text)
+        assert response.json()["detail"][0]["field"] == "path.forecast_id"
+    paged = ledgered.call("GET", "/ledger/forecasts", params={"slate": "Summer", "after": 2**40})
+    assert paged.status_code == 422 and paged.json()["detail"][0]["field"] == "query.after"
+    assert ledgered.call("DELETE", "/ledger/forecasts/0").status_code == 422
+
+
+def test_a_saved_scenario_reads_marketing_as_the_scenarios_endpoint_does(ledgered: Ledgered) -> None:
+    """A film saved with P&A in dollars, then a what-if giving P&A as a multiple: the multiple counts."""
+    saved = ledgered.save("Marketing", film={**FILM, "p_and_a": 5e7})
+    body = ledgered.call(
+        "POST",
+        f"/ledger/forecasts/{saved['id']}/scenarios",
+        json={"label": "bigger campaign", "changes": {"p_and_a_multiple": 2.0}},
+    ).json()
+    film = body["revisions"][-1]["film"]
+    assert film["p_and_a"] is None and film["p_and_a_multiple"] == 2.0
+    expected = ledgered.client.post("/predict/pre_release", json={**FILM, "p_and_a_multiple": 2.0}).json()
+    assert body["revisions"][-1]["answer"] == expected
+    assert body["revisions"][-1]["answer"] != saved["current"]["answer"]
+
+
+def test_export_writes_a_typed_formula_as_text(ledgered: Ledgered) -> None:
+    """A name a spreadsheet would run (=HYPERLINK...) is exported with a leading apostrophe, as on the page."""
+    ledgered.save('=HYPERLINK("http://x")', slate="+Formula")
+    response = ledgered.call("GET", "/ledger/export.csv", params={"slate": "+Formula"})
+    [row] = list(csv.DictReader(io.StringIO(response.text)))
+    assert row["name"] == '\'=HYPERLINK("http://x")' and row["slate"] == "'+Formula"
 
 
 def test_make_engine_reaches_the_same_rows_twice(database_url: str) -> None:
@@ -404,3 +466,33 @@ def test_make_engine_reaches_the_same_rows_twice(database_url: str) -> None:
     assert Ledger(second).slates()[0]["name"] == "shared"
     first.dispose()
     second.dispose()
+
+
+def test_an_oversize_body_without_a_length_is_a_413_on_a_ledger_endpoint(ledgered: Ledgered) -> None:
+    """Sent in chunks (no Content-Length) past the ledger's largest request: refused as too large, not as a
+    body that could not be parsed, and nothing is stored."""
+    chunks = (b" " * 2**16 for _ in range(LARGEST_REQUEST // 2**16 + 2))
+    response = ledgered.call("POST", "/ledger/forecasts", content=chunks)
+    assert response.status_code == 413, response.text
+    assert f"({LARGEST_REQUEST} bytes)" in response.json()["detail"]
+    assert ledgered.rows()["forecasts"] == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"slate": "Sum\x00mer", "name": "F", "film": FILM}, "slate"),
+        ({"slate": "Summer", "name": "F\x00", "film": FILM}, "name"),
+        ({"slate": "Summer", "name": "F", "film": {**FILM, "title": "In\x00ception"}}, "film.title"),
+        ({"slate": "Summer", "name": "F", "film": {**FILM, "directors": ["Nolan\x00"]}}, "film.directors[0]"),
+    ],
+)
+def test_a_nul_character_is_a_422_naming_the_field_on_either_database(
+    ledgered: Ledgered, body: dict[str, Any], field: str
+) -> None:
+    """PostgreSQL's text cannot hold a NUL: refused up front as a 422, never a 500 from the database."""
+    response = ledgered.call("POST", "/ledger/forecasts", json=body)
+    assert response.status_code == 422, response.text
+    [error] = response.json()["detail"]
+    assert error["field"] == field and "NUL" in error["message"], error
+    assert ledgered.rows()["forecasts"] == 0

@@ -18,7 +18,7 @@ from boxoffice.ledger.identity import ModelIdentity
 from boxoffice.ledger.store import Answered, Ledger
 from boxoffice.ledger.tables import Token
 from boxoffice.ledger.tokens import READ, WRITE, digest, scope_of
-from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
+from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
 
 
 @pytest.mark.parametrize(("options", "scope"), [([], WRITE), (["--read-only"], READ)])

@@ -11,7 +11,7 @@ from boxoffice.evaluation.results_page import NAMES
 from boxoffice.io import load_model
 from boxoffice.modeling.model_types import REGRESSORS, explainer, regressor_type
 from boxoffice.params import load_params
-from boxoffice.serving.predictor import fast_regressor
+from boxoffice.prediction.predictor import fast_regressor
 from tests.conftest import ROOT
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from sklearn.ensemble import GradientBoostingRegressor
 
-from boxoffice.modeling.selection import SAME_SIZE, choose_by_cv, choose_served, model_bytes
+from boxoffice.modeling.selection import SAME_SIZE, choose_by_cv, choose_regressor, model_bytes
 
 
 def test_one_se_serves_the_smallest_model_within_one_standard_error_of_the_lowest_rmse() -> None:
@@ -20,18 +20,20 @@ def test_one_se_serves_the_smallest_model_within_one_standard_error_of_the_lowes
         "small": {"rmse": {"mean": 1.08, "std": 0.2}},
         "far": {"rmse": {"mean": 1.3, "std": 0.2}},
     }
-    choice = choose_served(cv, sizes, "one_se", n_scores=4)
+    choice = choose_regressor(cv, sizes, "one_se", n_scores=4)
     assert choice["lowest_rmse"] == "large" and choice["within_one_se"] == ["small", "large"]
     assert choice["selected"] == "small" and choice["one_se_limit"] == 1.1 and choice["bytes"] == sizes
-    assert choose_served(cv, sizes, "lowest", n_scores=4)["selected"] == "large"
-    assert choose_served(cv, sizes, "one_se", n_scores=100)["selected"] == "large"  # SE 0.02: only itself
+    assert choose_regressor(cv, sizes, "lowest", n_scores=4)["selected"] == "large"
+    assert choose_regressor(cv, sizes, "one_se", n_scores=100)["selected"] == "large"  # SE 0.02: only itself
     # Within a factor of SAME_SIZE the sizes count as equal, and the lower RMSE serves.
     cv["twin"] = {"rmse": {"mean": 1.05, "std": 0.2}}
     twin = {**sizes, "twin": int(4_000 * SAME_SIZE) - 1}
-    assert choose_served(cv, twin, "one_se", n_scores=4)["selected"] == "twin"
-    assert choose_served(cv, {**twin, "twin": int(4_000 * SAME_SIZE) + 1}, "one_se", n_scores=4)["selected"] == "small"
+    assert choose_regressor(cv, twin, "one_se", n_scores=4)["selected"] == "twin"
+    assert (
+        choose_regressor(cv, {**twin, "twin": int(4_000 * SAME_SIZE) + 1}, "one_se", n_scores=4)["selected"] == "small"
+    )
     with pytest.raises(ValueError, match="one_se, lowest"):
-        choose_served(cv, sizes, "smallest", n_scores=4)
+        choose_regressor(cv, sizes, "smallest", n_scores=4)
 
 
 def test_choose_by_cv_counts_every_fold_of_every_repeat() -> None:

@@ -12,10 +12,10 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
+from boxoffice.prediction.batch import ANSWER_FIELDS
+from boxoffice.prediction.schemas import MAX_BUDGET, MAX_POPULARITY, Movie
 from boxoffice.scoring import cli, files
 from boxoffice.serving.api import create_app
-from boxoffice.serving.batch import ANSWER_FIELDS
-from boxoffice.serving.schemas import MAX_BUDGET, MAX_POPULARITY, Movie
 
 MAIN_COLUMNS = ["id", "runtime", "popularity", "vote_avg", "budget"]
 PRE_COLUMNS = [

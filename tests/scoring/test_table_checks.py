@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
+from boxoffice.prediction.batch import request_value
+from boxoffice.prediction.schemas import MAX_BUDGET, PRE_RELEASE_EXAMPLE, Movie, PreReleaseMovie
 from boxoffice.scoring import table_checks
 from boxoffice.scoring.table_checks import _fast, check_table
-from boxoffice.serving.batch import request_value
-from boxoffice.serving.schemas import MAX_BUDGET, PRE_RELEASE_EXAMPLE, Movie, PreReleaseMovie
 
 PIPED = {key: "|".join(value) if isinstance(value, list) else value for key, value in PRE_RELEASE_EXAMPLE.items()}
 TRICKY = {

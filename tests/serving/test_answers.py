@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 
 from boxoffice.io import read_csv
 from boxoffice.modeling.producer import DEFAULT_P_AND_A_MULTIPLE, DEFAULT_SHARE
+from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE, PreReleasePrediction
 from boxoffice.serving.api import create_app
-from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE, PreReleasePrediction
 from tests.serving.test_whatif_and_comps import films_of, pre_release_bodies
 
 FILM = {

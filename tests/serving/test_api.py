@@ -17,10 +17,10 @@ import yaml
 from fastapi.testclient import TestClient
 
 from boxoffice.modeling.distribution import RevenueDistribution, shift_prior
+from boxoffice.prediction.batch import request_columns
+from boxoffice.prediction.predictor import Predictor
+from boxoffice.prediction.schemas import BATCH_EXAMPLES, PRE_RELEASE_EXAMPLE, SINGLE_EXAMPLE, PreReleaseMovie
 from boxoffice.serving.api import create_app
-from boxoffice.serving.batch import request_columns
-from boxoffice.serving.predictor import Predictor
-from boxoffice.serving.schemas import BATCH_EXAMPLES, PRE_RELEASE_EXAMPLE, SINGLE_EXAMPLE, PreReleaseMovie
 
 GOOD = {"runtime": 120.0, "popularity": 50.0, "vote_avg": 7.0, "budget": 50_000_000}
 
@@ -560,3 +560,22 @@ def test_explanations_requested_together_are_each_films_own(client: TestClient) 
     answers = [response.json() for response in asyncio.run(together())]
     assert answers == alone
     assert all(answer["explanation"]["contributions"] for answer in answers)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"directors": ["   "]}, "directors[0]", "something other than spaces"),
+        ({"cast": ["Ellen Page", ""]}, "cast[1]", "at least 1 character"),
+        ({"production_companies": ["Warner|Legendary"]}, "production_companies[0]", "no '|'"),
+        ({"original_language": "English"}, "original_language", "two-letter ISO 639-1 code"),
+    ],
+)
+def test_a_blank_or_joined_name_is_a_422_in_words_never_a_name_dropped(
+    client: TestClient, change: dict, field: str, words: str
+) -> None:
+    """A blank name would be read as no name at all, silently; the 422 says why in words, not as a regex."""
+    response = client.post("/predict/pre_release", json={**PRE_RELEASE_EXAMPLE, **change})
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["field"] == field and words in error["message"], error

@@ -8,9 +8,9 @@ from pathlib import Path
 import httpx
 import psutil
 
+from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE, PreReleaseMovie
 from boxoffice.serving.body_limit import SMALLEST_LIMIT, film_limits, largest_body
 from boxoffice.serving.routes.ledger import LARGEST_REQUEST
-from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE, PreReleaseMovie
 from boxoffice.serving.settings import ServeSettings
 
 LIMITS = film_limits(ServeSettings().max_batch, ServeSettings().max_scenarios)

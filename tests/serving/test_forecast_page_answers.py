@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
+from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
 from tests.serving.page_driver import Watched, forecast_example, post, shown, values
 
 pytestmark = pytest.mark.browser
@@ -151,4 +151,23 @@ def test_the_comps_say_why_and_keep_to_the_constraints_asked(watched: Watched, s
     # the constraints are part of the link
     link = page.get_attribute("#share-link", "href") or ""
     assert "comps_share_genre=true" in link and "comps_within_years=5" in link
+    watched.check_clean()
+
+
+def test_a_producer_with_no_break_even_is_told_so_and_no_mark_is_drawn(watched: Watched) -> None:
+    """The API's null break-even (terms no box office a number holds can repay) reads as words, not "$0.0M"."""
+
+    def no_break_even(route: Any) -> None:
+        answer = route.fetch()
+        body = answer.json()
+        body["producer_break_even_revenue"] = None
+        route.fulfill(response=answer, json=body)
+
+    page = watched.open()
+    page.route("**/predict/pre_release?*", no_break_even)
+    forecast_example(page)
+    terms = page.inner_text("#producer-terms")
+    assert "No box office a number can hold brings it above zero" in terms and "$0.0M" not in terms
+    assert "producer's break-even" not in (page.text_content("#cdf-chart") or "")
+    assert "budget" in (page.text_content("#cdf-chart") or "")  # the other marks are drawn
     watched.check_clean()

@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
+from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
 from tests.serving.page_driver import Watched, forecast_example, money, post, shown
 
 pytestmark = pytest.mark.browser

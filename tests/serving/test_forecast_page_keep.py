@@ -8,7 +8,7 @@ import io
 import pytest
 from playwright.sync_api import Browser
 
-from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
+from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
 from tests.serving.page_driver import Watched, forecast_example, post, values
 
 pytestmark = pytest.mark.browser

@@ -11,11 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from boxoffice.io import read_csv
+from boxoffice.prediction.batch import request_columns
+from boxoffice.prediction.predictor import Predictor
+from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE, PreReleaseMovie
 from boxoffice.serving.api import create_app
-from boxoffice.serving.batch import request_columns
 from boxoffice.serving.page import FILES
-from boxoffice.serving.predictor import Predictor
-from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE, PreReleaseMovie
 
 GOOD = {"runtime": 120.0, "popularity": 50.0, "vote_avg": 7.0, "budget": 50_000_000}
 

@@ -10,33 +10,51 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from typing import Annotated, Any, cast
 
 import orjson
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from sqlalchemy.exc import SQLAlchemyError
 
 from boxoffice.ledger.store import MAX_PAGE, Answered, Ledger, NameTaken, NotFound, PageQuery
 from boxoffice.ledger.tokens import READ, WRITE, scope_of
 from boxoffice.ledger.track_record import track_record
+from boxoffice.prediction.batch import BEYOND_MODEL, request_columns
+from boxoffice.prediction.scenarios import Scenario, with_changes
+from boxoffice.prediction.schemas import (
+    LEDGER_NAME_PATTERN,
+    MAX_BUDGET,
+    PRE_RELEASE_EXAMPLE,
+    InvalidRequest,
+    IsoDate,
+    PreReleaseMovie,
+    Problem,
+)
 from boxoffice.serving.answering import answer_rows
-from boxoffice.serving.batch import BEYOND_MODEL, request_columns
 from boxoffice.serving.body_limit import largest_body
 from boxoffice.serving.deps import predictor
-from boxoffice.serving.scenarios import Scenario
-from boxoffice.serving.schemas import MAX_BUDGET, PRE_RELEASE_EXAMPLE, InvalidRequest, IsoDate, PreReleaseMovie, Problem
 
-# A name as typed: any text but empty or blank; quotes, SQL and markup are kept as they are.
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S")]
+# A name as typed: any text but empty or blank, or holding a NUL (no database's text column stores one);
+# quotes, SQL and markup are kept as they are.
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=LEDGER_NAME_PATTERN)]
+# The same words whatever the cause (the log has it): a client learns nothing of the database from them.
+UNAVAILABLE = {"detail": "the ledger is unavailable; try again shortly"}
+RETRY = {"Retry-After": "5"}
 UNAUTHORIZED = {"detail": "a valid ledger token is required (Authorization: Bearer <token>)"}
 AUTH_HEADERS = {"WWW-Authenticate": "Bearer"}
 LIST_SEPARATOR = "|"
+log = logging.getLogger("boxoffice.serving.ledger")
 STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+# An id as the databases store it (PostgreSQL's integer): a larger one is a 422, not an overflow.
+LARGEST_ID = 2**31 - 1
+ForecastId = Annotated[int, Path(ge=1, le=LARGEST_ID, description="the forecast's id")]
 
 
 class SaveRequest(BaseModel):
@@ -89,13 +107,17 @@ class LedgerRoute(APIRoute):
 
         async def guarded(request: Request) -> Response:
             if request.app.state.ledger is None:
-                return JSONResponse(status_code=503, content={"detail": request.app.state.ledger_error})
-            scope = await run_in_threadpool(presented_scope, request)
-            if scope is None:
-                return JSONResponse(status_code=401, content=UNAUTHORIZED, headers=AUTH_HEADERS)
-            if needed == WRITE and scope != WRITE:
-                return JSONResponse(status_code=403, content={"detail": "this token is read-only"})
-            return await handler(request)
+                return JSONResponse(status_code=503, content=UNAVAILABLE, headers=RETRY)
+            try:
+                scope = await run_in_threadpool(presented_scope, request)
+                if scope is None:
+                    return JSONResponse(status_code=401, content=UNAUTHORIZED, headers=AUTH_HEADERS)
+                if needed == WRITE and scope != WRITE:
+                    return JSONResponse(status_code=403, content={"detail": "this token is read-only"})
+                return await handler(request)
+            except SQLAlchemyError as err:  # the database went away or is locked: nothing was half-written
+                log.error("the ledger's database failed: %s: %s", type(err).__name__, err)
+                return JSONResponse(status_code=503, content=UNAVAILABLE, headers=RETRY)
 
         return guarded
 
@@ -161,7 +183,7 @@ def ledger_router() -> APIRouter:
         request: Request,
         slate: Annotated[str, Query(min_length=1, max_length=200)],
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-        after: Annotated[int, Query(ge=0, description="the next_after of the previous page")] = 0,
+        after: Annotated[int, Query(ge=0, le=LARGEST_ID, description="the next_after of the previous page")] = 0,
         name_contains: Annotated[str | None, Query(max_length=200)] = None,
         has_actual: bool | None = None,
         model: Annotated[str | None, Query(max_length=64, description="a serving_hash")] = None,
@@ -172,12 +194,12 @@ def ledger_router() -> APIRouter:
         return found(lambda: ledger(request).page(query))
 
     @router.get("/forecasts/{forecast_id}")
-    def read(request: Request, forecast_id: int) -> Any:
+    def read(request: Request, forecast_id: ForecastId) -> Any:
         """One forecast with every revision, oldest first."""
         return found(lambda: ledger(request).read(forecast_id))
 
     @router.post("/forecasts/{forecast_id}/reforecast")
-    def reforecast(request: Request, forecast_id: int, body: ReforecastRequest | None = None) -> Any:
+    def reforecast(request: Request, forecast_id: ForecastId, body: ReforecastRequest | None = None) -> Any:
         """A new revision answered by the current models (the earlier revisions are kept)."""
         film = body.film if body is not None and body.film is not None else None
         if film is None:
@@ -189,29 +211,27 @@ def ledger_router() -> APIRouter:
         return found(lambda: ledger(request).revise(forecast_id, "reforecast", revision))
 
     @router.post("/forecasts/{forecast_id}/scenarios", status_code=201)
-    def scenario(request: Request, forecast_id: int, body: ScenarioRevision) -> Any:
+    def scenario(request: Request, forecast_id: ForecastId, body: ScenarioRevision) -> Any:
         """A what-if saved as a revision: the current film with ``changes``; the current forecast stays."""
         stored = found(lambda: ledger(request).current_film(forecast_id))
         if isinstance(stored, JSONResponse):
             return stored
-        film = PreReleaseMovie.model_validate(stored, strict=False).model_copy(
-            update=cast(BaseModel, body.changes).model_dump(exclude_unset=True)
-        )
+        film = with_changes(PreReleaseMovie.model_validate(stored, strict=False), cast(BaseModel, body.changes))
         revision = answered(request, film, ("changes",))
         return found(lambda: ledger(request).revise(forecast_id, "scenario", revision, body.label))
 
     @router.put("/forecasts/{forecast_id}/actual")
-    def actual(request: Request, forecast_id: int, body: ActualRequest) -> Any:
+    def actual(request: Request, forecast_id: ForecastId, body: ActualRequest) -> Any:
         """What the film earned (recording again replaces the figure)."""
         return found(lambda: ledger(request).record_actual(forecast_id, body.revenue, body.known_on, body.source))
 
     @router.delete("/forecasts/{forecast_id}")
-    def delete(request: Request, forecast_id: int) -> Any:
+    def delete(request: Request, forecast_id: ForecastId) -> Any:
         """Delete a forecast: out of its slate's pages and track record, until restored."""
         return found(lambda: ledger(request).delete(forecast_id))
 
     @router.post("/forecasts/{forecast_id}/restore")
-    def restore(request: Request, forecast_id: int) -> Any:
+    def restore(request: Request, forecast_id: ForecastId) -> Any:
         return found(lambda: ledger(request).restore(forecast_id))
 
     @router.get("/export.csv", response_class=StreamingResponse)
@@ -275,16 +295,18 @@ def csv_lines(ledger: Ledger, slate: str) -> Iterator[str]:
         return buffer.getvalue()
 
     yield line(CSV_HEADER)
+    slate_cell = as_text(slate)
     for forecast, revision, actual in ledger.slate_rows(slate):
+        name = as_text(forecast.name)
         film = [
-            LIST_SEPARATOR.join(value) if isinstance(value, list) else value
-            for value in (revision.film.get(name, "") for name in FILM_COLUMNS)
+            as_text(LIST_SEPARATOR.join(value)) if isinstance(value, list) else as_text(value)
+            for value in (revision.film.get(column, "") for column in FILM_COLUMNS)
         ]
         yield line(
             [
                 forecast.id,
-                slate,
-                forecast.name,
+                slate_cell,
+                name,
                 revision.number,
                 revision.created_at.isoformat() + "Z",
                 revision.model_hash,
@@ -295,6 +317,19 @@ def csv_lines(ledger: Ledger, slate: str) -> Iterator[str]:
                 revision.revenue_high,
                 revision.interval_coverage,
                 revision.hit_probability,
-                *((actual.revenue, actual.known_on.isoformat(), actual.source) if actual is not None else ("", "", "")),
+                *(
+                    (actual.revenue, actual.known_on.isoformat(), as_text(actual.source))
+                    if actual is not None
+                    else ("", "", "")
+                ),
             ]
         )
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(value: Any) -> Any:
+    """A typed text a spreadsheet would run as a formula (``=HYPERLINK(...)``) gets a leading apostrophe;
+    numbers and other text are written as they are (the page's CSV export follows the same rule)."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value

@@ -11,24 +11,24 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import Field, TypeAdapter
 
-from boxoffice.serving.answering import SingleFilms, answer_rows, extras_query, predictions
-from boxoffice.serving.batch import BEYOND_MODEL, request_columns
-from boxoffice.serving.deps import ERRORS, UNAVAILABLE, predictor
-from boxoffice.serving.fast_path import add_direct_route, answer, json_body, parse
-from boxoffice.serving.scenarios import (
+from boxoffice.prediction.batch import BEYOND_MODEL, request_columns
+from boxoffice.prediction.scenarios import (
     SCENARIOS_EXAMPLE,
     ScenarioPredictions,
     ScenarioRequest,
     TooManyScenarios,
     scenario_films,
 )
-from boxoffice.serving.schemas import (
+from boxoffice.prediction.schemas import (
     PRE_RELEASE_EXAMPLE,
     NameReading,
     PreReleaseBatchPrediction,
     PreReleaseMovie,
     PreReleasePrediction,
 )
+from boxoffice.serving.answering import SingleFilms, answer_rows, extras_query, predictions
+from boxoffice.serving.deps import ERRORS, UNAVAILABLE, predictor
+from boxoffice.serving.fast_path import add_direct_route, answer, json_body, parse
 from boxoffice.serving.settings import ServeSettings
 
 NameField = Literal["directors", "cast", "production_companies", "keywords", "genres"]

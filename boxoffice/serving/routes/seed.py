@@ -10,11 +10,11 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import Field, TypeAdapter
 
 from boxoffice import __version__
+from boxoffice.prediction.batch import movie_columns_from_json, request_columns
+from boxoffice.prediction.schemas import BATCH_EXAMPLES, BatchPrediction, Health, Movie, Prediction, Unhealthy
 from boxoffice.serving.answering import SingleFilms, extras_query, predictions
-from boxoffice.serving.batch import movie_columns_from_json, request_columns
 from boxoffice.serving.deps import ERRORS, predictor
 from boxoffice.serving.fast_path import add_direct_route, answer, json_body, parse
-from boxoffice.serving.schemas import BATCH_EXAMPLES, BatchPrediction, Health, Movie, Prediction, Unhealthy
 from boxoffice.serving.settings import ServeSettings
 
 

@@ -23,9 +23,10 @@ function show(node, value, format) {
   return node;
 }
 
-// The film's own budget is the unchanged scenario, {}: its answer is the film's own.
+// The film's own budget is the unchanged scenario, {}: its answer is the film's own. A budget is at
+// least $1 (the API's floor), even a quarter of a confirmed tiny one.
 export const budgetScenarios = (budget) =>
-  BUDGET_FACTORS.map((factor) => (factor === 1 ? {} : { budget: Math.round(budget * factor) }));
+  BUDGET_FACTORS.map((factor) => (factor === 1 ? {} : { budget: Math.max(1, Math.round(budget * factor)) }));
 
 export function monthScenarios(date) {
   const [year, , day] = date.split("-").map(Number);
@@ -127,7 +128,9 @@ function drawProducer(answer, film) {
   document.getElementById("producer-terms").textContent =
     `The producer's result = the box office \u00d7 the distributor's share (${percent(answer.distributor_share)}) ` +
     `\u2212 the production budget (${money(film.budget)}) \u2212 marketing, P&A (${money(answer.p_and_a)}). ` +
-    `It is above zero once the box office passes ${money(answer.producer_break_even_revenue)}. ` +
+    (answer.producer_break_even_revenue == null
+      ? "No box office a number can hold brings it above zero on these terms. "
+      : `It is above zero once the box office passes ${money(answer.producer_break_even_revenue)}. `) +
     "Home video, television and streaming are not counted.";
   show(document.getElementById("profit-probability"), answer.profit_probability, percent);
   show(document.getElementById("profit-median"), answer.profit_median, money);

@@ -122,7 +122,7 @@ export function drawDistribution(chart, answer, budget, hitMultiple) {
     { value: budget, tag: "budget", parts: [`budget ${money(budget)}:`, `P(revenue > budget) ${percent(answer.break_even_probability)}`] },
     { value: hitLine, tag: "hit line", parts: [`hit line ${money(hitLine)}:`, `P(hit) ${percent(answer.hit_probability)}`] },
   ];
-  if (answer.producer_break_even_revenue !== undefined) {
+  if (answer.producer_break_even_revenue != null) {  // null: no box office brings a profit; no mark
     const line = answer.producer_break_even_revenue;
     marks.push({ value: line, tag: "profit", parts: [`producer's break-even ${money(line)}:`, `P(profit) ${percent(answer.profit_probability)}`] });
   }

@@ -326,17 +326,22 @@ async function forecast(event) {
   const query = new URLSearchParams({ explain: "true", quantiles: "true", ...compsAsked() });
   const button = byId("submit");
   button.disabled = true;
+  let single, sweep;
   try {
-    const single = await ask(`/predict/pre_release?${query}`, film);
+    single = await ask(`/predict/pre_release?${query}`, film);
     if (!single) return;
     const scenarios = [...monthScenarios(film.release_date), ...budgetScenarios(film.budget)];
-    const sweep = await ask("/predict/pre_release/scenarios", { film, scenarios });
+    sweep = await ask("/predict/pre_release/scenarios", { film, scenarios });
     if (!sweep) return;
-    draw(film, single, sweep.scenarios);
   } catch (error) {
-    showProblem(`the service could not be reached (${error.message})`);
+    return showProblem(`the service could not be reached (${error.message})`);
   } finally {
     button.disabled = false;
+  }
+  try {
+    draw(film, single, sweep.scenarios);
+  } catch (error) {
+    showProblem(`the page could not show this answer (${error.message}); the service answered`);
   }
 }
 
@@ -426,7 +431,7 @@ function describeTrust(context) {
   const learnt = `${(100 * p.learnt_hit_rate).toFixed(1)}%`;
   byId("population-text").textContent = p.hit_rate === null
     ? `The models learnt from TMDB 5000's films, which are more successful than typical films: ${learnt} of ` +
-      "them are hits, against about 37% of a broad set of releases. P(hit) is not re-weighted for that here " +
+      "them are hits, more than of a broad set of releases. P(hit) is not re-weighted for that here " +
       "(serve.population_hit_rate is not set), so it overstates a typical film's chances."
     : `The models learnt from TMDB 5000's films, which are more successful than typical films (${learnt} are hits); ` +
       `P(hit) here is re-weighted to a hit rate of ${(100 * p.hit_rate).toFixed(1)}% (serve.population_hit_rate).`;

@@ -1,22 +1,46 @@
 """One regressor's fit and scores, computed in its own stage (``train-regressors@MODEL``, once per variant).
 
 Its grid searched on train and its repeated K-fold CV on train (what chooses the served
-model), then the validation and test scores the README tables report, which feed nothing.
+model); the validation and test scores the reports show, which feed nothing, are
+``boxoffice.evaluation.held_out.held_out_scores``.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from boxoffice.evaluation.held_out import cv_settings, predict_in_order, regression_score
 from boxoffice.features.splits import Split
 from boxoffice.modeling.fitting import fit_and_cross_validate, repeated_cv
 from boxoffice.modeling.metrics import classification_metrics, regression_metrics
 from boxoffice.params import Params, model_params
+
+
+def predict_in_order(model: Any, X: np.ndarray) -> np.ndarray:
+    """``model.predict(X)`` in one thread, so its last bits do not vary between runs.
+
+    A random forest predicting on several threads adds its trees' outputs in whatever
+    order the threads finish; the calibration residuals are kept at full precision, so
+    that order would show in ``serving.json``.
+    """
+    if "n_jobs" in model.get_params():
+        model = copy.copy(model).set_params(n_jobs=1)
+    return model.predict(X)
+
+
+def cv_settings(params: Params) -> tuple[int, int, int, int]:
+    """(folds, repeats, seed, n_jobs) of the repeated K-fold CV every report uses (evaluate section)."""
+    config = params["evaluate"]
+    return config["cv_folds"], config["cv_repeats"], config["random_state"], config["n_jobs"]
+
+
+def regression_score(model: Any, X: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """RMSE, R² and MAE of a fitted regressor's (one-thread) predictions: a ``repeated_cv`` score."""
+    return regression_metrics(y, predict_in_order(model, X))
 
 
 def fit_with_cv(
@@ -45,14 +69,6 @@ def fit_and_score(
     """
     model, chosen, table, cv = fit_with_cv(name, splits["train"], params, variant)
     return model, {"chosen": chosen, "cv_train": cv}, table
-
-
-def held_out_scores(model: Any, splits: dict[str, Split]) -> dict[str, Any]:
-    """{"validation", "test": metrics} of a fitted regressor (reported only; nothing here feeds the fit)."""
-    return {
-        part: regression_metrics(splits[part].log_revenue, predict_in_order(model, splits[part].X))
-        for part in ("validation", "test")
-    }
 
 
 def classifier_score(threshold: float) -> Callable[[Any, np.ndarray, np.ndarray], dict[str, float]]:

@@ -35,7 +35,21 @@ PRE_RELEASE_EXAMPLE: dict[str, Any] = {
 # Far beyond any real film, but finite once logged and fed to any of the models.
 MAX_BUDGET = 1e10  # ten billion dollars; the largest budget in the file is $380M
 MAX_POPULARITY = 1e5
-Names = list[Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^|]+$")]]
+# A name holds something other than spaces (a blank one would be read as no name, silently), no '|'
+# (the files' list separator) and no NUL character (which no database's text column stores).
+NAME_PATTERN = r"^[^|\x00]*[^|\s\x00][^|\x00]*$"
+TEXT_PATTERN = r"^[^\x00]*$"
+LEDGER_NAME_PATTERN = r"^[^\x00]*[^\s\x00][^\x00]*$"  # a slate's or a saved film's name: '|' allowed
+LANGUAGE_PATTERN = r"^[a-z]{2}$"
+# What a pattern means, said to a person (a 422 otherwise quotes the regular expression).
+PATTERN_WORDS = {
+    NAME_PATTERN: "a name must hold something other than spaces, and no '|' (it separates names in files) "
+    "nor NUL character",
+    TEXT_PATTERN: "text cannot hold a NUL character",
+    LEDGER_NAME_PATTERN: "a name must hold something other than spaces, and no NUL character",
+    LANGUAGE_PATTERN: "a language is a two-letter ISO 639-1 code in lower case, e.g. 'en'",
+}
+Names = list[Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NAME_PATTERN)]]
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -72,6 +86,7 @@ class PreReleaseMovie(BaseModel):
     title: str | None = Field(
         default=None,
         max_length=300,
+        pattern=TEXT_PATTERN,
         description="optional; a past film with the same title released within a year of release_date is this "
         "film itself, never one of its comps",
     )
@@ -79,7 +94,7 @@ class PreReleaseMovie(BaseModel):
     runtime: float = Field(gt=0, le=1000, description="minutes")
     release_date: IsoDate = Field(strict=False, description="YYYY-MM-DD")
     genres: Names = Field(default_factory=list, max_length=20, description="TMDB genre names, e.g. 'Action'")
-    original_language: str = Field(pattern=r"^[a-z]{2}$", description="ISO 639-1 code, e.g. 'en'")
+    original_language: str = Field(pattern=LANGUAGE_PATTERN, description="ISO 639-1 code, e.g. 'en'")
     production_companies: Names = Field(default_factory=list, max_length=50)
     directors: Names = Field(default_factory=list, max_length=10)
     cast: Names = Field(default_factory=list, max_length=20, description="lead cast in billing order")

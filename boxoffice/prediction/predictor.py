@@ -4,7 +4,7 @@ The fitted models are evaluated through "fast paths" that skip scikit-learn's
 per-call input checks (about 99% of a single prediction's cost, measured with
 ``bench/serve.py``); the service has already validated its input.
 Each fast path gives the model's own ``predict`` to float precision, which
-``tests/serving/test_predictor.py`` checks on every row of the test split.
+``tests/prediction/test_predictor.py`` checks on every row of the test split.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from boxoffice.features.names import NameReader, Reading
 from boxoffice.features.sets import VARIANTS
 from boxoffice.features.track_record import TrackRecord
 from boxoffice.features.transforms import feature_matrix, release_years
-from boxoffice.io import load_model, md5_of, read_csv, read_json
+from boxoffice.io import load_model, md5_of, read_csv
 from boxoffice.modeling.comp_reasons import CompRules, Described
 from boxoffice.modeling.comps import Comps, day_numbers
 from boxoffice.modeling.distribution import LEVELS, OUTLOOK, RevenueDistribution, shift_prior
@@ -39,17 +39,16 @@ from boxoffice.modeling.model_types import CLASSIFIER, Predict, regressor_type
 from boxoffice.modeling.model_types import explainer as explain_with
 from boxoffice.modeling.producer import break_even_revenue, result, terms
 from boxoffice.params import FeaturizeParams
+from boxoffice.prediction.manifest import ForwardTrust, Population, ServingManifest, VariantModels
 
-MANIFEST = "serving.json"
-HIT_SOURCES = ("distribution", "classifier")
 DISTRIBUTION_LEVELS = tuple(range(5, 100, 5))  # percent: the levels ?quantiles=true answers
 TRACK_RECORD = "track_record.csv"
 # The gradient-boosting and forest fast paths (boxoffice.modeling.tree_kernels) rely on how scikit-learn
-# computes predict; they were checked (tests/serving/test_predictor.py, every test row) against these
+# computes predict; they were checked (tests/prediction/test_predictor.py, every test row) against these
 # versions only. With any other version, or with BOXOFFICE_FAST_PATHS=0, the models' public
 # predict serves instead.
 CHECKED_SKLEARN = ("1.9.1",)
-log = logging.getLogger("boxoffice.serving.predictor")
+log = logging.getLogger("boxoffice.prediction.predictor")
 
 
 def fast_paths_switched_off() -> bool:
@@ -106,7 +105,7 @@ class Predictor:
     """One variant's served regressor and hit classifier (see ``serving.json``)."""
 
     variant: str
-    section: dict[str, Any]
+    section: VariantModels
     features: list[str]
     derive_columns: Callable[[Mapping[str, Any], np.ndarray | None], dict[str, np.ndarray]]  # (columns, dollar factor)
     predict_log_revenue: Predict
@@ -117,9 +116,9 @@ class Predictor:
     distribution: RevenueDistribution
     settings: FeaturizeParams  # params.yaml's featurize section, as the models were built with
     hit_source: str
-    population: dict[str, Any]  # learnt_hit_rate, and hit_rate to re-weight to (None: off)
+    population: Population  # learnt_hit_rate, and hit_rate to re-weight to (None: off)
     comps_table: pd.DataFrame  # the films ?comps=N draws from (boxoffice.modeling.comps)
-    forward: dict[str, Any]  # the pre-release models' forward-in-time figures (serving.json's "forward")
+    forward: ForwardTrust  # the pre-release models' forward-in-time figures (serving.json's "forward")
 
     @classmethod
     def load(cls, models_dir: str | Path, variant: str = "main", track_record: TrackRecord | None = None) -> Predictor:
@@ -129,19 +128,17 @@ class Predictor:
         """
         models_dir = Path(models_dir)
         try:
-            manifest = read_json(models_dir / MANIFEST)
-            section = manifest[variant]
-            paths = {role: models_dir / section[role]["file"] for role in ("regressor", "classifier")}
+            manifest = ServingManifest.read(models_dir)
+            section = manifest.variant(variant)
+            files = {"regressor": section.regressor.file, "classifier": section.classifier.file}  # under models/
+            paths = {role: models_dir / file for role, file in files.items()}
             models = {role: load_model(path) for role, path in paths.items()}
             record = track_record if track_record is not None else TrackRecord(read_csv(models_dir / TRACK_RECORD))
-            settings = manifest["featurize"]
-            features = list(section["features"]["columns"])
-            explainer = explain_with(models["regressor"], len(features), np.array(section["feature_means"]))
-            distribution = RevenueDistribution.from_json(section["distribution"])
-            comps_table = read_csv(models_dir / section["comps"]["file"])
-            hit_source = manifest["hit_source"]
-            if hit_source not in HIT_SOURCES:
-                raise ValueError(f"hit_source {hit_source!r} is not one of {', '.join(HIT_SOURCES)}")
+            settings = manifest.featurize.as_params()
+            features = list(section.features.columns)
+            explainer = explain_with(models["regressor"], len(features), np.array(section.feature_means))
+            distribution = RevenueDistribution.from_json(section.distribution.model_dump())
+            comps_table = read_csv(models_dir / section.comps.file)
         except Exception as err:  # a missing or unreadable file or entry means the same thing to an operator
             raise ModelsUnavailable(
                 f"cannot load the models from {models_dir}/ ({type(err).__name__}: {err}); "
@@ -165,16 +162,14 @@ class Predictor:
             predict_log_revenue=fast_regressor(models["regressor"], internals=problem is None),
             predict_hit_probability=fast_hit_probability(models["classifier"]),
             explainer=explainer,
-            files={
-                role: {"path": f"models/{section[role]['file']}", "md5": md5_of(path)} for role, path in paths.items()
-            },
+            files={role: {"path": f"models/{files[role]}", "md5": md5_of(path)} for role, path in paths.items()},
             track_record=record,
             distribution=distribution,
             settings=settings,
-            hit_source=hit_source,
-            population=manifest["population"],
+            hit_source=manifest.hit_source,
+            population=manifest.population,
             comps_table=comps_table,
-            forward=manifest["forward"],
+            forward=manifest.forward,
         )
 
     @cached_property
@@ -227,7 +222,7 @@ class Predictor:
 
     def dollar_factor(self, columns: Mapping[str, Any]) -> np.ndarray | None:
         """Per film, release-year to constant dollars when this variant's models work in constant dollars."""
-        return real_dollars(columns, self.settings) if self.section["constant_dollars"] else None
+        return real_dollars(columns, self.settings) if self.section.constant_dollars else None
 
     def _matrix(self, columns: Mapping[str, Any], factor: np.ndarray | None) -> np.ndarray:
         return feature_matrix(self.derive_columns(columns, factor), self.features)
@@ -274,13 +269,13 @@ class Predictor:
         probability = outlook[:, OUTLOOK.index("hit_probability")]
         if self.hit_source == "classifier":
             probability = self.predict_hit_probability(X)
-        if self.population["hit_rate"] is not None:
-            probability = shift_prior(probability, self.population["learnt_hit_rate"], self.population["hit_rate"])
+        if self.population.hit_rate is not None:
+            probability = shift_prior(probability, self.population.learnt_hit_rate, self.population.hit_rate)
         answer = {
             "log_revenue": log_revenue,
             **{name: dollars[:, j] for j, name in enumerate(OUTLOOK[:LEVELS])},
             "hit_probability": probability,
-            "is_hit": probability >= self.section["classifier"]["threshold"],
+            "is_hit": probability >= self.section.classifier.threshold,
             "break_even_probability": outlook[:, OUTLOOK.index("break_even_probability")],
             **self._explain(X, columns, explain, comps, (real_budget, comp_rules or CompRules())),
             "quantiles": self._quantiles(log_revenue, real_budget, factor) if quantiles else [None] * len(X),
@@ -353,7 +348,7 @@ class Predictor:
         base, contributions = self.explainer.explain(X)
         found: list[Any] = []
         if comps:
-            before = day_numbers(columns["release_date"]) if self.section["comps"]["by_date"] else None
+            before = day_numbers(columns["release_date"]) if self.section.comps.by_date else None
             budget, rules = asked
             described = Described.of(columns, self.distribution.bands(budget))
             keep = self.comps.allowed(described, rules)
@@ -365,7 +360,7 @@ class Predictor:
         }
 
     def _explanations(self, base: np.ndarray, contributions: np.ndarray, X: np.ndarray) -> list[dict[str, Any]]:
-        base_year = self.settings["cpi_base_year"] if self.section["constant_dollars"] else None
+        base_year = self.settings["cpi_base_year"] if self.section.constant_dollars else None
         return [
             {
                 "log_revenue": float(b + c.sum()),
@@ -379,17 +374,17 @@ class Predictor:
 
     @property
     def regressor_name(self) -> str:
-        return self.section["regressor"]["name"]
+        return self.section.regressor.name
 
     @property
     def classifier_name(self) -> str:
         """'logistic_regression', or e.g. 'logistic_regression+sigmoid' when a calibrated one is served."""
-        calibration = self.section["classifier"].get("calibration", "none")
+        calibration = self.section.classifier.calibration
         return "logistic_regression" + ("" if calibration == "none" else f"+{calibration}")
 
     @property
     def interval_coverage(self) -> float:
-        return self.section["regressor"]["interval"]["coverage"]
+        return self.section.regressor.interval["coverage"]
 
     def describe(self, lock_path: str | Path) -> dict[str, Any]:
         """The manifest section plus each served file's md5, checked against ``dvc.lock``."""
@@ -403,7 +398,7 @@ class Predictor:
             for role, info in self.files.items()
         }
         limits = {"data_limits": self.limits.describe()} if self.variant == "pre_release" else {}
-        return {**self.section, "files": files, **limits}
+        return {**self.section.to_json(), "files": files, **limits}
 
 
 def _dollars(log_revenue: np.ndarray, factor: np.ndarray | None = None) -> np.ndarray:

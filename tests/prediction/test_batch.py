@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from boxoffice.serving.batch import movie_columns_from_json, request_columns
-from boxoffice.serving.schemas import MAX_BUDGET, Movie
+from boxoffice.prediction.batch import movie_columns_from_json, request_columns
+from boxoffice.prediction.schemas import MAX_BUDGET, Movie
 
 GOOD = {"runtime": 120.0, "popularity": 50.0, "vote_avg": 7.0, "budget": 50_000_000}
 MOVIES = TypeAdapter(list[Movie])

@@ -17,8 +17,8 @@ from pydantic import BaseModel
 
 from boxoffice.data.raw import LIST_SEPARATOR
 from boxoffice.modeling.comp_reasons import CompRules
-from boxoffice.serving.predictor import Predictor
-from boxoffice.serving.schemas import Movie, Prediction, PreReleasePrediction, within
+from boxoffice.prediction.predictor import Predictor
+from boxoffice.prediction.schemas import Movie, Prediction, PreReleasePrediction, within
 
 # Every field of a response but the optional explanation, comps and quantiles, in the schema's order.
 OPTIONAL_FIELDS = ("explanation", "comps", "quantiles")
@@ -53,7 +53,7 @@ def movie_columns_from_json(body: bytes, max_items: int) -> dict[str, np.ndarray
     A 10,000-movie batch spends more time in pydantic building Movie objects than in the
     models. Here every rule of ``Movie`` is applied to whole columns (its fields exactly,
     JSON numbers only, its bounds); any doubt returns None and pydantic decides, with its
-    own messages. ``tests/serving/test_batch.py`` holds this to pydantic's verdicts and values.
+    own messages. ``tests/prediction/test_batch.py`` holds this to pydantic's verdicts and values.
     """
     try:
         items = orjson.loads(body)

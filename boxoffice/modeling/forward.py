@@ -1,4 +1,4 @@
-"""Forward-in-time evaluation of the pre-release variant: the past predicts films released later.
+"""Forward-in-time rebuild of the pre-release variant: the past's models, to predict films released later.
 
 A pre-release question is asked before a film comes out, about a film later than every
 film the models learnt from. The random test split cannot show how that goes; this
@@ -12,7 +12,8 @@ does, as the project would have done it on the cutoff date:
   its own release date (featurize's ``all.csv``): what the service would have said.
 
 Since a track record only counts films released strictly earlier, no scored film's
-revenue reaches a fitted or calibration film's features.
+revenue reaches a fitted or calibration film's features. The scoring of the later films
+is ``boxoffice.evaluation.forward_scores``.
 """
 
 from __future__ import annotations
@@ -22,18 +23,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from boxoffice.evaluation.held_out import (
-    HeldOutAnswers,
-    calibrate_distribution,
-    hit_sources_report,
-    interval_report,
-    predict_in_order,
-    slice_report,
-)
-from boxoffice.evaluation.model_scores import fit_with_cv
 from boxoffice.features.splits import Split, as_split
 from boxoffice.modeling.fitting import calibrated, cross_validate_c, make_classifier
-from boxoffice.modeling.metrics import regression_metrics
+from boxoffice.modeling.training import fit_with_cv
 from boxoffice.params import Params
 
 VARIANT = "pre_release"
@@ -66,7 +58,7 @@ def forward_splits(films: pd.DataFrame, params: Params) -> tuple[Split, Split, S
 
 def fit_forward_regressor(name: str, fit: Split, params: Params) -> tuple[Any, dict[str, Any], dict[str, Any]]:
     """One registered type as the pipeline fits it on train, on the past's fitting films: its grid by CV
-    and its repeated-CV scores (``model_scores.fit_with_cv``), by which ``choose_by_cv`` later chooses."""
+    and its repeated-CV scores (``training.fit_with_cv``), by which ``choose_by_cv`` later chooses."""
     model, chosen, _, cv = fit_with_cv(name, fit, params, VARIANT)
     return model, chosen, cv
 
@@ -86,35 +78,3 @@ def fit_forward_classifier(fit: Split, calibration: Split, params: Params) -> tu
         make_classifier(best_c, config["max_iter"]), config["calibration"], config["folds"], config["random_state"]
     ).fit(past_X, past_hits)
     return classifier, best_c
-
-
-def forward_report(
-    splits: tuple[Split, Split, Split],
-    regressor: Any,
-    selection: dict[str, Any],
-    cv_rmse: dict[str, float],
-    classifier: Any,
-    best_c: float,
-    params: Params,
-) -> tuple[dict[str, Any], HeldOutAnswers]:
-    """The rebuilt pre-release models scored on the later films; the answers beside the report.
-
-    ``regressor`` is the type ``selection`` (the select stage's entry: name and params)
-    chose from every type's ``fit_forward_regressor``; ``cv_rmse`` their mean CV RMSE.
-    """
-    fit, calibration, scored = splits
-    distribution = calibrate_distribution(regressor, calibration, params)
-    answers = HeldOutAnswers.of(regressor, distribution, classifier, scored, params)
-    report = {
-        "cutoff": params["evaluate"]["forward_cutoff"],
-        "films": {"fit": len(fit.X), "calibration": len(calibration.X), "scored": len(scored.X)},
-        "selected": selection["name"],
-        "params": selection["params"],
-        "cv_rmse": cv_rmse,
-        "classifier_C": best_c,
-        "scored": regression_metrics(scored.log_revenue, predict_in_order(regressor, scored.X)),
-        "interval": interval_report(answers, distribution, params),
-        "slices": slice_report(answers, params),
-        "hit_sources": hit_sources_report(answers, params),
-    }
-    return report, answers

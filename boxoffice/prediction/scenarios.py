@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE, PreReleaseMovie, PreReleasePrediction
+from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE, PreReleaseMovie, PreReleasePrediction
 
 SCENARIOS_EXAMPLE: dict[str, Any] = {
     "film": PRE_RELEASE_EXAMPLE,
@@ -67,17 +67,20 @@ def scenario_films(request: ScenarioRequest, max_scenarios: int) -> list[PreRele
             f"at most {max_scenarios} scenarios in one request (serve.max_scenarios), not {len(request.scenarios)}"
         )
     scenarios: list[BaseModel] = request.scenarios
-    return [request.film.model_copy(update=_update(scenario.model_dump(exclude_unset=True))) for scenario in scenarios]
+    return [with_changes(request.film, scenario) for scenario in scenarios]
 
 
 P_AND_A = ("p_and_a", "p_and_a_multiple")  # two ways to give marketing: a scenario giving one drops the other
 
 
-def _update(changes: dict[str, Any]) -> dict[str, Any]:
+def with_changes(film: PreReleaseMovie, scenario: BaseModel) -> PreReleaseMovie:
+    """``film`` with the fields the scenario set; one way of giving P&A replaces the other, as a person means it
+    (the ledger's saved what-ifs and /predict/pre_release/scenarios both go through here)."""
+    changes = scenario.model_dump(exclude_unset=True)
     for given, other in (P_AND_A, P_AND_A[::-1]):
         if given in changes and other not in changes:
             changes[other] = None
-    return changes
+    return film.model_copy(update=changes)
 
 
 class TooManyScenarios(ValueError):

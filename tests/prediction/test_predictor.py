@@ -11,9 +11,9 @@ from boxoffice.features.splits import load_split
 from boxoffice.io import load_model, read_csv
 from boxoffice.modeling.model_types import REGRESSORS, explainer
 from boxoffice.params import load_params
-from boxoffice.serving.batch import request_columns
-from boxoffice.serving.predictor import Predictor, fast_hit_probability, fast_regressor
-from boxoffice.serving.schemas import PreReleaseMovie
+from boxoffice.prediction.batch import request_columns
+from boxoffice.prediction.predictor import Predictor, fast_hit_probability, fast_regressor
+from boxoffice.prediction.schemas import PreReleaseMovie
 
 MODELS = list(REGRESSORS)
 
@@ -93,7 +93,7 @@ def test_without_the_fast_paths_the_service_warns_once_and_predicts_the_same(
     """The fast paths use scikit-learn internals: another version falls back to the public predict."""
     import sklearn
 
-    from boxoffice.serving import predictor as predictor_module
+    from boxoffice.prediction import predictor as predictor_module
 
     fast = Predictor.load_all(project / "models")
     monkeypatch.setattr(predictor_module, "_warned", set())
@@ -101,7 +101,7 @@ def test_without_the_fast_paths_the_service_warns_once_and_predicts_the_same(
         monkeypatch.setenv("BOXOFFICE_FAST_PATHS", "0")
     else:
         monkeypatch.setattr(sklearn, "__version__", "9.9.9")
-    with caplog.at_level("WARNING", logger="boxoffice.serving.predictor"):
+    with caplog.at_level("WARNING", logger="boxoffice.prediction.predictor"):
         public = Predictor.load_all(project / "models")
     warnings = [r.getMessage() for r in caplog.records if "fast prediction paths off" in r.getMessage()]
     assert len(warnings) == 1, warnings
