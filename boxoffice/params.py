@@ -14,6 +14,7 @@ PARAMS_FILE = Path("params.yaml")
 class PrepareParams(TypedDict):
     min_budget: float
     min_revenue: float
+    extra_films: list[str]  # films-schema files inside data/extra_films/
 
 
 class FeaturizeParams(TypedDict):

@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--read-only", action="store_true", help="may read slates, not change them")
     create.add_argument("--label", default="", help="what the token is for (kept beside its hash)")
     export = commands.add_parser("export", help="write the films with actual results (boxoffice.ledger.films)")
-    export.add_argument("path", nargs="?", type=Path, default=Path("data/ledger/films.csv"))
+    export.add_argument("path", nargs="?", type=Path, default=Path("data/extra_films/ledger.csv"))
     args = parser.parse_args(argv)
 
     engine = make_engine(LedgerSettings().database_url())
