@@ -85,10 +85,18 @@ class Neighbourhood:
         return rows
 
     def average(self, values: np.ndarray) -> np.ndarray:
-        """Each row's weighted mean over its neighbours (``values``: per ``spread`` row, trailing axes kept)."""
+        """Each row's weighted mean over its neighbours (``values``: per ``spread`` row, trailing axes kept).
+
+        Summed neighbour by neighbour, in one order for every row, so a film's answer is the same
+        to the last bit whether it is asked alone or in a batch (a matrix product's rounding
+        depends on the batch's shape: the file scorer and the service would disagree).
+        """
         weights = self._offsets[2]
         grouped = np.asarray(values, dtype=np.float64).reshape(-1, self.size, *np.shape(values)[1:])
-        return np.tensordot(weights, grouped, axes=([0], [1]))
+        total = weights[0] * grouped[:, 0]
+        for neighbour in range(1, self.size):
+            total = total + weights[neighbour] * grouped[:, neighbour]
+        return total
 
     def smoothed(self, predict: Predict) -> Predict:
         """``predict`` averaged over each row's neighbourhood (itself when there is nothing to average)."""

@@ -47,6 +47,22 @@ def test_smoothing_bounds_the_jumps_between_neighbouring_points_of_the_what_if_c
     assert budget < plain_budget and month < plain_month
 
 
+def test_a_film_gets_the_same_answer_to_the_last_bit_alone_and_in_a_batch() -> None:
+    """The service answers one film at a time, the file scorer a file at once: their numbers must agree exactly."""
+    X, y = films()
+    smoothed = make_regressor("gradient_boosting", {**BOOSTING, **SMOOTH}, FEATURES).fit(X, y)
+    for predict in (smoothed.predict, fast_regressor(smoothed)):  # as evaluate scores it, as the service runs it
+        batch = predict(X)
+        alone = np.concatenate([predict(X[i : i + 1]) for i in range(len(X))])
+        np.testing.assert_array_equal(alone, batch)
+    explain = explainer(smoothed, len(FEATURES)).explain
+    base, contributions = explain(X[:40])
+    for i in range(40):
+        alone_base, alone_contributions = explain(X[i : i + 1])
+        np.testing.assert_array_equal(alone_base, base[i : i + 1])
+        np.testing.assert_array_equal(alone_contributions, contributions[i : i + 1])
+
+
 def test_the_average_is_over_the_stated_neighbours_and_december_borders_january() -> None:
     neighbourhood = Neighbourhood.of(FEATURES, 0.4, 5, 0.25)
     X = np.array([[np.log1p(1e7), 100.0, 12.0]])
