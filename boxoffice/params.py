@@ -14,6 +14,7 @@ PARAMS_FILE = Path("params.yaml")
 class PrepareParams(TypedDict):
     min_budget: float
     min_revenue: float
+    extra_films: list[str]  # films-schema files inside data/extra_films/
 
 
 class FeaturizeParams(TypedDict):
@@ -65,6 +66,7 @@ class EvaluateParams(TypedDict):
     forward_cutoff: str
     forward_calibration: float
     comps_forward: list[int]
+    whatif_min_budget: float
     random_state: int
 
 

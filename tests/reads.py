@@ -62,7 +62,14 @@ _RECORDING: list[tuple[Path, set[str]]] = []  # the folder and the set of the re
 
 
 def _note_open(event: str, args: tuple) -> None:
-    """Python's "open" audit event: a file opened for reading only, while ``recording_files`` is open."""
+    """Python's "open" audit event: a file opened for reading only, while ``recording_files`` is open;
+    and a folder listed (a stage that reads a whole folder, as prepare reads data/extra_films)."""
+    if event in ("os.listdir", "os.scandir") and _RECORDING and isinstance(args[0], str | bytes | os.PathLike):
+        folder, files = _RECORDING[-1]
+        listed = Path(os.path.abspath(os.fsdecode(args[0])))
+        if listed.is_dir() and listed.is_relative_to(folder) and listed != folder and "__pycache__" not in listed.parts:
+            files.add(listed.relative_to(folder).as_posix())
+        return
     if event != "open" or not _RECORDING or not isinstance(args[0], str | bytes | os.PathLike):
         return
     path, mode, flags = args

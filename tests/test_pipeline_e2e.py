@@ -80,6 +80,25 @@ def test_no_answer_contradicts_itself_on_the_real_test_split(pipeline: Path) -> 
     consistent([answer.json() for answer in answers], pre_release)
 
 
+def test_the_what_if_curves_of_validation_films_do_not_jump(pipeline: Path) -> None:
+    """The page's budget curve of a sample of validation films through the service, on the real models: no
+    two neighbouring points' medians BOUND apart (unsmoothed, some of these films stepped past it). The
+    evaluate stage's figures hold both curves of every such film to it, month by month at a fixed date's
+    track record; through the service a month also moves the date, and with it the track record's
+    running averages for unknown people, whose tree splits the month smoothing does not reach."""
+    from fastapi.testclient import TestClient
+
+    from boxoffice.serving.api import create_app
+    from tests.whatif_curves import BOUND, largest_steps, validation_films
+
+    with TestClient(create_app(models_dir=pipeline / "models", lock_path=pipeline / "dvc.lock")) as client:
+        worst = max(largest_steps(client, film)["budget"] for film in validation_films(pipeline))
+    assert worst < BOUND
+    whatif = read_metrics(pipeline, "whatif")
+    assert whatif["films"] > 100
+    assert whatif["budget"]["median_ratio"]["max"] < BOUND and whatif["month"]["median_ratio"]["max"] < 3.0
+
+
 def test_comps_of_every_real_test_film_are_earlier_films_and_never_itself(pipeline: Path) -> None:
     from tests.serving.test_whatif_and_comps import assert_test_films_comps_are_earlier_films_and_never_themselves
 

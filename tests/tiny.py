@@ -207,6 +207,7 @@ def build(folder: Path, reads: dict[str, StageReads] | None = None) -> Path:
     (folder / "data" / "raw").mkdir(parents=True)
     movies.to_csv(folder / "data" / "raw" / "tmdb_5000_movies.csv", index=False)
     credits.to_csv(folder / "data" / "raw" / "tmdb_5000_credits_slim.csv", index=False)
+    (folder / "data" / "extra_films").mkdir()  # prepare.extra_films names none: films of TMDB's shape alone
     (folder / "main.py").write_text((ROOT / "main.py").read_text(encoding="utf-8"), encoding="utf-8")
     return run_stages(folder, tiny_params(), reads)
 

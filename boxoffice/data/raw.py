@@ -3,8 +3,8 @@
 Every problem either stops with a :class:`DataError` that names the file, column and
 row, or drops rows under a named rule whose count lands in ``metrics/prepare.json``.
 Whole-file problems (unreadable, wrong encoding, missing column, a number that is not
-a number) stop; problems of single films (duplicate id, bad genres JSON, negative
-amount, unparsable date) drop the film, because one bad row should not block 4,800.
+a number) stop; problems of single films (duplicate id, a list that cannot be read,
+negative amount, unparsable date) drop the film, because one bad row should not block 4,800.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pandas as pd
 
 NUMERIC_COLUMNS = ("budget", "revenue", "runtime", "popularity", "vote_average", "vote_count")
 TEXT_COLUMNS = ("title", "original_language", "release_date", "genres")
-OPTIONAL_JSON_COLUMNS = ("keywords", "production_companies")
+OPTIONAL_LIST_COLUMNS = ("keywords", "production_companies")  # read by ``parse_list``
 REQUIRED_COLUMNS = ("id", *TEXT_COLUMNS, *NUMERIC_COLUMNS)
 LIST_SEPARATOR = "|"
 
@@ -35,7 +35,7 @@ CREDITS_COLUMNS = ("movie_id", "cast", "crew")
 
 def read_raw(path: str | Path) -> pd.DataFrame:
     """Read the raw movies CSV as text columns, then check the schema and the numbers."""
-    frame = _read_text_csv(path, REQUIRED_COLUMNS)
+    frame = read_text_csv(path, REQUIRED_COLUMNS)
     return _typed(frame, Path(path))
 
 
@@ -45,7 +45,7 @@ def read_credits(path: str | Path) -> tuple[pd.DataFrame, int]:
     Returns a frame (id, directors, cast; names '|'-joined, cast in billing order) and
     the number of rows whose lists could not be parsed (kept, with no names).
     """
-    frame = _read_text_csv(path, CREDITS_COLUMNS)
+    frame = read_text_csv(path, CREDITS_COLUMNS)
     ids = pd.to_numeric(frame["movie_id"], errors="coerce")
     if ids.isna().any():
         row = int(np.flatnonzero(ids.isna().to_numpy())[0])
@@ -84,7 +84,7 @@ def _names(people: list[dict] | None, keep) -> str:
     return LIST_SEPARATOR.join(str(p["name"]) for p in people or [] if "name" in p and keep(p))
 
 
-def _read_text_csv(path: str | Path, required: tuple[str, ...]) -> pd.DataFrame:
+def read_text_csv(path: str | Path, required: tuple[str, ...]) -> pd.DataFrame:
     """A CSV as text columns: UTF-8 (a BOM is fine), well-formed, with the required columns."""
     path = Path(path)
     if not path.is_file():
@@ -131,6 +131,28 @@ def _typed(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     return frame
 
 
+def parse_list(value: Any) -> list[str] | None:
+    """Names from a list cell as the file scorer accepts it: TMDB's JSON ('[{"id": 28, "name": "Action"}]'),
+    a JSON list of names ('["Action", "Drama"]') or names joined by '|' ('Action|Drama').
+
+    Names are stripped and empty ones left out. Returns None when a cell that opens as JSON
+    ('[') is not such a list, so callers can count the film or stop on it.
+    """
+    if not isinstance(value, str) or not value.strip():
+        return []
+    if not value.lstrip().startswith("["):
+        return [name.strip() for name in value.split(LIST_SEPARATOR) if name.strip()]
+    try:
+        items = json.loads(value)
+    except ValueError:
+        return None
+    if not isinstance(items, list):
+        return None
+    if all(isinstance(item, str) for item in items):
+        return [item.strip() for item in items if item.strip()]
+    return parse_names(value)
+
+
 def parse_names(value: Any) -> list[str] | None:
     """Names from a TMDB JSON list such as '[{"id": 28, "name": "Action"}]'.
 
@@ -159,7 +181,8 @@ def clean(raw: pd.DataFrame, min_budget: float = 0, min_revenue: float = 0) -> t
     off, which keeps the seed's rows.
     """
     frame = raw.copy()
-    genres = frame["genres"].map(parse_names)
+    genres = frame["genres"].map(parse_list)
+    lists = {c: frame[c].map(parse_list) for c in OPTIONAL_LIST_COLUMNS if c in frame.columns}
     dates = pd.to_datetime(frame["release_date"], format="%Y-%m-%d", errors="coerce")
     blank = {c: frame[c].fillna("").str.strip() == "" for c in ("title", "original_language", "release_date")}
     amounts_negative = (frame[["budget", "revenue", "runtime", "popularity", "vote_count"]] < 0).any(axis=1)
@@ -167,6 +190,7 @@ def clean(raw: pd.DataFrame, min_budget: float = 0, min_revenue: float = 0) -> t
         ("duplicate_id", frame["id"].duplicated(keep="first")),
         ("invalid_amount", amounts_negative | ~frame["vote_average"].between(0, 10)),
         ("invalid_genres", genres.isna()),
+        *((f"invalid_{column}", names.isna()) for column, names in lists.items()),
         ("missing_title", blank["title"]),
         ("missing_language", blank["original_language"]),
         ("missing_genres", genres.map(lambda names: not names)),
@@ -200,9 +224,7 @@ def clean(raw: pd.DataFrame, min_budget: float = 0, min_revenue: float = 0) -> t
             "vote_count": kept["vote_count"],
         }
     )
-    for column in OPTIONAL_JSON_COLUMNS:
-        if column in kept.columns:
-            names = kept[column].map(parse_names)
-            table[column] = names.map(lambda n: LIST_SEPARATOR.join(n or []))
+    for column, names in lists.items():  # a film whose list is unreadable was dropped above, never blanked
+        table[column] = names[keep].map(LIST_SEPARATOR.join)
     report = {"rows_in": len(frame), "rows_out": len(table), "dropped": dropped}
     return table.reset_index(drop=True), report

@@ -28,6 +28,7 @@ from boxoffice.evaluation.held_out import (
     slice_report,
 )
 from boxoffice.evaluation.served import load_pinned
+from boxoffice.evaluation.whatif import whatif_report
 from boxoffice.features.sets import VARIANTS, feature_set_name, in_constant_dollars
 from boxoffice.features.splits import Split, load_split, train_and_validation
 from boxoffice.io import load_model, read_csv, read_json
@@ -35,6 +36,7 @@ from boxoffice.modeling.comps import candidate_table
 from boxoffice.modeling.fitting import c_key
 from boxoffice.modeling.forward import forward_splits
 from boxoffice.modeling.metrics import classification_metrics
+from boxoffice.modeling.smoothing import settings_of
 from boxoffice.params import Params
 from boxoffice.prediction.manifest import ServingManifest
 
@@ -139,7 +141,7 @@ def serving_section(
     params.yaml keys; read there, not from params.yaml, so evaluate does not depend on every model's params.
     """
     selected = regression["selected"]
-    fitted = regressor.get_params()
+    fitted = settings_of(regressor)
     return {
         "features": {"set": regression["feature_set"], "columns": train.features},
         "constant_dollars": in_constant_dollars(params, variant),
@@ -277,6 +279,8 @@ def evaluate(
                 "per_fold": served[variant]["track_record_cv"],
             }
         reports[variant] = (regression, classification)
+        if variant == "pre_release":
+            whatif = whatif_report(regressor, distribution, splits["validation"], params)
         manifest[variant] = {
             **serving_section(
                 variant,
@@ -316,6 +320,7 @@ def evaluate(
         "classifier": classifier_file,
         "headline": headline(regression_file, classifier_file),
         "feature_sets": served["main"]["feature_sets"],
+        "whatif": whatif,
     }
     return {"metrics": metrics, "plots": plots, "serving": ServingManifest.model_validate(manifest), "comps": comps}
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
+from boxoffice.data.films import EXTRA_FILMS, TMDB, is_extra
 from boxoffice.features.splits import Split
 from boxoffice.modeling.distribution import RevenueDistribution, band_of
 from boxoffice.modeling.metrics import classification_metrics, regression_metrics
@@ -66,7 +67,8 @@ def interval_report(answers: HeldOutAnswers, distribution: RevenueDistribution, 
 
 
 def slice_report(answers: HeldOutAnswers, params: Params) -> dict[str, list[dict[str, Any]]]:
-    """Per budget band and per decade of release, in order, on test: coverage, bias of the median, hit AUCs.
+    """Per budget band and per decade of release, in order, on test: coverage, bias of the median, hit AUCs;
+    per source too where extra films are among the films scored.
 
     ``bias`` is the mean of predicted median - actual log revenue (positive: too high).
     An AUC is None where a slice holds only hits or only flops.
@@ -79,6 +81,9 @@ def slice_report(answers: HeldOutAnswers, params: Params) -> dict[str, list[dict
         "budget": {label: bands == band for band, label in enumerate(band_labels(edges))},
         "decade": {f"{decade}s": decades == decade for decade in np.unique(decades)},
     }
+    extra = is_extra(test.frame["id"])
+    if extra.any():  # extra films are scored (forward in time; never in the test split): figures per source
+        groupings["source"] = {TMDB: ~extra, EXTRA_FILMS: extra}
     report: dict[str, list[dict[str, Any]]] = {}
     for grouping, masks in groupings.items():
         report[grouping] = []

@@ -133,6 +133,17 @@ def evaluation_data(films: Films, forward: dict) -> list[str]:
     ]
 
 
+def extra_films_lines(prepare: dict) -> list[str]:
+    """One line per extra films file (params.yaml's prepare.extra_films); none when there are none."""
+    return [
+        f"- Extra films from `{source}`: {counts['rows_out']} of its {counts['rows_in']} films, in train only; "
+        f"{counts['duplicate_of_tmdb']} already in TMDB 5000 and {counts['duplicate_of_earlier']} already in an "
+        "earlier file are counted once, as those. Where their release dates pass the forward cutoff they are "
+        "also scored forward in time, with figures of their own under Quantitative analyses (source slice)."
+        for source, counts in prepare.get("extra_films", {}).items()
+    ]
+
+
 def training_data(films: Films, prepare: dict, serving: ServingManifest) -> list[str]:
     dropped = ", ".join(f"{reason.replace('_', ' ')} {n}" for reason, n in prepare["dropped"].items() if n)
     learnt = serving.population.learnt_hit_rate
@@ -142,6 +153,7 @@ def training_data(films: Films, prepare: dict, serving: ServingManifest) -> list
         f"- Kaggle's TMDB 5000 movies and credits: {prepare['rows_in']} films, TMDB's most-voted ones. "
         f"{prepare['rows_out']} have what the models need and are kept (dropped: {dropped}); they were released "
         f"between {films.first} and {films.last}.",
+        *extra_films_lines(prepare),
         f"- Splits: train {films.counts['train']}, validation {films.counts['validation']} (calibrates the "
         f"intervals), test {films.counts['test']}.",
         "- Dollars: budgets and revenues as TMDB reports them (nominal US dollars; revenue is worldwide). "

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from boxoffice.data.films import TMDB
 from boxoffice.evaluation.headline import legend
 from boxoffice.io import read_json
 from boxoffice.modeling.model_types import REGRESSORS
@@ -20,6 +21,11 @@ GENERATED = "<!-- Written by the pipeline's report stage (dvc repro) from metric
 
 def md_row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
+
+
+def md_text(text: str) -> str:
+    """Text as one table cell: a '|' in it would end the cell."""
+    return text.replace("|", "\\|")
 
 
 def spread(scores: dict[str, float]) -> str:
@@ -88,7 +94,7 @@ def _held_out(regression: dict) -> list[tuple[str, dict]]:
 
 
 def slice_table(regression: dict) -> list[str]:
-    """Per budget band and decade: coverage, bias of the median, hit rate, both hit sources' AUC."""
+    """Per budget band, decade (and source): coverage, bias of the median, hit rate, both hit sources' AUC."""
     lines = [
         md_row(
             ["scored", "slice", "films", "coverage", "bias (log)", "hit rate", "AUC distribution", "AUC classifier"]
@@ -96,8 +102,8 @@ def slice_table(regression: dict) -> list[str]:
         md_row(["---", "---"] + ["---:"] * 6),
     ]
     for label, report in _held_out(regression):
-        for grouping in ("budget", "decade"):
-            for row in report["slices"][grouping]:
+        for grouping in ("budget", "decade", "source"):
+            for row in report["slices"].get(grouping, []):  # 'source' only where extra films were scored
                 cells = [label, row["slice"], str(row["films"]), md_cell(row["coverage"]), md_cell(row["bias"], 2)]
                 cells += [md_cell(row["hit_rate"]), md_cell(row["distribution_auc"]), md_cell(row["classifier_auc"])]
                 lines.append(md_row(cells))
@@ -191,6 +197,25 @@ def classifier_table(classifier: dict) -> list[str]:
     return lines
 
 
+def sources_table(prepare: dict) -> list[str]:
+    """The extra films files' films (params.yaml's prepare.extra_films): kept for train, or left out as
+    films already there (``features.film_sources``); nothing when there are none."""
+    if not prepare.get("extra_films"):
+        return []
+    lines = [
+        "Films by source (extra films train the models alone; a film already in TMDB 5000 or in an earlier file "
+        "is counted once, as that one):",
+        "",
+        md_row(["source", "rows", "kept (train)", "already in TMDB 5000", "already in an earlier file"]),
+        md_row(["---"] + ["---:"] * 4),
+        md_row([TMDB, str(prepare["rows_in"]), str(prepare["rows_out"]), "", ""]),
+    ]
+    for source, counts in prepare["extra_films"].items():
+        cells = [md_text(source), counts["rows_in"], counts["rows_out"]]
+        lines.append(md_row([*map(str, cells), str(counts["duplicate_of_tmdb"]), str(counts["duplicate_of_earlier"])]))
+    return [*lines, ""]
+
+
 def results_page(metrics_dir: Path, serving: ServingManifest) -> str:
     """The whole page: the served models first, then every table, then the headline legend."""
     prepare = read_json(metrics_dir / "prepare.json")
@@ -213,6 +238,7 @@ def results_page(metrics_dir: Path, serving: ServingManifest) -> str:
         "",
         f"Films: {prepare['rows_in']} in the raw file, {prepare['rows_out']} kept for modelling.",
         "",
+        *sources_table(prepare),
         f"Regression of log revenue, feature set `{regression['feature_set']}` (served by `/predict`):",
         "",
         *regression_table(regression),

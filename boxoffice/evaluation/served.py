@@ -18,7 +18,7 @@ from sklearn.inspection import permutation_importance
 
 from boxoffice.evaluation.procedure_cv import hit_sources_cv, track_record_cv
 from boxoffice.features.sets import expand_set, feature_set_name, in_constant_dollars
-from boxoffice.features.splits import Split, hit_labels
+from boxoffice.features.splits import Split, hit_labels, with_features
 from boxoffice.features.track_record import TrackRecord
 from boxoffice.features.transforms import feature_matrix
 from boxoffice.io import load_model, md5_of
@@ -97,16 +97,16 @@ def compare_feature_sets(
     report already has them; those are reused rather than refitted.
     """
     threshold = params["classifier"]["threshold"]
-    train, rows = frames["train"], pd.concat([frames["train"], frames["validation"]])
-    y, hit = train["log_revenue"].to_numpy(), hit_labels(rows, params)
     comparison = {}
     for name in params["features"]["sets"]:
         columns = expand_set(params, name)
+        train = with_features(frames["train"], columns)  # the films that have the set's features
+        rows = pd.concat([train, with_features(frames["validation"], columns)])
         regression = known_cv.get(name)
         if regression is None:
-            X_train = feature_matrix(train, columns)
+            X_train, y = feature_matrix(train, columns), train["log_revenue"].to_numpy()
             regression = repeated_cv(clone(regressor), X_train, y, regression_score, *cv_settings(params))
-        X = feature_matrix(rows, columns)
+        X, hit = feature_matrix(rows, columns), hit_labels(rows, params)
         classification = repeated_cv(clone(classifier), X, hit, classifier_score(threshold), *cv_settings(params))
         comparison[name] = {
             "n_features": X.shape[1],

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
+from boxoffice.data.films import PREPARED_NUMBERS
 from boxoffice.features.build import add_features, real_dollars
 from boxoffice.features.sets import in_constant_dollars, selected_features
 from boxoffice.features.track_record import TrackRecord
@@ -46,8 +47,10 @@ def load_split(features_dir: str | Path, name: str, params: Params, variant: str
 
 
 def as_split(frame: pd.DataFrame, params: Params, variant: str = "main") -> Split:
-    """A featurized table as the variant's model arrays (see ``sets.in_constant_dollars``)."""
+    """A featurized table's films that have every feature of the variant, as its model arrays
+    (see ``sets.in_constant_dollars`` and ``with_features``)."""
     features = selected_features(params, variant)
+    frame = with_features(frame, features)
     real = in_constant_dollars(params, variant)
     budget = frame["budget"].to_numpy(dtype=np.float64)
     factor = real_dollars(frame, params["featurize"]) if real else None
@@ -59,6 +62,22 @@ def as_split(frame: pd.DataFrame, params: Params, variant: str = "main") -> Spli
         budget=budget if factor is None else budget * factor,
         params=params,
     )
+
+
+def with_features(frame: pd.DataFrame, features: Sequence[str]) -> pd.DataFrame:
+    """The films that have every one of ``features``, with the amounts and features as numbers.
+
+    An extra film may lack TMDB's post-release figures (popularity, votes): it trains the
+    models that do not read them and no other (``features.film_sources``); a CSV keeps such
+    a figure as an empty cell, which ``read_csv`` reads as ''. TMDB's films have every
+    feature, so their table comes back as it was.
+    """
+    numbers = [name for name in dict.fromkeys([*features, *PREPARED_NUMBERS]) if name in frame.columns]
+    texts = {name: frame[name] for name in numbers if not pd.api.types.is_numeric_dtype(frame[name])}
+    if texts:
+        frame = frame.assign(**{name: pd.to_numeric(column.replace("", np.nan)) for name, column in texts.items()})
+    known = frame[[name for name in features if name in frame.columns]].notna().all(axis=1).to_numpy()
+    return frame if known.all() else frame[known]
 
 
 def train_and_validation(splits: Mapping[str, Split]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         "--port", type=int, default=None, help=f"the service's port, for the printed link (else {PUBLIC_URL} or 8000)"
     )
     export = commands.add_parser("export", help="write the films with actual results (boxoffice.ledger.films)")
-    export.add_argument("path", nargs="?", type=Path, default=Path("data/ledger/films.csv"))
+    export.add_argument("path", nargs="?", type=Path, default=Path("data/extra_films/ledger.csv"))
     args = parser.parse_args(argv)
 
     engine = make_engine(LedgerSettings().database_url())

@@ -1,10 +1,12 @@
-"""The ledger's released films in the films schema: one row per film with its actual result.
+"""The ledger's released films in the films schema (``boxoffice.data.films``): one row per film with its actual result.
 
 Columns (``FILMS_COLUMNS``): ``title`` (the forecast's name), ``release_date`` (YYYY-MM-DD),
 ``budget`` and ``revenue`` (dollars), ``runtime`` (minutes), ``original_language``,
 ``genres``, ``production_companies``, ``directors``, ``cast``, ``keywords`` (names joined
-by ``|``, as the file scorer reads them), ``source`` (where the revenue figure comes from).
-Each film is its current revision's film; deleted forecasts are left out.
+by ``|``, as the file scorer reads them), ``popularity``, ``vote_average``, ``vote_count``
+(left empty: a forecast has none), ``revenue_source`` (where the revenue figure comes from).
+Each film is its current revision's film; deleted forecasts are left out. ``prepare`` reads
+the file when ``params.yaml``'s ``prepare.extra_films`` names it.
 """
 
 from __future__ import annotations
@@ -16,13 +18,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from boxoffice.data.films import FILMS_COLUMNS, LISTS
+from boxoffice.data.raw import LIST_SEPARATOR
 from boxoffice.io import atomic_path
 from boxoffice.ledger.store import Ledger
 from boxoffice.ledger.tables import ActualResult, Forecast, Revision
-
-LIST_SEPARATOR = "|"
-LISTS = ("genres", "production_companies", "directors", "cast", "keywords")
-FILMS_COLUMNS = ("title", "release_date", "budget", "revenue", "runtime", "original_language", *LISTS, "source")
 
 
 def released_films(ledger: Ledger) -> Iterator[dict[str, Any]]:
@@ -46,7 +46,7 @@ def released_films(ledger: Ledger) -> Iterator[dict[str, Any]]:
             "runtime": film["runtime"],
             "original_language": film["original_language"],
             **lists,
-            "source": source,
+            "revenue_source": source,
         }
 
 
@@ -54,7 +54,7 @@ def export_films(ledger: Ledger, path: Path) -> int:
     """Write the released films to ``path`` (whole or not at all); how many."""
     count = 0
     with atomic_path(path) as partial, partial.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.DictWriter(out, fieldnames=FILMS_COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(out, fieldnames=FILMS_COLUMNS, restval="", lineterminator="\n")
         writer.writeheader()
         for row in released_films(ledger):
             writer.writerow(row)

@@ -20,6 +20,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from boxoffice.modeling.model_types import REGRESSORS, RegressorType
+from boxoffice.modeling.smoothing import SMOOTHING, Smoothed, smoothing_of
 from boxoffice.params import ClassifierParams
 
 # Parallel folds and grid points run on threads, not joblib's default worker processes: the
@@ -50,8 +51,9 @@ def fold_parallelism(model: Any) -> Iterator[None]:
 
 
 def registered_type(model: Any) -> RegressorType | None:
-    """The registry entry whose estimator ``model`` is, if any (the classifier is none)."""
-    return next((kind for kind in REGRESSORS.values() if type(model) is kind.estimator), None)
+    """The registry entry whose estimator ``model`` is (or smooths), if any (the classifier is none)."""
+    inner = model.estimator if isinstance(model, Smoothed) else model
+    return next((kind for kind in REGRESSORS.values() if type(inner) is kind.estimator), None)
 
 
 def fold_model(model: Any, n_jobs: int) -> Any:
@@ -59,7 +61,7 @@ def fold_model(model: Any, n_jobs: int) -> Any:
     type's n_jobs changes only its speed (``RegressorType.n_jobs_free``): no thread waits on another."""
     kind = registered_type(model)
     if n_jobs > 1 and kind is not None and kind.n_jobs_free:
-        return clone(model).set_params(n_jobs=1)
+        return clone(model).set_params(**{_inner_key(model, "n_jobs"): 1})
     return model
 
 
@@ -74,10 +76,19 @@ def grid_points(params: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*choices)]
 
 
-def make_regressor(name: str, point: Mapping[str, Any]) -> Any:
+def make_regressor(name: str, point: Mapping[str, Any], features: Sequence[str] = ()) -> Any:
+    """The type's estimator with ``point``'s params; ``Smoothed`` when they set a smoothing key
+    (``boxoffice.modeling.smoothing.SMOOTHING``), which finds its columns among ``features``."""
     if name not in REGRESSORS:
         raise KeyError(f"unknown regressor {name!r}; known: {', '.join(REGRESSORS)}")
-    return REGRESSORS[name].estimator(**point)
+    own, smoothing = smoothing_of(dict(point))
+    model = REGRESSORS[name].estimator(**own)
+    return Smoothed(model, tuple(features), **smoothing) if smoothing else model
+
+
+def _inner_key(model: Any, key: str) -> str:
+    """The name ``set_params`` knows the model type's own param by (under ``Smoothed``: estimator__key)."""
+    return f"estimator__{key}" if isinstance(model, Smoothed) else key
 
 
 NEG_RMSE = "neg_root_mean_squared_error"  # what ranks a grid's points
@@ -98,7 +109,14 @@ class _RankedAndScored:
 
 
 def fit_regressor(
-    name: str, params: Mapping[str, Any], X: np.ndarray, y: np.ndarray, folds: int, seed: int, n_jobs: int = 1
+    name: str,
+    params: Mapping[str, Any],
+    X: np.ndarray,
+    y: np.ndarray,
+    folds: int,
+    seed: int,
+    n_jobs: int = 1,
+    features: Sequence[str] = (),
 ) -> tuple[Any, dict[str, Any], pd.DataFrame]:
     """Search the grid by K-fold CV RMSE on the training rows (``GridSearchCV``), refit the best on all of them.
 
@@ -107,7 +125,7 @@ def fit_regressor(
     cross-validated, so every table has the same columns. Ties go to the earlier point.
     The validation split is not used: it calibrates the served model's intervals.
     """
-    search, points = _grid_search(name, params, X, y, folds, seed, n_jobs, NEG_RMSE)
+    search, points = _grid_search(name, params, X, y, folds, seed, n_jobs, NEG_RMSE, features)
     return search.best_estimator_, points[search.best_index_], _search_table(search, points, "score")
 
 
@@ -120,11 +138,16 @@ def _grid_search(
     seed: int,
     n_jobs: int,
     scoring: str | _RankedAndScored,
+    features: Sequence[str] = (),
 ) -> tuple[GridSearchCV, list[dict[str, Any]]]:
+    searched = [key for key in SMOOTHING if isinstance(params.get(key), list)]
+    if searched:
+        raise ValueError(f"{', '.join(searched)}: a smoothing setting is fixed, not searched (give one value)")
     points = grid_points(params)
-    grid = [{key: [value] for key, value in point.items()} for point in points]
+    base = make_regressor(name, {key: params[key] for key in SMOOTHING if key in params}, features)
+    grid = [{_inner_key(base, key): [value] for key, value in smoothing_of(point)[0].items()} for point in points]
     search = GridSearchCV(
-        make_regressor(name, {}),
+        base,
         grid,
         scoring=scoring,
         cv=KFold(n_splits=folds, shuffle=True, random_state=seed),
@@ -277,6 +300,7 @@ def fit_and_cross_validate(
     search: tuple[int, int, int],
     score: Score,
     cv: tuple[int, int, int, int],
+    features: Sequence[str] = (),
 ) -> tuple[Any, dict[str, Any], pd.DataFrame, dict[str, dict[str, float]]]:
     """``fit_regressor`` (``search``: folds, seed, n_jobs) then ``repeated_cv`` of the chosen point
     (``cv``: folds, repeats, seed, n_jobs; ``score`` must report "rmse"), without fitting a fold twice.
@@ -292,10 +316,10 @@ def fit_and_cross_validate(
     points = grid_points(params)
     folds, seed, n_jobs = search
     if (folds, seed) != (cv[0], cv[2]):
-        model, chosen, table = fit_regressor(name, params, X, y, folds, seed, n_jobs)
+        model, chosen, table = fit_regressor(name, params, X, y, folds, seed, n_jobs, features)
         return model, chosen, table, repeated_cv(model, X, y, score, *cv)
     if len(points) > 1:
-        grid, _ = _grid_search(name, params, X, y, folds, seed, n_jobs, _RankedAndScored(score))
+        grid, _ = _grid_search(name, params, X, y, folds, seed, n_jobs, _RankedAndScored(score), features)
         results, best = grid.cv_results_, grid.best_index_
         names = [key.removeprefix("mean_test_also_") for key in results if key.startswith("mean_test_also_")]
         chosen_folds = [
@@ -304,7 +328,7 @@ def fit_and_cross_validate(
         model, table = grid.best_estimator_, _search_table(grid, points, "neg_rmse")
         rest = repeated_cv_folds(model, X, y, score, *cv, skip=folds)
         return model, points[best], table, summarize(chosen_folds + rest)
-    model = make_regressor(name, points[0])
+    model = make_regressor(name, points[0], features)
     results = repeated_cv_folds(model, X, y, score, *cv)
     first = np.array([result["rmse"] for result in results[:folds]])
     table = pd.DataFrame(points).assign(cv_rmse=np.round(first.mean(), 6), cv_rmse_std=np.round(first.std(), 6))

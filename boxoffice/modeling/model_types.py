@@ -21,6 +21,7 @@ from sklearn.preprocessing import StandardScaler
 from xgboost import XGBRegressor
 
 from boxoffice.modeling import explain
+from boxoffice.modeling.smoothing import Smoothed, unwrapped
 from boxoffice.modeling.tree_kernels import FlatTrees
 
 Predict = Callable[[np.ndarray], np.ndarray]
@@ -117,9 +118,10 @@ REGRESSORS: dict[str, RegressorType] = {
 
 
 def regressor_type(model: Any) -> RegressorType:
-    """The registry entry of a fitted (or unfitted) regressor; a clear error for any other type."""
+    """The registry entry of a fitted (or unfitted) regressor, or of the one a ``Smoothed`` averages;
+    a clear error for any other type."""
     for kind in REGRESSORS.values():
-        if type(model) is kind.estimator:
+        if type(unwrapped(model)) is kind.estimator:
             return kind
     raise TypeError(
         f"unknown model type {type(model).__name__}: not in boxoffice.modeling.model_types "
@@ -130,7 +132,10 @@ def regressor_type(model: Any) -> RegressorType:
 def explainer(model: Any, n_features: int, feature_means: np.ndarray | None = None) -> explain.Explainer:
     """The explanation of a fitted regressor by its registered type's method."""
     kind = regressor_type(model)
-    return explain.Explainer(kind.explanation, kind.explainer(model, n_features, feature_means))
+    function = kind.explainer(unwrapped(model), n_features, feature_means)
+    if isinstance(model, Smoothed):
+        function = model.neighbourhood.explained(function)
+    return explain.Explainer(kind.explanation, function)
 
 
 # ---------------------------------------------------------------- the hit classifier

@@ -57,6 +57,7 @@ def fit_with_cv(
         (search["folds"], search["random_state"], search["n_jobs"]),
         regression_score,
         cv_settings(params),
+        train.features,
     )
 
 

@@ -44,6 +44,7 @@ from boxoffice.modeling.producer import (
     result,
     terms,
 )
+from boxoffice.modeling.smoothing import Smoothed
 from boxoffice.params import FeaturizeParams
 from boxoffice.prediction.manifest import ForwardTrust, Population, ServingManifest, VariantModels
 
@@ -93,6 +94,8 @@ def fast_regressor(model: Any, internals: bool | None = None) -> Predict:
     """
     if internals is None:
         internals = fast_path_problem() is None
+    if isinstance(model, Smoothed):  # the average of the fast path over each film's neighbourhood
+        return model.neighbourhood.smoothed(fast_regressor(model.estimator_, internals))
     kind = regressor_type(model)
     if fast_paths_switched_off() or kind.fast_predict is None:
         return model.predict

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from boxoffice.data.raw import DataError, clean, parse_names, read_credits, read_raw
+from boxoffice.data.raw import DataError, clean, parse_list, parse_names, read_credits, read_raw
 from tests.conftest import HEADER, raw_row
 
 
@@ -27,6 +27,8 @@ def test_reads_a_well_formed_file(write_raw) -> None:
         ([{"runtime": 0}], "unknown_runtime"),  # 35 real runtimes are 0
         ([{"runtime": ""}], "unknown_runtime"),  # and 2 are missing
         ([{"genres": '"[{oops, not json"'}], "invalid_genres"),
+        ([{"production_companies": '"[""Open"", unclosed"'}], "invalid_production_companies"),  # never blanked
+        ([{"keywords": "[42]"}], "invalid_keywords"),
         ([{"budget": -5}], "invalid_amount"),
         ([{"revenue": -1}], "invalid_amount"),
         ([{"vote_average": 11}], "invalid_amount"),
@@ -62,6 +64,36 @@ def test_cleaned_table_has_model_columns(write_raw) -> None:
     assert row["genres"] == "Action|Adventure"
     assert row["vote_avg"] == 7.5
     assert row["release_date"] == "2001-05-04"
+
+
+def test_lists_joined_by_a_bar_are_read_as_the_file_scorer_reads_them(write_raw) -> None:
+    """A studio's table writes 'Action|Drama': each list is kept, none dropped as invalid or blanked."""
+    row = {"genres": "Action|Science Fiction", "production_companies": "Harbour Light|Universal Pictures"}
+    table, report = clean(read_raw(write_raw([{**row, "keywords": '"[""heist"", ""sequel""]"'}])))
+    assert table[["genres", "production_companies", "keywords"]].iloc[0].tolist() == [
+        "Action|Science Fiction",
+        "Harbour Light|Universal Pictures",
+        "heist|sequel",
+    ]
+    assert report["rows_out"] == 1 and not any(report["dropped"].values())
+
+
+@pytest.mark.parametrize(
+    ("cell", "names"),
+    [
+        ('[{"id": 1, "name": "Drama"}]', ["Drama"]),
+        ('["Drama", " War "]', ["Drama", "War"]),
+        ("Drama| War |", ["Drama", "War"]),
+        ("Drama", ["Drama"]),
+        ("", []),
+        ("[]", []),
+        ("[{oops", None),
+        ('{"name": "Drama"}', ['{"name": "Drama"}']),  # not a list opening: one name, as the scorer reads it
+        ("[1, 2]", None),
+    ],
+)
+def test_parse_list(cell: str, names: list[str] | None) -> None:
+    assert parse_list(cell) == names
 
 
 def test_parse_names() -> None:

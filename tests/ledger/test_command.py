@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from boxoffice.data.films import read_films
 from boxoffice.ledger.__main__ import main
 from boxoffice.ledger.database import make_engine, upgrade
 from boxoffice.ledger.films import FILMS_COLUMNS
@@ -77,8 +78,9 @@ def test_export_writes_the_released_films_in_the_films_schema(
     assert list(rows[0]) == list(FILMS_COLUMNS)
     assert len(rows) == 1
     row = rows[0]
-    assert (row["title"], float(row["revenue"]), row["source"]) == ('Out, "quoted"', 8.25e8, "studio")
+    assert (row["title"], float(row["revenue"]), row["revenue_source"]) == ('Out, "quoted"', 8.25e8, "studio")
     assert row["cast"].split("|") == ["O'Brien", "<b>Lead</b>"]
     assert row["genres"].split("|") == PRE_RELEASE_EXAMPLE["genres"]
     assert (row["release_date"], float(row["budget"])) == (PRE_RELEASE_EXAMPLE["release_date"], 1.5e8)
+    assert read_films(out)["cast"].tolist() == ["O'Brien|<b>Lead</b>"]  # prepare reads the file as written
     engine.dispose()
