@@ -17,6 +17,10 @@ COPY main.py params.yaml dvc.lock ./
 COPY models/ models/
 
 RUN useradd --create-home --uid 10001 boxoffice
+# The ledger's SQLite file when no BOXOFFICE_LEDGER_URL is given (the image run alone): the only
+# folder the service writes, a volume so that saved forecasts outlive the container.
+RUN mkdir /app/ledger && chown boxoffice:boxoffice /app/ledger
+VOLUME /app/ledger
 USER boxoffice
 
 # numba compiles the service's kernels once here, into the user's cache, rather than at every

@@ -16,6 +16,12 @@ Usage:
                                   /predict and /predict/pre_release beside the floor, in alternating
                                   rounds, with the ledger idle (SQLite) and with none opened; then
                                   the 413 body-limit middleware's cost per request, in process
+  python bench/serve.py --cpu [--against DIR ...]
+                                  the server's CPU time per request (from /proc, so a busy machine
+                                  moves it far less than req/s): the floor, /predict and
+                                  /predict/pre_release at 16 connections, in alternating rounds; with
+                                  --against, the same for the service of another checkout (its own
+                                  models and code, e.g. a `git worktree` of an older commit) beside this one
   python bench/serve.py --load    64 connections on /predict for a minute while 10,000-movie
                                   batches run back to back; errors, req/s, p50/p99 and
                                   the server's peak memory
@@ -229,8 +235,16 @@ def wrk(port: int, path: str, body: dict, seconds: float, connections: int = 16,
         return float(value[1]) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[value[2]] if value else float("nan")
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
-    return {"rps": rate, "p50": ms("50"), "p99": ms("99"), "errors": int(errors[1]) if errors else 0}
+    rate, requests = re.search(r"Requests/sec:\s+([\d.]+)", out), re.search(r"(\d+) requests in", out)
+    if rate is None or requests is None:
+        raise RuntimeError(f"wrk printed no rate: {out}")
+    return {
+        "rps": float(rate[1]),
+        "p50": ms("50"),
+        "p99": ms("99"),
+        "errors": int(errors[1]) if errors else 0,
+        "requests": int(requests[1]),
+    }
 
 
 def row(label: str, result: dict, floor: float | None = None) -> str:
@@ -313,7 +327,7 @@ def ledger_idle(seconds: float, rounds: int) -> None:
     answer 503), and the service with an idle SQLite ledger. Then the 413 body-limit middleware
     in process: an ASGI call through it against the same call without it.
     """
-    from boxoffice.serving.schemas import PRE_RELEASE_EXAMPLE
+    from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
 
     folder = Path(tempfile.mkdtemp(prefix="boxoffice-ledger-idle-"))
     servers = {}
@@ -397,6 +411,70 @@ def body_limit_cost(calls: int = 20_000, rounds: int = 5) -> list[dict]:
     return figures
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far (/proc/PID/stat, fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def checkout_label(project: Path) -> str:
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=project, capture_output=True, text=True)
+    return head.stdout.strip() or project.name
+
+
+def cpu_benchmark(seconds: float, rounds: int, against: list[Path]) -> None:
+    """CPU per request of each checkout's service beside the floor's, in alternating rounds.
+
+    Wall-clock rates swing with whatever else the machine runs; the CPU a server spends per
+    answered request moves much less, so before/after comparisons hold on a shared machine.
+    Each checkout's service runs from its own folder with its own code first on the path.
+    """
+    from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
+
+    # A title only labels an answer; older checkouts had none and refuse it, so every checkout gets the same film.
+    film = {name: value for name, value in PRE_RELEASE_EXAMPLE.items() if name != "title"}
+    projects = [ROOT, *(path.resolve() for path in against)]
+    floor, floor_port = start_server("floor_app:app", ROOT, app_dir=ROOT / "bench", cpus="0")
+    servers = {
+        checkout_label(project): start_server(
+            "main:app", project, cpus="0", env={**os.environ, "PYTHONPATH": str(project)}, timeout=300
+        )
+        for project in projects
+    }
+    figures: list[dict] = []
+
+    def measured(process: subprocess.Popen, port: int, path: str, body: dict) -> tuple[float, dict]:
+        before = cpu_seconds(process.pid)
+        result = wrk(port, path, body, seconds)
+        if result["errors"]:
+            raise RuntimeError(f"{result['errors']} non-2xx answers from {path} on port {port}")
+        return (cpu_seconds(process.pid) - before) / result["requests"] * 1e6, result
+
+    print(
+        "| round | checkout | endpoint | req/s | CPU us/request | x floor |\n| --- | --- | --- | ---: | ---: | ---: |"
+    )
+    try:
+        for _, port in (*servers.values(), (floor, floor_port)):
+            wrk(port, "/predict", MOVIE, 2)  # warm-up
+        for _, port in servers.values():
+            wrk(port, "/predict/pre_release", film, 2)
+        for r in range(1, rounds + 1):
+            base, result = measured(floor, floor_port, "/predict", MOVIE)
+            figures.append(figure(f"round {r}: floor CPU per request", base, "us"))
+            print(f"| {r} | | floor | {result['rps']:,.0f} | {base:.0f} | 1.00 |", flush=True)
+            for label, (process, port) in servers.items():
+                for path, body in (("/predict", MOVIE), ("/predict/pre_release", film)):
+                    cost, result = measured(process, port, path, body)
+                    floor_name = f"round {r}: floor CPU per request"
+                    figures.append(figure(f"round {r}: {label} {path} CPU per request", cost, "us", (floor_name, base)))
+                    row_cells = f"| {r} | {label} | {path} | {result['rps']:,.0f} | {cost:.0f} | {cost / base:.2f} |"
+                    print(row_cells, flush=True)
+    finally:
+        for process, _ in (*servers.values(), (floor, floor_port)):
+            process.terminate()
+    write_result("serve-cpu", figures)
+
+
 BUDGET_FACTORS = (0.25, 0.4, 0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 3)  # as static/forecast.js sweeps them
 
 
@@ -457,11 +535,15 @@ def main() -> None:
     parser.add_argument("--wrk", action="store_true", help="wrk against the pinned server (see above)")
     parser.add_argument("--page", action="store_true", help="the forecast page's work, in process")
     parser.add_argument("--ledger-idle", action="store_true", help="the plain endpoints with the ledger idle or absent")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds with --wrk")
+    parser.add_argument("--cpu", action="store_true", help="CPU per request beside the floor's (see above)")
+    parser.add_argument("--against", type=Path, nargs="*", default=[], help="other checkouts' services, with --cpu")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds with --wrk or --cpu")
     parser.add_argument("--seconds", type=float, help="length of each run (default 10, or 60 with --load)")
     args = parser.parse_args()
     os.chdir(ROOT)
-    if args.wrk:
+    if args.cpu:
+        cpu_benchmark(args.seconds or 10.0, args.rounds, args.against)
+    elif args.wrk:
         wrk_benchmark(args.seconds or 10.0, args.rounds)
     elif args.load:
         load(args.seconds or 60.0)

@@ -130,11 +130,25 @@ def test_the_databases_image_holds_no_secret_and_no_database(images: None) -> No
 
 
 def test_without_the_mount_it_serves_the_models_it_was_built_with(images: None, here: TestClient) -> None:
-    """The image runs alone too (`docker run`): its copied models/ and dvc.lock are this checkout's."""
+    """The image runs alone too (`docker run`): its copied models/ and dvc.lock are this checkout's, and its
+    ledger (SQLite in its own volume) opens, prints its link once and keeps a forecast saved with it."""
     container = Container(containers.API_IMAGE, name=f"boxoffice-test-unmounted-{os.getpid()}")
     try:
         containers.wait_for(f"{container.url}/health")
         status, served = client.call(f"{container.url}/model")
+        containers.wait_for(f"{container.url}/ledger/slates", statuses=(401,))  # open, and asking for a token
+        tokens = re.findall(r"/ledger#token=([\w-]+)", container.logs())
+        assert len(tokens) == 1, container.logs()
+        request = urllib.request.Request(
+            f"{container.url}/ledger/forecasts",
+            data=json.dumps({"slate": "Alone", "name": "Saved in the image", "film": PRE_RELEASE_EXAMPLE}).encode(),
+            headers={"Authorization": f"Bearer {tokens[0]}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            saved = (response.status, json.loads(response.read()))
+        written = container.exec("ls", "/app/ledger").stdout.split()
     finally:
         container.remove()
     assert (status, served) == (200, here.get("/model").json())
+    assert saved[0] in (200, 201) and saved[1]["name"] == "Saved in the image"
+    assert "ledger.sqlite3" in written

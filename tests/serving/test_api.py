@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from boxoffice.prediction.batch import request_columns
 from boxoffice.prediction.predictor import Predictor
 from boxoffice.prediction.schemas import BATCH_EXAMPLES, PRE_RELEASE_EXAMPLE, SINGLE_EXAMPLE, PreReleaseMovie
 from boxoffice.serving.api import create_app
+from boxoffice.serving.body_limit import film_limits
+from boxoffice.serving.settings import ServeSettings
 
 GOOD = {"runtime": 120.0, "popularity": 50.0, "vote_avg": 7.0, "budget": 50_000_000}
 
@@ -432,6 +435,20 @@ def test_compose_replicas_mount_the_same_and_the_balancer_reaches_them() -> None
         assert services[name]["image"] == services["api"]["image"]
         assert f"server {name}:8000 " in nginx
     assert "./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro" in services["balancer"]["volumes"]
+
+
+def test_the_balancer_lets_through_every_body_the_service_accepts_and_passes_503s_on() -> None:
+    """nginx's body limit is the service's largest, so the service's own 413 (JSON, naming the limit) is the one a
+    client meets; a ledger 503 (the shared database away) is not a reason to mark every replica down."""
+    from tests.conftest import ROOT
+
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    size = re.search(r"^\s*client_max_body_size (\d+)m;", nginx, re.MULTILINE)
+    retried = re.search(r"^\s*proxy_next_upstream ([^;]+);", nginx, re.MULTILINE)
+    assert size and retried
+    settings = ServeSettings()
+    assert int(size.group(1)) * 2**20 == max(film_limits(settings.max_batch, settings.max_scenarios).values())
+    assert "http_503" not in retried.group(1).split()
 
 
 def consistent(answers: list[dict], movies: list[dict], threshold: float = 0.5) -> None:
