@@ -304,7 +304,7 @@ def wrk_benchmark(seconds: float, rounds: int) -> None:
         service.terminate()
     print("\nworkers on both cores, wrk sharing them, /predict, 16 connections:")
     for workers in (1, 2, 1, 2):
-        server, server_port = start_server("main:app", ROOT, workers=workers)
+        server, server_port = start_server("main:app", ROOT, workers=workers, timeout=120)  # a busy machine
         try:
             wrk(server_port, "/predict", MOVIE, 2, cpus=None)
             result = wrk(server_port, "/predict", MOVIE, seconds, cpus=None)

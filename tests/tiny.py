@@ -91,6 +91,12 @@ def films(n: int = 300, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
             "vote_count": np.round(np.exp(6 + quality + rng.normal(0, 0.5, n))).astype(int),
         }
     )
+    # Two films credit "Universal": a name with few films beside a much larger namesake ("Universal
+    # Pictures"), as the real data's "Paramount" (2 films) sits beside "Paramount Pictures" (245).
+    universal = movies.index[movies["production_companies"].str.contains('"Universal Pictures"')][:2]
+    movies.loc[universal, "production_companies"] = movies.loc[universal, "production_companies"].str.replace(
+        '"Universal Pictures"', '"Universal"'
+    )
     directors, actors = [f"Director {i}" for i in range(40)], [f"Actor {i}" for i in range(80)]
     credits = pd.DataFrame(
         {

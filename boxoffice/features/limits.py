@@ -13,7 +13,7 @@ dollars, as the models see them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +52,8 @@ WARNING_CODES = {
     "language_not_in_data": "no film in the data is in this original language",
     "unknown_name": "a name the data does not have: read as a name with no earlier film",
     "ambiguous_name": "a spelling several known names share: read as the one with the most films",
+    "larger_namesake": "a known name with few films that folds like one with many times more: read exactly, "
+    "the larger one suggested",
 }
 
 
@@ -66,14 +68,25 @@ class DataLimits:
     languages: frozenset[str]
     cpi_base_year: int
     trees: bool  # the served model is a tree ensemble (flat beyond what it learned), else it extends a trend
+    # smallest, LOW_BUDGET_SHARE quantile; cpi_base_year dollars (what a recorded actual result is checked against)
+    real_revenue: tuple[float, float] | None = None
 
     @classmethod
-    def of(cls, films: Mapping[str, Any], real_budget: np.ndarray, cpi_base_year: int, trees: bool) -> DataLimits:
-        """From a table of films (release_date, runtime, original_language) and their budgets in constant dollars."""
+    def of(
+        cls,
+        films: Mapping[str, Any],
+        real_budget: np.ndarray,
+        cpi_base_year: int,
+        trees: bool,
+        real_revenue: np.ndarray | None = None,
+    ) -> DataLimits:
+        """From a table of films (release_date, runtime, original_language), their budgets in constant dollars
+        and, where known, their revenues in constant dollars."""
         dates = sorted(str(date) for date in films["release_date"])
         runtime = np.asarray(films["runtime"], dtype=np.float64)
         runtime = runtime[runtime > 0]  # 0 is the data's "unknown runtime"
         budget = np.asarray(real_budget, dtype=np.float64)
+        revenue = None if real_revenue is None else np.asarray(real_revenue, dtype=np.float64)
         return cls(
             first_date=dates[0],
             last_date=dates[-1],
@@ -82,23 +95,38 @@ class DataLimits:
             languages=frozenset(str(language) for language in films["original_language"]),
             cpi_base_year=cpi_base_year,
             trees=trees,
+            real_revenue=None
+            if revenue is None
+            else (float(revenue.min()), float(np.quantile(revenue, LOW_BUDGET_SHARE))),
         )
 
     def describe(self) -> dict[str, Any]:
         """The limits as /model and /forecast/context state them."""
         smallest, low, largest = self.real_budget
+        revenue = {}
+        if self.real_revenue is not None:
+            lowest, low_revenue = self.real_revenue
+            revenue = {"real_revenue": {"smallest": lowest, "low": low_revenue, "low_share": LOW_BUDGET_SHARE}}
         return {
             "release_dates": {"first": self.first_date, "last": self.last_date},
             "real_budget": {"smallest": smallest, "low": low, "largest": largest, "low_share": LOW_BUDGET_SHARE},
+            **revenue,
             "dollars_of": self.cpi_base_year,
             "runtime": {"shortest": self.runtime[0], "longest": self.runtime[1]},
             "original_languages": sorted(self.languages),
         }
 
     def warnings(
-        self, columns: Mapping[str, Any], real_budget: np.ndarray, readings: Sequence[Sequence[Reading]]
+        self,
+        columns: Mapping[str, Any],
+        real_budget: np.ndarray,
+        readings: Sequence[Sequence[Reading]],
+        films: Callable[[str, str], int],
     ) -> list[list[Warning]]:
-        """Each film's warnings: its date, budget, runtime and language against the limits, then its names."""
+        """Each film's warnings: its date, budget, runtime and language against the limits, then its names.
+
+        ``films``: (request field, known name) -> its number of films, for a larger namesake's warning.
+        """
         dates = np.asarray(columns["release_date"], dtype=object).tolist()
         budgets = np.asarray(real_budget, dtype=np.float64).tolist()
         runtimes = np.asarray(columns["runtime"], dtype=np.float64).tolist()
@@ -117,7 +145,7 @@ class DataLimits:
             if languages[film] not in self.languages:
                 found += self._language(str(languages[film]))
             if readings:
-                found += [name_warning(reading) for reading in readings[film] if _worth_saying(reading)]
+                found += [name_warning(reading, films) for reading in readings[film] if _worth_saying(reading)]
             out.append(found)
         return out
 
@@ -200,9 +228,18 @@ def _worth_saying(reading: Reading) -> bool:
     return reading.match == "unknown" or bool(reading.alternatives)
 
 
-def name_warning(reading: Reading) -> Warning:
-    """The warning an unknown or ambiguous name earns."""
+def name_warning(reading: Reading, films: Callable[[str, str], int]) -> Warning:
+    """The warning an unknown or ambiguous name, or an exact one with a larger namesake, earns."""
     what = FIELD_NAMES[reading.field]
+    if reading.match == "exact":
+        larger = [f"'{name}' ({_films(films(reading.field, name))})" for name in reading.alternatives]
+        return Warning(
+            "larger_namesake",
+            reading.field,
+            f"{what} '{reading.asked}' is in the data with {_films(films(reading.field, reading.asked))}, and read "
+            f"as such; {_or(larger, quote=False)}, many times larger, has the same name once suffixes are set "
+            "aside: was it meant?",
+        )
     if reading.match == "unknown":
         hint = f"; did you mean {_or(reading.suggestions)}?" if reading.suggestions else ""
         return Warning(
@@ -219,8 +256,12 @@ def name_warning(reading: Reading) -> Warning:
     )
 
 
-def _or(names: Sequence[str]) -> str:
-    quoted = [f"'{name}'" for name in names]
+def _films(count: int) -> str:
+    return "1 film" if count == 1 else f"{count} films"
+
+
+def _or(names: Sequence[str], quote: bool = True) -> str:
+    quoted = [f"'{name}'" if quote else name for name in names]
     return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
 
 

@@ -22,6 +22,12 @@ one with the most films in the data, ties going to the alphabetically first; the
 lists the others under ``alternatives`` so the answer can say it was ambiguous. An exact
 name is always read as itself.
 
+Larger namesakes: an exact name with few films ("Paramount", 2 films) can fold to the same
+spelling as a known name with many times more ("Paramount Pictures", 245). A person typing
+it almost certainly meant the larger one, yet reading it so would change the answer
+silently; so it is still read exactly, and the reading lists the larger names under both
+``alternatives`` and ``suggestions`` (the answer warns, the page offers them one click away).
+
 The service, the file scorer and the forecast page's suggestions all read names through
 ``NameReader``.
 """
@@ -40,6 +46,7 @@ from rapidfuzz import fuzz, process
 from boxoffice.data.raw import LIST_SEPARATOR
 
 MATCHES = ("exact", "known_spelling", "unknown", "not_read")
+REMEMBERED_LISTS = 100_000  # films' name lists NameReader keeps read
 # Trailing words a company's name may carry or drop, longest first ("Film Corporation" before "Film").
 CORPORATE_SUFFIXES = tuple(
     tuple(suffix.split())
@@ -73,6 +80,12 @@ SUGGESTIONS = 3
 REMEMBERED = 65_536  # readings each book keeps (a dict; cleared when full)
 # RapidFuzz WRatio (0-100) a known name needs to be suggested: below it suggestions are noise.
 SUGGESTION_SCORE = 72.0
+# An exact name has a larger namesake (module doc) when it has at most FEW_FILMS films and a name
+# folding the same has at least MUCH_MORE times as many: "Paramount" (2) beside "Paramount Pictures"
+# (245), "Universal" (3) or "Universal Studios" (5) beside "Universal Pictures" (273), but not
+# "Columbia Pictures Corporation" (86) beside "Columbia Pictures" (167), two real studios' names.
+FEW_FILMS = 10
+MUCH_MORE = 5
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 _TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]*\)\s*$")
 _ROMAN = re.compile(r"[ivxlc]+")
@@ -124,8 +137,8 @@ class Reading:
     asked: str  # as typed
     read_as: str  # the name the models were given: the known name, or the typed one when none
     match: str  # one of MATCHES
-    alternatives: tuple[str, ...] = ()  # other known names with the same folded spelling (ambiguous)
-    suggestions: tuple[str, ...] = ()  # close known names, for an unknown or unread name
+    alternatives: tuple[str, ...] = ()  # other known names with the same folded spelling (ambiguous, or larger)
+    suggestions: tuple[str, ...] = ()  # close known names (unknown or unread), or an exact name's larger namesakes
 
 
 @dataclass(frozen=True)
@@ -161,11 +174,20 @@ class NameBook:
 
     def _reading(self, asked: str) -> Reading:
         if asked in self.films:
-            return Reading(self.column, asked, asked, "exact")
+            larger = self.larger_namesakes(asked)
+            return Reading(self.column, asked, asked, "exact", alternatives=larger, suggestions=larger)
         same = self._by_key.get(fold(asked, self.corporate))
         if same:
             return Reading(self.column, asked, same[0], "known_spelling", alternatives=same[1:])
         return Reading(self.column, asked, asked, "unknown", suggestions=self.suggest(asked))
+
+    def larger_namesakes(self, known: str) -> tuple[str, ...]:
+        """The known names folding like ``known`` with MUCH_MORE times its films, when it has FEW_FILMS or fewer."""
+        films = self.films[known]
+        if films > FEW_FILMS:
+            return ()
+        same = self._by_key.get(fold(known, self.corporate), ())
+        return tuple(name for name in same if self.films[name] >= MUCH_MORE * films)[:SUGGESTIONS]
 
     def suggest(self, asked: str, limit: int = SUGGESTIONS) -> tuple[str, ...]:
         """Up to ``limit`` known names closest to ``asked`` (RapidFuzz WRatio on folded words), best first.
@@ -199,6 +221,11 @@ class NameReader:
     books: Mapping[str, NameBook]
     read_only: Mapping[str, int] = field(default_factory=dict)
     closed: frozenset[str] = frozenset()
+    # (field, '|'-joined names) -> (their readings, the names as read): a film's names are read
+    # once, not again for each of its what-if scenarios or for the next film with the same cast.
+    _lists: dict[tuple[str, str], tuple[tuple[Reading, ...], str | None]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def of(
@@ -221,6 +248,10 @@ class NameReader:
         books["keywords"] = NameBook("keywords", dict.fromkeys(keywords, 1))
         books["genres"] = NameBook("genres", dict.fromkeys(genres, 1))
         return cls(books, {"cast": cast_top}, frozenset({"keywords", "genres"}))
+
+    def films(self, column: str, known: str) -> int:
+        """How many films of the data ``known`` (a name ``column``'s book has) is in."""
+        return self.books[column].films[known]
 
     def read_one(self, column: str, asked: str, position: int = 0) -> Reading:
         """One name of ``column`` (its ``position`` in the film's list decides whether the models read it)."""
@@ -246,13 +277,25 @@ class NameReader:
         for column in fields:
             out = []
             for film, value in enumerate(np.asarray(columns[column], dtype=object).tolist()):
-                names = [name for name in str(value).split(LIST_SEPARATOR) if name]
-                read = [self.read_one(column, name, position) for position, name in enumerate(names)]
+                read, names = self._read_list(column, value if type(value) is str else str(value))
                 readings[film] += read
-                out.append(value if all(r.read_as is r.asked for r in read) else _joined(read))
+                out.append(value if names is None else names)
             replaced[column] = np.array(out, dtype=object)
         return replaced, readings
 
+    def _read_list(self, column: str, text: str) -> tuple[tuple[Reading, ...], str | None]:
+        """A film's '|'-joined names of ``column``: their readings, and the names as read (None: as typed)."""
+        key = (column, text)
+        found = self._lists.get(key)
+        if found is None:
+            names = [name for name in text.split(LIST_SEPARATOR) if name]
+            read = tuple(self.read_one(column, name, position) for position, name in enumerate(names))
+            found = (read, None if all(r.read_as is r.asked for r in read) else _joined(read))
+            if len(self._lists) >= REMEMBERED_LISTS:  # bounded: a stream of new films cannot grow it forever
+                self._lists.clear()
+            self._lists[key] = found
+        return found
 
-def _joined(read: list[Reading]) -> str:
+
+def _joined(read: Sequence[Reading]) -> str:
     return LIST_SEPARATOR.join(reading.read_as for reading in read)

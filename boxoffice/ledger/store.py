@@ -146,7 +146,8 @@ class Ledger:
                 session.add(revision)
         except IntegrityError:
             raise NameTaken(
-                f"slate {slate!r} already has a forecast named {name!r}: re-forecast it, or restore it if deleted"
+                f"slate {slate!r} already has a forecast named {name!r}: choose another name, or re-forecast that one "
+                "(its Re-forecast button on the ledger page; a deleted one is restored there first)"
             ) from None
         return forecast_view(forecast, slate, revision, None)
 

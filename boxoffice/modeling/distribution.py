@@ -146,14 +146,25 @@ class RevenueDistribution:
         table = self.outlook_table(y_hat, budgets, hit_multiple, coverage)
         return {name: table[:, j] for j, name in enumerate(OUTLOOK)}
 
-    def outlook_table(self, y_hat: np.ndarray, budgets: Any, hit_multiple: float, coverage: float) -> np.ndarray:
-        """``outlook`` as one (films, 7) array, columns in ``OUTLOOK`` order: one compiled call per batch."""
+    def outlook_table(
+        self, y_hat: np.ndarray, budgets: Any, hit_multiple: float, coverage: float, above: np.ndarray | None = None
+    ) -> np.ndarray:
+        """``outlook`` as one (films, 7) array, columns in ``OUTLOOK`` order: one compiled call per batch.
+
+        ``above``: more revenue lines (dollars, one column each); P(revenue > line) for each is
+        appended as a column, as ``1 - below`` gives it, from the same band search.
+        """
         y_hat, budgets = np.asarray(y_hat, dtype=np.float64), np.asarray(budgets, dtype=np.float64)
-        lines = np.empty((len(budgets), 2))  # log1p in numpy, as everywhere else in the project
+        more = 0 if above is None else above.shape[1]
+        lines = np.empty((len(budgets), 2))
         lines[:, 0], lines[:, 1] = hit_multiple * budgets, budgets
-        table = np.empty((len(budgets), len(OUTLOOK)))
+        logged = np.empty((len(budgets), 2 + more))  # log1p in numpy, as everywhere else in the project
+        logged[:, :2] = np.log1p(lines)
+        if above is not None:
+            logged[:, 2:] = np.log1p(np.asarray(above, dtype=np.float64))
+        table = np.empty((len(budgets), len(OUTLOOK) + more))
         steps = self._outlook_steps(coverage)
-        _outlook(y_hat, budgets, np.log1p(lines), self._edges, steps, self._starts, self._alphas, table)
+        _outlook(y_hat, budgets, logged, self._edges, steps, self._starts, self._alphas, table)
         return table
 
     def _below(self, y_hat: np.ndarray, bands: np.ndarray, lines: np.ndarray) -> np.ndarray:

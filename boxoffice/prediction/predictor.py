@@ -37,11 +37,18 @@ from boxoffice.modeling.effects import effects
 from boxoffice.modeling.explain import Explainer
 from boxoffice.modeling.model_types import CLASSIFIER, Predict, regressor_type
 from boxoffice.modeling.model_types import explainer as explain_with
-from boxoffice.modeling.producer import break_even_revenue, result, terms
+from boxoffice.modeling.producer import (
+    DEFAULT_P_AND_A_MULTIPLE,
+    DEFAULT_SHARE,
+    break_even_revenue,
+    result,
+    terms,
+)
 from boxoffice.params import FeaturizeParams
 from boxoffice.prediction.manifest import ForwardTrust, Population, ServingManifest, VariantModels
 
 DISTRIBUTION_LEVELS = tuple(range(5, 100, 5))  # percent: the levels ?quantiles=true answers
+PROFIT_LEVELS = ("median", "low", "high")  # the revenue levels the producer's result is given at
 TRACK_RECORD = "track_record.csv"
 # The gradient-boosting and forest fast paths (boxoffice.modeling.tree_kernels) rely on how scikit-learn
 # computes predict; they were checked (tests/prediction/test_predictor.py, every test row) against these
@@ -203,7 +210,8 @@ class Predictor:
             "original_language": table["film_original_language"],
         }
         trees = self.explainer.method != "linear"
-        return DataLimits.of(films, self.real_budget(table), self.settings["cpi_base_year"], trees)
+        revenue = table.get("real_revenue")
+        return DataLimits.of(films, self.real_budget(table), self.settings["cpi_base_year"], trees, revenue)
 
     def real_budget(self, columns: Mapping[str, Any]) -> np.ndarray:
         """Budgets in ``cpi_base_year`` dollars (whether or not the models work in them): the limits compare these."""
@@ -264,7 +272,11 @@ class Predictor:
         budget = np.asarray(columns["budget"], dtype=np.float64)
         real_budget = budget if factor is None else budget * factor
         hit_multiple, coverage = self.settings["hit_multiple"], self.interval_coverage
-        outlook = self.distribution.outlook_table(log_revenue, real_budget, hit_multiple, coverage)
+        producer = self._producer_terms(columns, budget) if "directors" in columns else None
+        above = None  # the producer's break-even gross in the models' dollars: its P(revenue >) from the same look-up
+        if producer is not None:
+            above = (producer[2] if factor is None else producer[2] * factor)[:, None]
+        outlook = self.distribution.outlook_table(log_revenue, real_budget, hit_multiple, coverage, above)
         dollars = _dollars(outlook[:, :LEVELS], None if factor is None else factor[:, None])  # all five at once
         probability = outlook[:, OUTLOOK.index("hit_probability")]
         if self.hit_source == "classifier":
@@ -280,42 +292,50 @@ class Predictor:
             **self._explain(X, columns, explain, comps, (real_budget, comp_rules or CompRules())),
             "quantiles": self._quantiles(log_revenue, real_budget, factor) if quantiles else [None] * len(X),
         }
-        if "directors" in columns:
+        if producer is not None:
             answer["names"] = readings
-            answer["warnings"] = self.limits.warnings(columns, self._real_budget(columns, budget, factor), readings)
-            answer.update(self._producer(columns, log_revenue, budget, real_budget, factor, answer))
+            real = self._real_budget(columns, budget, factor)
+            answer["warnings"] = self.limits.warnings(columns, real, readings, self.names.films)
+            answer.update(self._producer(budget, producer, outlook[:, len(OUTLOOK)], dollars))
         return answer
 
     def _real_budget(self, columns: Mapping[str, Any], budget: np.ndarray, factor: np.ndarray | None) -> np.ndarray:
         """``real_budget``, from the models' own dollar factor when they work in the same constant dollars."""
         return budget * factor if factor is not None else self.real_budget(columns)
 
+    @staticmethod
+    def _producer_terms(columns: Mapping[str, Any], budget: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The producer's terms (distributor share, P&A) and the gross that breaks even, in the films' dollars."""
+        given = [columns.get(name) for name in PRODUCER_TERMS]
+        if any(_any_given(values) for values in given):
+            share, p_and_a = terms(budget, *given)
+        else:  # most requests: the defaults, without reading three columns of None
+            share, p_and_a = np.full(len(budget), DEFAULT_SHARE), DEFAULT_P_AND_A_MULTIPLE * budget
+        return share, p_and_a, break_even_revenue(budget, share, p_and_a)
+
     def _producer(
         self,
-        columns: Mapping[str, Any],
-        log_revenue: np.ndarray,
         budget: np.ndarray,
-        real_budget: np.ndarray,
-        factor: np.ndarray | None,
-        answer: dict[str, Any],
+        deal: tuple[np.ndarray, np.ndarray, np.ndarray],
+        above: np.ndarray,
+        dollars: np.ndarray,
     ) -> dict[str, np.ndarray]:
         """The producer's result (``boxoffice.modeling.producer``): its terms, P(result > 0) and its levels.
 
-        Its median and interval are the revenue's pushed through the result's formula; the
-        probability comes from the same distribution as every other figure.
+        ``deal``: ``_producer_terms``' share, P&A and break-even gross; ``above``: P(revenue > that
+        gross), from the revenue distribution's own look-up (``outlook_table``), as every other
+        probability; ``dollars``: the revenue levels (OUTLOOK's).
+        Its median and interval are the revenue's pushed through the result's formula.
         """
-        share, p_and_a = terms(
-            budget, columns.get("distributor_share"), columns.get("p_and_a"), columns.get("p_and_a_multiple")
-        )
-        line = break_even_revenue(budget, share, p_and_a)
-        real_line = line if factor is None else line * factor
-        above = 1 - self.distribution.below(log_revenue, real_budget, np.log1p(real_line))
+        share, p_and_a, line = deal
+        levels = [OUTLOOK.index(level) for level in PROFIT_LEVELS]
+        profit = result(dollars[:, levels], budget, share, p_and_a)  # one call for the three levels
         return {
             "distributor_share": share,
             "p_and_a": p_and_a,
             "producer_break_even_revenue": line,
             "profit_probability": above,
-            **{f"profit_{level}": result(answer[level], budget, share, p_and_a) for level in ("median", "low", "high")},
+            **{f"profit_{level}": profit[:, j] for j, level in enumerate(PROFIT_LEVELS)},
         }
 
     def _quantiles(self, log_revenue: np.ndarray, budget: np.ndarray, factor: np.ndarray | None) -> list[Any]:
@@ -408,6 +428,16 @@ def _dollars(log_revenue: np.ndarray, factor: np.ndarray | None = None) -> np.nd
     """
     revenue = np.maximum(np.expm1(log_revenue), 0.0)
     return revenue if factor is None else revenue / factor
+
+
+PRODUCER_TERMS = ("distributor_share", "p_and_a", "p_and_a_multiple")  # a request's optional producer's terms
+
+
+def _any_given(values: Any) -> bool:
+    """Whether a column of optional numbers holds any (None and NaN are missing)."""
+    if values is None:
+        return False
+    return any(value is not None and value == value for value in np.asarray(values, dtype=object).tolist())
 
 
 def _lock_hashes(lock_path: Path) -> dict[str, str]:

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from pathlib import Path
 from threading import Event, Thread
 
+import click
 from alembic.util import CommandError
 from fastapi import FastAPI
 from sqlalchemy.exc import SQLAlchemyError
 
 from boxoffice.ledger.database import make_engine, upgrade
 from boxoffice.ledger.identity import ModelIdentity
+from boxoffice.ledger.links import PUBLIC_URL, page_link, public_base
 from boxoffice.ledger.settings import LedgerSettings
 from boxoffice.ledger.store import Ledger
 from boxoffice.ledger.tokens import first_token
@@ -65,15 +66,24 @@ def _connect(app: FastAPI, url: str | None) -> str | None:
         return f"{app.state.ledger_error}: {err}"
     app.state.ledger, app.state.ledger_error = ledger, None
     if token is not None:
-        base = os.environ.get("BOXOFFICE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
         print(
             "\nThe forecast ledger's first token (kept only as a hash; more with "
             "`python -m boxoffice.ledger token create`):\n"
-            f"    {base}/ledger#token={token}\n",
+            f"    {page_link(token, public_base(*listening()))}\n"
+            f"(reached at another address? set {PUBLIC_URL})\n",
             file=sys.stderr,
             flush=True,
         )
     return None
+
+
+def listening() -> tuple[str | None, int | None]:
+    """The host and port uvicorn's command line was given (its options, UVICORN_PORT or its defaults): the service
+    starts inside that command. (None, None) when started otherwise, or in a worker process of ``--workers``."""
+    command = click.get_current_context(silent=True)
+    if command is None:
+        return None, None
+    return command.params.get("host"), command.params.get("port")
 
 
 def close_ledger(app: FastAPI) -> None:

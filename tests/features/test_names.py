@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from boxoffice.features.names import NameBook, NameReader, fold
+from boxoffice.features.limits import name_warning
+from boxoffice.features.names import FEW_FILMS, MUCH_MORE, NameBook, NameReader, fold
 from boxoffice.features.track_record import TrackRecord
 from boxoffice.io import read_csv
 from boxoffice.params import load_params
@@ -81,6 +82,79 @@ def test_an_alias_of_two_names_goes_to_the_one_with_more_films_and_says_so(reade
     assert reading.alternatives == ("Columbia Pictures Corporation",)
     tied = NameBook("directors", {"Bo Li": 2, "Bo-Li": 2})  # same fold, same films: alphabetical
     assert tied.read("bo li").read_as == "Bo Li" and tied.read("BO LI").alternatives == ("Bo-Li",)
+
+
+# Companies of the real data (films each) whose names fold alike: a few films beside many times more.
+NAMESAKES = {
+    "Paramount Pictures": 245,
+    "Paramount": 2,
+    "Universal Pictures": 273,
+    "Universal Studios": 5,
+    "Universal": 3,
+    "Walt Disney Pictures": 96,
+    "Walt Disney": 7,
+    "Miramax Films": 67,
+    "Miramax": 8,
+    "Columbia Pictures": 167,
+    "Columbia Pictures Corporation": 86,
+    "Lionsgate": 49,
+    "Lions Gate Films": 25,
+}
+
+
+@pytest.mark.parametrize(
+    ("typed", "larger"),
+    [
+        ("Paramount", "Paramount Pictures"),
+        ("Universal", "Universal Pictures"),
+        ("Universal Studios", "Universal Pictures"),
+        ("Walt Disney", "Walt Disney Pictures"),
+        ("Miramax", "Miramax Films"),
+    ],
+)
+def test_an_exact_name_with_few_films_is_read_exactly_and_offers_its_much_larger_namesake(
+    typed: str, larger: str
+) -> None:
+    book = NameBook("production_companies", NAMESAKES, corporate=True)
+    reading = book.read(typed)
+    assert (reading.match, reading.read_as) == ("exact", typed)  # the answer never changes silently
+    assert reading.alternatives == reading.suggestions == (larger,)
+    warning = name_warning(reading, lambda field, name: book.films[name])
+    assert (warning.code, warning.field) == ("larger_namesake", "production_companies")
+    assert f"'{larger}' ({NAMESAKES[larger]} films)" in warning.message
+    assert f"'{typed}' is in the data with {NAMESAKES[typed]} films" in warning.message
+
+
+def test_names_with_many_films_or_a_namesake_of_like_size_have_no_larger_namesake() -> None:
+    book = NameBook("production_companies", NAMESAKES, corporate=True)
+    for name in ("Paramount Pictures", "Universal Pictures", "Columbia Pictures Corporation", "Lions Gate Films"):
+        reading = book.read(name)
+        assert (reading.match, reading.alternatives, reading.suggestions) == ("exact", (), ()), name
+    # The thresholds' edges: FEW_FILMS films is still few; MUCH_MORE times as many is much more.
+    edge = NameBook("production_companies", {"Edge Pictures": MUCH_MORE * FEW_FILMS, "Edge": FEW_FILMS}, True)
+    assert edge.read("Edge").suggestions == ("Edge Pictures",)
+    below = NameBook("production_companies", {"Edge Pictures": MUCH_MORE * FEW_FILMS - 1, "Edge": FEW_FILMS}, True)
+    assert below.read("Edge").suggestions == ()
+    above = NameBook("production_companies", {"Edge Pictures": 500, "Edge": FEW_FILMS + 1}, True)
+    assert above.read("Edge").suggestions == ()
+
+
+@pytest.mark.parametrize(
+    ("typed", "intended"),
+    [
+        ("paramount", "Paramount Pictures"),
+        ("PARAMOUNT", "Paramount Pictures"),
+        ("Paramount Pictures Corp.", "Paramount Pictures"),
+        ("paramount pictures", "Paramount Pictures"),
+        ("universal", "Universal Pictures"),
+        ("Universal Studios Inc.", "Universal Pictures"),
+        ("Walt Disney Productions", "Walt Disney Pictures"),
+        ("miramax", "Miramax Films"),
+    ],
+)
+def test_a_spelling_variant_of_a_small_namesake_is_read_as_the_larger_name(typed: str, intended: str) -> None:
+    reading = NameBook("production_companies", NAMESAKES, corporate=True).read(typed)
+    assert (reading.match, reading.read_as) == ("known_spelling", intended)
 
 
 def test_an_unknown_name_is_kept_with_up_to_three_close_suggestions(reader: NameReader) -> None:
@@ -161,3 +235,13 @@ def test_every_real_test_film_is_read_exactly_and_the_variants_find_the_datas_na
         ("New Line", "New Line Cinema"),
     ]:
         assert reader.read_one("production_companies", typed).read_as == intended, typed
+    # The data's own small namesakes: read exactly, the larger name offered (the alias rule's exception).
+    for typed, larger in [
+        ("Paramount", "Paramount Pictures"),
+        ("Universal", "Universal Pictures"),
+        ("Walt Disney", "Walt Disney Pictures"),
+        ("Warner Bros. Pictures", "Warner Bros."),
+        ("Miramax", "Miramax Films"),
+    ]:
+        reading = reader.read_one("production_companies", typed)
+        assert (reading.match, reading.suggestions[:1]) == ("exact", (larger,)), typed

@@ -117,3 +117,15 @@ def test_the_prior_shift_moves_the_odds_and_keeps_the_ranking() -> None:
     assert shifted[0] == 0.0 and shifted[-1] == 1.0
     assert (np.diff(shifted) > 0).all() and (shifted[1:-1] < p[1:-1]).all()
     np.testing.assert_allclose(shift_prior(shifted, 0.37, 0.56), p)
+
+
+def test_more_lines_in_the_outlook_are_the_same_probabilities_as_below_gives(calibrated: RevenueDistribution) -> None:
+    """The producer's P(profit) comes from the outlook's own look-up: equal to 1 - below, bit for bit."""
+    budgets, y_hat, _ = films(3000, seed=5)
+    lines = np.column_stack([3 * budgets, np.expm1(y_hat + calibrated.residuals[2][3])])  # one on a step
+    table = calibrated.outlook_table(y_hat, budgets, hit_multiple=2.0, coverage=0.8, above=lines)
+    plain = calibrated.outlook_table(y_hat, budgets, hit_multiple=2.0, coverage=0.8)
+    np.testing.assert_array_equal(table[:, : plain.shape[1]], plain)
+    for j in range(lines.shape[1]):
+        expected = 1 - calibrated.below(y_hat, budgets, np.log1p(lines[:, j]))
+        np.testing.assert_array_equal(table[:, plain.shape[1] + j], expected)

@@ -86,6 +86,39 @@ def test_pre_release_requests_get_the_features_the_pipeline_trained_on(project: 
     )
 
 
+def test_the_producers_figures_are_the_revenue_distributions_on_every_test_film(project: Path) -> None:
+    """P(profit) = 1 - P(revenue <= the break-even gross) and the results at the revenue's levels, for each test film
+    with the default terms and with its own (the answer reads them from one look-up, alone or in a batch)."""
+    frame = read_csv(project / "data" / "features" / "test.csv")
+    frame = frame[frame["runtime"] > 0]
+    predictor = Predictor.load(project / "models", "pre_release")
+    for deal in ({}, {"distributor_share": 0.4, "p_and_a_multiple": 1.5}, {"p_and_a": 2e7}):
+        movies = [
+            PreReleaseMovie(
+                budget=row.budget,
+                runtime=row.runtime,
+                release_date=row.release_date,
+                original_language=row.original_language,
+                directors=[name for name in row.directors.split("|") if name],
+                **deal,
+            )
+            for row in frame.itertuples()
+        ]
+        columns = request_columns(PreReleaseMovie, movies)
+        out = predictor.predict(columns)
+        factor = predictor.dollar_factor(columns)
+        budget = columns["budget"]
+        line = (budget + out["p_and_a"]) / out["distributor_share"]
+        expected = 1 - predictor.distribution.below(out["log_revenue"], budget * factor, np.log1p(line * factor))
+        np.testing.assert_array_equal(out["profit_probability"], expected)
+        np.testing.assert_array_equal(out["producer_break_even_revenue"], line)
+        for level in ("median", "low", "high"):
+            result = out[level] * out["distributor_share"] - budget - out["p_and_a"]
+            np.testing.assert_array_equal(out[f"profit_{level}"], result)
+        alone = predictor.predict(request_columns(PreReleaseMovie, movies[:1]))
+        assert alone["profit_probability"][0] == out["profit_probability"][0]
+
+
 @pytest.mark.parametrize("switch", ["an unchecked scikit-learn", "BOXOFFICE_FAST_PATHS=0"])
 def test_without_the_fast_paths_the_service_warns_once_and_predicts_the_same(
     project: Path, params: dict, switch: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture

@@ -17,6 +17,7 @@ from typing import Any
 from playwright.sync_api import Page
 
 from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
+from tests.serving.page_driver import Watched
 
 FILM = {**PRE_RELEASE_EXAMPLE, "release_date": "2017-07-21"}
 # names a person may type: quotes, SQL and markup are kept and shown as typed
@@ -91,6 +92,15 @@ def open_with_token(page: Page, origin: str, token: str, path: str = "/ledger") 
     """Open a ledger page as the printed link does: the token in the fragment."""
     page.goto(f"{origin}{path}#token={token}")
     page.wait_for_selector("body[data-ready='true']")
+
+
+def open_slate(watched: Watched, service: LedgerService, slate: str) -> Page:
+    """The ledger page on ``slate``, opened with the token as the printed link brings it, once it has settled."""
+    page = watched.page
+    open_with_token(page, service.origin, service.token, "/ledger?" + urllib.parse.urlencode({"slate": slate}))
+    page.wait_for_selector("#slate-section:not([hidden])")
+    settled(page)
+    return page
 
 
 def settled(page: Page) -> None:

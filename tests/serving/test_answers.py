@@ -83,6 +83,28 @@ def test_an_unknown_name_is_flagged_with_suggestions_and_still_answered(client: 
     assert "Directr 3" in unknown[0]["message"] and "'Director 3'" in unknown[0]["message"]
 
 
+def test_a_small_company_with_a_much_larger_namesake_is_read_exactly_and_warned_about(
+    client: TestClient, project: Path
+) -> None:
+    """The tiny data's "Universal" (2 films) beside "Universal Pictures", as the real "Paramount" beside its studio."""
+    history = read_csv(project / "models" / "track_record.csv")
+    films = history[history["role"] == "company"].groupby("name").size()
+    answer = ask(client, {**FILM, "production_companies": ["Universal"]})
+    company = next(name for name in answer["names"] if name["field"] == "production_companies")
+    assert (company["match"], company["read_as"]) == ("exact", "Universal")
+    assert company["alternatives"] == company["suggestions"] == ["Universal Pictures"]
+    (warning,) = [w for w in answer["warnings"] if w["field"] == "production_companies"]
+    assert warning["code"] == "larger_namesake"
+    assert f"'Universal Pictures' ({films['Universal Pictures']} films)" in warning["message"]
+    assert f"with {films['Universal']} films" in warning["message"]
+    # Read exactly: the same forecast as before the rule, not the larger studio's.
+    larger = ask(client, {**FILM, "production_companies": ["Universal Pictures"]})
+    assert codes(larger) == set()
+    typed = ask(client, {**FILM, "production_companies": ["universal"]})  # not exact: the alias rule's reading
+    assert next(n for n in typed["names"] if n["field"] == "production_companies")["read_as"] == "Universal Pictures"
+    assert typed["predicted_revenue"] == larger["predicted_revenue"]
+
+
 @pytest.mark.parametrize(
     ("change", "code", "field"),
     [

@@ -75,6 +75,30 @@ def test_an_invented_director_is_flagged_with_the_apis_suggestions_one_click_awa
     watched.check_clean()
 
 
+def test_a_company_with_a_much_larger_namesake_offers_it_on_its_chip_one_click_away(
+    watched: Watched, server: str
+) -> None:
+    page = watched.open()
+    forecast_with(page, production_companies=["Universal"])
+    answer = post(server, FORECAST, {**PRE_RELEASE_EXAMPLE, "production_companies": ["Universal"]})[1]
+    read = reading(answer, "production_companies", "Universal")
+    assert (read["match"], read["suggestions"]) == ("exact", ["Universal Pictures"])
+    chip = page.locator("#production_companies-chips li").first
+    assert "known, with few films" in chip.inner_text()
+    assert chip.locator("button.suggestion").all_inner_texts() == ["Universal Pictures"]
+    warning = next(w for w in answer["warnings"] if w["code"] == "larger_namesake")
+    assert page.locator("#warnings [data-code='larger_namesake']").text_content() == warning["message"]
+    assert shown(page, "#median")[0] == answer["predicted_revenue"]  # read exactly, as the API did
+
+    chip.locator("button.suggestion").first.click()  # replaces the name and forecasts again
+    page.locator("#production_companies-chips li", has_text="known").first.wait_for()
+    assert page.locator("#production_companies-chips .chip-name").all_inner_texts() == ["Universal Pictures"]
+    page.wait_for_selector("body[data-drawn='true']")
+    sent = [body for path, body in watched.bodies if path == FORECAST]
+    assert sent[-1]["production_companies"] == ["Universal Pictures"]
+    watched.check_clean()
+
+
 def test_a_date_beyond_the_data_is_warned_about_by_the_numbers_and_the_field(watched: Watched, server: str) -> None:
     page = watched.open()
     forecast_with(page, release_date="2099-06-18")

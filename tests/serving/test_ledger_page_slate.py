@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from tests.serving.ledger_driver import ODD_NAMES, LedgerService, data_values, open_with_token, settled
+from tests.serving.ledger_driver import ODD_NAMES, LedgerService, data_values, open_slate, settled
 from tests.serving.page_driver import Watched, chart_label_problems, values
 
 pytestmark = pytest.mark.browser
@@ -27,14 +27,6 @@ def seeded(service: LedgerService, slate: str, films: int, actuals: int) -> list
     for i, forecast in enumerate(saved[:actuals]):
         service.record(forecast["id"], 60e6 + 90e6 * i, source=f"source {i}")
     return saved
-
-
-def open_slate(watched: Watched, service: LedgerService, slate: str) -> Page:
-    page = watched.page
-    open_with_token(page, service.origin, service.token, "/ledger?" + urllib.parse.urlencode({"slate": slate}))
-    page.wait_for_selector("#slate-section:not([hidden])")
-    settled(page)
-    return page
 
 
 def shown_rows(page: Page) -> dict[str, list[Any]]:
@@ -180,12 +172,21 @@ def test_an_actual_result_is_recorded_with_the_apis_422s_by_their_fields(
     path = f"/ledger/forecasts/{saved[1]['id']}/actual"
     status, refused = ledger_service.call("PUT", path, {"revenue": -5, "source": "   "})
     assert status == 422
-    messages = {error["field"]: error["message"] for error in refused["detail"]}
-    assert set(messages) == {"revenue", "known_on", "source"}
-    for field, message in messages.items():
-        assert page.inner_text(f"#{field}-error") == message
-        assert page.get_attribute(f"#{field}", "aria-invalid") == "true"
+    assert {error["field"] for error in refused["detail"]} == {"revenue", "known_on", "source"}
+    # one message a field, in words (pydantic's "Field required" is not one), and no hint stacked on it
+    assert {field: page.inner_text(f"#{field}-error") for field in ("revenue", "known_on", "source")} == {
+        "revenue": "A revenue is more than $0.",
+        "known_on": "Choose the date the figure was known.",
+        "source": "Say where the figure comes from, such as studio or Box Office Mojo.",
+    }
+    assert all(page.get_attribute(f"#{field}", "aria-invalid") == "true" for field in ("revenue", "known_on", "source"))
+    assert page.inner_text("#revenue-understood") == ""
     assert page.evaluate("document.activeElement.id") == "revenue"
+    # an amount the page cannot read is said once, by the page, and not sent
+    page.fill("#revenue", "lots")
+    page.click("#actual-save")
+    page.wait_for_selector("#revenue-error:has-text('not an amount the page can read')")
+    assert page.inner_text("#revenue-understood") == "" and page.locator("#actual-form .error:not(:empty)").count() == 1
     assert ledger_service.page(slate)["forecasts"][1]["actual"] is None
 
     source = 'Box Office "Mojo" <b>bold</b>'

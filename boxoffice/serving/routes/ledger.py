@@ -9,9 +9,11 @@ stored are the service's own, computed here from the film; a client never sends 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import logging
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict
 from typing import Annotated, Any, cast
 
 import orjson
@@ -20,10 +22,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from sqlalchemy.exc import SQLAlchemyError
 
+from boxoffice.features.limits import Warning
 from boxoffice.ledger.store import MAX_PAGE, Answered, Ledger, NameTaken, NotFound, PageQuery
+from boxoffice.ledger.surprises import actual_warnings
 from boxoffice.ledger.tokens import READ, WRITE, scope_of
 from boxoffice.ledger.track_record import track_record
 from boxoffice.prediction.batch import BEYOND_MODEL, request_columns
@@ -41,9 +45,15 @@ from boxoffice.serving.answering import answer_rows
 from boxoffice.serving.body_limit import largest_body
 from boxoffice.serving.deps import predictor
 
-# A name as typed: any text but empty or blank, or holding a NUL (no database's text column stores one);
-# quotes, SQL and markup are kept as they are.
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=LEDGER_NAME_PATTERN)]
+# A name as typed, its surrounding whitespace removed ("Slate 2027 " is "Slate 2027", not a look-alike): any
+# text but empty or blank, or holding a NUL (no database's text column stores one); quotes, SQL and markup are
+# kept as they are. Names saved before the stripping are left as they were (and are found as they were typed).
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=LEDGER_NAME_PATTERN)
+]
+STRIPPED = " (surrounding whitespace is removed)"
+# Fewer released films than this and the track record's figures say little (one film's Brier score can be 0).
+FEW_FILMS = 20
 # The same words whatever the cause (the log has it): a client learns nothing of the database from them.
 UNAVAILABLE = {"detail": "the ledger is unavailable; try again shortly"}
 RETRY = {"Retry-After": "5"}
@@ -63,8 +73,8 @@ class SaveRequest(BaseModel):
         json_schema_extra={"examples": [{"slate": "Summer 2027", "name": "Inception", "film": PRE_RELEASE_EXAMPLE}]},
     )
 
-    slate: Name = Field(description="the slate to save into; created with its first film")
-    name: Name = Field(description="the film's name in the slate (unique within it)")
+    slate: Name = Field(description="the slate to save into; created with its first film" + STRIPPED)
+    name: Name = Field(description="the film's name in the slate (unique within it)" + STRIPPED)
     film: PreReleaseMovie
 
 
@@ -79,7 +89,7 @@ class ReforecastRequest(BaseModel):
 class ScenarioRevision(BaseModel):
     model_config = STRICT
 
-    label: Name = Field(description="what the scenario is, e.g. 'December release'")
+    label: Name = Field(description="what the scenario is, e.g. 'December release'" + STRIPPED)
     changes: Scenario = Field(description="the fields of the current film to replace")  # type: ignore[valid-type]
 
 
@@ -89,9 +99,26 @@ class ActualRequest(BaseModel):
         json_schema_extra={"examples": [{"revenue": 825_532_764, "known_on": "2010-12-31", "source": "studio"}]},
     )
 
-    revenue: float = Field(gt=0, le=MAX_BUDGET * 100, description="worldwide revenue, dollars")
-    known_on: IsoDate = Field(strict=False, description="the date the figure was known, YYYY-MM-DD")
-    source: Name = Field(description="where the figure comes from")
+    revenue: float = Field(
+        gt=0,
+        le=MAX_BUDGET * 100,
+        description="worldwide revenue, dollars; an amount far outside the forecast's interval or below the "
+        "data's revenues is recorded, with a warning",
+    )
+    known_on: IsoDate = Field(
+        strict=False,
+        description="the date the figure was known, YYYY-MM-DD: not after today (the server's clock); a date "
+        "before the film's release date is recorded, with a warning",
+    )
+    source: Name = Field(description="where the figure comes from" + STRIPPED)
+
+    @field_validator("known_on")
+    @classmethod
+    def _not_in_the_future(cls, known_on: dt.date) -> dt.date:
+        today = dt.date.today()
+        if known_on > today:
+            raise ValueError(f"a figure cannot be known on a date after today ({today.isoformat()})")
+        return known_on
 
 
 # The largest body any ledger endpoint takes (the 413 limit of every path the prediction endpoints' do not set).
@@ -222,8 +249,13 @@ def ledger_router() -> APIRouter:
 
     @router.put("/forecasts/{forecast_id}/actual")
     def actual(request: Request, forecast_id: ForecastId, body: ActualRequest) -> Any:
-        """What the film earned (recording again replaces the figure)."""
-        return found(lambda: ledger(request).record_actual(forecast_id, body.revenue, body.known_on, body.source))
+        """What the film earned (recording again replaces the figure), with ``warnings`` about a surprising one."""
+        recorded = found(lambda: ledger(request).record_actual(forecast_id, body.revenue, body.known_on, body.source))
+        if isinstance(recorded, JSONResponse):
+            return recorded
+        current = recorded["current"]
+        said = actual_warnings(body.revenue, body.known_on, current["film"], current["answer"], revenue_floor(request))
+        return {**recorded, "warnings": [asdict(warning) for warning in said]}
 
     @router.delete("/forecasts/{forecast_id}")
     def delete(request: Request, forecast_id: ForecastId) -> Any:
@@ -248,10 +280,35 @@ def ledger_router() -> APIRouter:
 
     @router.get("/track_record")
     def track(request: Request, slate: Annotated[str | None, Query(min_length=1, max_length=200)] = None) -> Any:
-        """Forecasts against actual results, overall and per model identity (optionally one slate's)."""
-        return found(lambda: track_record(ledger(request), slate))
+        """Forecasts against actual results, overall and per model identity (optionally one slate's), with
+        ``warnings`` when they are too few films to say much."""
+        record = found(lambda: track_record(ledger(request), slate))
+        if isinstance(record, JSONResponse):
+            return record
+        return {**record, "warnings": [asdict(warning) for warning in few_films(record["films"])]}
 
     return router
+
+
+def revenue_floor(request: Request) -> tuple[float, int] | None:
+    """The data's low revenue (constant dollars) and the year of those dollars; None while no models are loaded."""
+    if request.app.state.error:
+        return None
+    limits = request.app.state.predictors["pre_release"].limits
+    return None if limits.real_revenue is None else (limits.real_revenue[1], limits.cpi_base_year)
+
+
+def few_films(films: int) -> list[Warning]:
+    if films == 0 or films >= FEW_FILMS:
+        return []
+    return [
+        Warning(
+            "few_films",
+            "films",
+            f"only {films} {'film has' if films == 1 else 'films have'} an actual result: figures over fewer than "
+            f"{FEW_FILMS} films say little (a single film's Brier score can be 0 by luck)",
+        )
+    ]
 
 
 def found(operation: Callable[[], Any]) -> Any:

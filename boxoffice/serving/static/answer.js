@@ -1,7 +1,7 @@
 // The answer, as the page shows it and exports it: every figure is the API's, kept in its
 // element's data-value; the charts' numbers also stand in tables (their text equivalents).
 import { drawDistribution, drawExplanation, drawSweep } from "./charts.js";
-import { dollarsInFull, money, percent } from "./money.js";
+import { dollarsInFull, money, percent, readMoney } from "./money.js";
 
 export const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 export const BUDGET_FACTORS = [0.25, 0.4, 0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 3];
@@ -14,6 +14,40 @@ export function el(tag, attributes = {}, text = null, parent = null) {
   if (text !== null) node.textContent = text;
   if (parent) parent.appendChild(node);
   return node;
+}
+
+/**
+ * Ask which amount a typed one meant, in the .confirm group beside the field `id` (#id-confirm, its text
+ * #id-confirm-text, buttons #id-as-millions and #id-as-typed): "90" most likely means $90M, a typed $500,000
+ * most likely itself. The person's answer is taken by onWhichAmount.
+ */
+export function askWhichAmount(id, dollars, question) {
+  const byId = (name) => document.getElementById(name);
+  byId(`${id}-confirm-text`).textContent = `${question} Which did you mean?`;
+  const millions = byId(`${id}-as-millions`);
+  millions.hidden = dollars >= 1e4;
+  millions.textContent = `${money(dollars * 1e6)} (${dollars} million)`;
+  byId(`${id}-as-typed`).textContent = `${dollarsInFull(dollars)}, as typed`;
+  byId(`${id}-confirm`).hidden = false;
+  byId(id).setAttribute("aria-invalid", "true");
+  (millions.hidden ? byId(`${id}-as-typed`) : millions).focus();
+}
+
+/** The two answers to askWhichAmount: the amount in millions (written into the field), or as typed
+ * (`keep(dollars)`); `reread()` redraws what the field is read as; then the form is sent again. */
+export function onWhichAmount(id, form, keep, reread) {
+  const byId = (name) => document.getElementById(name);
+  const input = byId(id);
+  byId(`${id}-as-millions`).addEventListener("click", () => {
+    input.value = dollarsInFull(readMoney(input.value).dollars * 1e6);
+    reread();
+    byId(form).requestSubmit();
+  });
+  byId(`${id}-as-typed`).addEventListener("click", () => {
+    keep(readMoney(input.value).dollars);
+    byId(`${id}-confirm`).hidden = true;
+    byId(form).requestSubmit();
+  });
 }
 
 /** Write the API's value formatted, keeping the value itself in data-value. */
@@ -95,7 +129,7 @@ function drawSummary(answer, context) {
     `P(hit): chance the box office exceeds ${context.hit_multiple}\u00d7 the production budget`;
 }
 
-const NAME_WARNINGS = new Set(["unknown_name", "ambiguous_name"]);
+const NAME_WARNINGS = new Set(["unknown_name", "ambiguous_name", "larger_namesake"]);
 
 /**
  * The API's warnings above the numbers, and each by the field it concerns. Those about names
@@ -113,7 +147,7 @@ function drawWarnings(warnings) {
   if (!aboutNames.length) return;
   const details = el("details", {}, null, el("li", { "data-code": "names" }, null, list));
   const count = aboutNames.length === 1 ? "1 name" : `${aboutNames.length} names`;
-  el("summary", {}, `${count} not in the data, or spelt like several known names (their chips say which)`, details);
+  el("summary", {}, `${count} not in the data, spelt like several known names, or with a larger namesake (their chips say which)`, details);
   const messages = el("ul", {}, null, details);
   for (const warning of aboutNames) {
     el("li", { "data-code": warning.code, "data-field": warning.field }, warning.message, messages);

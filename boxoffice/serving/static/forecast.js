@@ -3,7 +3,9 @@
 // reads the form, asks, says what went wrong, and keeps the film in the page's URL.
 // Elements are built with textContent and attributes only (never HTML from data); nothing is
 // inline (the page's Content-Security-Policy forbids it).
-import { answerCsv, budgetScenarios, drawAnswer, drawCharts, el, monthScenarios } from "./answer.js";
+import {
+  answerCsv, askWhichAmount, budgetScenarios, drawAnswer, drawCharts, el, monthScenarios, onWhichAmount,
+} from "./answer.js";
 import { dollarsInFull, money, percent, readMarketing, readMoney, readShare } from "./money.js";
 import { heldToken, ledgerCall, refusal } from "./token.js";
 
@@ -32,7 +34,7 @@ function addName(field, name) {
 
 // How the last answer read a name ('matched to ...', 'unknown to the data'), from the API's `names`.
 const READINGS = {
-  exact: () => "known",
+  exact: (reading) => (reading.suggestions.length ? "known, with few films" : "known"),
   known_spelling: (reading) => `read as ${reading.read_as}`,
   unknown: () => "unknown to the data",
   not_read: () => "not used by the models",
@@ -53,9 +55,10 @@ function drawChips(field) {
 
 function drawReading(chip, field, index, reading) {
   let said = READINGS[reading.match](reading);
-  if (reading.alternatives.length) said += ` (also spelt so: ${reading.alternatives.join(", ")})`;
+  // An exact name's alternatives are its larger namesakes: offered below, as suggestions.
+  if (reading.alternatives.length && reading.match !== "exact") said += ` (also spelt so: ${reading.alternatives.join(", ")})`;
   el("span", { class: "chip-reading" }, said, chip);
-  if (!reading.suggestions.length || reading.match === "exact" || reading.match === "known_spelling") return;
+  if (!reading.suggestions.length || reading.match === "known_spelling") return;
   const offer = el("span", { class: "suggestions" }, "did you mean ", chip);
   for (const suggestion of reading.suggestions) {
     const use = el("button", { type: "button", class: "suggestion", "aria-label": `Use ${suggestion} instead of ${reading.asked}` },
@@ -250,34 +253,15 @@ const budgetFloor = (context) => context.data_limits?.real_budget?.low ?? 0;
 
 function askAboutBudget(dollars, floor) {
   const limits = state.context.data_limits;
-  byId("budget-confirm-text").textContent =
+  askWhichAmount("budget", dollars,
     `A production budget of ${dollarsInFull(dollars)}? All but ${percent(limits.real_budget.low_share)} of the ` +
-    `films the models learnt from cost more than ${dollarsInFull(Math.round(floor))} (${limits.dollars_of} dollars). ` +
-    "Which did you mean?";
-  // "90" most likely means $90M; a typed $500,000 most likely means itself
-  const millions = byId("budget-as-millions");
-  millions.hidden = dollars >= 1e4;
-  millions.textContent = `${money(dollars * 1e6)} (${dollars} million)`;
-  byId("budget-as-typed").textContent = `${dollarsInFull(dollars)}, as typed`;
-  byId("budget-confirm").hidden = false;
-  byId("budget").setAttribute("aria-invalid", "true");
-  (millions.hidden ? byId("budget-as-typed") : millions).focus();
+    `films the models learnt from cost more than ${dollarsInFull(Math.round(floor))} (${limits.dollars_of} dollars).`);
 }
 
 function setUpBudget() {
-  const input = byId("budget");
-  input.addEventListener("input", understandBudget);
+  byId("budget").addEventListener("input", understandBudget);
   for (const id of ["distributor_share", "p_and_a"]) byId(id).addEventListener("input", understandProducerTerms);
-  byId("budget-as-millions").addEventListener("click", () => {
-    input.value = dollarsInFull(readMoney(input.value).dollars * 1e6);
-    understandBudget();
-    byId("film-form").requestSubmit();
-  });
-  byId("budget-as-typed").addEventListener("click", () => {
-    state.confirmedBudget = readMoney(input.value).dollars;
-    byId("budget-confirm").hidden = true;
-    byId("film-form").requestSubmit();
-  });
+  onWhichAmount("budget", "film-form", (dollars) => { state.confirmedBudget = dollars; }, understandBudget);
 }
 
 // ---------------------------------------------------------------- asking
@@ -408,9 +392,12 @@ function download() {
 
 // ---------------------------------------------------------------- saving it to the ledger
 
-/** With a ledger token in this tab, the form to save the forecast, its name the film's title by default. */
+/** With a ledger token in this tab, the form to save the forecast, its name the film's title by default;
+ * without one, how to get one (nothing about the ledger's contents: they need the token). */
 function offerToSave(film) {
-  byId("save").hidden = !heldToken();
+  byId("save").hidden = false;
+  byId("save-form").hidden = !heldToken();
+  byId("save-needs-token").hidden = Boolean(heldToken());
   byId("save-status").replaceChildren();
   if (!byId("save-name").value.trim() && film.title) byId("save-name").value = film.title;
 }
@@ -456,7 +443,10 @@ async function save(event) {
     if (code === 422 && Array.isArray(answer.detail)) {
       for (const error of answer.detail) {
         const field = ["slate", "name"].includes(error.field) ? error.field : null;
-        focused.push(saveProblem(field ? error.message : `${error.field}: ${error.message}`, field));
+        // an empty (or all-space) name: pydantic's words are "String should have at least 1 character"
+        const empty = field && (error.type === "string_too_short" || error.type === "missing");
+        const words = empty ? `Type ${field === "slate" ? "the slate's name" : "the film's name in the slate"}.` : error.message;
+        focused.push(saveProblem(field ? words : `${error.field}: ${error.message}`, field));
       }
     } else if (code === 409) focused.push(saveProblem(answer.detail, "name"));
     else {

@@ -3,15 +3,23 @@
 // side by side, recording what a film earned, and the slate's track record. Every number shown
 // is the API's (kept in its element's data-value); the page computes none. Elements are built
 // with textContent and attributes only (names are shown as typed, markup included).
-import { el, numbersTable, show } from "./answer.js";
+import { askWhichAmount, el, numbersTable, onWhichAmount, show } from "./answer.js";
 import { drawTrackRecord } from "./charts.js";
-import { money, percent, readMoney } from "./money.js";
+import { dollarsInFull, money, percent, readMoney } from "./money.js";
 import { forgetToken, heldToken, keepToken, ledgerCall, NOT_ACCEPTED, refusal, takeTokenFromAddress } from "./token.js";
 
 const byId = (id) => document.getElementById(id);
 const COMPARED = { fewest: 2, most: 4 };
 const CHART_FILMS = 500; // the API's largest page: the chart shows one page of released films
-const state = { slate: null, afters: [0], next: null, rows: new Map(), ticked: new Map(), actualFor: null, record: [] };
+const state = {
+  slate: null, afters: [0], next: null, rows: new Map(), ticked: new Map(), actualFor: null, record: [],
+  confirmedRevenue: null, revenueFloor: null,
+};
+// An amount this many times beyond the forecast's interval is asked about (the API's FAR_OUTSIDE, which
+// records it with a warning): an interval misses by a factor of two or three, a unit typo by a thousand.
+const FAR_OUTSIDE = 10;
+// An actual revenue in millions ("$95.0M"), or every dollar of a small one ("$95", not "$0.0M").
+const revenueText = (dollars) => (Math.abs(dollars) >= 1e6 ? money(dollars) : dollarsInFull(dollars));
 
 /** Mark the page busy while a request is out (tests and assistive technology wait for it). */
 async function busy(work) {
@@ -93,6 +101,7 @@ async function openSlate(name) {
   byId("slate-section").hidden = false;
   byId("compare-section").hidden = true;
   byId("actual-section").hidden = true;
+  byId("slate-news").replaceChildren();
   await showPage();
   await showRecord();
   byId("slate-title").focus();
@@ -115,14 +124,35 @@ function clearErrors(container) {
   for (const node of container.querySelectorAll("[aria-invalid]")) node.removeAttribute("aria-invalid");
 }
 
-/** The API's 422: each message by its field ('query.name_contains', 'revenue'), the field marked invalid. */
+// What a field needs, said when it is left empty (pydantic says "Field required").
+const NEEDED = {
+  revenue: "Type the worldwide revenue, such as 825.5M or $95 million.",
+  known_on: "Choose the date the figure was known.",
+  source: "Say where the figure comes from, such as studio or Box Office Mojo.",
+};
+
+/** One message a person can act on: the API's own where it is worded, pydantic's generic ones in words. */
+function inWords(error, field) {
+  const { type, message } = error;
+  if (type === "missing" || type === "string_too_short") return NEEDED[field] || "This is needed.";
+  if (field === "revenue" && type === "greater_than") return "A revenue is more than $0.";
+  if (type === "float_type" || type === "float_parsing") return "Type a number.";
+  if (type.startsWith("date_")) return "Type a date as YYYY-MM-DD.";
+  const worded = message.replace(/^Value error, /, "").replace(/^Input should be /, "It should be ");
+  return worded.charAt(0).toUpperCase() + worded.slice(1);
+}
+
+/** The API's 422: one message for each field ('query.name_contains', 'revenue'), the field marked invalid. */
 function showFieldErrors(errors, container, general) {
   let first = null;
+  const said = new Set();
   for (const error of errors) {
     const field = error.field.replace(/^(query|body)\./, "");
+    if (said.has(field)) continue;
+    said.add(field);
     const slot = container.querySelector(`[data-error-for="${CSS.escape(field)}"]`);
     const target = slot || general;
-    const text = slot ? error.message : `${error.field}: ${error.message}`;
+    const text = slot ? inWords(error, field) : `${error.field}: ${inWords(error, field)}`;
     target.textContent = target.textContent ? `${target.textContent}; ${text}` : text;
     const input = slot ? byId(field) : null;
     input?.setAttribute("aria-invalid", "true");
@@ -162,14 +192,17 @@ function optional(node, value, format) {
 function drawRow(body, forecast) {
   const { answer, film } = forecast.current;
   const row = el("tr", { "data-id": String(forecast.id) }, null, body);
-  const tick = el("input", { type: "checkbox", "aria-label": `Compare ${forecast.name}` }, null, el("td", {}, null, row));
+  // the name's cell stays in view while the table scrolls sideways; its tick chooses the film for Compare
+  const name = el("th", { scope: "row", class: "name" }, null, row);
+  const tick = el("input", { type: "checkbox", "aria-label": `Compare ${forecast.name}` }, null, name);
+  name.append(forecast.name);
   tick.checked = state.ticked.has(forecast.id);
   tick.addEventListener("change", () => {
     if (tick.checked) state.ticked.set(forecast.id, forecast.name);
     else state.ticked.delete(forecast.id);
     byId("compare-problem").textContent = "";
   });
-  el("th", { scope: "row", class: "name" }, forecast.name, row);
+  drawActions(el("td", { class: "actions-cell" }, null, row), forecast);
   el("td", {}, film.release_date, row);
   show(el("td", { class: "number median" }, null, row), answer.predicted_revenue, money);
   const interval = el("td", { class: "number interval-cell" }, null, row);
@@ -179,14 +212,45 @@ function drawRow(body, forecast) {
   show(el("td", { class: "number hit" }, null, row), answer.hit_probability, percent);
   optional(el("td", { class: "number profit" }, null, row), answer.profit_probability, percent);
   const actual = forecast.actual;
-  optional(el("td", { class: "number actual" }, null, row), actual?.revenue, money);
+  optional(el("td", { class: "number actual" }, null, row), actual?.revenue, revenueText);
   el("td", { class: "known-on" }, actual ? actual.known_on : "\u2014", row);
   el("td", { class: "source" }, actual ? actual.source : "\u2014", row);
   show(el("td", { class: "number revisions" }, null, row), forecast.revision_count, String);
-  const verb = actual ? "Change" : "Record";
-  const record = el("button", { type: "button", class: "record", "aria-label": `${verb} the actual result of ${forecast.name}` },
-    verb, el("td", {}, null, row));
-  record.addEventListener("click", () => openActual(forecast));
+}
+
+/** A live film: record (or change) its actual result, re-forecast it; a deleted one: restore it. */
+function drawActions(cell, forecast) {
+  const button = (cls, verb, label, action) => {
+    el("button", { type: "button", class: cls, "aria-label": `${label} ${forecast.name}` }, verb, cell)
+      .addEventListener("click", action);
+  };
+  if (forecast.deleted_at) {
+    button("restore", "Restore", "Restore", () => revise(forecast, "restore"));
+    return;
+  }
+  const verb = forecast.actual ? "Change" : "Record";
+  button("record", verb, `${verb} the actual result of`, () => openActual(forecast));
+  button("reforecast", "Re-forecast", "Re-forecast with the current models:", () => revise(forecast, "reforecast"));
+}
+
+/** Re-forecast (a new revision by the current models; the old ones kept) or restore a film, then say what changed. */
+async function revise(forecast, action) {
+  const { status, answer } = await busy(() => ledgerCall("POST", `/ledger/forecasts/${forecast.id}/${action}`));
+  if (status !== 200) return refused(status, answer, byId("slate-problem"));
+  await showPage();
+  const news = byId("slate-news");
+  news.replaceChildren();
+  if (action === "restore") {
+    news.textContent = `${answer.name} is restored to the slate.`;
+  } else {
+    news.append(`${answer.name} re-forecast by the current models: revision ${answer.current.number}, median `);
+    show(el("span", { class: "news-median" }, null, news), answer.current.answer.predicted_revenue, money);
+    news.append(" (the earlier revisions are kept).");
+  }
+  await showRecord();
+  document.querySelector(`#slate-table tr[data-id="${forecast.id}"] button.${action === "restore" ? "record" : action}`)
+    ?.focus();
+  return undefined;
 }
 
 async function turnPage(forward) {
@@ -196,24 +260,67 @@ async function turnPage(forward) {
   byId("page-status").focus?.();
 }
 
+/** The slate's live forecasts as the API exports them (CSV), saved as a file: the token goes in a header. */
+async function exportSlate() {
+  const problem = byId("slate-problem");
+  problem.textContent = "";
+  const path = `/ledger/export.csv?${new URLSearchParams({ slate: state.slate })}`;
+  const response = await busy(() => fetch(path, { headers: { Authorization: `Bearer ${heldToken() ?? ""}` } }));
+  if (!response.ok) {
+    const answer = await response.json().catch(() => ({ detail: `HTTP ${response.status}` }));
+    return refused(response.status, answer, problem);
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = el("a", { href: url, download: `${state.slate.replace(/[^\w.-]+/g, "_") || "slate"}.csv` }, null, document.body);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+  return undefined;
+}
+
 // ---------------------------------------------------------------- side by side
 
+const listed = (names) => (names?.length ? names.join(", ") : "\u2014");
+const optionalNumber = (value, format) => (value === null || value === undefined ? "\u2014" : [value, format]);
+const SHORT_HASH = 12;
+
+/** A time of the API's (ISO 8601, UTC) to the second: "2026-12-05 01:55:17 UTC". */
+const toTheSecond = (iso) => `${iso.slice(0, 19).replace("T", " ")} UTC`;
+
+// Each row: its label and the cell of a forecast (text, [value, format], or a function drawing into the cell).
 const COMPARE_ROWS = [
   ["Slate", (f) => f.slate],
   ["Released", (f) => f.current.film.release_date],
   ["Budget", (f) => [f.current.film.budget, money]],
+  ["Runtime (minutes)", (f) => [f.current.film.runtime, String]],
+  ["Original language", (f) => f.current.film.original_language],
+  ["Genres", (f) => listed(f.current.film.genres)],
+  ["Directors", (f) => listed(f.current.film.directors)],
+  ["Lead cast", (f) => listed(f.current.film.cast)],
+  ["Production companies", (f) => listed(f.current.film.production_companies)],
+  ["Keywords", (f) => listed(f.current.film.keywords)],
+  ["Distributor's share", (f) => optionalNumber(f.current.film.distributor_share, percent)],
+  ["Marketing (P&A)", (f) => optionalNumber(f.current.film.p_and_a, money)],
+  ["Marketing, x budget", (f) => optionalNumber(f.current.film.p_and_a_multiple, (x) => `${x}x`)],
   ["Median revenue", (f) => [f.current.answer.predicted_revenue, money]],
   ["Interval low", (f) => [f.current.answer.revenue_low, money]],
   ["Interval high", (f) => [f.current.answer.revenue_high, money]],
   ["Interval coverage", (f) => [f.current.answer.interval_coverage, percent]],
   ["P(hit)", (f) => [f.current.answer.hit_probability, percent]],
   ["P(profit)", (f) => [f.current.answer.profit_probability, percent]],
-  ["Actual revenue", (f) => (f.actual ? [f.actual.revenue, money] : "\u2014")],
+  ["Actual revenue", (f) => (f.actual ? [f.actual.revenue, revenueText] : "\u2014")],
   ["Actual known on", (f) => (f.actual ? f.actual.known_on : "\u2014")],
   ["Revision", (f) => [f.current.number, String]],
-  ["Forecast made", (f) => f.current.created_at],
-  ["Models (serving hash)", (f) => f.current.model.serving_hash],
+  ["Forecast made", (f) => toTheSecond(f.current.created_at)],
+  ["Models (serving hash)", (f) => (cell) => servingHash(cell, f.current.model.serving_hash)],
 ];
+
+/** The hash's first characters (enough to tell models apart), the whole of it one click away. */
+function servingHash(cell, hash) {
+  const details = el("details", { class: "hash" }, null, cell);
+  el("summary", { title: hash }, hash.slice(0, SHORT_HASH), details);
+  el("code", {}, hash, details);
+}
 
 async function compare() {
   const ids = [...state.ticked.keys()];
@@ -240,6 +347,7 @@ async function compare() {
       const cell = value(forecast);
       const td = el("td", Array.isArray(cell) ? { class: "number" } : {}, null, row);
       if (Array.isArray(cell)) optional(td, cell[0], cell[1]);
+      else if (typeof cell === "function") cell(td);
       else td.textContent = cell;
     }
   }
@@ -252,22 +360,57 @@ async function compare() {
 
 function openActual(forecast) {
   state.actualFor = forecast;
+  state.confirmedRevenue = null;
   const form = byId("actual-form");
   clearErrors(form);
+  byId("actual-problem").textContent = "";
   byId("actual-title").textContent = `What ${forecast.name} earned`;
   byId("revenue").value = forecast.actual ? String(forecast.actual.revenue) : "";
   byId("known_on").value = forecast.actual ? forecast.actual.known_on : "";
+  byId("known_on").max = today(); // the API refuses a figure known after today
   byId("source").value = forecast.actual ? forecast.actual.source : "";
   understandRevenue();
   byId("actual-section").hidden = false;
   byId("actual-title").focus();
+  knowRevenueFloor();
+}
+
+const today = () => {
+  const now = new Date();
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}-${String(now.getDate()).padStart(2, "0")}`;
+};
+
+/** The data's low revenue (the API warns below it), from /model: the open description of the models. */
+async function knowRevenueFloor() {
+  if (state.revenueFloor !== null) return;
+  const response = await fetch("/model").catch(() => null);
+  const described = response?.ok ? await response.json() : null;
+  const limits = described?.pre_release?.data_limits;
+  if (limits?.real_revenue) state.revenueFloor = { dollars: limits.real_revenue.low, of: limits.dollars_of };
 }
 
 function understandRevenue() {
   const read = readMoney(byId("revenue").value);
-  byId("revenue-understood").textContent = read.problem
-    || (read.dollars === undefined ? "" : `read as ${money(read.dollars)}`);
+  byId("revenue-understood").textContent = read.dollars === undefined ? "" : `read as ${revenueText(read.dollars)}`;
+  byId("revenue-confirm").hidden = true;
   return read;
+}
+
+/** Why an amount is hard to believe for this film (null: it is not): as /forecast asks about a tiny budget. */
+function doubtAbout(dollars, forecast) {
+  const { revenue_low: low, revenue_high: high } = forecast.current.answer;
+  const floor = state.revenueFloor;
+  if (dollars * FAR_OUTSIDE < low) {
+    return `${dollarsInFull(dollars)} is far below this film's forecast (its 80% interval starts at ${money(low)}).`;
+  }
+  if (floor && dollars < floor.dollars) {
+    return `${dollarsInFull(dollars)} is below almost every film's revenue in the data (from ` +
+      `${dollarsInFull(Math.round(floor.dollars))} in ${floor.of} dollars).`;
+  }
+  if (dollars > high * FAR_OUTSIDE) {
+    return `${dollarsInFull(dollars)} is far above this film's forecast (its 80% interval ends at ${money(high)}).`;
+  }
+  return null;
 }
 
 async function recordActual(event) {
@@ -275,19 +418,37 @@ async function recordActual(event) {
   const form = byId("actual-form");
   clearErrors(form);
   const read = understandRevenue();
-  // an amount the page cannot read goes as typed: the API's 422 says what is wrong, by the field
-  const body = { revenue: read.dollars ?? byId("revenue").value, known_on: byId("known_on").value, source: byId("source").value };
-  if (read.dollars === undefined && byId("revenue").value.trim() === "") delete body.revenue;
+  if (read.problem) return showFieldErrors([{ field: "revenue", message: read.problem, type: "money" }], form, byId("actual-problem"));
+  if (read.dollars > 0 && read.dollars !== state.confirmedRevenue) {
+    const doubt = doubtAbout(read.dollars, state.actualFor);
+    if (doubt) return askWhichAmount("revenue", read.dollars, doubt);
+  }
+  const body = { revenue: read.dollars, known_on: byId("known_on").value, source: byId("source").value };
+  if (read.dollars === undefined) delete body.revenue;
   if (!body.known_on) delete body.known_on;
-  const id = state.actualFor.id;
+  const { id, name } = state.actualFor;
   const { status, answer } = await busy(() => ledgerCall("PUT", `/ledger/forecasts/${id}/actual`, body));
-  if (status === 422 && Array.isArray(answer.detail)) return showFieldErrors(answer.detail, form, byId("actual-problem"));
+  if (status === 422 && Array.isArray(answer.detail)) {
+    if (answer.detail.some((error) => error.field === "revenue")) byId("revenue-understood").textContent = "";
+    return showFieldErrors(answer.detail, form, byId("actual-problem"));
+  }
   if (status !== 200) return refused(status, answer, byId("actual-problem"));
   byId("actual-section").hidden = true;
   await showPage();
+  sayRecorded(name, answer.warnings || []);
   await showRecord();
   document.querySelector(`#slate-table tr[data-id="${id}"] button.record`)?.focus();
   return undefined;
+}
+
+/** The recorded result, and what the API found surprising about it (recorded all the same). */
+function sayRecorded(name, warnings) {
+  const news = byId("slate-news");
+  news.replaceChildren();
+  const said = { 0: ".", 1: ", with a warning:" }[warnings.length] ?? ", with warnings:";
+  news.append(`The actual result of ${name} is recorded${said}`);
+  const list = el("ul", { class: "warnings" }, null, news);
+  for (const warning of warnings) el("li", { "data-code": warning.code }, warning.message, list);
 }
 
 function closeActual() {
@@ -321,6 +482,9 @@ async function showRecord() {
   const section = byId("record-section");
   section.hidden = false;
   const overall = record.answer.overall;
+  const warned = byId("record-warnings");
+  warned.replaceChildren();
+  for (const warning of record.answer.warnings || []) el("li", { "data-code": warning.code }, warning.message, warned);
   const list = byId("record-figures");
   list.replaceChildren();
   byId("record-figure").hidden = overall === null;
@@ -379,6 +543,7 @@ function setUp() {
   byId("filters").addEventListener("submit", async (event) => {
     event.preventDefault();
     state.afters = [0];
+    byId("slate-news").replaceChildren();
     await showPage();
   });
   byId("previous-page").addEventListener("click", () => turnPage(false));
@@ -387,6 +552,14 @@ function setUp() {
   byId("actual-form").addEventListener("submit", recordActual);
   byId("actual-cancel").addEventListener("click", closeActual);
   byId("revenue").addEventListener("input", understandRevenue);
+  onWhichAmount("revenue", "actual-form", (dollars) => { state.confirmedRevenue = dollars; }, understandRevenue);
+  byId("export").addEventListener("click", exportSlate);
+  // a link pasted into a tab already on /ledger changes only the fragment: take its token then too
+  window.addEventListener("hashchange", async () => {
+    if (!takeTokenFromAddress()) return;
+    state.slate = null;
+    await showSlates();
+  });
   let width = window.innerWidth;
   window.addEventListener("resize", () => {
     if (window.innerWidth === width) return;
