@@ -28,6 +28,10 @@ class NotFound(LookupError):
     """No such slate or forecast (or a deleted forecast where a live one is needed)."""
 
 
+class ResultKnown(ValueError):
+    """The film's actual result is recorded: a forecast made now would be scored with hindsight."""
+
+
 class NameTaken(ValueError):
     """The slate already holds a forecast of that name (re-forecast it, or restore it if deleted)."""
 
@@ -152,9 +156,19 @@ class Ledger:
         return forecast_view(forecast, slate, revision, None)
 
     def revise(self, forecast_id: int, kind: str, answered: Answered, label: str | None = None) -> dict[str, Any]:
-        """A new revision of a live forecast; every earlier one is kept. A scenario does not become current."""
+        """A new revision of a live forecast; every earlier one is kept. A scenario does not become current.
+
+        Once the film's actual result is recorded its current forecast is final: a new one would be
+        made knowing the answer, and the track record would score hindsight (``ResultKnown``).
+        Scenarios, which never become current, are still kept.
+        """
         with self.session.begin() as session:
             forecast = self._live(session, forecast_id, lock=True)
+            if kind != "scenario" and session.get(ActualResult, forecast.id) is not None:
+                raise ResultKnown(
+                    f"forecast {forecast_id}'s actual result is recorded, so its forecast is final: a forecast made "
+                    "now would be scored knowing the answer. Save a scenario to see what the current models say."
+                )
             number = forecast.revision_count + 1
             revision = new_revision(forecast.id, number, kind, answered, label)
             session.add(revision)

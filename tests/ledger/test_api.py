@@ -188,6 +188,25 @@ def test_a_slate_is_paged_and_filtered(ledgered: Ledgered) -> None:
     assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "query.limit"
 
 
+def test_once_the_actual_result_is_in_the_forecast_is_final_and_the_track_record_scores_it(ledgered: Ledgered) -> None:
+    """A re-forecast after the result is known would be made knowing the answer: 409, nothing written, the track
+    record unchanged; a scenario (never the current forecast) is still kept."""
+    saved = ledgered.save("Inception")
+    actual = {"revenue": 8.3e8, "known_on": "2010-12-31", "source": "Box Office Mojo"}
+    assert ledgered.call("PUT", f"/ledger/forecasts/{saved['id']}/actual", json=actual).status_code == 200
+    before = ledgered.call("GET", "/ledger/track_record").json()
+    for body in (None, {"film": {**FILM, "budget": FILM["budget"] * 2}}):
+        refused = ledgered.call("POST", f"/ledger/forecasts/{saved['id']}/reforecast", json=body)
+        assert refused.status_code == 409 and "scored knowing the answer" in refused.json()["detail"]
+    scenario = ledgered.call(
+        "POST", f"/ledger/forecasts/{saved['id']}/scenarios", json={"label": "later", "changes": {"runtime": 100}}
+    )
+    assert scenario.status_code == 201 and scenario.json()["current"]["number"] == 1
+    read = ledgered.call("GET", f"/ledger/forecasts/{saved['id']}").json()
+    assert [(r["number"], r["kind"]) for r in read["revisions"]] == [(1, "saved"), (2, "scenario")]
+    assert ledgered.call("GET", "/ledger/track_record").json() == before
+
+
 def test_reforecast_and_scenarios_add_revisions_and_keep_the_old_ones(ledgered: Ledgered) -> None:
     saved = ledgered.save("Inception")
     same = ledgered.call("POST", f"/ledger/forecasts/{saved['id']}/reforecast").json()

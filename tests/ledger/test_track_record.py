@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 from boxoffice.ledger import tallies
 from boxoffice.ledger.database import make_engine, upgrade
 from boxoffice.ledger.identity import ModelIdentity
-from boxoffice.ledger.store import Answered, Ledger, NotFound, PageQuery
+from boxoffice.ledger.store import Answered, Ledger, NotFound, PageQuery, ResultKnown
 from boxoffice.ledger.tables import ActualResult, Forecast, Revision, Slate
 from boxoffice.ledger.track_record import CALIBRATION_BINS, middle_errors, track_record
 from boxoffice.modeling.metrics import regression_metrics
@@ -262,6 +262,9 @@ def test_every_write_keeps_the_tallies_as_computed_afresh_from_the_rows(database
             ledger.record_actual(forecast_id, rng.lognormvariate(18, 1.5), NOW.date(), "s")
         elif step == "delete":
             ledger.delete(forecast_id)
+        elif step == "reforecast" and ledger.read(forecast_id)["actual"] is not None:
+            with pytest.raises(ResultKnown):  # final once the result is in: nothing written
+                ledger.revise(forecast_id, step, answered(rng, rng.choice(IDENTITIES)))
         else:
             ledger.revise(forecast_id, step, answered(rng, rng.choice(IDENTITIES)))
     kept = tallies_now(engine)

@@ -203,6 +203,9 @@ def test_an_actual_result_is_recorded_with_the_apis_422s_by_their_fields(
     assert data_values(page, "#slate-table tbody tr:nth-child(2) .actual") == [kept["revenue"]]
     assert row.locator(".source").inner_text() == source and row.locator(".known-on").inner_text() == "2018-01-31"
     assert page.locator("b").count() == 0
+    # its forecast is final now (the API refuses a re-forecast made knowing the answer): no button offers one
+    assert row.locator("button.record").inner_text() == "Change" and row.locator("button.reforecast").count() == 0
+    assert page.locator("#slate-table tbody tr").nth(0).locator("button.reforecast").count() == 1
     watched.check_clean(expected=REFUSED_422)
 
 

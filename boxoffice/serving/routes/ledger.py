@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from sqlalchemy.exc import SQLAlchemyError
 
 from boxoffice.features.limits import Warning
-from boxoffice.ledger.store import MAX_PAGE, Answered, Ledger, NameTaken, NotFound, PageQuery
+from boxoffice.ledger.store import MAX_PAGE, Answered, Ledger, NameTaken, NotFound, PageQuery, ResultKnown
 from boxoffice.ledger.surprises import actual_warnings
 from boxoffice.ledger.tokens import READ, WRITE, scope_of
 from boxoffice.ledger.track_record import track_record
@@ -225,9 +225,10 @@ def ledger_router() -> APIRouter:
         """One forecast with every revision, oldest first."""
         return found(lambda: ledger(request).read(forecast_id))
 
-    @router.post("/forecasts/{forecast_id}/reforecast")
+    @router.post("/forecasts/{forecast_id}/reforecast", responses={409: {"model": Problem}})
     def reforecast(request: Request, forecast_id: ForecastId, body: ReforecastRequest | None = None) -> Any:
-        """A new revision answered by the current models (the earlier revisions are kept)."""
+        """A new revision answered by the current models (the earlier revisions are kept); a 409 once the film's
+        actual result is recorded, since a forecast made then would be scored with hindsight."""
         film = body.film if body is not None and body.film is not None else None
         if film is None:
             stored = found(lambda: ledger(request).current_film(forecast_id))
@@ -235,7 +236,10 @@ def ledger_router() -> APIRouter:
                 return stored
             film = PreReleaseMovie.model_validate(stored, strict=False)
         revision = answered(request, film, ("film",))
-        return found(lambda: ledger(request).revise(forecast_id, "reforecast", revision))
+        try:
+            return found(lambda: ledger(request).revise(forecast_id, "reforecast", revision))
+        except ResultKnown as err:
+            return JSONResponse(status_code=409, content={"detail": str(err)})
 
     @router.post("/forecasts/{forecast_id}/scenarios", status_code=201)
     def scenario(request: Request, forecast_id: ForecastId, body: ScenarioRevision) -> Any:

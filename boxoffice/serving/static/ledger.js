@@ -230,7 +230,10 @@ function drawActions(cell, forecast) {
   }
   const verb = forecast.actual ? "Change" : "Record";
   button("record", verb, `${verb} the actual result of`, () => openActual(forecast));
-  button("reforecast", "Re-forecast", "Re-forecast with the current models:", () => revise(forecast, "reforecast"));
+  // Once the actual result is in, the forecast is final (a new one would know the answer): the API says 409.
+  if (!forecast.actual) {
+    button("reforecast", "Re-forecast", "Re-forecast with the current models:", () => revise(forecast, "reforecast"));
+  }
 }
 
 /** Re-forecast (a new revision by the current models; the old ones kept) or restore a film, then say what changed. */
