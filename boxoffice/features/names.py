@@ -120,6 +120,7 @@ NUMBER_WORDS = {word: str(number) for word, number in _CARDINAL.items()} | {
     word: _ordinal(number) for word, number in _ORDINAL.items()
 }
 _TENS_WORDS = frozenset(_TENS.split())
+_SUFFIX_WORDS = frozenset(word for suffix in CORPORATE_SUFFIXES for word in suffix)
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 _TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]*\)\s*$")
 _ROMAN = re.compile(r"[ivxlc]+")
@@ -161,6 +162,12 @@ def _digits(words: list[str]) -> list[str]:
         after_tens = word in _TENS_WORDS
         out.append(NUMBER_WORDS.get(word, word))
     return out
+
+
+def _bare(company: str) -> bool:
+    """A company's name as typed with nothing to set aside and a word that is not a suffix ("Fox", not "Films")."""
+    words = fold_words(company, corporate=True)
+    return len(words) == len(fold_words(company)) and not _SUFFIX_WORDS.issuperset(words)
 
 
 def fold(name: str, corporate: bool = False) -> str:
@@ -234,7 +241,7 @@ class NameBook:
 
     def _reading(self, asked: str) -> Reading:
         if asked in self.films:
-            larger = self.larger_namesakes(asked)
+            larger = self.larger_namesakes(asked, asked)
             alike = self._by_key.get(fold(asked, self.corporate), ())
             spelt_alike = tuple(name for name in larger if name in alike)
             return Reading(self.column, asked, asked, "exact", alternatives=spelt_alike, suggestions=larger)
@@ -242,19 +249,20 @@ class NameBook:
         if same:
             read_as = same[0]
             return Reading(
-                self.column, asked, read_as, "known_spelling", same[1:], suggestions=self.larger_namesakes(read_as)
+                self.column, asked, read_as, "known_spelling", same[1:], self.larger_namesakes(read_as, asked)
             )
         return Reading(self.column, asked, asked, "unknown", suggestions=self.suggest(asked))
 
-    def larger_namesakes(self, known: str) -> tuple[str, ...]:
-        """Known names with MUCH_MORE times the films of ``known``, when it has FEW_FILMS or fewer: those folding
-        like it, then (companies) those carrying its every word ("Fox Films Ltd." -> "Twentieth Century Fox Film
-        Corporation"); most films first within each."""
+    def larger_namesakes(self, known: str, typed: str) -> tuple[str, ...]:
+        """Known names with MUCH_MORE times the films of ``known`` (read for ``typed``), when it has FEW_FILMS or
+        fewer: those folding like it, then, for a company typed as a bare name ("Fox", "Disney": nothing set
+        aside, not only suffix words), those carrying its every word ("Twentieth Century Fox Film Corporation");
+        most films first within each. A name typed in full ("Scott Pictures") is not a shortened one."""
         films = self.films[known]
         if films > FEW_FILMS:
             return ()
         same = self._by_key.get(fold(known, self.corporate), ())
-        carrying = self._carrying(self._choices[known].split()) if self.corporate else ()
+        carrying = self._carrying(self._choices[known].split()) if self.corporate and _bare(typed) else ()
         larger = (name for name in dict.fromkeys((*same, *carrying)) if self.films[name] >= MUCH_MORE * films)
         return tuple(larger)[:SUGGESTIONS]
 

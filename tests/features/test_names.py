@@ -305,9 +305,14 @@ def test_a_name_read_as_a_small_company_offers_the_much_larger_ones_carrying_its
     assert warning.code == "larger_namesake"
     assert warning.message.startswith("\u2018Fox\u2019 (company): read as Fox Films Ltd. (1 film); did you mean ")
     assert "Twentieth Century Fox Film Corporation (201 films)" in warning.message
-    # An exact small name gets the same offer; a large one, or people's names, never do.
-    assert book.read("Fox Films Ltd.").suggestions[0] == "Twentieth Century Fox Film Corporation"
+    # A bare exact name gets the same offer; a name typed in full, a large one, or people's names never do.
+    small = NameBook("production_companies", {**FOXES, "Fox": 2}, corporate=True).read("Fox")
+    assert (small.match, small.suggestions[:1]) == ("exact", ("Twentieth Century Fox Film Corporation",))
+    assert book.read("Fox Films Ltd.").suggestions == ()
     assert book.read("Fox 2000 Pictures").suggestions == ()
+    assert (
+        NameBook("production_companies", {"Films": 1, "Fox Films": 40}, corporate=True).read("Films").suggestions == ()
+    )
     people = NameBook("cast", {"Fox": 1, "Michael J. Fox": 20, "Megan Fox": 12})
     assert people.read("Fox").suggestions == ()
 
