@@ -121,6 +121,7 @@ def test_a_date_beyond_the_data_is_warned_about_by_the_numbers_and_the_field(wat
     unknown = sum(w["code"] == "unknown_name" for w in answer["warnings"])
     summary = page.inner_text("#warnings li[data-code='names'] summary")
     assert summary.startswith(f"{len(about_names)} name") and f"{unknown} not in our data" in summary
+    assert folded.first.is_visible() == (len(about_names) <= 3)  # many names stay folded: the numbers stay in view
     assert page.locator("#warnings > li").count() == len(answer["warnings"]) - len(about_names) + 1
     watched.check_clean()
 
@@ -253,4 +254,20 @@ def test_a_cast_members_chip_follows_its_place_in_the_billing(watched: Watched, 
     read = names_api(server, "cast", "Actor 4", 2)
     assert read["match"] != "not_read"
     assert "not used by the models" not in page.locator("#cast-chips li", has_text="Actor 4").inner_text()
+    watched.check_clean()
+
+
+def test_a_few_doubtful_names_are_said_one_by_one_in_view(watched: Watched, server: str) -> None:
+    page = watched.open()
+    names = {"directors": ["Director 333"], "cast": ["Actor 1"], "production_companies": ["Universal"]}
+    forecast_with(page, **names)
+    answer = post(server, FORECAST, {**PRE_RELEASE_EXAMPLE, **names})[1]
+    about_names = [w for w in answer["warnings"] if w["field"] in names]
+    assert [w["code"] for w in about_names] == ["unknown_name", "larger_namesake"]
+    assert page.inner_text("#warnings li[data-code='names'] summary") == (
+        "2 names to check: 1 not in our data, 1 perhaps meant as a larger name"
+    )
+    listed = page.locator("#warnings li[data-code='names'] li")
+    assert listed.all_inner_texts() == [w["message"] for w in about_names]
+    assert listed.first.is_visible() and listed.nth(1).is_visible()
     watched.check_clean()
