@@ -209,6 +209,7 @@ class NameBook:
     _by_key: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     _choices: dict[str, str] = field(init=False, repr=False, compare=False)  # name -> its folded words, ranked
     _rank: dict[str, int] = field(init=False, repr=False, compare=False)  # name -> its place in _choices
+    _spelt: dict[str, str] = field(init=False, repr=False, compare=False)  # companies: name -> all its words
     _by_word: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)  # folded word -> names
     _read: dict[str, Reading] = field(init=False, repr=False, compare=False)  # names read before
 
@@ -226,6 +227,9 @@ class NameBook:
             for word in dict.fromkeys(words.split()):
                 by_word.setdefault(word, []).append(name)
         object.__setattr__(self, "_choices", choices)
+        object.__setattr__(
+            self, "_spelt", {name: " ".join(fold_words(name)) for name in ranked} if self.corporate else {}
+        )
         object.__setattr__(self, "_rank", {name: position for position, name in enumerate(ranked)})
         object.__setattr__(self, "_by_word", {word: tuple(names) for word, names in by_word.items()})
         object.__setattr__(self, "_read", {})
@@ -283,11 +287,17 @@ class NameBook:
         query = " ".join(words)
         if not query:
             return ()
-        close = process.extract(
-            query, self._choices, scorer=fuzz.ratio, limit=None, score_cutoff=SUGGESTION_SCORE, processor=None
-        )
-        best = max((score for _, score, _ in close), default=100.0)
-        scores = {name: score for _, score, name in close if score >= best - SUGGESTION_SPREAD}
+        scores: dict[str, float] = {}
+        # A company is compared with its suffixes set aside and with every word, so that a typo in a suffix
+        # ("Warner Bros. Picturs", which keeps its last word) still finds it.
+        for typed, choices in ((query, self._choices), (" ".join(fold_words(asked)), self._spelt)):
+            close = process.extract(
+                typed, choices, scorer=fuzz.ratio, limit=None, score_cutoff=SUGGESTION_SCORE, processor=None
+            )
+            for _, score, name in close:
+                scores[name] = max(score, scores.get(name, 0.0))
+        best = max(scores.values(), default=100.0)
+        scores = {name: score for name, score in scores.items() if score >= best - SUGGESTION_SPREAD}
         for name in self._carrying(words)[: limit * 10]:
             scores.setdefault(name, fuzz.ratio(query, self._choices[name]))
         ranked = sorted(scores, key=lambda name: (-scores[name], self._rank[name]))

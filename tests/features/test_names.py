@@ -360,3 +360,10 @@ def test_every_real_test_film_is_read_exactly_and_the_trials_names_are_read_as_m
     assert (fox.match, fox.read_as) == ("known_spelling", "Twentieth Century Fox Film Corporation")
     plain = reader.read_one("production_companies", "Fox")
     assert plain.suggestions[:1] == ("Twentieth Century Fox Film Corporation",)
+
+
+def test_a_typo_in_a_companys_suffix_still_finds_it() -> None:
+    """The suffix is set aside only when spelt right: "Picturs" stays, so the name is also compared whole."""
+    book = NameBook("production_companies", {"Warner Bros.": 280, "Warner Bros. Pictures": 7, "Roth Films": 9}, True)
+    reading = book.read("Warner Bros. Picturs")
+    assert (reading.match, reading.suggestions[:1]) == ("unknown", ("Warner Bros. Pictures",))
