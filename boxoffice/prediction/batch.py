@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -31,7 +32,7 @@ BEYOND_MODEL = "these inputs are beyond what the model can score"
 def request_value(value: Any) -> Any:
     """A validated field as the feature code takes it: lists as '|'-joined names, dates as ISO text."""
     if isinstance(value, list):
-        return LIST_SEPARATOR.join(name.strip() for name in value)
+        return LIST_SEPARATOR.join([name.strip() for name in value])
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
@@ -39,12 +40,19 @@ def request_value(value: Any) -> Any:
 
 def request_columns(schema: type[BaseModel], movies: Sequence[BaseModel]) -> dict[str, np.ndarray]:
     """Validated requests as columns in the shape of the pipeline's cleaned table."""
-    return {
-        name: np.array(
-            [request_value(getattr(m, name)) for m in movies], dtype=np.float64 if field.annotation is float else object
+    columns = {}
+    for name, numeric in _fields(schema):
+        values = [getattr(movie, name) for movie in movies]
+        columns[name] = (
+            np.array(values, dtype=np.float64) if numeric else np.array(list(map(request_value, values)), dtype=object)
         )
-        for name, field in schema.model_fields.items()
-    }
+    return columns
+
+
+@cache
+def _fields(schema: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
+    """Each field's name, and whether it is a number (read once per schema: every request asks)."""
+    return tuple((name, field.annotation is float) for name, field in schema.model_fields.items())
 
 
 def movie_columns_from_json(body: bytes, max_items: int) -> dict[str, np.ndarray] | None:
