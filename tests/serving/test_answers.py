@@ -244,3 +244,13 @@ def test_the_name_endpoint_reads_as_the_answers_do(client: TestClient) -> None:
         if n["field"] == "production_companies"
     )
     assert client.get("/names", params={"field": "title", "name": "x"}).status_code == 422
+
+
+def test_the_explanation_says_where_its_factors_start_and_what_they_come_to(client: TestClient) -> None:
+    """The typical film's forecast times every effect's factor is the model's estimate (log terms: they add up)."""
+    explanation = ask(client, FILM, "?explain=true")["explanation"]
+    assert explanation["base_revenue"] == pytest.approx(math.expm1(explanation["base_value"]))
+    assert explanation["revenue"] == pytest.approx(math.expm1(explanation["log_revenue"]))
+    product = math.prod(effect["factor"] for effect in explanation["effects"])
+    assert (1 + explanation["base_revenue"]) * product == pytest.approx(1 + explanation["revenue"], rel=5e-3)
+    assert explanation["dollars_of"] in (None, *range(1900, 2100))
