@@ -6,7 +6,9 @@ while the walk itself is a few comparisons; and on a batch each row's walk down 
 chain of branches the CPU mispredicts about half the time. Here the trees are flat arrays
 read only through the public ``tree_`` attributes, and walks that do not depend on each
 other move down one level at a time (leaves point to themselves), so the CPU overlaps
-them: a block of rows through each tree for a batch, all trees at once for one film.
+them: a block of rows through each tree for a batch, all trees at once for one film. A
+smoothed answer's rows (a film's neighbours, alike but for budget and month) walk each tree
+as a group, comparing once where the group agrees.
 
 The numbers are scikit-learn's to the bit: the comparison is the same (float32 input
 against the float64 threshold, ``<=`` goes left) and each row adds its trees' values in
@@ -67,7 +69,7 @@ class FlatTrees:
         ``group``: X's rows come in groups of that many consecutive rows that differ in few
         columns (a film's neighbourhood, ``boxoffice.modeling.smoothing``). A group then walks
         each tree together and splits only where a node's feature differs within it: the same
-        numbers, about half the work for a smoothed answer.
+        numbers, with far fewer comparisons for a smoothed answer.
         """
         rows = np.ascontiguousarray(X, dtype=np.float32)  # what scikit-learn's trees compare
         if group > 1 and len(rows) % group == 0:
