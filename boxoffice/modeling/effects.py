@@ -83,7 +83,7 @@ def effects(
     return [
         {
             "label": label(fact, {features[j]: float(values[j]) for j in groups[fact]}, base_year),
-            "factor": round(float(np.exp(totals[fact])), 4),
+            "factor": float(f"{np.exp(totals[fact]):.4g}"),  # 4 figures: a $90 budget's x0.00001379 is not x0
             "contribution": totals[fact],
             "features": [features[j] for j in groups[fact]],
         }

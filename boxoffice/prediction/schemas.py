@@ -125,7 +125,8 @@ class Effect(BaseModel):
 
     label: str = Field(description="the fact in words, e.g. 'Budget, in 2016 dollars', 'Not a drama'")
     factor: float = Field(
-        description="the fact's effect as a factor on revenue: exp(contribution); x1.35 raises the forecast by 35%"
+        description="the fact's effect as a factor on revenue: exp(contribution) to 4 significant figures; "
+        "x1.35 raises the forecast by 35%"
     )
     contribution: float = Field(description="the sum of its features' contributions, log revenue")
     features: list[str] = Field(description="the raw features that state this fact (keys of contributions)")

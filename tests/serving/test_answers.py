@@ -195,7 +195,7 @@ def test_the_explanation_in_facts_with_factors_keeps_the_raw_contributions(clien
     assert sorted(features) == sorted(contributions)  # every feature in exactly one fact
     for effect in effects:
         assert effect["contribution"] == pytest.approx(sum(contributions[f] for f in effect["features"]), abs=1e-12)
-        assert effect["factor"] == round(math.exp(effect["contribution"]), 4)
+        assert effect["factor"] == float(f"{math.exp(effect['contribution']):.4g}")
     labels = {effect["label"]: effect["features"] for effect in effects}
     assert labels["Not a drama"] == ["genre_drama"] and labels["Action"] == ["genre_action"]
     assert labels["Budget, in 2016 dollars"] == ["real_log_budget"]

@@ -135,6 +135,8 @@ def test_a_tiny_budget_as_typed_is_shown_in_readable_amounts(watched: Watched, s
     assert money(90) == "$90" and answer["p_and_a"] < 1e3
     assert f"budget {money(90)}: P(gross > budget)" in (page.text_content("#cdf-chart") or "")
     assert "$0.0M" not in (page.text_content("#results") or "")
+    written = page.locator("#explanation-numbers td").all_inner_texts()
+    assert "\u00d70.00" not in written and written  # no factor written as nothing
     watched.check_clean()
 
 

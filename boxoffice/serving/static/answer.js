@@ -6,7 +6,8 @@ import { dollarsInFull, money, percent, readMoney } from "./money.js";
 export const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 export const BUDGET_FACTORS = [0.25, 0.4, 0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 3];
 const signed = (value) => `${value > 0 ? "+" : ""}${value.toFixed(2)}`;
-const factor = (value) => `\u00d7${value.toFixed(2)}`;
+// two decimals, or two figures for a factor too small for them (a tiny budget's \u00d70.000014, never \u00d70.00)
+const factor = (value) => `\u00d7${value >= 0.01 || value === 0 ? value.toFixed(2) : value.toPrecision(2)}`;
 
 export function el(tag, attributes = {}, text = null, parent = null) {
   const node = document.createElement(tag);
