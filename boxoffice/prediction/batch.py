@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from boxoffice.data.raw import LIST_SEPARATOR
 from boxoffice.modeling.comp_reasons import CompRules
+from boxoffice.modeling.effects import in_dollars
 from boxoffice.prediction.predictor import Predictor
 from boxoffice.prediction.schemas import Movie, Prediction, PreReleasePrediction, within
 
@@ -117,7 +118,8 @@ def answers(
     if "names" in out:  # a pre-release answer
         fields.update({name: out[name] for name in PRE_RELEASE_FIELDS})
     if explain:
-        fields["explanation"] = out["explanation"]
+        base_year = predictor.settings["cpi_base_year"] if predictor.section.constant_dollars else None
+        fields["explanation"] = [in_dollars(e, base_year) if e else e for e in out["explanation"]]
     if comps:
         fields["comps"] = out["comps"]
     if quantiles:
