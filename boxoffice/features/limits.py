@@ -52,8 +52,8 @@ WARNING_CODES = {
     "language_not_in_data": "no film in the data is in this original language",
     "unknown_name": "a name the data does not have: read as a name with no earlier film",
     "ambiguous_name": "a spelling several known names share: read as the one with the most films",
-    "larger_namesake": "a known name with few films that folds like one with many times more: read exactly, "
-    "the larger one suggested",
+    "larger_namesake": "a known name with few films where one with many times more folds alike or carries its "
+    "every word: read as typed, the larger ones suggested",
 }
 
 
@@ -225,34 +225,44 @@ class DataLimits:
 
 
 def _worth_saying(reading: Reading) -> bool:
-    return reading.match == "unknown" or bool(reading.alternatives)
+    if reading.match == "unknown":
+        return True
+    return reading.match != "not_read" and bool(reading.alternatives or reading.suggestions)
 
 
 def name_warning(reading: Reading, films: Callable[[str, str], int]) -> Warning:
-    """The warning an unknown or ambiguous name, or an exact one with a larger namesake, earns."""
+    """What happened to one doubtful name, in words a producer reads: an unknown name, a name read as the
+    known one with few films where a much larger one was likely meant, or a spelling several known names share.
+
+    ``films``: (request field, known name) -> its number of films, so each name the message gives says its size.
+    """
     what = FIELD_NAMES[reading.field]
-    if reading.match == "exact":
-        larger = [f"'{name}' ({_films(films(reading.field, name))})" for name in reading.alternatives]
-        return Warning(
-            "larger_namesake",
-            reading.field,
-            f"{what} '{reading.asked}' is in the data with {_films(films(reading.field, reading.asked))}, and read "
-            f"as such; {_or(larger, quote=False)}, many times larger, has the same name once suffixes are set "
-            "aside: was it meant?",
-        )
+    asked = f"\u2018{reading.asked}\u2019 ({what})"
+
+    def sized(name: str) -> str:
+        return f"{name} ({_films(films(reading.field, name))})"
+
     if reading.match == "unknown":
-        hint = f"; did you mean {_or(reading.suggestions)}?" if reading.suggestions else ""
+        hint = f"; did you mean {_or([sized(name) for name in reading.suggestions])}?" if reading.suggestions else ""
         return Warning(
             "unknown_name",
             reading.field,
-            f"{what} '{reading.asked}' is not in the data: read as a {what} with no earlier film (a typical "
-            f"film's track record){hint}",
+            f"{asked}: not in our data, counted as a first-time {what} (no earlier film){hint}",
         )
+    read = f"{asked}: read as {sized(reading.read_as)}"
+    if reading.suggestions and reading.match in ("exact", "known_spelling"):
+        return Warning(
+            "larger_namesake",
+            reading.field,
+            f"{read}; did you mean {_or([sized(name) for name in reading.suggestions])}?",
+        )
+    others = _or([sized(name) for name in reading.alternatives])
     return Warning(
         "ambiguous_name",
         reading.field,
-        f"{what} '{reading.asked}' could be {_or((reading.read_as, *reading.alternatives))}: read as "
-        f"'{reading.read_as}', the one with the most films in the data",
+        f"{read}, the one with the most films of the names written this way; {others} "
+        f"{'has' if len(reading.alternatives) == 1 else 'have'} the same name once case, punctuation and "
+        "suffixes are set aside",
     )
 
 
@@ -260,9 +270,8 @@ def _films(count: int) -> str:
     return "1 film" if count == 1 else f"{count} films"
 
 
-def _or(names: Sequence[str], quote: bool = True) -> str:
-    quoted = [f"'{name}'" if quote else name for name in names]
-    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+def _or(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def _money(dollars: float) -> str:

@@ -22,11 +22,18 @@ one with the most films in the data, ties going to the alphabetically first; the
 lists the others under ``alternatives`` so the answer can say it was ambiguous. An exact
 name is always read as itself.
 
-Larger namesakes: an exact name with few films ("Paramount", 2 films) can fold to the same
-spelling as a known name with many times more ("Paramount Pictures", 245). A person typing
-it almost certainly meant the larger one, yet reading it so would change the answer
-silently; so it is still read exactly, and the reading lists the larger names under both
-``alternatives`` and ``suggestions`` (the answer warns, the page offers them one click away).
+Number words: in a company's name "Twentieth" and "20th", "Four" and "4", "Twenty-First" and
+"21st" fold alike (people write them either way), so "20th Century Fox" reads as the data's
+"Twentieth Century Fox Film Corporation".
+
+Larger namesakes: a known name with few films can stand where a person meant a much larger
+one: "Paramount" (2 films) folds like "Paramount Pictures" (245), and "Fox" reads as the data's
+"Fox Films Ltd." (1 film) while "Twentieth Century Fox Film Corporation" (201) carries the word.
+Reading the larger name instead would change the answer silently, so the name is read as it
+is (exactly, or as its known spelling), and when it has FEW_FILMS or fewer, the known names with
+MUCH_MORE times as many that fold like it or (companies) have its every word are listed under
+``suggestions`` (those folding alike also under ``alternatives``): the answer warns, the page
+offers them one click away.
 
 The service, the file scorer and the forecast page's suggestions all read names through
 ``NameReader``.
@@ -78,14 +85,42 @@ CORPORATE_SUFFIXES = tuple(
 )
 SUGGESTIONS = 3
 REMEMBERED = 65_536  # readings each book keeps (a dict; cleared when full)
-# RapidFuzz WRatio (0-100) a known name needs to be suggested: below it suggestions are noise.
-SUGGESTION_SCORE = 72.0
+# A known name is suggested for an unknown one when its folded spelling is this similar (RapidFuzz's ratio,
+# 0-100: the whole name, letter by letter, so "Cristopher Nolan" finds "Christopher Nolan" at 97 while
+# "Zazie Beetz" finds no "RZA") and within SUGGESTION_SPREAD of the closest; or when it has every word
+# typed ("Warner" -> "Warner Bros.", "Spielberg" -> "Steven Spielberg"). Better no suggestion than a silly one.
+SUGGESTION_SCORE = 82.0
+SUGGESTION_SPREAD = 10.0
 # An exact name has a larger namesake (module doc) when it has at most FEW_FILMS films and a name
 # folding the same has at least MUCH_MORE times as many: "Paramount" (2) beside "Paramount Pictures"
 # (245), "Universal" (3) or "Universal Studios" (5) beside "Universal Pictures" (273), but not
 # "Columbia Pictures Corporation" (86) beside "Columbia Pictures" (167), two real studios' names.
 FEW_FILMS = 10
 MUCH_MORE = 5
+# Number words a company's name may spell either way ("Twentieth Century Fox", "20th Century Fox"): read
+# as digits, ordinals keeping their suffix; a tens word before a unit word is one number ("twenty-first").
+_UNITS = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+_UNITS += "seventeen eighteen nineteen"
+_ORDINAL_UNITS = "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+_ORDINAL_UNITS += "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth"
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety"
+_ORDINAL_TENS = "twentieth thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth"
+
+
+def _ordinal(number: int) -> str:
+    suffix = "th" if 11 <= number % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+_CARDINAL = {word: number for number, word in enumerate(_UNITS.split(), 1)}
+_CARDINAL |= {word: 10 * tens for tens, word in enumerate(_TENS.split(), 2)}
+_ORDINAL = {word: number for number, word in enumerate(_ORDINAL_UNITS.split(), 1)}
+_ORDINAL |= {word: 10 * tens for tens, word in enumerate(_ORDINAL_TENS.split(), 2)}
+NUMBER_WORDS = {word: str(number) for word, number in _CARDINAL.items()} | {
+    word: _ordinal(number) for word, number in _ORDINAL.items()
+}
+_TENS_WORDS = frozenset(_TENS.split())
+_SUFFIX_WORDS = frozenset(word for suffix in CORPORATE_SUFFIXES for word in suffix)
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 _TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]*\)\s*$")
 _ROMAN = re.compile(r"[ivxlc]+")
@@ -104,12 +139,35 @@ def fold_words(name: str, corporate: bool = False) -> list[str]:
     words = _NOT_WORD.sub(" ", text.replace("&", " and ")).split()
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
+    if corporate and not NUMBER_WORDS.keys().isdisjoint(words):
+        words = _digits(words)
     while corporate and len(words) > 1:
         suffix = next((s for s in CORPORATE_SUFFIXES if len(s) < len(words) and tuple(words[-len(s) :]) == s), None)
         if suffix is None:
             break
         words = words[: -len(suffix)]
     return words
+
+
+def _digits(words: list[str]) -> list[str]:
+    """Number words as digits: "twentieth" -> "20th", "twenty first" -> "21st", "four" -> "4"."""
+    out: list[str] = []
+    after_tens = False
+    for word in words:
+        if after_tens and _CARDINAL.get(word, _ORDINAL.get(word, 10)) < 10:
+            tens = int(out.pop())
+            out.append(str(tens + _CARDINAL[word]) if word in _CARDINAL else _ordinal(tens + _ORDINAL[word]))
+            after_tens = False
+            continue
+        after_tens = word in _TENS_WORDS
+        out.append(NUMBER_WORDS.get(word, word))
+    return out
+
+
+def _bare(company: str) -> bool:
+    """A company's name as typed with nothing to set aside and a word that is not a suffix ("Fox", not "Films")."""
+    words = fold_words(company, corporate=True)
+    return len(words) == len(fold_words(company)) and not _SUFFIX_WORDS.issuperset(words)
 
 
 def fold(name: str, corporate: bool = False) -> str:
@@ -138,7 +196,7 @@ class Reading:
     read_as: str  # the name the models were given: the known name, or the typed one when none
     match: str  # one of MATCHES
     alternatives: tuple[str, ...] = ()  # other known names with the same folded spelling (ambiguous, or larger)
-    suggestions: tuple[str, ...] = ()  # close known names (unknown or unread), or an exact name's larger namesakes
+    suggestions: tuple[str, ...] = ()  # close known names (unknown or unread), or a known name's larger namesakes
 
     def as_json(self) -> dict[str, Any]:
         """Its fields as the answer's JSON object: orjson writes a dict much faster than a dataclass."""
@@ -160,7 +218,10 @@ class NameBook:
     films: Mapping[str, int]
     corporate: bool = False
     _by_key: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
-    _choices: dict[str, str] = field(init=False, repr=False, compare=False)
+    _choices: dict[str, str] = field(init=False, repr=False, compare=False)  # name -> its folded words, ranked
+    _rank: dict[str, int] = field(init=False, repr=False, compare=False)  # name -> its place in _choices
+    _spelt: dict[str, str] = field(init=False, repr=False, compare=False)  # companies: name -> all its words
+    _by_word: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)  # folded word -> names
     _read: dict[str, Reading] = field(init=False, repr=False, compare=False)  # names read before
 
     def __post_init__(self) -> None:
@@ -171,7 +232,17 @@ class NameBook:
                 if name not in by_key.setdefault(key, []):
                     by_key[key].append(name)
         object.__setattr__(self, "_by_key", {key: tuple(names) for key, names in by_key.items() if key})
-        object.__setattr__(self, "_choices", {name: " ".join(fold_words(name, self.corporate)) for name in ranked})
+        choices = {name: " ".join(fold_words(name, self.corporate)) for name in ranked}
+        by_word: dict[str, list[str]] = {}
+        for name, words in choices.items():
+            for word in dict.fromkeys(words.split()):
+                by_word.setdefault(word, []).append(name)
+        object.__setattr__(self, "_choices", choices)
+        object.__setattr__(
+            self, "_spelt", {name: " ".join(fold_words(name)) for name in ranked} if self.corporate else {}
+        )
+        object.__setattr__(self, "_rank", {name: position for position, name in enumerate(ranked)})
+        object.__setattr__(self, "_by_word", {word: tuple(names) for word, names in by_word.items()})
         object.__setattr__(self, "_read", {})
 
     def read(self, asked: str) -> Reading:
@@ -185,35 +256,63 @@ class NameBook:
 
     def _reading(self, asked: str) -> Reading:
         if asked in self.films:
-            larger = self.larger_namesakes(asked)
-            return Reading(self.column, asked, asked, "exact", alternatives=larger, suggestions=larger)
+            larger = self.larger_namesakes(asked, asked)
+            alike = self._by_key.get(fold(asked, self.corporate), ())
+            spelt_alike = tuple(name for name in larger if name in alike)
+            return Reading(self.column, asked, asked, "exact", alternatives=spelt_alike, suggestions=larger)
         same = self._by_key.get(fold(asked, self.corporate))
         if same:
-            return Reading(self.column, asked, same[0], "known_spelling", alternatives=same[1:])
+            read_as = same[0]
+            return Reading(
+                self.column, asked, read_as, "known_spelling", same[1:], self.larger_namesakes(read_as, asked)
+            )
         return Reading(self.column, asked, asked, "unknown", suggestions=self.suggest(asked))
 
-    def larger_namesakes(self, known: str) -> tuple[str, ...]:
-        """The known names folding like ``known`` with MUCH_MORE times its films, when it has FEW_FILMS or fewer."""
+    def larger_namesakes(self, known: str, typed: str) -> tuple[str, ...]:
+        """Known names with MUCH_MORE times the films of ``known`` (read for ``typed``), when it has FEW_FILMS or
+        fewer: those folding like it, then, for a company typed as a bare name ("Fox", "Disney": nothing set
+        aside, not only suffix words), those carrying its every word ("Twentieth Century Fox Film Corporation");
+        most films first within each. A name typed in full ("Scott Pictures") is not a shortened one."""
         films = self.films[known]
         if films > FEW_FILMS:
             return ()
         same = self._by_key.get(fold(known, self.corporate), ())
-        return tuple(name for name in same if self.films[name] >= MUCH_MORE * films)[:SUGGESTIONS]
+        carrying = self._carrying(self._choices[known].split()) if self.corporate and _bare(typed) else ()
+        larger = (name for name in dict.fromkeys((*same, *carrying)) if self.films[name] >= MUCH_MORE * films)
+        return tuple(larger)[:SUGGESTIONS]
+
+    def _carrying(self, words: Sequence[str]) -> tuple[str, ...]:
+        """The known names that have every one of the folded ``words`` among theirs, most films first."""
+        if not words:
+            return ()
+        fewest = min((self._by_word.get(word, ()) for word in words), key=len)
+        wanted = set(words)
+        return tuple(name for name in fewest if wanted.issubset(self._choices[name].split()))
 
     def suggest(self, asked: str, limit: int = SUGGESTIONS) -> tuple[str, ...]:
-        """Up to ``limit`` known names closest to ``asked`` (RapidFuzz WRatio on folded words), best first.
+        """Up to ``limit`` known names for ``asked`` (see SUGGESTION_SCORE), the most similar first.
 
         Ties in score go to the name with more films (the order of ``_choices``).
         """
-        query = " ".join(fold_words(asked, self.corporate))
+        words = fold_words(asked, self.corporate)
+        query = " ".join(words)
         if not query:
             return ()
-        found = process.extract(
-            query, self._choices, scorer=fuzz.WRatio, limit=None, score_cutoff=SUGGESTION_SCORE, processor=None
-        )
-        rank = {name: position for position, name in enumerate(self._choices)}
-        found.sort(key=lambda hit: (-hit[1], rank[hit[2]]))
-        return tuple(name for _, _, name in found[:limit])
+        scores: dict[str, float] = {}
+        # A company is compared with its suffixes set aside and with every word, so that a typo in a suffix
+        # ("Warner Bros. Picturs", which keeps its last word) still finds it.
+        for typed, choices in ((query, self._choices), (" ".join(fold_words(asked)), self._spelt)):
+            close = process.extract(
+                typed, choices, scorer=fuzz.ratio, limit=None, score_cutoff=SUGGESTION_SCORE, processor=None
+            )
+            for _, score, name in close:
+                scores[name] = max(score, scores.get(name, 0.0))
+        best = max(scores.values(), default=100.0)
+        scores = {name: score for name, score in scores.items() if score >= best - SUGGESTION_SPREAD}
+        for name in self._carrying(words)[: limit * 10]:
+            scores.setdefault(name, fuzz.ratio(query, self._choices[name]))
+        ranked = sorted(scores, key=lambda name: (-scores[name], self._rank[name]))
+        return tuple(ranked[:limit])
 
     def names(self) -> list[str]:
         """The known names, most films first (ties alphabetical)."""

@@ -247,9 +247,12 @@ class NameReading(BaseModel):
     )
     alternatives: list[str] = Field(
         description="other known names with the same folded spelling: the reading was ambiguous and went to the "
-        "name with the most films (ties: alphabetical)"
+        "name with the most films (ties: alphabetical); for an exact name, its much larger namesakes"
     )
-    suggestions: list[str] = Field(description="up to three close known names for an unknown or unread name")
+    suggestions: list[str] = Field(
+        description="up to three known names: close ones for an unknown or unread name; for a known name with few "
+        "films, much larger ones folding alike or (companies) carrying its every word, which were likely meant"
+    )
 
 
 class AnswerWarning(BaseModel):

@@ -80,7 +80,8 @@ def test_an_unknown_name_is_flagged_with_suggestions_and_still_answered(client: 
     assert "Director 3" in director["suggestions"] and len(director["suggestions"]) <= 3
     unknown = [w for w in answer["warnings"] if w["code"] == "unknown_name"]
     assert [w["field"] for w in unknown] == ["directors", "production_companies"]
-    assert "Directr 3" in unknown[0]["message"] and "'Director 3'" in unknown[0]["message"]
+    assert unknown[0]["message"].startswith("\u2018Directr 3\u2019 (director): not in our data")
+    assert "did you mean Director 3 (" in unknown[0]["message"]
 
 
 def test_a_small_company_with_a_much_larger_namesake_is_read_exactly_and_warned_about(
@@ -95,8 +96,10 @@ def test_a_small_company_with_a_much_larger_namesake_is_read_exactly_and_warned_
     assert company["alternatives"] == company["suggestions"] == ["Universal Pictures"]
     (warning,) = [w for w in answer["warnings"] if w["field"] == "production_companies"]
     assert warning["code"] == "larger_namesake"
-    assert f"'Universal Pictures' ({films['Universal Pictures']} films)" in warning["message"]
-    assert f"with {films['Universal']} films" in warning["message"]
+    assert warning["message"] == (
+        f"\u2018Universal\u2019 (company): read as Universal ({films['Universal']} films); "
+        f"did you mean Universal Pictures ({films['Universal Pictures']} films)?"
+    )
     # Read exactly: the same forecast as before the rule, not the larger studio's.
     larger = ask(client, {**FILM, "production_companies": ["Universal Pictures"]})
     assert codes(larger) == set()

@@ -6,6 +6,9 @@ with the API's JSON for the same film.
 
 from __future__ import annotations
 
+import json
+import urllib.parse
+import urllib.request
 from typing import Any
 
 import pytest
@@ -42,7 +45,7 @@ def test_a_studio_spelt_another_way_is_read_as_the_known_name_and_says_so(watche
     page = watched.open()
     forecast_with(page, production_companies=["Warner Bros"])
     chip = page.locator("#production_companies-chips li").first
-    assert "read as Warner Bros." in chip.inner_text()
+    assert "known spelling of Warner Bros." in chip.inner_text()
     exact = post(server, FORECAST, {**PRE_RELEASE_EXAMPLE, "production_companies": ["Warner Bros."]})[1]
     assert shown(page, "#median")[0] == exact["predicted_revenue"]
     assert values(page, "#comps-table td.number") == [
@@ -62,7 +65,7 @@ def test_an_invented_director_is_flagged_with_the_apis_suggestions_one_click_awa
     read = reading(answer, "directors", "Director 333")
     assert read["match"] == "unknown" and read["suggestions"]
     chip = page.locator("#directors-chips li").first
-    assert "unknown to the data" in chip.inner_text()
+    assert "not in our data: counted as a first-time name" in chip.inner_text()
     assert chip.locator("button.suggestion").all_inner_texts() == read["suggestions"]
     assert any(w["field"] == "directors" for w in answer["warnings"])
 
@@ -109,12 +112,16 @@ def test_a_date_beyond_the_data_is_warned_about_by_the_numbers_and_the_field(wat
     assert listed.inner_text() == dated[0]["message"]
     assert page.inner_text("#release_date-warning") == dated[0]["message"]
     assert "release_date-warning" in (page.get_attribute("#release_date", "aria-describedby") or "").split()
-    # the names' warnings are folded into one item, each of the API's messages inside it
+    # the names' warnings are gathered in one item, each of the API's messages inside it, one per name
     about_names = [
         w["message"] for w in answer["warnings"] if w["field"] in ("directors", "cast", "production_companies")
     ]
     folded = page.locator("#warnings li[data-code='names'] li")
     assert about_names and folded.all_text_contents() == about_names
+    unknown = sum(w["code"] == "unknown_name" for w in answer["warnings"])
+    summary = page.inner_text("#warnings li[data-code='names'] summary")
+    assert summary.startswith(f"{len(about_names)} name") and f"{unknown} not in our data" in summary
+    assert folded.first.is_visible() == (len(about_names) <= 3)  # many names stay folded: the numbers stay in view
     assert page.locator("#warnings > li").count() == len(answer["warnings"]) - len(about_names) + 1
     watched.check_clean()
 
@@ -194,4 +201,73 @@ def test_a_producer_with_no_break_even_is_told_so_and_no_mark_is_drawn(watched: 
     assert "No box office a number can hold brings it above zero" in terms and "$0.0M" not in terms
     assert "producer's break-even" not in (page.text_content("#cdf-chart") or "")
     assert "budget" in (page.text_content("#cdf-chart") or "")  # the other marks are drawn
+    watched.check_clean()
+
+
+def names_api(server: str, field: str, name: str, position: int = 0) -> dict[str, Any]:
+    query = urllib.parse.urlencode({"field": field, "name": name, "position": position})
+    with urllib.request.urlopen(f"{server}/names?{query}") as response:
+        return dict(json.load(response))
+
+
+def test_a_names_chip_says_how_the_api_reads_it_as_soon_as_it_is_added(watched: Watched, server: str) -> None:
+    """Before any forecast: each chip shows the API's reading (GET /names) and its suggestions."""
+    page = watched.open()
+    for field, name in [
+        ("directors", "Director 333"),
+        ("production_companies", "Warner Bros"),
+        ("production_companies", "Universal"),
+    ]:
+        page.fill(f"#{field}-input", name)
+        page.press(f"#{field}-input", "Enter")
+    companies = page.locator("#production_companies-chips li")
+    companies.nth(1).locator(".chip-reading").wait_for()
+    director = page.locator("#directors-chips li").first
+    director.locator(".chip-reading").wait_for()
+    unknown = names_api(server, "directors", "Director 333")
+    assert unknown["match"] == "unknown" and unknown["suggestions"]
+    assert "not in our data" in director.inner_text()
+    assert director.locator("button.suggestion").all_inner_texts() == unknown["suggestions"]
+    assert names_api(server, "production_companies", "Warner Bros", 0)["read_as"] == "Warner Bros."
+    assert "known spelling of Warner Bros." in companies.nth(0).inner_text()
+    larger = names_api(server, "production_companies", "Universal", 1)
+    assert "known, with few films" in companies.nth(1).inner_text()
+    assert companies.nth(1).locator("button.suggestion").all_inner_texts() == larger["suggestions"]
+    assert page.locator("#results").is_hidden()
+    assert not [path for path, _ in watched.bodies if path.startswith("/predict")]  # no forecast was asked for
+    watched.check_clean()
+
+
+def test_a_cast_members_chip_follows_its_place_in_the_billing(watched: Watched, server: str) -> None:
+    """The models read the first few cast members only: the chip says so, and says it again when one leaves."""
+    page = watched.open()
+    cast = ["Actor 1", "Actor 2", "Actor 3", "Actor 4"]
+    for name in cast:
+        page.fill("#cast-input", name)
+        page.press("#cast-input", "Enter")
+    chips = page.locator("#cast-chips li")
+    chips.nth(3).locator(".chip-reading").wait_for()
+    assert names_api(server, "cast", "Actor 4", 3)["match"] == "not_read"
+    assert "not used by the models" in chips.nth(3).inner_text()
+    page.locator("#cast-chips button.remove").first.click()
+    page.locator("#cast-chips li", has_text="Actor 4").locator(".chip-reading").wait_for()
+    read = names_api(server, "cast", "Actor 4", 2)
+    assert read["match"] != "not_read"
+    assert "not used by the models" not in page.locator("#cast-chips li", has_text="Actor 4").inner_text()
+    watched.check_clean()
+
+
+def test_a_few_doubtful_names_are_said_one_by_one_in_view(watched: Watched, server: str) -> None:
+    page = watched.open()
+    names = {"directors": ["Director 333"], "cast": ["Actor 1"], "production_companies": ["Universal"]}
+    forecast_with(page, **names)
+    answer = post(server, FORECAST, {**PRE_RELEASE_EXAMPLE, **names})[1]
+    about_names = [w for w in answer["warnings"] if w["field"] in names]
+    assert [w["code"] for w in about_names] == ["unknown_name", "larger_namesake"]
+    assert page.inner_text("#warnings li[data-code='names'] summary") == (
+        "2 names to check: 1 not in our data, 1 perhaps meant as a larger name"
+    )
+    listed = page.locator("#warnings li[data-code='names'] li")
+    assert listed.all_inner_texts() == [w["message"] for w in about_names]
+    assert listed.first.is_visible() and listed.nth(1).is_visible()
     watched.check_clean()

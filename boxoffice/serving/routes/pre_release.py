@@ -41,10 +41,14 @@ def add_routes(app: FastAPI, settings: ServeSettings) -> None:
         request: Request,
         field: Annotated[NameField, Query(description="the request field the name is typed in")],
         name: Annotated[str, Query(min_length=1, max_length=200, description="the name as typed")],
+        position: Annotated[
+            int,
+            Query(ge=0, le=1000, description="its place in the film's list, from 0 (cast: later ones are not read)"),
+        ] = 0,
     ) -> Any:
         """How /predict/pre_release would read a name (exactly, as a known spelling, unknown, or not read), with
-        up to three suggestions: the same reading as the answers' ``names``, for suggestions while typing."""
-        return asdict(predictor(request, "pre_release").names.read_one(field, name))
+        up to three suggestions: the same reading as the answers' ``names``, for a form to show as names are added."""
+        return asdict(predictor(request, "pre_release").names.read_one(field, name, position))
 
     async def predict_pre_release(request: Request) -> Response:
         """Before release: budget, runtime, date, genres, language, companies, director, lead cast, keywords."""

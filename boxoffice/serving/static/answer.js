@@ -191,10 +191,18 @@ function drawSummary(answer, context) {
 }
 
 const NAME_WARNINGS = new Set(["unknown_name", "ambiguous_name", "larger_namesake"]);
+const NAMES_OPEN = 3;
+// How many names of each kind the summary counts, in a producer's words.
+const NAME_KINDS = [
+  ["unknown_name", "not in our data"],
+  ["larger_namesake", "perhaps meant as a larger name"],
+  ["ambiguous_name", "written like several known names"],
+];
 
 /**
  * The API's warnings above the numbers, and each by the field it concerns. Those about names
- * (their chips say it too) are folded into one item, so they never push the numbers off screen.
+ * (their chips say it too) are gathered in one item that counts them by kind and lists, per
+ * name, the API's sentence saying what happened to it (shown open while there are few).
  */
 function drawWarnings(warnings) {
   const list = document.getElementById("warnings");
@@ -206,9 +214,13 @@ function drawWarnings(warnings) {
     if (slot) slot.textContent = slot.textContent ? `${slot.textContent} ${warning.message}` : warning.message;
   }
   if (!aboutNames.length) return;
-  const details = el("details", {}, null, el("li", { "data-code": "names" }, null, list));
+  // Open while short: more names than NAMES_OPEN would push the numbers off a phone's screen.
+  const open = aboutNames.length <= NAMES_OPEN ? { open: "" } : {};
+  const details = el("details", open, null, el("li", { "data-code": "names" }, null, list));
+  const kinds = NAME_KINDS.map(([code, said]) => [aboutNames.filter((w) => w.code === code).length, said])
+    .filter(([count]) => count > 0).map(([count, said]) => `${count} ${said}`);
   const count = aboutNames.length === 1 ? "1 name" : `${aboutNames.length} names`;
-  el("summary", {}, `${count} not in the data, spelt like several known names, or with a larger namesake (their chips say which)`, details);
+  el("summary", {}, `${count} to check: ${kinds.join(", ")}`, details);
   const messages = el("ul", {}, null, details);
   for (const warning of aboutNames) {
     el("li", { "data-code": warning.code, "data-field": warning.field }, warning.message, messages);

@@ -30,35 +30,58 @@ function addName(field, name) {
   if (!value) return;
   state.names[field].push(value);
   drawChips(field);
+  readNames(field);
 }
 
-// How the last answer read a name ('matched to ...', 'unknown to the data'), from the API's `names`.
+// A name's reading depends on its place in the list (cast billed after the models' first few is not read).
+const readingKey = (field, position, name) => `${field}\u0000${position}\u0000${name}`;
+
+/** Ask the API how each name of a list is read (GET /names), for those whose chip does not say yet. */
+async function readNames(field) {
+  const asked = state.names[field].map((name, position) => ({ name, position }))
+    .filter(({ name, position }) => !state.readings.has(readingKey(field, position, name)));
+  await Promise.all(asked.map(async ({ name, position }) => {
+    const query = new URLSearchParams({ field, name, position: String(position) });
+    const response = await fetch(`/names?${query}`).catch(() => null);
+    if (response && response.status === 200) state.readings.set(readingKey(field, position, name), await response.json());
+  }));
+  if (asked.length) drawChips(field);
+}
+
+// How the API read a name: 'known', 'known spelling of ...', 'not in our data'.
 const READINGS = {
   exact: (reading) => (reading.suggestions.length ? "known, with few films" : "known"),
-  known_spelling: (reading) => `read as ${reading.read_as}`,
-  unknown: () => "unknown to the data",
+  known_spelling: (reading) => `known spelling of ${reading.read_as}`,
+  unknown: () => "not in our data: counted as a first-time name",
   not_read: () => "not used by the models",
 };
 
 function drawChips(field) {
   const list = byId(`${field}-chips`);
+  // A reading arrives while a person is on the list: the focus stays on the button it was on.
+  const focused = list.contains(document.activeElement) ? document.activeElement.getAttribute("aria-label") : null;
   list.replaceChildren();
   state.names[field].forEach((name, index) => {
-    const reading = state.readings.get(`${field}\u0000${name}`);
+    const reading = state.readings.get(readingKey(field, index, name));
     const chip = el("li", { class: `chip${reading ? ` chip-${reading.match}` : ""}` }, null, list);
     el("span", { class: "chip-name" }, name, chip);
     if (reading) drawReading(chip, field, index, reading);
     const remove = el("button", { type: "button", class: "remove", "aria-label": `Remove ${name}` }, "\u00d7", chip);
     remove.addEventListener("click", () => removeName(field, index));
   });
+  if (focused) [...list.querySelectorAll("button")].find((b) => b.getAttribute("aria-label") === focused)?.focus();
 }
 
 function drawReading(chip, field, index, reading) {
   let said = READINGS[reading.match](reading);
-  // An exact name's alternatives are its larger namesakes: offered below, as suggestions.
-  if (reading.alternatives.length && reading.match !== "exact") said += ` (also spelt so: ${reading.alternatives.join(", ")})`;
+  // A known spelling's alternatives are the other known names written the same way (it went to the largest);
+  // an exact name's are its larger namesakes, offered below with the suggestions.
+  const others = reading.alternatives;
+  if (others.length && reading.match === "known_spelling") {
+    said += `, the largest of the names written so (also ${others.join(", ")})`;
+  }
   el("span", { class: "chip-reading" }, said, chip);
-  if (!reading.suggestions.length || reading.match === "known_spelling") return;
+  if (!reading.suggestions.length) return;
   const offer = el("span", { class: "suggestions" }, "did you mean ", chip);
   for (const suggestion of reading.suggestions) {
     const use = el("button", { type: "button", class: "suggestion", "aria-label": `Use ${suggestion} instead of ${reading.asked}` },
@@ -66,14 +89,20 @@ function drawReading(chip, field, index, reading) {
     use.addEventListener("click", () => {
       state.names[field][index] = suggestion;
       drawChips(field);
+      readNames(field);
       byId("film-form").requestSubmit();
     });
   }
 }
 
-/** Keep the last answer's readings of the names (the chips show them until the names change). */
+/** Keep the answer's readings of the names (each list's in its order): the chips show them. */
 function keepReadings(readings) {
-  state.readings = new Map((readings || []).map((reading) => [`${reading.field}\u0000${reading.asked}`, reading]));
+  const positions = {};
+  for (const reading of readings) {
+    const position = positions[reading.field] || 0;
+    positions[reading.field] = position + 1;
+    state.readings.set(readingKey(reading.field, position, reading.asked), reading);
+  }
   for (const field of LISTS) drawChips(field);
 }
 
@@ -81,7 +110,8 @@ function keepReadings(readings) {
 function removeName(field, index) {
   state.names[field].splice(index, 1);
   drawChips(field);
-  const buttons = byId(`${field}-chips`).querySelectorAll("button");
+  readNames(field); // the names after it moved up a place
+  const buttons = byId(`${field}-chips`).querySelectorAll("button.remove");
   (buttons[Math.min(index, buttons.length - 1)] || byId(`${field}-input`)).focus();
 }
 
@@ -144,6 +174,7 @@ function fillForm(film) {
   for (const field of LISTS) {
     state.names[field] = [...(film[field] || [])];
     drawChips(field);
+    readNames(field);
   }
 }
 
@@ -289,7 +320,6 @@ async function ask(path, body) {
 
 function forget() {
   state.drawn = null;
-  keepReadings([]);
   for (const node of document.querySelectorAll(".field-warning")) node.textContent = "";
   byId("results").hidden = true;
   delete document.body.dataset.drawn;
