@@ -13,7 +13,7 @@ import signal
 import subprocess
 from pathlib import Path
 
-from harness.workspace import copy_project, environment, without_avx512
+from harness.workspace import environment, without_avx512
 
 COMMAND = ("dvc", "repro", "--pull")
 NICENESS = 10
@@ -21,20 +21,21 @@ LOG_TAIL = 6000  # characters of the run's output shown when it fails
 
 
 class ColdRun:
-    """``dvc repro --pull`` in a fresh copy of the project with no outputs, running in the background.
+    """``dvc repro --pull`` in a fresh copy of the project with no outputs (``copy_project(..., clean_outputs=True)``),
+    running in the background.
 
     numpy's AVX-512 kernels are switched off where this CPU has them (``without_avx512``), so
     that comparing this run with one made with them (``test_pipeline_e2e``'s byte-identity
     test) also shows that they change no byte.
     """
 
-    def __init__(self, dest: Path) -> None:
-        self.project = copy_project(dest, clean_outputs=True)
-        self.log = dest.with_name(f"{dest.name}-cold-run.log")  # beside the copy, which git commits whole
+    def __init__(self, project: Path, command: tuple[str, ...] = COMMAND) -> None:
+        self.project, self.command = project, command
+        self.log = project.with_name(f"{project.name}-cold-run.log")  # beside the copy, which git commits whole
         # Its output to a file, not a pipe: the run never blocks on a full pipe nobody reads yet.
         with self.log.open("w") as log:
             self.process = subprocess.Popen(
-                ["nice", "-n", str(NICENESS), *COMMAND],
+                ["nice", "-n", str(NICENESS), *command],
                 cwd=self.project,
                 env=environment(without_avx512()),
                 stdout=log,
@@ -48,7 +49,7 @@ class ColdRun:
         if status != 0:
             output = self.log.read_text(errors="replace")
             raise RuntimeError(
-                f"the real pipeline's cold run (`{' '.join(COMMAND)}` in {self.project}, started in the "
+                f"the real pipeline's cold run (`{' '.join(self.command)}` in {self.project}, started in the "
                 f"background as the session began) failed with exit status {status}; the end of its "
                 f"output ({self.log} has all of it):\n{output[-LOG_TAIL:]}"
             )

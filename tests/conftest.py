@@ -19,7 +19,7 @@ import pytest
 
 from harness import containers
 from harness.cold_run import ColdRun
-from harness.workspace import ROOT, commit, run, start_server
+from harness.workspace import ROOT, commit, copy_project, run, start_server
 from tests import tiny
 from tests.reads import StageReads
 
@@ -177,7 +177,7 @@ def cold_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     if not any("pipeline" in getattr(item, "fixturenames", ()) for item in request.session.items):
         yield None
         return
-    started = ColdRun(tmp_path_factory.mktemp("project"))
+    started = ColdRun(copy_project(tmp_path_factory.mktemp("project"), clean_outputs=True))
     yield started
     started.stop()
 
@@ -188,7 +188,7 @@ def pipeline(cold_run: ColdRun | None, tmp_path_factory: pytest.TempPathFactory)
 
     The run began in the background as the session started; this waits for it to finish.
     """
-    project = (cold_run or ColdRun(tmp_path_factory.mktemp("project"))).wait()
+    project = (cold_run or ColdRun(copy_project(tmp_path_factory.mktemp("project"), clean_outputs=True))).wait()
     commit(project, "baseline run")
     if os.environ.get("BOXOFFICE_SHARE_RUNS") == "1":
         share_runs(project)
