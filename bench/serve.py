@@ -418,8 +418,11 @@ def cpu_seconds(pid: int) -> float:
 
 
 def checkout_label(project: Path) -> str:
+    """Its commit, marked when tracked files differ from it (a result must not pass for the commit's)."""
     head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=project, capture_output=True, text=True)
-    return head.stdout.strip() or project.name
+    changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=project, capture_output=True)
+    label = head.stdout.strip() or project.name
+    return f"{label}+changes" if changed.stdout.strip() else label
 
 
 def cpu_benchmark(seconds: float, rounds: int, against: list[Path]) -> None:
@@ -434,12 +437,13 @@ def cpu_benchmark(seconds: float, rounds: int, against: list[Path]) -> None:
     # A title only labels an answer; older checkouts had none and refuse it, so every checkout gets the same film.
     film = {name: value for name, value in PRE_RELEASE_EXAMPLE.items() if name != "title"}
     projects = [ROOT, *(path.resolve() for path in against)]
+    labels = [checkout_label(project) for project in projects]
+    if len(set(labels)) < len(labels):
+        raise SystemExit(f"two checkouts with one label ({', '.join(labels)}): each would hide the other")
     floor, floor_port = start_server("floor_app:app", ROOT, app_dir=ROOT / "bench", cpus="0")
     servers = {
-        checkout_label(project): start_server(
-            "main:app", project, cpus="0", env={**os.environ, "PYTHONPATH": str(project)}, timeout=300
-        )
-        for project in projects
+        label: start_server("main:app", project, cpus="0", env={**os.environ, "PYTHONPATH": str(project)}, timeout=300)
+        for label, project in zip(labels, projects, strict=True)
     }
     figures: list[dict] = []
 

@@ -52,12 +52,19 @@ def flag_column(kind: str, name: str) -> str:
 
 def flags(kind: str, values: Any, names: Sequence[str]) -> dict[str, np.ndarray]:
     """One 0/1 column per name in ``names``, from '|'-joined lists (genres, keywords)."""
+    number, columns = _flag_set(kind, tuple(names))
     film_of, items = name_pairs(values, keep_empty=True)
-    number = {name: j for j, name in enumerate(dict.fromkeys(names))}
     hits = index_of(items, number)  # the flag each item sets, -1 for none
     table = np.zeros((len(number), len(values)), dtype=np.float64)  # one contiguous row per flag
     table[hits[hits >= 0], film_of[hits >= 0]] = 1.0
-    return {flag_column(kind, name): table[number[name]] for name in names}
+    return {column: table[row] for column, row in columns}
+
+
+@cache
+def _flag_set(kind: str, names: tuple[str, ...]) -> tuple[dict[str, int], tuple[tuple[str, int], ...]]:
+    """Each distinct name's row, and (column, row) per name: the same few lists, read for every request."""
+    number = {name: j for j, name in enumerate(dict.fromkeys(names))}
+    return number, tuple((flag_column(kind, name), number[name]) for name in names)
 
 
 def name_lists(values: Any) -> list[list[str]]:
@@ -96,8 +103,13 @@ def derive(
         derived.update(flags("genre", columns["genres"], genres))
     if "keywords" in columns and keywords:  # TMDB keywords are lower case; a request's may not be
         lowered = [str(value).lower() for value in columns["keywords"]]
-        derived.update(flags("keyword", lowered, [keyword.lower() for keyword in keywords]))
+        derived.update(flags("keyword", lowered, _lower(tuple(keywords))))
     return derived
+
+
+@cache
+def _lower(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name.lower() for name in names)
 
 
 ARROW_FROM = 256  # films; below this _name_pairs splits names in Python

@@ -83,12 +83,27 @@ def effects(
     return [
         {
             "label": label(fact, {features[j]: float(values[j]) for j in groups[fact]}, base_year),
-            "factor": round(float(np.exp(totals[fact])), 4),
+            "factor": float(f"{np.exp(totals[fact]):.4g}"),  # 4 figures: a $90 budget's x0.00001379 is not x0
             "contribution": totals[fact],
             "features": [features[j] for j in groups[fact]],
         }
         for fact in order
     ]
+
+
+def in_dollars(explanation: dict[str, Any], base_year: int | None) -> dict[str, Any]:
+    """The explanation with its start and end as revenue: what a reader multiplies the factors into.
+
+    ``base_revenue`` (the typical film's forecast, before any fact) times every effect's
+    factor is ``revenue`` (strictly 1 + each); both in ``base_year`` dollars when the models
+    work in constant dollars (``dollars_of``), else in the film's release-year dollars (None).
+    """
+    return {
+        **explanation,
+        "base_revenue": float(np.expm1(explanation["base_value"])),
+        "revenue": float(np.expm1(explanation["log_revenue"])),
+        "dollars_of": base_year,
+    }
 
 
 def _article(name: str) -> str:

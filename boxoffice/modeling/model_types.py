@@ -65,13 +65,21 @@ def _fast_gradient_boosting(model: GradientBoostingRegressor) -> Predict | None:
         return None
     init = float(model._raw_predict_init(np.zeros((1, model.n_features_in_), np.float32))[0, 0])
     trees, rate = FlatTrees.of([tree.tree_ for tree in model.estimators_[:, 0]]), model.learning_rate
-    return lambda X: trees.add_to(X, np.full(len(X), init), rate)
+
+    def predict(X: np.ndarray, group: int = 1) -> np.ndarray:  # group: FlatTrees.add_to's
+        return trees.add_to(X, np.full(len(X), init), rate, group)
+
+    return predict
 
 
 def _fast_random_forest(model: RandomForestRegressor) -> Predict:
     """The trees' sum from zero, in order, divided once by their number: ``predict`` on one thread."""
     trees, count = FlatTrees.of([tree.tree_ for tree in model.estimators_]), len(model.estimators_)
-    return lambda X: trees.add_to(X, np.zeros(len(X))) / count
+
+    def predict(X: np.ndarray, group: int = 1) -> np.ndarray:  # group: FlatTrees.add_to's
+        return trees.add_to(X, np.zeros(len(X)), group=group) / count
+
+    return predict
 
 
 def _fast_xgboost(model: XGBRegressor) -> Predict:

@@ -14,10 +14,11 @@ of a model (``SMOOTHING``), fixed, never a grid.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, clone
@@ -73,15 +74,24 @@ class Neighbourhood:
     def size(self) -> int:
         return len(self._offsets[2])
 
+    @cached_property
+    def _shifts(self) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """(budget factor, month offset) of each neighbour; None for a feature left as given."""
+        budget, month, _ = self._offsets
+        smooth_budget = self.budget_column is not None and budget.any()
+        smooth_month = self.month_column is not None and month.any()
+        return (np.exp(budget) if smooth_budget else None), (month if smooth_month else None)
+
     def spread(self, X: np.ndarray) -> np.ndarray:
         """Each row's neighbours, ``size`` consecutive rows per row of ``X``."""
-        budget, month, _ = self._offsets
+        budget, month = self._shifts
         rows = np.repeat(np.asarray(X, dtype=np.float64), self.size, axis=0)
-        if self.budget_column is not None and budget.any():
-            shift = np.exp(np.tile(budget, len(X)))
-            rows[:, self.budget_column] = np.log1p(np.expm1(rows[:, self.budget_column]) * shift)
-        if self.month_column is not None and month.any():
-            rows[:, self.month_column] = (rows[:, self.month_column] - 1 + np.tile(month, len(X))) % 12 + 1
+        if budget is not None:
+            column = rows[:, self.budget_column].reshape(len(X), self.size)
+            rows[:, self.budget_column] = np.log1p(np.expm1(column) * budget).ravel()
+        if month is not None:
+            column = rows[:, self.month_column].reshape(len(X), self.size)
+            rows[:, self.month_column] = ((column - 1 + month) % 12 + 1).ravel()
         return rows
 
     def average(self, values: np.ndarray) -> np.ndarray:
@@ -91,17 +101,22 @@ class Neighbourhood:
         to the last bit whether it is asked alone or in a batch (a matrix product's rounding
         depends on the batch's shape: the file scorer and the service would disagree).
         """
-        weights = self._offsets[2]
         grouped = np.asarray(values, dtype=np.float64).reshape(-1, self.size, *np.shape(values)[1:])
-        total = weights[0] * grouped[:, 0]
-        for neighbour in range(1, self.size):
-            total = total + weights[neighbour] * grouped[:, neighbour]
-        return total
+        weighted = grouped * self._offsets[2].reshape(self.size, *[1] * (grouped.ndim - 2))
+        # accumulate adds strictly in order (a sum may add pairwise): neighbour 0, then 1, ...
+        return np.add.accumulate(weighted, axis=1)[:, -1]
 
     def smoothed(self, predict: Predict) -> Predict:
-        """``predict`` averaged over each row's neighbourhood (itself when there is nothing to average)."""
+        """``predict`` averaged over each row's neighbourhood (itself when there is nothing to average).
+
+        A ``predict`` that takes ``group`` (the tree kernels' fast paths) is told that each
+        ``size`` rows are one film's neighbours, which differ only in budget and month.
+        """
         if self.size == 1:
             return predict
+        if _takes_group(predict):
+            grouped = cast("Callable[..., np.ndarray]", predict)
+            return lambda X: self.average(grouped(self.spread(X), group=self.size))
         return lambda X: self.average(predict(self.spread(X)))
 
     def explained(self, explain: Explain) -> Explain:
@@ -148,6 +163,13 @@ class Smoothed(RegressorMixin, BaseEstimator):
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         return self.neighbourhood.smoothed(self.estimator_.predict)(X)
+
+
+def _takes_group(predict: Predict) -> bool:
+    try:
+        return "group" in inspect.signature(predict).parameters
+    except (TypeError, ValueError):  # a callable without a signature Python can read
+        return False
 
 
 def unwrapped(model: Any) -> Any:

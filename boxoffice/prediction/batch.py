@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,7 @@ from pydantic import BaseModel
 
 from boxoffice.data.raw import LIST_SEPARATOR
 from boxoffice.modeling.comp_reasons import CompRules
+from boxoffice.modeling.effects import in_dollars
 from boxoffice.prediction.predictor import Predictor
 from boxoffice.prediction.schemas import Movie, Prediction, PreReleasePrediction, within
 
@@ -31,7 +33,7 @@ BEYOND_MODEL = "these inputs are beyond what the model can score"
 def request_value(value: Any) -> Any:
     """A validated field as the feature code takes it: lists as '|'-joined names, dates as ISO text."""
     if isinstance(value, list):
-        return LIST_SEPARATOR.join(name.strip() for name in value)
+        return LIST_SEPARATOR.join([name.strip() for name in value])
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
@@ -39,12 +41,19 @@ def request_value(value: Any) -> Any:
 
 def request_columns(schema: type[BaseModel], movies: Sequence[BaseModel]) -> dict[str, np.ndarray]:
     """Validated requests as columns in the shape of the pipeline's cleaned table."""
-    return {
-        name: np.array(
-            [request_value(getattr(m, name)) for m in movies], dtype=np.float64 if field.annotation is float else object
+    columns = {}
+    for name, numeric in _fields(schema):
+        values = [getattr(movie, name) for movie in movies]
+        columns[name] = (
+            np.array(values, dtype=np.float64) if numeric else np.array(list(map(request_value, values)), dtype=object)
         )
-        for name, field in schema.model_fields.items()
-    }
+    return columns
+
+
+@cache
+def _fields(schema: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
+    """Each field's name, and whether it is a number (read once per schema: every request asks)."""
+    return tuple((name, field.annotation is float) for name, field in schema.model_fields.items())
 
 
 def movie_columns_from_json(body: bytes, max_items: int) -> dict[str, np.ndarray] | None:
@@ -109,7 +118,8 @@ def answers(
     if "names" in out:  # a pre-release answer
         fields.update({name: out[name] for name in PRE_RELEASE_FIELDS})
     if explain:
-        fields["explanation"] = out["explanation"]
+        base_year = predictor.settings["cpi_base_year"] if predictor.section.constant_dollars else None
+        fields["explanation"] = [in_dollars(e, base_year) if e else e for e in out["explanation"]]
     if comps:
         fields["comps"] = out["comps"]
     if quantiles:

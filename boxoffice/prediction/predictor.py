@@ -296,7 +296,7 @@ class Predictor:
             "quantiles": self._quantiles(log_revenue, real_budget, factor) if quantiles else [None] * len(X),
         }
         if producer is not None:
-            answer["names"] = readings
+            answer["names"] = [[reading.as_json() for reading in film] for film in readings]
             real = self._real_budget(columns, budget, factor)
             answer["warnings"] = self.limits.warnings(columns, real, readings, self.names.films)
             answer.update(self._producer(budget, producer, outlook[:, len(OUTLOOK)], dollars))

@@ -125,7 +125,8 @@ class Effect(BaseModel):
 
     label: str = Field(description="the fact in words, e.g. 'Budget, in 2016 dollars', 'Not a drama'")
     factor: float = Field(
-        description="the fact's effect as a factor on revenue: exp(contribution); x1.35 raises the forecast by 35%"
+        description="the fact's effect as a factor on revenue: exp(contribution) to 4 significant figures; "
+        "x1.35 raises the forecast by 35%"
     )
     contribution: float = Field(description="the sum of its features' contributions, log revenue")
     features: list[str] = Field(description="the raw features that state this fact (keys of contributions)")
@@ -139,6 +140,18 @@ class Explanation(BaseModel):
         description="how contributions are attributed: 'treeshap' (XGBoost's exact TreeSHAP), 'path attribution "
         "(Saabas)' (scikit-learn's tree ensembles: each split credits its feature) or 'linear' "
         "(coefficient x (value - training mean))"
+    )
+    base_revenue: float = Field(
+        description="the typical film's forecast, where the factors start: expm1(base_value), in dollars_of dollars"
+    )
+    revenue: float = Field(
+        description="the model's own estimate, base_revenue x every effect's factor (strictly of 1 + revenue): "
+        "expm1(log_revenue), in dollars_of dollars. The answer's predicted_revenue is the median of the "
+        "distribution around it, in release-year dollars"
+    )
+    dollars_of: int | None = Field(
+        description="the year whose dollars base_revenue and revenue are in (the models work in constant dollars); "
+        "null: the film's release-year dollars"
     )
     effects: list[Effect] = Field(
         description="the contributions grouped into facts a person reads, largest effect first; every feature is "

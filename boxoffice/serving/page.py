@@ -19,6 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from boxoffice.data.dollars import cpi_u
 from boxoffice.modeling.producer import DEFAULT_P_AND_A_MULTIPLE, DEFAULT_SHARE
 from boxoffice.prediction.predictor import Predictor
 from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
@@ -73,6 +74,8 @@ def context(predictor: Predictor) -> dict[str, Any]:
         "genres": [*settings["genres"], *settings["more_genres"]],
         "hit_multiple": settings["hit_multiple"],
         "cpi_base_year": settings["cpi_base_year"],
+        # amounts for later years are in this year's prices (the price index ends there): the page says so
+        "prices_until": int(cpi_u()[0][-1]),
         "example": PRE_RELEASE_EXAMPLE,
         "forward": predictor.forward.to_json(),
         "population": predictor.population.to_json(),

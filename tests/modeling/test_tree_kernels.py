@@ -76,3 +76,20 @@ def test_path_credits_equal_the_decision_paths_node_by_node(fitted: dict[str, An
     got = FlatTrees.of(trees).credit_paths(X, weights, X.shape[1])
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
     assert np.abs(got).sum() > 0
+
+
+@pytest.mark.parametrize("name", ["random_forest", "gradient_boosting"])
+def test_groups_of_neighbours_walk_together_to_the_same_bits(fitted: dict[str, Any], name: str) -> None:
+    """``group``: consecutive rows that differ in a few columns (a film's neighbourhood) or in all of them."""
+    model = fitted[name]
+    predict = REGRESSORS[name].fast_predict(model)  # type: ignore[misc]
+    films, _ = data(40, seed=2)
+    size = 15
+    neighbours = np.repeat(films, size, axis=0)
+    neighbours[:, 1] *= np.tile(np.linspace(0.6, 1.5, 5).repeat(3), len(films))  # like the budget's neighbours
+    neighbours[:, 2] += np.tile([-0.1, 0.0, 0.1], 5 * len(films))  # and the month's
+    unrelated, _ = data(size * 20, seed=3)  # every column differs within a group
+    for X in (neighbours, unrelated, np.repeat(films, size, axis=0)):  # the last: groups of identical rows
+        assert np.array_equal(predict(X, group=size), model.predict(X))
+        assert np.array_equal(predict(X, group=size), predict(X))
+    assert np.array_equal(predict(neighbours[:-1], group=size), model.predict(neighbours[:-1]))  # not whole groups

@@ -89,7 +89,16 @@ def forecast_example(page: Page) -> None:
 
 def money(dollars: float) -> str:
     """The page's format (money.js ``money``)."""
-    return f"${dollars / 1e9:.2f}B" if dollars >= 1e9 else f"${dollars / 1e6:.1f}M"
+    size = abs(dollars)
+    if size >= 999.95e6:
+        text = f"${size / 1e9:.2f}B"
+    elif size >= 999.95e3:
+        text = f"${size / 1e6:.1f}M"
+    elif size >= 999.5:
+        text = f"${size / 1e3:.1f}K"
+    else:
+        text = f"${size:.0f}"
+    return f"-{text}" if dollars < 0 and text != "$0" else text
 
 
 def shown(page: Page, selector: str) -> tuple[float, str]:

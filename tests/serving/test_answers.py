@@ -195,7 +195,7 @@ def test_the_explanation_in_facts_with_factors_keeps_the_raw_contributions(clien
     assert sorted(features) == sorted(contributions)  # every feature in exactly one fact
     for effect in effects:
         assert effect["contribution"] == pytest.approx(sum(contributions[f] for f in effect["features"]), abs=1e-12)
-        assert effect["factor"] == round(math.exp(effect["contribution"]), 4)
+        assert effect["factor"] == float(f"{math.exp(effect['contribution']):.4g}")
     labels = {effect["label"]: effect["features"] for effect in effects}
     assert labels["Not a drama"] == ["genre_drama"] and labels["Action"] == ["genre_action"]
     assert labels["Budget, in 2016 dollars"] == ["real_log_budget"]
@@ -244,3 +244,13 @@ def test_the_name_endpoint_reads_as_the_answers_do(client: TestClient) -> None:
         if n["field"] == "production_companies"
     )
     assert client.get("/names", params={"field": "title", "name": "x"}).status_code == 422
+
+
+def test_the_explanation_says_where_its_factors_start_and_what_they_come_to(client: TestClient) -> None:
+    """The typical film's forecast times every effect's factor is the model's estimate (log terms: they add up)."""
+    explanation = ask(client, FILM, "?explain=true")["explanation"]
+    assert explanation["base_revenue"] == pytest.approx(math.expm1(explanation["base_value"]))
+    assert explanation["revenue"] == pytest.approx(math.expm1(explanation["log_revenue"]))
+    product = math.prod(effect["factor"] for effect in explanation["effects"])
+    assert (1 + explanation["base_revenue"]) * product == pytest.approx(1 + explanation["revenue"], rel=5e-3)
+    assert explanation["dollars_of"] in (None, *range(1900, 2100))

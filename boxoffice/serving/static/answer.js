@@ -6,7 +6,8 @@ import { dollarsInFull, money, percent, readMoney } from "./money.js";
 export const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 export const BUDGET_FACTORS = [0.25, 0.4, 0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 3];
 const signed = (value) => `${value > 0 ? "+" : ""}${value.toFixed(2)}`;
-const factor = (value) => `\u00d7${value.toFixed(2)}`;
+// two decimals, or two figures for a factor too small for them (a tiny budget's \u00d70.000014, never \u00d70.00)
+const factor = (value) => `\u00d7${value >= 0.01 || value === 0 ? value.toFixed(2) : value.toPrecision(2)}`;
 
 export function el(tag, attributes = {}, text = null, parent = null) {
   const node = document.createElement(tag);
@@ -93,18 +94,69 @@ export function numbersTable(container, headers, rows) {
  * `effects`, facts in words and their factor on revenue; else its raw contributions (log revenue).
  * Each item: label, value (log revenue: the bar), shown (the API's number written beside it), format.
  */
+const SHOWN_EFFECTS = 8;
+
 function effects(explanation) {
   if (explanation.effects) {
     return explanation.effects
       .filter((effect) => effect.contribution !== 0)
-      .slice(0, 8)
+      .slice(0, SHOWN_EFFECTS)
       .map((effect) => ({ label: effect.label, value: effect.contribution, shown: effect.factor, format: factor }));
   }
   return Object.entries(explanation.contributions)
     .filter(([, value]) => value !== 0)
     .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
-    .slice(0, 8)
+    .slice(0, SHOWN_EFFECTS)
     .map(([name, value]) => ({ label: name, value, shown: value, format: signed }));
+}
+
+/** The dollars the answer's amounts are in: the film's release year's, or the price index's last year's
+ * prices for a later film (the API's warning says so too). */
+export function filmDollars(film, context) {
+  const year = Number(film.release_date.slice(0, 4));
+  return year > context.prices_until ? `${context.prices_until} prices` : `${year} dollars`;
+}
+
+// The dollars of an explanation's amounts (the API's dollars_of: the models' constant dollars), in words.
+const explanationDollars = (explanation, film, context) =>
+  (explanation.dollars_of == null ? filmDollars(film, context) : `${explanation.dollars_of} dollars`);
+
+/**
+ * Where the explanation's factors start (the typical film's forecast) and, under the chart, the facts not
+ * drawn (their number and combined factor) and where all of them end, beside the median, so that the
+ * factors can be read against the answer. Every amount is the API's; the combined factor is the
+ * exponential of the API's contributions of the facts not drawn.
+ */
+function drawExplanationWords({ film, answer, context }) {
+  const explanation = answer.explanation;
+  const start = document.getElementById("explanation-start");
+  const rest = document.getElementById("explanation-rest");
+  if (explanation.base_revenue === undefined || !explanation.effects) {
+    start.textContent = `Each bar adds to the model's log revenue, from its starting point ${signed(explanation.base_value)}.`;
+    rest.textContent = "";
+    return;
+  }
+  const dollars = explanationDollars(explanation, film, context);
+  start.replaceChildren("It starts from the typical film's forecast, ");
+  show(el("strong", { id: "explanation-base" }, null, start), explanation.base_revenue, money);
+  start.append(` (${dollars}): what the model expects before it knows anything about this film. Each fact ` +
+    "below multiplies it: ×1.35 raises it by 35%, ×0.50 halves it.");
+  const drawn = effects(explanation).length;
+  const others = explanation.effects.length - drawn;
+  const otherContribution = explanation.effects
+    .filter((effect) => effect.contribution !== 0)
+    .slice(drawn)
+    .reduce((sum, effect) => sum + effect.contribution, 0);
+  rest.replaceChildren();
+  if (others > 0) {
+    rest.append(`Drawn: the ${drawn} largest of ${explanation.effects.length} facts. The other ${others} together: `);
+    show(el("strong", { id: "explanation-others" }, null, rest), Math.exp(otherContribution), factor);
+    rest.append(". ");
+  }
+  rest.append(`All of them together take ${money(explanation.base_revenue)} to `);
+  show(el("strong", { id: "explanation-end" }, null, rest), explanation.revenue, money);
+  rest.append(` (${dollars}), the model's own estimate. The median above, ${money(answer.predicted_revenue)} ` +
+    `(${filmDollars(film, context)}), is the middle of the range of outcomes around that estimate.`);
 }
 
 function describeFilm(film) {
@@ -115,6 +167,15 @@ function describeFilm(film) {
   if (film.genres.length) parts.push(film.genres.join(", "));
   if (film.directors.length) parts.push(`directed by ${film.directors.join(", ")}`);
   return `${film.title ? `${film.title}: ` : "The film: "}${parts.join(" \u00b7 ")}.`;
+}
+
+function drawDollarsNote(film, context) {
+  const year = film.release_date.slice(0, 4);
+  const dollars = filmDollars(film, context);
+  document.getElementById("dollars-note").textContent = dollars.endsWith("prices")
+    ? `Amounts are in ${dollars} (the price index ends in ${context.prices_until}; the film opens in ${year}), ` +
+      "unless labelled otherwise."
+    : `Amounts are in ${dollars} (the film's release year), unless labelled otherwise.`;
 }
 
 function drawSummary(answer, context) {
@@ -164,7 +225,8 @@ function drawProducer(answer, film) {
     `\u2212 the production budget (${money(film.budget)}) \u2212 marketing, P&A (${money(answer.p_and_a)}). ` +
     (answer.producer_break_even_revenue == null
       ? "No box office a number can hold brings it above zero on these terms. "
-      : `It is above zero once the box office passes ${money(answer.producer_break_even_revenue)}. `) +
+      : `It is above zero once the box office passes ${money(answer.producer_break_even_revenue)}: the ` +
+        "producer's break-even. ") +
     "Home video, television and streaming are not counted.";
   show(document.getElementById("profit-probability"), answer.profit_probability, percent);
   show(document.getElementById("profit-median"), answer.profit_median, money);
@@ -178,10 +240,10 @@ function drawProducer(answer, film) {
 const SHARED = [["shared_genres", "genres"], ["shared_directors", "director"], ["shared_cast", "cast"],
   ["shared_companies", "companies"], ["shared_keywords", "keywords"]];
 
-function reasonsInWords(reasons) {
+function reasonsInWords(reasons, context) {
   const said = [];
   for (const [key, word] of SHARED) if (reasons[key]?.length) said.push(`${word}: ${reasons[key].join(", ")}`);
-  if (reasons.same_budget_band) said.push("same budget band");
+  if (reasons.same_budget_band) said.push(`same budget band (in ${context.cpi_base_year} dollars)`);
   if (reasons.years_apart !== null && reasons.years_apart !== undefined) said.push(`${reasons.years_apart} years apart`);
   return said.join("; ");
 }
@@ -200,7 +262,7 @@ function drawComps(comps, context) {
     }
     el("td", {}, comp.is_hit ? "hit" : "no", row);
     show(el("td", { class: "number" }, null, row), comp.similarity, (v) => v.toFixed(3));
-    el("td", { class: "reasons" }, comp.reasons ? reasonsInWords(comp.reasons) : "", row);
+    el("td", { class: "reasons" }, comp.reasons ? reasonsInWords(comp.reasons, context) : "", row);
   }
   document.getElementById("comps-note").textContent = comps.length
     ? `The ${comps.length} past films released before this one that the model sees as most alike (similarity 1 = seen ` +
@@ -210,14 +272,15 @@ function drawComps(comps, context) {
 
 /** The charts at the width they are shown at; called again when that width changes. */
 export function drawCharts({ film, answer, scenarios, context }) {
-  drawDistribution(document.getElementById("cdf-chart"), answer, film.budget, context.hit_multiple);
+  const dollars = filmDollars(film, context);
+  drawDistribution(document.getElementById("cdf-chart"), answer, film.budget, context.hit_multiple, dollars);
   drawExplanation(document.getElementById("explanation-chart"), effects(answer.explanation));
   const month = Number(film.release_date.split("-")[1]) - 1;
   drawSweep(document.getElementById("month-chart"), MONTHS, scenarios.slice(0, 12), {
     label: (m) => m, axis: "release month", current: month,
   });
   drawSweep(document.getElementById("budget-chart"), sweepBudgets(film), scenarios.slice(12), {
-    log: true, label: (b) => money(b), axis: "budget (log scale)", current: BUDGET_FACTORS.indexOf(1),
+    log: true, label: (b) => money(b), axis: `budget, ${dollars} (log scale)`, current: BUDGET_FACTORS.indexOf(1),
   });
 }
 
@@ -240,11 +303,13 @@ function drawNumbers({ film, answer, scenarios }) {
 
 export function drawAnswer(drawn) {
   document.getElementById("film-summary").textContent = describeFilm(drawn.film);
+  drawDollarsNote(drawn.film, drawn.context);
   drawWarnings(drawn.answer.warnings || []);
   drawSummary(drawn.answer, drawn.context);
   drawProducer(drawn.answer, drawn.film);
   drawComps(drawn.answer.comps || [], drawn.context);
   drawNumbers(drawn);
+  if (drawn.answer.explanation) drawExplanationWords(drawn);
   drawCharts(drawn);
 }
 
@@ -258,7 +323,7 @@ const cell = (value) => {
 };
 
 /** The whole answer as CSV rows (part, item, field, value): the API's values, unformatted. */
-export function answerCsv({ film, answer, scenarios }) {
+export function answerCsv({ film, answer, scenarios, context }) {
   const rows = [["part", "item", "field", "value"]];
   for (const [field, value] of Object.entries(film)) {
     for (const one of Array.isArray(value) ? value : [value]) rows.push(["film", "", field, one]);
@@ -282,7 +347,7 @@ export function answerCsv({ film, answer, scenarios }) {
       "similarity"]) {
       rows.push(["comp", comp.id, field, comp[field]]);
     }
-    if (comp.reasons) rows.push(["comp", comp.id, "reasons", reasonsInWords(comp.reasons)]);
+    if (comp.reasons) rows.push(["comp", comp.id, "reasons", reasonsInWords(comp.reasons, context)]);
   }
   const labels = [...monthScenarios(film.release_date).map((s) => s.release_date), ...sweepBudgets(film)];
   scenarios.forEach((s, i) => {

@@ -93,7 +93,7 @@ function logTicks(lo, hi) {
 }
 
 /** P(revenue <= x) from the answer's quantiles, the interval shaded, the budget and hit lines marked. */
-export function drawDistribution(chart, answer, budget, hitMultiple) {
+export function drawDistribution(chart, answer, budget, hitMultiple, dollars) {
   const width = begin(chart);
   const [left, right, top, bottom] = [58, width - 14, 34, 234];
   const points = answer.quantiles;
@@ -110,7 +110,7 @@ export function drawDistribution(chart, answer, budget, hitMultiple) {
   }, chart);
   axisX(chart, x, logTicks(lo, hi), bottom, width);
   svg("text", { x: (left + right) / 2, y: bottom + 34, class: "label", "text-anchor": "middle" }, chart,
-    "revenue, release-year dollars (log scale)");
+    `box office, ${dollars} (log scale)`);
   const path = points.map((p, i) => `${i ? "L" : "M"}${x(p.revenue).toFixed(1)},${y(p.probability).toFixed(1)}`);
   svg("path", { d: path.join(" "), class: "cdf" }, chart);
   for (const p of points) {
@@ -119,7 +119,7 @@ export function drawDistribution(chart, answer, budget, hitMultiple) {
   }
   svg("circle", { cx: x(answer.predicted_revenue), cy: y(0.5), r: 5, class: "median-point" }, chart);
   const marks = [
-    { value: budget, tag: "budget", parts: [`budget ${money(budget)}:`, `P(revenue > budget) ${percent(answer.break_even_probability)}`] },
+    { value: budget, tag: "budget", parts: [`budget ${money(budget)}:`, `P(gross > budget) ${percent(answer.break_even_probability)}`] },
     { value: hitLine, tag: "hit line", parts: [`hit line ${money(hitLine)}:`, `P(hit) ${percent(answer.hit_probability)}`] },
   ];
   if (answer.producer_break_even_revenue != null) {  // null: no box office brings a profit; no mark

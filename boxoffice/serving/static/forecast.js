@@ -494,6 +494,19 @@ function describeTrust(context) {
       `P(hit) here is re-weighted to a hit rate of ${(100 * p.hit_rate).toFixed(1)}% (serve.population_hit_rate).`;
 }
 
+/** Before any forecast: how the producer's result is counted, and the terms used when the fields are left empty. */
+function describeProducerTerms(context) {
+  const terms = context.producer_defaults;
+  const share = percent(terms.distributor_share);
+  const marketing = `${terms.p_and_a_multiple}\u00d7 the production budget`;
+  byId("producer-defaults").textContent =
+    "The answer leads with the producer's result: the box office \u00d7 the distributor's share of it " +
+    `\u2212 the production budget \u2212 marketing (prints and advertising, P&A). Left empty, the share is ${share} ` +
+    `and P&A ${marketing} (the service's defaults).`;
+  byId("distributor_share").placeholder = `${share} unless typed`;
+  byId("p_and_a").placeholder = `${terms.p_and_a_multiple}x unless typed; or e.g. 40M`;
+}
+
 async function start() {
   byId("film-form").addEventListener("submit", forecast);
   const response = await fetch("/forecast/context");
@@ -507,6 +520,7 @@ async function start() {
   setUpBudget();
   setUpRedraws();
   describeTrust(context);
+  describeProducerTerms(context);
   byId("example").addEventListener("click", () => fillForm(context.example));
   byId("export-csv").addEventListener("click", download);
   byId("save-form").addEventListener("submit", save);

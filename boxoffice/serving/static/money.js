@@ -24,11 +24,15 @@ export function readMoney(text) {
   return { dollars: multiple === 1 ? number : Math.round(number * multiple) };
 }
 
-/** Dollars in millions or billions: "$90.0M", "-$12.5M", "$1.20B". */
+/** Dollars as a person reads them at a glance: "$1.20B", "-$12.5M", "$1.2K", "$90" (never "$0.0M"). */
 export function money(dollars) {
   const size = Math.abs(dollars);
-  const sign = dollars < 0 && size >= 5e4 ? "-" : "";
-  return size >= 1e9 ? `${sign}$${(size / 1e9).toFixed(2)}B` : `${sign}$${(size / 1e6).toFixed(1)}M`;
+  let text;
+  if (size >= 999.95e6) text = `$${(size / 1e9).toFixed(2)}B`;
+  else if (size >= 999.95e3) text = `$${(size / 1e6).toFixed(1)}M`;
+  else if (size >= 999.5) text = `$${(size / 1e3).toFixed(1)}K`;
+  else text = `$${Math.round(size)}`;
+  return dollars < 0 && text !== "$0" ? `-${text}` : text;
 }
 
 /** Every digit of an amount: "$90,000,000". */
