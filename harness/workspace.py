@@ -29,6 +29,11 @@ def without_avx512() -> dict[str, str]:
     return {"NPY_DISABLE_CPU_FEATURES": " ".join(found)} if found else {}
 
 
+def environment(env: dict[str, str] | None = None) -> dict[str, str]:
+    """This process's environment with this interpreter's environment first on PATH, plus ``env``."""
+    return {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", **(env or {})}
+
+
 def run(
     cmd: list[str], cwd: Path, check: bool = True, env: dict[str, str] | None = None, capture: bool = True
 ) -> subprocess.CompletedProcess:
@@ -37,9 +42,8 @@ def run(
     ``capture=False`` for a command that leaves daemons behind (``dvc queue start``): they
     inherit its output pipes, and reading the output would wait for them to exit.
     """
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", **(env or {})}
     streams = {"capture_output": True} if capture else {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    result = subprocess.run(cmd, cwd=cwd, env=env, text=True, **streams)
+    result = subprocess.run(cmd, cwd=cwd, env=environment(env), text=True, **streams)
     if check and result.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result

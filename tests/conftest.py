@@ -1,7 +1,9 @@
 """Shared fixtures: tiny frames and a tiny project built here, and one real pipeline run in a temporary copy.
 
-Tests that use the ``pipeline`` fixture (a cold run on the real data, about 75 s) are marked
-``pipeline`` automatically, so ``pytest -m "not pipeline"`` is the fast tier.
+Tests that use the ``pipeline`` fixture (a cold run on the real data) are marked ``pipeline``
+automatically, so ``pytest -m "not pipeline"`` is the fast tier. When any test of the session needs
+it, the cold run starts in the background before the first test and the pipeline tests run last:
+the fast tier runs while it computes.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from harness import containers
-from harness.workspace import ROOT, commit, copy_project, run, start_server, without_avx512
+from harness.cold_run import ColdRun
+from harness.workspace import ROOT, commit, copy_project, run, start_server
 from tests import tiny
 from tests.reads import StageReads
 
@@ -106,6 +109,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             raise pytest.UsageError(f"{NO_CHROMIUM}, and BOXOFFICE_REQUIRE_BROWSER=1 requires them")
         leave_out(config, items, "browser", NO_CHROMIUM)
     select_containers(config, items)
+    items.sort(key=tier)
+
+
+def tier(item: pytest.Item) -> int:
+    """Run order: the fast tier, then the other pipeline-marked tests, then those of the real pipeline.
+
+    Until the real pipeline's tests, the tests run while their cold run (``cold_run``) computes.
+    The sort is stable: within a tier, tests keep their order.
+    """
+    if "pipeline" in getattr(item, "fixturenames", ()):
+        return 2
+    return 1 if item.get_closest_marker("pipeline") else 0
 
 
 def select_containers(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -156,16 +171,24 @@ def stage_reads(tiny_build: tuple[Path, dict[str, StageReads]]) -> dict[str, Sta
     return tiny_build[1]
 
 
-@pytest.fixture(scope="session")
-def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A temporary copy of the project after a cold ``dvc repro --pull`` on the real data.
+@pytest.fixture(scope="session", autouse=True)
+def cold_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """The ``pipeline`` fixture's cold run, started as the session starts when any of its tests needs it."""
+    if not any("pipeline" in getattr(item, "fixturenames", ()) for item in request.session.items):
+        yield None
+        return
+    started = ColdRun(copy_project(tmp_path_factory.mktemp("project"), clean_outputs=True))
+    yield started
+    started.stop()
 
-    The run switches off numpy's AVX-512 kernels where this CPU has them (``without_avx512``),
-    so that comparing it with a run made with them (``test_pipeline_e2e``'s byte-identity
-    test) also shows that they change no byte.
+
+@pytest.fixture(scope="session")
+def pipeline(cold_run: ColdRun | None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A temporary copy of the project after a cold ``dvc repro --pull`` on the real data (``ColdRun``).
+
+    The run began in the background as the session started; this waits for it to finish.
     """
-    project = copy_project(tmp_path_factory.mktemp("project"), clean_outputs=True)
-    run(["dvc", "repro", "--pull"], project, env=without_avx512())
+    project = (cold_run or ColdRun(copy_project(tmp_path_factory.mktemp("project"), clean_outputs=True))).wait()
     commit(project, "baseline run")
     if os.environ.get("BOXOFFICE_SHARE_RUNS") == "1":
         share_runs(project)
