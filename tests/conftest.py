@@ -198,12 +198,17 @@ def pipeline(cold_run: ColdRun | None, tmp_path_factory: pytest.TempPathFactory)
 def share_runs(project: Path) -> None:
     """Push the copy's cold run (outputs and run-cache) into this checkout's DVC cache.
 
-    .ci/run sets BOXOFFICE_SHARE_RUNS=1: its own `dvc repro --pull` afterwards then restores
-    what this run computed (the same code, params and data) instead of computing it again.
-    Only this baseline run is shared, never the tests' experiments.
+    .ci/run sets BOXOFFICE_SHARE_RUNS=1: its own `dvc repro --pull` then restores what this run
+    computed (the same code, params and data) instead of computing it again. Only this baseline
+    run is shared, never the tests' experiments. With BOXOFFICE_SHARED_FLAG (a path), the file is
+    written once the push is done: .ci/run's repro and container steps start then, beside the
+    experiment tests that follow.
     """
     run(["dvc", "remote", "add", "--local", "checkout-cache", str(ROOT / ".dvc" / "cache")], project)
     run(["dvc", "push", "--run-cache", "-r", "checkout-cache"], project)
+    shared = os.environ.get("BOXOFFICE_SHARED_FLAG")
+    if shared:  # .ci/run waits for this file to start its own repro, the images and their tests meanwhile
+        Path(shared).write_text("shared\n", encoding="utf-8")
 
 
 def read_metrics(project: Path, name: str) -> dict:
