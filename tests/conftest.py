@@ -3,7 +3,8 @@
 Tests that use the ``pipeline`` fixture (a cold run on the real data) are marked ``pipeline``
 automatically, so ``pytest -m "not pipeline"`` is the fast tier. When any test of the session needs
 it, the cold run starts in the background before the first test and the pipeline tests run last:
-the fast tier runs while it computes.
+the fast tier runs while it computes. The experiments of the tests marked ``ahead`` start, each in
+its own copy of that run, as soon as it is committed (``harness.ahead``); those tests run last.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
 from harness import containers
+from harness.ahead import Experiment, Outcome, RunsAhead
 from harness.cold_run import ColdRun
 from harness.workspace import ROOT, commit, copy_project, run, start_server
 from tests import tiny
@@ -101,7 +105,7 @@ def leave_out(config: pytest.Config, items: list[pytest.Item], marker: str, why:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        if "pipeline" in getattr(item, "fixturenames", ()):
+        if "pipeline" in getattr(item, "fixturenames", ()) or item.get_closest_marker("ahead"):
             item.add_marker(pytest.mark.pipeline)
     browser = [item for item in items if item.get_closest_marker("browser")]
     if browser and chromium() is None:
@@ -113,11 +117,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def tier(item: pytest.Item) -> int:
-    """Run order: the fast tier, then the other pipeline-marked tests, then those of the real pipeline.
+    """Run order: the fast tier, the other pipeline-marked tests, those of the real pipeline, then those
+    that wait for an experiment started ahead (``ahead``).
 
-    Until the real pipeline's tests, the tests run while their cold run (``cold_run``) computes.
-    The sort is stable: within a tier, tests keep their order.
+    Until the real pipeline's tests, the tests run while their cold run (``cold_run``) computes; until
+    the last tier, while the experiments do. The sort is stable: within a tier, tests keep their order.
     """
+    if item.get_closest_marker("ahead"):
+        return 3
     if "pipeline" in getattr(item, "fixturenames", ()):
         return 2
     return 1 if item.get_closest_marker("pipeline") else 0
@@ -171,28 +178,64 @@ def stage_reads(tiny_build: tuple[Path, dict[str, StageReads]]) -> dict[str, Sta
     return tiny_build[1]
 
 
+class Baseline(NamedTuple):
+    """The real pipeline's cold run, committed, and the ``ahead`` tests' experiments started in copies of it."""
+
+    project: Path
+    runs: RunsAhead
+
+
 @pytest.fixture(scope="session", autouse=True)
-def cold_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    """The ``pipeline`` fixture's cold run, started as the session starts when any of its tests needs it."""
-    if not any("pipeline" in getattr(item, "fixturenames", ()) for item in request.session.items):
-        yield None
-        return
-    started = ColdRun(copy_project(tmp_path_factory.mktemp("project"), clean_outputs=True))
-    yield started
-    started.stop()
+def baseline(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Future[Baseline]]:
+    """The ``pipeline`` fixture's cold run, started as the session starts when any of its tests needs it.
 
-
-@pytest.fixture(scope="session")
-def pipeline(cold_run: ColdRun | None, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A temporary copy of the project after a cold ``dvc repro --pull`` on the real data (``ColdRun``).
-
-    The run began in the background as the session started; this waits for it to finish.
+    As soon as it ends, a thread commits it, shares it (``share_runs``) and starts the experiments of
+    the session's ``ahead`` tests: all while the fast tier runs, whose waits leave a core idle.
     """
-    project = (cold_run or ColdRun(copy_project(tmp_path_factory.mktemp("project"), clean_outputs=True))).wait()
+    items = request.session.items
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="baseline") as settling:
+        if not any("pipeline" in getattr(item, "fixturenames", ()) for item in items):
+            yield settling.submit(needs_no_pipeline)
+            return
+        cold = ColdRun(copy_project(tmp_path_factory.mktemp("project"), clean_outputs=True))
+        marks = [mark for item in items for mark in item.iter_markers("ahead")]
+        experiments = list(dict.fromkeys(mark.kwargs["experiment"] for mark in marks))
+        settled = settling.submit(settle, cold, tmp_path_factory.mktemp("ahead"), experiments)
+        yield settled
+        cold.stop()  # a session stopped early: the run, if it is still going
+        if settled.exception() is None:
+            settled.result().runs.stop()
+
+
+def needs_no_pipeline() -> Baseline:
+    raise pytest.UsageError("no collected test asked for the `pipeline` fixture, so its cold run was not started")
+
+
+def settle(cold: ColdRun, folder: Path, experiments: list[Experiment]) -> Baseline:
+    """Wait for the cold run, commit it, share it when .ci/run asks, and start the experiments."""
+    project = cold.wait()
     commit(project, "baseline run")
     if os.environ.get("BOXOFFICE_SHARE_RUNS") == "1":
         share_runs(project)
-    return project
+    return Baseline(project, RunsAhead(project, folder, experiments))
+
+
+@pytest.fixture(scope="session")
+def pipeline(baseline: Future[Baseline]) -> Path:
+    """A temporary copy of the project after a cold ``dvc repro --pull`` on the real data (``ColdRun``), committed.
+
+    The run began in the background as the session started; this waits for it.
+    """
+    return baseline.result().project
+
+
+@pytest.fixture
+def ahead(baseline: Future[Baseline], request: pytest.FixtureRequest) -> Outcome:
+    """The test's experiment (``@pytest.mark.ahead(experiment=function)``), waited for: its copy and its result."""
+    marker = request.node.get_closest_marker("ahead")
+    if marker is None:
+        raise pytest.UsageError(f"{request.node.nodeid} uses `ahead` without @pytest.mark.ahead(experiment=...)")
+    return baseline.result().runs.outcome(marker.kwargs["experiment"])
 
 
 def share_runs(project: Path) -> None:

@@ -1,9 +1,9 @@
 """The experiment loop of docs/experiments.md, run exactly as written on a copy of the project.
 
 Each fenced block marked ``<!-- tested: NAME -->`` is read from the page and its lines run
-in order with bash, in the ``pipeline`` fixture's copy (after a cold run, committed): try
-an experiment and compare it, go back to the baseline, then apply and commit it. The
-README's quick start points at the same commands.
+in order with bash, in a copy of the ``pipeline`` fixture's run (after a cold run, committed): try
+an experiment and compare it (started ahead, ``harness.ahead``), go back to the baseline, then
+apply and commit it. The README's quick start points at the same commands.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.ahead import Outcome
 from harness.workspace import BIN
 from tests.conftest import ROOT, run
 
@@ -53,29 +54,29 @@ def test_the_readme_quick_start_is_the_tested_block() -> None:
     assert marked_blocks(ROOT / "README.md") == {"try": marked_blocks(PAGE)["try"]}
 
 
-def test_the_documented_loop_runs_as_written(pipeline: Path) -> None:
-    blocks = marked_blocks(PAGE)
+def try_block(project: Path) -> list[str]:
+    """The page's "try" block, run as written: each line's output."""
+    return run_block(marked_blocks(PAGE)["try"], project)
+
+
+@pytest.mark.ahead(experiment=try_block)
+def test_the_documented_loop_runs_as_written(ahead: Outcome) -> None:
+    blocks, project, outputs = marked_blocks(PAGE), ahead.project, ahead.value
     name = experiment_name(blocks["try"])
-    baseline = run(["git", "rev-parse", "HEAD"], pipeline).stdout.strip()
-    try:
-        outputs = run_block(blocks["try"], pipeline)
-        assert any(line.startswith(name) for line in outputs[1].splitlines()), outputs[1]  # make exp-show lists it
-        assert "metrics gate:" in outputs[2]
+    baseline = run(["git", "rev-parse", "HEAD"], project).stdout.strip()
+    assert any(line.startswith(name) for line in outputs[1].splitlines()), outputs[1]  # make exp-show lists it
+    assert "metrics gate:" in outputs[2]
 
-        run_block(blocks["back"], pipeline)
-        assert run(["git", "status", "--porcelain", "--untracked-files=no"], pipeline).stdout == ""
-        assert json.loads(run(["dvc", "status", "--json"], pipeline).stdout) == {}
+    run_block(blocks["back"], project)
+    assert run(["git", "status", "--porcelain", "--untracked-files=no"], project).stdout == ""
+    assert json.loads(run(["dvc", "status", "--json"], project).stdout) == {}
 
-        run_block(blocks["keep"], pipeline)
-        assert run(["git", "rev-parse", "HEAD~1"], pipeline).stdout.strip() == baseline
-        changed = run(["git", "diff", "--name-only", "HEAD~1", "HEAD", "--", "params.yaml"], pipeline).stdout
-        assert changed.strip() == "params.yaml"
-        diff = run(["git", "diff", "-U0", "HEAD~1", "HEAD", "--", "params.yaml"], pipeline).stdout
-        assert [line[:1] for line in diff.splitlines()[4:] if line[:1] in "+-"] == ["-", "+"]  # one line changed
-        # The committed experiment is what CI's lock check and a fresh `dvc status` expect.
-        assert run(["python", "-m", "boxoffice.checks.reproduce", "lock"], pipeline, check=False).returncode == 0
-        assert json.loads(run(["dvc", "status", "--json"], pipeline).stdout) == {}
-    finally:
-        run(["git", "reset", "--hard", "-q", baseline], pipeline)
-        run(["dvc", "checkout", "--force"], pipeline)
-        run(["dvc", "exp", "remove", name], pipeline, check=False)
+    run_block(blocks["keep"], project)
+    assert run(["git", "rev-parse", "HEAD~1"], project).stdout.strip() == baseline
+    changed = run(["git", "diff", "--name-only", "HEAD~1", "HEAD", "--", "params.yaml"], project).stdout
+    assert changed.strip() == "params.yaml"
+    diff = run(["git", "diff", "-U0", "HEAD~1", "HEAD", "--", "params.yaml"], project).stdout
+    assert [line[:1] for line in diff.splitlines()[4:] if line[:1] in "+-"] == ["-", "+"]  # one line changed
+    # The committed experiment is what CI's lock check and a fresh `dvc status` expect.
+    assert run(["python", "-m", "boxoffice.checks.reproduce", "lock"], project, check=False).returncode == 0
+    assert json.loads(run(["dvc", "status", "--json"], project).stdout) == {}

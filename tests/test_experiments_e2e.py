@@ -11,10 +11,9 @@ import yaml
 
 from boxoffice.checks.exp_show import SHORT_NAMES
 from boxoffice.evaluation.headline import HEADLINE
+from harness.ahead import Outcome
 from harness.workspace import wait_for_queue
 from tests.conftest import run
-
-pytestmark = pytest.mark.pipeline
 
 # Two queued experiments on a parameter only evaluate reads, so each re-runs evaluate alone
 # (seconds): where hit_probability comes from. 'distribution' is the baseline's own value.
@@ -30,18 +29,32 @@ def hit_source(rev: dict) -> object:
     return rev["data"]["params"]["params.yaml"]["data"]["serve"]["hit_source"]
 
 
-@pytest.fixture(scope="module")
-def grid(pipeline: Path):
+def queued_grid(project: Path) -> dict:
     """Queue the grid, run it with two workers, and return `dvc exp show --json`'s baseline entry."""
-    run(["dvc", "exp", "run", "--queue", *GRID], pipeline)
-    run(["dvc", "queue", "start", "-j", "2"], pipeline, capture=False)  # its workers outlive it
-    status = wait_for_queue(pipeline)
+    run(["dvc", "exp", "run", "--queue", *GRID], project)
+    run(["dvc", "queue", "start", "-j", "2"], project, capture=False)  # its workers outlive it
+    try:
+        status = wait_for_queue(project)
+    finally:
+        run(["dvc", "queue", "stop"], project, check=False)  # no idle worker left behind
     assert "Failed" not in status, status
-    shown = json.loads(run(["dvc", "exp", "show", "--json"], pipeline).stdout)
-    head = run(["git", "rev-parse", "HEAD"], pipeline).stdout.strip()
-    yield next(entry for entry in shown if entry["rev"] == head)
-    run(["dvc", "queue", "stop"], pipeline, check=False)  # no idle worker left behind
-    run(["dvc", "exp", "remove", "--all-commits"], pipeline)
+    shown = json.loads(run(["dvc", "exp", "show", "--json"], project).stdout)
+    head = run(["git", "rev-parse", "HEAD"], project).stdout.strip()
+    return next(entry for entry in shown if entry["rev"] == head)
+
+
+pytestmark = [pytest.mark.pipeline, pytest.mark.ahead(experiment=queued_grid)]
+
+
+@pytest.fixture
+def grid(ahead: Outcome) -> dict:
+    return ahead.value
+
+
+@pytest.fixture
+def grid_copy(ahead: Outcome) -> Path:
+    """The grid's own copy of the baseline, where its experiments are."""
+    return ahead.project
 
 
 def by_source(grid: dict) -> dict[object, dict]:
@@ -61,26 +74,26 @@ def test_each_queued_point_reports_its_headline_metrics(grid: dict) -> None:
         assert changed == (SOURCE_FIGURES if source == "classifier" else set()), (source, changed)
 
 
-def test_the_best_point_applies_and_commits_as_an_up_to_date_pipeline(pipeline: Path, grid: dict) -> None:
+def test_the_best_point_applies_and_commits_as_an_up_to_date_pipeline(grid_copy: Path, grid: dict) -> None:
     """`dvc exp apply` of the point unlike the baseline, then a commit: the pipeline is up to date at that commit."""
     best = by_source(grid)["classifier"]
-    baseline = run(["git", "rev-parse", "HEAD"], pipeline).stdout.strip()
-    run(["dvc", "exp", "apply", best["name"]], pipeline)
+    baseline = run(["git", "rev-parse", "HEAD"], grid_copy).stdout.strip()
+    run(["dvc", "exp", "apply", best["name"]], grid_copy)
     try:
-        run(["git", "add", "params.yaml", "dvc.lock", "metrics", "plots", "reports"], pipeline)
-        run(["git", "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-qm", "apply"], pipeline)
-        assert json.loads(run(["dvc", "status", "--json"], pipeline).stdout) == {}
-        committed = json.loads((pipeline / "metrics" / "headline.json").read_text())
+        run(["git", "add", "params.yaml", "dvc.lock", "metrics", "plots", "reports"], grid_copy)
+        run(["git", "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-qm", "apply"], grid_copy)
+        assert json.loads(run(["dvc", "status", "--json"], grid_copy).stdout) == {}
+        committed = json.loads((grid_copy / "metrics" / "headline.json").read_text())
         assert committed == headline_of(best["revs"][0])
     finally:
-        run(["git", "reset", "--hard", "-q", baseline], pipeline)
-        run(["dvc", "checkout", "--force"], pipeline)
+        run(["git", "reset", "--hard", "-q", baseline], grid_copy)
+        run(["dvc", "checkout", "--force"], grid_copy)
 
 
-def test_plots_diff_draws_every_declared_plot_for_both_experiments(pipeline: Path, grid: dict) -> None:
+def test_plots_diff_draws_every_declared_plot_for_both_experiments(grid_copy: Path, grid: dict) -> None:
     names = [exp["name"] for exp in grid["experiments"]]
-    shown = json.loads(run(["dvc", "plots", "diff", *names, "--json"], pipeline).stdout)["data"]
-    declared = [next(iter(plot)) for plot in yaml.safe_load((pipeline / "dvc.yaml").read_text())["plots"]]
+    shown = json.loads(run(["dvc", "plots", "diff", *names, "--json"], grid_copy).stdout)["data"]
+    declared = [next(iter(plot)) for plot in yaml.safe_load((grid_copy / "dvc.yaml").read_text())["plots"]]
     assert list(shown) == declared  # and nothing else (the grid tables are not drawn one by one)
     for renders in shown.values():
         assert [sorted(render["revisions"]) for render in renders] == [sorted(names)] * len(renders)
@@ -88,11 +101,11 @@ def test_plots_diff_draws_every_declared_plot_for_both_experiments(pipeline: Pat
     assert {row["rev"] for row in roc} == set(names)
 
 
-def test_the_experiments_table_sorts_best_first_and_names_each_points_params(pipeline: Path, grid: dict) -> None:
+def test_the_experiments_table_sorts_best_first_and_names_each_points_params(grid_copy: Path, grid: dict) -> None:
     """`make exp-show`'s table: the baseline, then the points best first on the metric asked for, each with
     its served models, its figures and the params it changed; 120 columns wide."""
     out = run(
-        [sys.executable, "-m", "boxoffice.checks.exp_show", "--sort-by", "fwd_auc"], pipeline, env={"COLUMNS": "120"}
+        [sys.executable, "-m", "boxoffice.checks.exp_show", "--sort-by", "fwd_auc"], grid_copy, env={"COLUMNS": "120"}
     ).stdout
     lines = out.splitlines()
     assert max(len(line) for line in lines) <= 120, out

@@ -17,6 +17,7 @@ from boxoffice.features.sets import expand_set
 from boxoffice.io import read_csv
 from boxoffice.modeling.selection import SAME_SIZE
 from boxoffice.params import load_params
+from harness.ahead import Outcome
 from harness.workspace import ROOT
 from tests.conftest import read_metrics, run
 
@@ -209,7 +210,16 @@ def ran_stages(out: str) -> list[str]:
 CHEAP_NON_SERVING = "+regressors.linear_regression.fit_intercept=true"
 
 
-def test_a_model_that_does_not_serve_reruns_only_its_stages_and_the_light_ones(pipeline: Path) -> None:
+def cheap_non_serving_twice(project: Path) -> tuple[str, str]:
+    """``dvc exp run`` of CHEAP_NON_SERVING, then the same again from the restored baseline: both outputs."""
+    first = run(["dvc", "exp", "run", "-S", CHEAP_NON_SERVING], project).stdout
+    run(["git", "checkout", "HEAD", "--", "."], project)
+    run(["dvc", "checkout", "--force"], project)
+    return first, run(["dvc", "exp", "run", "-S", CHEAP_NON_SERVING], project).stdout
+
+
+@pytest.mark.ahead(experiment=cheap_non_serving_twice)
+def test_a_model_that_does_not_serve_reruns_only_its_stages_and_the_light_ones(ahead: Outcome) -> None:
     """A parameter of a model that does not serve re-runs its stage, select and evaluate; nothing else.
 
     The served stages depend on the select stage's pin of the served model, which a model
@@ -219,64 +229,55 @@ def test_a_model_that_does_not_serve_reruns_only_its_stages_and_the_light_ones(p
     adds the key): the same model, so it serves neither variant, and its stage is the
     quickest (bench/pipeline.py times the README's random-forest experiment).
     """
-    try:
-        first = ran_stages(run(["dvc", "exp", "run", "-S", CHEAP_NON_SERVING], pipeline).stdout)
-        assert first[:4] == [
-            "train-regressors@linear_regression-main",
-            "train-regressors@linear_regression-pre_release",
-            "train-forward@linear_regression",
-            "select",
-        ]
-        assert first[4:] in (["evaluate"], ["evaluate", "report"])  # report: when evaluate's figures moved
-        run(["git", "checkout", "HEAD", "--", "."], pipeline)
-        run(["dvc", "checkout", "--force"], pipeline)
-        again = run(["dvc", "exp", "run", "-S", CHEAP_NON_SERVING], pipeline).stdout
-        restored = [line.split("'")[1] for line in again.splitlines() if "is cached - skipping run" in line]
-        assert restored == first[:4]  # every stage whose outputs are all in DVC's cache
-        assert ran_stages(again) == first[4:]  # their reports are git's (cache: false): seconds
-    finally:
-        run(["git", "reset", "--hard", "-q"], pipeline)
-        run(["dvc", "checkout", "--force"], pipeline)
-        run(["dvc", "exp", "remove", "--all-commits"], pipeline, check=False)
+    first_output, again = ahead.value
+    first = ran_stages(first_output)
+    assert first[:4] == [
+        "train-regressors@linear_regression-main",
+        "train-regressors@linear_regression-pre_release",
+        "train-forward@linear_regression",
+        "select",
+    ]
+    assert first[4:] in (["evaluate"], ["evaluate", "report"])  # report: when evaluate's figures moved
+    restored = [line.split("'")[1] for line in again.splitlines() if "is cached - skipping run" in line]
+    assert restored == first[:4]  # every stage whose outputs are all in DVC's cache
+    assert ran_stages(again) == first[4:]  # their reports are git's (cache: false): seconds
 
 
-def test_a_new_hit_multiple_reruns_no_regressor(pipeline: Path) -> None:
+def new_hit_multiple(project: Path) -> str:
+    return run(["dvc", "exp", "run", "-S", "featurize.hit_multiple=3"], project).stdout
+
+
+@pytest.mark.ahead(experiment=new_hit_multiple)
+def test_a_new_hit_multiple_reruns_no_regressor(ahead: Outcome) -> None:
     """The hit label is made where it is used: the regressors, their selection and featurize stay as they were."""
-    try:
-        ran = ran_stages(run(["dvc", "exp", "run", "-S", "featurize.hit_multiple=3"], pipeline).stdout)
-        assert ran == ["cv-classifier", "served@main", "served@pre_release", "evaluate", "report"]
-    finally:
-        run(["git", "reset", "--hard", "-q"], pipeline)
-        run(["dvc", "checkout", "--force"], pipeline)
-        run(["dvc", "exp", "remove", "--all-commits"], pipeline, check=False)
+    assert ran_stages(ahead.value) == ["cv-classifier", "served@main", "served@pre_release", "evaluate", "report"]
 
 
-def test_one_variants_params_rerun_that_variants_regressor_stages_only(pipeline: Path) -> None:
+PRE_RELEASE_ONLY = "+regressors.pre_release.linear_regression.fit_intercept=true"
+
+
+def one_variants_params(project: Path) -> str:
+    return run(["dvc", "exp", "run", "-S", PRE_RELEASE_ONLY], project).stdout
+
+
+@pytest.mark.ahead(experiment=one_variants_params)
+def test_one_variants_params_rerun_that_variants_regressor_stages_only(ahead: Outcome) -> None:
     """An override under regressors.pre_release re-runs the pre-release and forward stages of that type, not main's."""
-    try:
-        out = run(["dvc", "exp", "run", "-S", "+regressors.pre_release.linear_regression.fit_intercept=true"], pipeline)
-        ran = ran_stages(out.stdout)
-        assert [name for name in ran if name.startswith("train-")] == [
-            "train-regressors@linear_regression-pre_release",
-            "train-forward@linear_regression",
-        ]
-    finally:
-        run(["git", "reset", "--hard", "-q"], pipeline)
-        run(["dvc", "checkout", "--force"], pipeline)
-        run(["dvc", "exp", "remove", "--all-commits"], pipeline, check=False)
+    assert [name for name in ran_stages(ahead.value) if name.startswith("train-")] == [
+        "train-regressors@linear_regression-pre_release",
+        "train-forward@linear_regression",
+    ]
 
 
-@pytest.fixture(scope="module")
-def experiment(pipeline: Path):
-    """Run one experiment (for the last tests of this module), then put the baseline back."""
-    yield run(["dvc", "exp", "run", "-n", "gb1", "-S", "regressors.gradient_boosting.n_estimators=1"], pipeline)
-    run(["git", "reset", "--hard", "-q"], pipeline)
-    run(["dvc", "checkout", "--force"], pipeline)
+def one_tree_gradient_boosting(project: Path) -> str:
+    """The experiment of the last tests of this module: gradient boosting with a single tree, named gb1."""
+    return run(["dvc", "exp", "run", "-n", "gb1", "-S", "regressors.gradient_boosting.n_estimators=1"], project).stdout
 
 
-def test_experiment_reruns_only_the_changed_regressor(pipeline: Path, experiment) -> None:
+@pytest.mark.ahead(experiment=one_tree_gradient_boosting)
+def test_experiment_reruns_only_the_changed_regressor(ahead: Outcome) -> None:
     """Gradient boosting serves: one tree re-runs its stage, select, the served stages (the pin moved), evaluate."""
-    assert ran_stages(experiment.stdout) == [
+    assert ran_stages(ahead.value) == [
         "train-regressors@gradient_boosting-main",
         "train-regressors@gradient_boosting-pre_release",
         "train-forward@gradient_boosting",
@@ -287,9 +288,9 @@ def test_experiment_reruns_only_the_changed_regressor(pipeline: Path, experiment
         "report",
     ]
 
-    show = json.loads(run(["dvc", "exp", "show", "--json"], pipeline).stdout)
+    show = json.loads(run(["dvc", "exp", "show", "--json"], ahead.project).stdout)
     assert "gb1" in json.dumps(show)
-    diff = json.loads(run(["dvc", "metrics", "diff", "HEAD", "gb1", "--json"], pipeline).stdout)
+    diff = json.loads(run(["dvc", "metrics", "diff", "HEAD", "gb1", "--json"], ahead.project).stdout)
     assert list(diff) == ["metrics/headline.json"]  # the detailed reports are not DVC metrics
     changed = diff["metrics/headline.json"]
     # Gradient boosting is served by at least one variant (pre-release, at this commit); with one tree
@@ -298,9 +299,10 @@ def test_experiment_reruns_only_the_changed_regressor(pipeline: Path, experiment
     assert "auc_cv" not in changed  # the classifier did not; unchanged values are not listed
 
 
-def test_gate_rejects_an_absurd_model_and_names_the_metric(pipeline: Path, experiment) -> None:
+@pytest.mark.ahead(experiment=one_tree_gradient_boosting)
+def test_gate_rejects_an_absurd_model_and_names_the_metric(ahead: Outcome) -> None:
     """A gradient boosting model with one tree must not get past CI."""
-    gate = run([sys.executable, "-m", "boxoffice.checks.gate", "--baseline", "HEAD"], pipeline, check=False)
+    gate = run([sys.executable, "-m", "boxoffice.checks.gate", "--baseline", "HEAD"], ahead.project, check=False)
     assert gate.returncode == 1
     assert "FAIL  regression.validation.gradient_boosting.r2" in gate.stdout
 
