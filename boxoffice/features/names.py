@@ -24,7 +24,8 @@ name is always read as itself.
 
 Number words: in a company's name "Twentieth" and "20th", "Four" and "4", "Twenty-First" and
 "21st" fold alike (people write them either way), so "20th Century Fox" reads as the data's
-"Twentieth Century Fox Film Corporation".
+"Twentieth Century Fox Film Corporation"; so do "Brothers" and "Bros." ("Warner Brothers" is
+"Warner Bros.").
 
 Larger namesakes: a known name with few films can stand where a person meant a much larger
 one: "Paramount" (2 films) folds like "Paramount Pictures" (245), and "Fox" reads as the data's
@@ -119,6 +120,9 @@ _ORDINAL |= {word: 10 * tens for tens, word in enumerate(_ORDINAL_TENS.split(), 
 NUMBER_WORDS = {word: str(number) for word, number in _CARDINAL.items()} | {
     word: _ordinal(number) for word, number in _ORDINAL.items()
 }
+# Other words a company's name is written either way ("Warner Brothers", "Warner Bros."): the plural only, as
+# "Little Brother Inc." is not a "Bros." company.
+WORD_SPELLINGS = {"brothers": "bros"}
 _TENS_WORDS = frozenset(_TENS.split())
 _SUFFIX_WORDS = frozenset(word for suffix in CORPORATE_SUFFIXES for word in suffix)
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
@@ -141,6 +145,8 @@ def fold_words(name: str, corporate: bool = False) -> list[str]:
         words = words[1:]
     if corporate and not NUMBER_WORDS.keys().isdisjoint(words):
         words = _digits(words)
+    if corporate and not WORD_SPELLINGS.keys().isdisjoint(words):
+        words = [WORD_SPELLINGS.get(word, word) for word in words]
     while corporate and len(words) > 1:
         suffix = next((s for s in CORPORATE_SUFFIXES if len(s) < len(words) and tuple(words[-len(s) :]) == s), None)
         if suffix is None:

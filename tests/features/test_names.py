@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from boxoffice.features import names
 from boxoffice.features.limits import name_warning
 from boxoffice.features.names import FEW_FILMS, MUCH_MORE, NameBook, NameReader, fold
 from boxoffice.features.track_record import TrackRecord
@@ -40,6 +42,8 @@ VARIANTS = [
     ("production_companies", "Metro-Goldwyn-Mayer", "Metro-Goldwyn-Mayer (MGM)"),
     ("production_companies", "MGM", "Metro-Goldwyn-Mayer (MGM)"),
     ("production_companies", "Lions Gate Films", "Lionsgate"),
+    ("production_companies", "Warner Brothers", "Warner Bros."),
+    ("production_companies", "Warner Brothers Pictures Inc.", "Warner Bros."),
     ("production_companies", "The Lionsgate Company", "Lionsgate"),
     ("directors", "christopher nolan", "Christopher Nolan"),
     ("directors", "Alejandro Gonzalez Inarritu", "Alejandro González Iñárritu"),
@@ -351,11 +355,12 @@ def test_every_real_test_film_is_read_exactly_and_the_trials_names_are_read_as_m
         ("directors", "Kathryn Bigalow", "Kathryn Bigelow"),
         ("cast", "Scarlet Johansson", "Scarlett Johansson"),
         ("cast", "Tom Hanx", "Tom Hanks"),
-        ("production_companies", "Warner Brothers", "Warner Bros."),
         ("production_companies", "Warner", "Warner Bros."),
     ]:
         reading = reader.read_one(field, typed)
         assert (reading.match, reading.suggestions[:1]) == ("unknown", (meant,)), typed
+    brothers = reader.read_one("production_companies", "Warner Brothers")
+    assert (brothers.match, brothers.read_as) == ("known_spelling", "Warner Bros.")
     fox = reader.read_one("production_companies", "20th Century Fox")
     assert (fox.match, fox.read_as) == ("known_spelling", "Twentieth Century Fox Film Corporation")
     plain = reader.read_one("production_companies", "Fox")
@@ -367,3 +372,65 @@ def test_a_typo_in_a_companys_suffix_still_finds_it() -> None:
     book = NameBook("production_companies", {"Warner Bros.": 280, "Warner Bros. Pictures": 7, "Roth Films": 9}, True)
     reading = book.read("Warner Bros. Picturs")
     assert (reading.match, reading.suggestions[:1]) == ("unknown", ("Warner Bros. Pictures",))
+
+
+# The real data's companies (films each) with "Brothers" or "Bros." in their names, and a "Brother".
+BROTHERS = {
+    "Warner Bros.": 280,
+    "Warner Bros. Pictures": 7,
+    "Warner Bros. Animation": 5,
+    "Warner Brothers/Seven Arts": 1,
+    "Wayans Bros. Entertainment": 4,
+    "Huayi Brothers Media": 4,
+    "Huayi Brothers": 1,
+    "Huayi Brothers Pictures": 1,
+    "Twin Bros. Productions": 1,
+    "Two Brothers Productions": 1,
+    "Shaw Brothers": 1,
+    "Little Brother Inc.": 1,
+}
+
+
+@pytest.mark.parametrize(
+    ("typed", "intended"),
+    [
+        ("Warner Brothers", "Warner Bros."),
+        ("warner brothers pictures", "Warner Bros."),
+        ("Wayans Brothers", "Wayans Bros. Entertainment"),
+        ("Huayi Bros.", "Huayi Brothers"),
+        ("Shaw Bros", "Shaw Brothers"),
+    ],
+)
+def test_brothers_and_bros_in_a_company_name_fold_alike(typed: str, intended: str) -> None:
+    reading = NameBook("production_companies", BROTHERS, corporate=True).read(typed)
+    assert (reading.match, reading.read_as) == ("known_spelling", intended)
+
+
+def look_alike_groups(names: Sequence[str]) -> set[frozenset[str]]:
+    """The known names that fold alike as companies, as groups of two or more."""
+    groups: dict[str, set[str]] = {}
+    for name in names:
+        groups.setdefault(fold(name, corporate=True), set()).add(name)
+    return {frozenset(group) for group in groups.values() if len(group) > 1}
+
+
+def test_the_brothers_fold_joins_no_two_of_the_datas_company_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Folding "Brothers" to "Bros" makes no two known names look alike that did not already ("Little Brother"
+    stays apart: the singular is not folded), and every exact name is still read as itself."""
+    with_fold = look_alike_groups(list(BROTHERS))
+    book = NameBook("production_companies", BROTHERS, corporate=True)
+    for name in BROTHERS:
+        assert (book.read(name).match, book.read(name).read_as) == ("exact", name)
+    monkeypatch.setattr(names, "WORD_SPELLINGS", {})
+    assert fold("Warner Brothers", corporate=True) == "warnerbrothers"  # the fold is what joined it
+    assert with_fold == look_alike_groups(list(BROTHERS))
+
+
+def test_the_brothers_fold_joins_no_two_of_the_real_datas_company_names(
+    pipeline: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    history = read_csv(pipeline / "models" / "track_record.csv")
+    companies = sorted(set(history.loc[history["role"] == "company", "name"]))
+    with_fold = look_alike_groups(companies)
+    monkeypatch.setattr(names, "WORD_SPELLINGS", {})
+    assert with_fold == look_alike_groups(companies)
