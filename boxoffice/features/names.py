@@ -9,12 +9,14 @@ one of four ways, and the answer says which:
 - ``exact``: the name is one the models know, character for character;
 - ``known_spelling``: it folds to a known name's fold (case, accents, punctuation and
   spaces, a leading "The"; for companies also a trailing "(MGM)"-style part and corporate
-  suffixes such as "Pictures", "Film Corporation", "Inc.") and is read as that name, so it
-  gets that name's track record;
+  suffixes such as "Pictures", "Film Corporation", "Inc."; for genres also a common spelling,
+  GENRE_SPELLINGS: "Sci-Fi" is Science Fiction) and is read as that name, so it gets that
+  name's track record;
 - ``unknown``: no known name folds to it; it is kept as typed (the models then see a
   name with no earlier film) and up to three close known names are suggested (RapidFuzz);
 - ``not_read``: a name the models do not use at all (a cast member billed after the
-  first ``cast_top``, a keyword or genre that is not one of the models' flags).
+  first ``cast_top``, a keyword or genre that is not one of the models' flags: that one
+  with suggestions, and the answer warns about it).
 
 Aliases: when several known names fold to the same spelling ("Columbia Pictures" and
 "Columbia Pictures Corporation" both fold to "columbia"), a folded name is read as the
@@ -84,6 +86,27 @@ CORPORATE_SUFFIXES = tuple(
         "plc",
     )
 )
+# The fields the models read as flags, a closed list (keywords, genres): a name outside it is not read at all.
+FLAGGED = frozenset({"keywords", "genres"})
+# Common spellings of the data's genres, each read as that genre (a known spelling): the abbreviation, the
+# adjective or the plural people type. Folded like any name, so "Sci-Fi", "sci fi" and "SciFi" are one
+# spelling; a trailing GENRE_TAILS word is set aside too ("Horror film"). A word for another genre ("Suspense"
+# for Thriller, "Rom-com" for two) is a guess, not a spelling: it stays unread, with suggestions.
+GENRE_SPELLINGS = {
+    "Science Fiction": ("Sci-Fi",),
+    "Animation": ("Animated",),
+    "Adventure": ("Adventures",),
+    "Comedy": ("Comedies", "Comedic"),
+    "Documentary": ("Documentaries",),
+    "Drama": ("Dramas", "Dramatic"),
+    "Fantasy": ("Fantasies",),
+    "History": ("Historical",),
+    "Music": ("Musical", "Musicals"),
+    "Mystery": ("Mysteries",),
+    "Romance": ("Romantic", "Romances"),
+    "Thriller": ("Thrillers",),
+}
+GENRE_TAILS = ("film", "films", "movie", "movies")
 SUGGESTIONS = 3
 REMEMBERED = 65_536  # readings each book keeps (a dict; cleared when full)
 # A known name is suggested for an unknown one when its folded spelling is this similar (RapidFuzz's ratio,
@@ -223,12 +246,14 @@ class NameBook:
     column: str  # the request field
     films: Mapping[str, int]
     corporate: bool = False
+    spellings: Mapping[str, str] = field(default_factory=dict)  # other spellings of known names -> the name
     _by_key: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     _choices: dict[str, str] = field(init=False, repr=False, compare=False)  # name -> its folded words, ranked
     _rank: dict[str, int] = field(init=False, repr=False, compare=False)  # name -> its place in _choices
     _spelt: dict[str, str] = field(init=False, repr=False, compare=False)  # companies: name -> all its words
     _by_word: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)  # folded word -> names
     _read: dict[str, Reading] = field(init=False, repr=False, compare=False)  # names read before
+    _spelling_choices: dict[str, str] = field(init=False, repr=False, compare=False)  # folded spelling -> name
 
     def __post_init__(self) -> None:
         ranked = sorted(self.films, key=lambda name: (-self.films[name], name))
@@ -237,7 +262,14 @@ class NameBook:
             for key in aliases(name, self.corporate):
                 if name not in by_key.setdefault(key, []):
                     by_key[key].append(name)
+        for spelling, name in self.spellings.items():  # a known name's own spelling comes first
+            if name in self.films:
+                by_key.setdefault(fold(spelling, self.corporate), [name])
         object.__setattr__(self, "_by_key", {key: tuple(names) for key, names in by_key.items() if key})
+        spelt = {
+            " ".join(fold_words(spelling)): name for spelling, name in self.spellings.items() if name in self.films
+        }
+        object.__setattr__(self, "_spelling_choices", spelt)
         choices = {name: " ".join(fold_words(name, self.corporate)) for name in ranked}
         by_word: dict[str, list[str]] = {}
         for name, words in choices.items():
@@ -313,6 +345,12 @@ class NameBook:
             )
             for _, score, name in close:
                 scores[name] = max(score, scores.get(name, 0.0))
+        # Near another spelling ("Sci-Fy" by "Sci-Fi"): its name, at that score.
+        spelt = self._spelling_choices
+        for spelling, score, _ in process.extract(
+            query, spelt.keys(), scorer=fuzz.ratio, limit=None, score_cutoff=SUGGESTION_SCORE, processor=None
+        ):
+            scores[spelt[spelling]] = max(score, scores.get(spelt[spelling], 0.0))
         best = max(scores.values(), default=100.0)
         scores = {name: score for name, score in scores.items() if score >= best - SUGGESTION_SPREAD}
         for name in self._carrying(words)[: limit * 10]:
@@ -362,8 +400,8 @@ class NameReader:
             for role, column in roles
         }
         books["keywords"] = NameBook("keywords", dict.fromkeys(keywords, 1))
-        books["genres"] = NameBook("genres", dict.fromkeys(genres, 1))
-        return cls(books, {"cast": cast_top}, frozenset({"keywords", "genres"}))
+        books["genres"] = NameBook("genres", dict.fromkeys(genres, 1), spellings=genre_spellings(genres))
+        return cls(books, {"cast": cast_top}, FLAGGED)
 
     def films(self, column: str, known: str) -> int:
         """How many films of the data ``known`` (a name ``column``'s book has) is in."""
@@ -411,6 +449,15 @@ class NameReader:
                 self._lists.clear()
             self._lists[key] = found
         return found
+
+
+def genre_spellings(genres: Sequence[str]) -> dict[str, str]:
+    """Every spelling a genre is read by (GENRE_SPELLINGS), also with a GENRE_TAILS word: spelling -> genre."""
+    spellings: dict[str, str] = {}
+    for genre in genres:
+        for spelling in (genre, *GENRE_SPELLINGS.get(genre, ())):
+            spellings |= {f"{spelling} {tail}".strip(): genre for tail in ("", *GENRE_TAILS)}
+    return spellings
 
 
 def _joined(read: Sequence[Reading]) -> str:

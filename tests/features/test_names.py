@@ -434,3 +434,32 @@ def test_the_brothers_fold_joins_no_two_of_the_real_datas_company_names(
     with_fold = look_alike_groups(companies)
     monkeypatch.setattr(names, "WORD_SPELLINGS", {})
     assert with_fold == look_alike_groups(companies)
+
+
+def test_a_genres_common_spellings_are_read_as_it_and_other_words_are_unread_with_suggestions() -> None:
+    reader = NameReader.of(
+        pd.DataFrame(columns=["role", "name", "release_date"]),
+        3,
+        ["sequel"],
+        ["Science Fiction", "History", "Thriller", "Horror"],
+        TrackRecord.ROLES,
+    )
+    for typed, genre in [
+        ("Sci-Fi", "Science Fiction"),
+        ("sci fi", "Science Fiction"),
+        ("SciFi", "Science Fiction"),
+        ("Sci-Fi movie", "Science Fiction"),
+        ("Historical", "History"),
+        ("Thrillers", "Thriller"),
+        ("horror film", "Horror"),
+    ]:
+        reading = reader.read_one("genres", typed)
+        assert (reading.match, reading.read_as) == ("known_spelling", genre), typed
+    for typed, offered in [("Sci-Fy", ("Science Fiction",)), ("Thrilers", ("Thriller",)), ("Suspense", ())]:
+        reading = reader.read_one("genres", typed)
+        assert (reading.match, reading.suggestions) == ("not_read", offered), typed
+        warning = name_warning(reading, reader.films)
+        assert (warning.code, warning.field) == ("not_read_name", "genres")
+        assert warning.message.startswith(f"\u2018{typed}\u2019 (genre): not one of the genres the models read")
+    # Spellings are a genre's only: a keyword or a company is not read by them.
+    assert reader.read_one("keywords", "Sci-Fi").match == "not_read"
