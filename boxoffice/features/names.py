@@ -34,9 +34,10 @@ one: "Paramount" (2 films) folds like "Paramount Pictures" (245), and "Fox" read
 "Fox Films Ltd." (1 film) while "Twentieth Century Fox Film Corporation" (201) carries the word.
 Reading the larger name instead would change the answer silently, so the name is read as it
 is (exactly, or as its known spelling), and when it has FEW_FILMS or fewer, the known names with
-MUCH_MORE times as many that fold like it or (companies) have its every word are listed under
-``suggestions`` (those folding alike also under ``alternatives``): the answer warns, the page
-offers them one click away.
+MUCH_MORE times as many that fold like it or (companies typed as people shorten one, and
+namesakes with more than FEW_FILMS films) have its every word are listed under ``suggestions``
+(those folding alike also under ``alternatives``): the answer warns, the page offers them one
+click away.
 
 The service, the file scorer and the forecast page's suggestions all read names through
 ``NameReader``.
@@ -115,6 +116,9 @@ REMEMBERED = 65_536  # readings each book keeps (a dict; cleared when full)
 # typed ("Warner" -> "Warner Bros.", "Spielberg" -> "Steven Spielberg"). Better no suggestion than a silly one.
 SUGGESTION_SCORE = 82.0
 SUGGESTION_SPREAD = 10.0
+# A shorter name (letters and digits, folded) gets no suggestion spelt like it, only those carrying its words: one
+# letter is a quarter of a 4-letter name, so "Neon" scores 86 against "Eon" (Eon Productions), another company.
+SHORTEST_ALIKE = 5
 # An exact name has a larger namesake (module doc) when it has at most FEW_FILMS films and a name
 # folding the same has at least MUCH_MORE times as many: "Paramount" (2) beside "Paramount Pictures"
 # (245), "Universal" (3) or "Universal Studios" (5) beside "Universal Pictures" (273), but not
@@ -148,6 +152,9 @@ NUMBER_WORDS = {word: str(number) for word, number in _CARDINAL.items()} | {
 WORD_SPELLINGS = {"brothers": "bros"}
 _TENS_WORDS = frozenset(_TENS.split())
 _SUFFIX_WORDS = frozenset(word for suffix in CORPORATE_SUFFIXES for word in suffix)
+# Words that say what kind of company a name is, not which: a name of these alone is no shortened company name.
+_KIND_WORDS = _SUFFIX_WORDS | {"filmworks", "works", "media", "group", "international", "partners", "networks"}
+_KIND_WORDS |= {"releasing", "distribution", "features", "animation", "television", "tv", "fund"}
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 _TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]*\)\s*$")
 _ROMAN = re.compile(r"[ivxlc]+")
@@ -193,10 +200,15 @@ def _digits(words: list[str]) -> list[str]:
     return out
 
 
-def _bare(company: str) -> bool:
-    """A company's name as typed with nothing to set aside and a word that is not a suffix ("Fox", not "Films")."""
-    words = fold_words(company, corporate=True)
-    return len(words) == len(fold_words(company)) and not _SUFFIX_WORDS.issuperset(words)
+def _shortened(typed: str, known: str) -> bool:
+    """``typed`` (read as the company ``known``) is a company's name as people shorten one: it has a word that
+    names no kind of company ("Fox", not "Films" or "Filmworks"), and it is not ``known`` written in full, with
+    the part the fold sets aside ("Scott Pictures" means Scott Pictures; "Disney Pictures", read as the data's
+    "Disney", and "Fox", read as "Fox Films Ltd.", are shortened)."""
+    if _KIND_WORDS.issuperset(fold_words(typed, corporate=True)):
+        return False
+    in_full = fold(typed) == fold(known) and len(fold_words(known, corporate=True)) < len(fold_words(known))
+    return not in_full
 
 
 def fold(name: str, corporate: bool = False) -> str:
@@ -308,16 +320,19 @@ class NameBook:
 
     def larger_namesakes(self, known: str, typed: str) -> tuple[str, ...]:
         """Known names with MUCH_MORE times the films of ``known`` (read for ``typed``), when it has FEW_FILMS or
-        fewer: those folding like it, then, for a company typed as a bare name ("Fox", "Disney": nothing set
-        aside, not only suffix words), those carrying its every word ("Twentieth Century Fox Film Corporation");
-        most films first within each. A name typed in full ("Scott Pictures") is not a shortened one."""
+        fewer: those folding like it, then, for a company typed as people shorten one (``_shortened``: "Fox",
+        "Disney"), those carrying its every word that have more than FEW_FILMS films themselves ("Twentieth
+        Century Fox Film Corporation"; not the 6-film "Film i Väst" for "Film Väst"); most films first within each.
+        """
         films = self.films[known]
         if films > FEW_FILMS:
             return ()
-        same = self._by_key.get(fold(known, self.corporate), ())
-        carrying = self._carrying(self._choices[known].split()) if self.corporate and _bare(typed) else ()
-        larger = (name for name in dict.fromkeys((*same, *carrying)) if self.films[name] >= MUCH_MORE * films)
-        return tuple(larger)[:SUGGESTIONS]
+        much_more = MUCH_MORE * films
+        same = [name for name in self._by_key.get(fold(known, self.corporate), ()) if self.films[name] >= much_more]
+        words = self._choices[known].split()
+        carrying = self._carrying(words) if self.corporate and _shortened(typed, known) else ()
+        larger = [name for name in carrying if self.films[name] >= much_more and self.films[name] > FEW_FILMS]
+        return tuple(dict.fromkeys((*same, *larger)))[:SUGGESTIONS]
 
     def _carrying(self, words: Sequence[str]) -> tuple[str, ...]:
         """The known names that have every one of the folded ``words`` among theirs, most films first."""
@@ -337,6 +352,15 @@ class NameBook:
         if not query:
             return ()
         scores: dict[str, float] = {}
+        if len(query.replace(" ", "")) >= SHORTEST_ALIKE:
+            self._alike(asked, query, scores)
+        for name in self._carrying(words)[: limit * 10]:
+            scores.setdefault(name, fuzz.ratio(query, self._choices[name]))
+        ranked = sorted(scores, key=lambda name: (-scores[name], self._rank[name]))
+        return tuple(ranked[:limit])
+
+    def _alike(self, asked: str, query: str, scores: dict[str, float]) -> None:
+        """Into ``scores``: the known names spelt like ``asked`` (folded: ``query``) by RapidFuzz's ratio."""
         # A company is compared with its suffixes set aside and with every word, so that a typo in a suffix
         # ("Warner Bros. Picturs", which keeps its last word) still finds it.
         for typed, choices in ((query, self._choices), (" ".join(fold_words(asked)), self._spelt)):
@@ -352,11 +376,8 @@ class NameBook:
         ):
             scores[spelt[spelling]] = max(score, scores.get(spelt[spelling], 0.0))
         best = max(scores.values(), default=100.0)
-        scores = {name: score for name, score in scores.items() if score >= best - SUGGESTION_SPREAD}
-        for name in self._carrying(words)[: limit * 10]:
-            scores.setdefault(name, fuzz.ratio(query, self._choices[name]))
-        ranked = sorted(scores, key=lambda name: (-scores[name], self._rank[name]))
-        return tuple(ranked[:limit])
+        for name in [name for name, score in scores.items() if score < best - SUGGESTION_SPREAD]:
+            del scores[name]
 
     def names(self) -> list[str]:
         """The known names, most films first (ties alphabetical)."""

@@ -346,6 +346,7 @@ def test_every_real_test_film_is_read_exactly_and_the_trials_names_are_read_as_m
         ("directors", "Greta Gerwig"),
         ("directors", "Chloe Zhao"),
         ("production_companies", "Apple Original Films"),
+        ("production_companies", "Neon"),  # not "Eon Productions"
     ]:
         reading = reader.read_one(field, typed)
         assert (reading.match, reading.suggestions) == ("unknown", ()), typed
@@ -365,6 +366,9 @@ def test_every_real_test_film_is_read_exactly_and_the_trials_names_are_read_as_m
     assert (fox.match, fox.read_as) == ("known_spelling", "Twentieth Century Fox Film Corporation")
     plain = reader.read_one("production_companies", "Fox")
     assert plain.suggestions[:1] == ("Twentieth Century Fox Film Corporation",)
+    assert reader.read_one("production_companies", "Disney Pictures").suggestions == ("Walt Disney Pictures",)
+    for small in ("Film Väst", "FilmWorks", "Global Medien KG", "icon"):  # no namesake a person would mean
+        assert reader.read_one("production_companies", small).suggestions == (), small
 
 
 def test_a_typo_in_a_companys_suffix_still_finds_it() -> None:
@@ -463,3 +467,56 @@ def test_a_genres_common_spellings_are_read_as_it_and_other_words_are_unread_wit
         assert warning.message.startswith(f"\u2018{typed}\u2019 (genre): not one of the genres the models read")
     # Spellings are a genre's only: a keyword or a company is not read by them.
     assert reader.read_one("keywords", "Sci-Fi").match == "not_read"
+
+
+# The real data's exact companies (films each) the word rule offered larger ones to, with those.
+SHORTENED = {
+    "DreamWorks": 6,
+    "DreamWorks SKG": 67,
+    "DreamWorks Animation": 31,
+    "Disney": 1,
+    "Walt Disney Pictures": 96,
+    "Walt Disney Feature Animation": 9,
+    "Film Council": 1,
+    "UK Film Council": 24,
+    "Mosaic": 1,
+    "Mosaic Media Group": 11,
+    "FilmWorks": 2,
+    "40 Acres & A Mule Filmworks": 12,
+    "Film Väst": 1,
+    "Film i Väst": 6,
+    "icon": 1,
+    "Icon Entertainment International": 8,
+    "Scott Pictures": 1,
+    "Scott Free Productions": 20,
+}
+
+
+@pytest.mark.parametrize(
+    ("typed", "offered"),
+    [
+        ("DreamWorks", ("DreamWorks SKG", "DreamWorks Animation")),
+        ("Disney", ("Walt Disney Pictures",)),  # not the 9-film Walt Disney Feature Animation
+        ("Disney Pictures", ("Walt Disney Pictures",)),  # read as "Disney", shortened all the same
+        ("Film Council", ("UK Film Council",)),
+        ("Mosaic", ("Mosaic Media Group",)),
+        ("FilmWorks", ()),  # a kind of company, not 40 Acres & A Mule's
+        ("Film Väst", ()),  # a 6-film namesake has no track record to speak of either
+        ("icon", ()),
+        ("Scott Pictures", ()),  # typed in full: that company
+        ("scott pictures", ()),
+    ],
+)
+def test_a_shortened_company_is_offered_only_larger_companies_a_person_would_mean(
+    typed: str, offered: tuple[str, ...]
+) -> None:
+    assert NameBook("production_companies", SHORTENED, corporate=True).read(typed).suggestions == offered
+
+
+def test_a_name_of_four_letters_gets_no_suggestion_a_letter_away_but_longer_typos_do() -> None:
+    book = NameBook("production_companies", {"Eon Productions": 25, "Neo Art & Logic": 3, "Lionsgate": 49}, True)
+    assert book.read("Neon").suggestions == ()
+    assert book.read("Eon").read_as == "Eon Productions"  # a short name typed right is read as usual
+    assert book.read("Lionsgte").suggestions == ("Lionsgate",)
+    people = NameBook("cast", {"RZA": 5, "Tom Hanks": 40})
+    assert people.read("GZA").suggestions == () and people.read("Tom Hanx").suggestions == ("Tom Hanks",)
