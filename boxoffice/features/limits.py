@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from boxoffice.data.dollars import cpi_u
-from boxoffice.features.names import Reading
+from boxoffice.features.names import FLAGGED, Reading
 
 # The share of the data's films a budget may fall below before it is called small: the data keeps
 # a few placeholder budgets ($1, $7) that make its smallest budget meaningless as a limit.
@@ -51,6 +51,7 @@ WARNING_CODES = {
     "runtime_outside_data": "the runtime is outside the data's films' runtimes",
     "language_not_in_data": "no film in the data is in this original language",
     "unknown_name": "a name the data does not have: read as a name with no earlier film",
+    "not_read_name": "a keyword or genre the models have no flag for: it does not change the forecast",
     "ambiguous_name": "a spelling several known names share: read as the one with the most films",
     "larger_namesake": "a known name with few films where one with many times more folds alike or carries its "
     "every word: read as typed, the larger ones suggested",
@@ -225,9 +226,13 @@ class DataLimits:
 
 
 def _worth_saying(reading: Reading) -> bool:
+    """Unknown names, doubtful readings, and keywords or genres left unread (a cast member billed after the
+    models' first few is unread by the documented rule, and its chip says so)."""
     if reading.match == "unknown":
         return True
-    return reading.match != "not_read" and bool(reading.alternatives or reading.suggestions)
+    if reading.match == "not_read":
+        return reading.field in FLAGGED
+    return bool(reading.alternatives or reading.suggestions)
 
 
 def name_warning(reading: Reading, films: Callable[[str, str], int]) -> Warning:
@@ -242,6 +247,13 @@ def name_warning(reading: Reading, films: Callable[[str, str], int]) -> Warning:
     def sized(name: str) -> str:
         return f"{name} ({_films(films(reading.field, name))})"
 
+    if reading.match == "not_read":  # a keyword or genre: a flag, with no films to count
+        hint = f"; did you mean {_or(list(reading.suggestions))}?" if reading.suggestions else ""
+        return Warning(
+            "not_read_name",
+            reading.field,
+            f"{asked}: not one of the {what}s the models read, so it does not change the forecast{hint}",
+        )
     if reading.match == "unknown":
         hint = f"; did you mean {_or([sized(name) for name in reading.suggestions])}?" if reading.suggestions else ""
         return Warning(

@@ -9,12 +9,14 @@ one of four ways, and the answer says which:
 - ``exact``: the name is one the models know, character for character;
 - ``known_spelling``: it folds to a known name's fold (case, accents, punctuation and
   spaces, a leading "The"; for companies also a trailing "(MGM)"-style part and corporate
-  suffixes such as "Pictures", "Film Corporation", "Inc.") and is read as that name, so it
-  gets that name's track record;
+  suffixes such as "Pictures", "Film Corporation", "Inc."; for genres also a common spelling,
+  GENRE_SPELLINGS: "Sci-Fi" is Science Fiction) and is read as that name, so it gets that
+  name's track record;
 - ``unknown``: no known name folds to it; it is kept as typed (the models then see a
   name with no earlier film) and up to three close known names are suggested (RapidFuzz);
 - ``not_read``: a name the models do not use at all (a cast member billed after the
-  first ``cast_top``, a keyword or genre that is not one of the models' flags).
+  first ``cast_top``, a keyword or genre that is not one of the models' flags: that one
+  with suggestions, and the answer warns about it).
 
 Aliases: when several known names fold to the same spelling ("Columbia Pictures" and
 "Columbia Pictures Corporation" both fold to "columbia"), a folded name is read as the
@@ -24,16 +26,18 @@ name is always read as itself.
 
 Number words: in a company's name "Twentieth" and "20th", "Four" and "4", "Twenty-First" and
 "21st" fold alike (people write them either way), so "20th Century Fox" reads as the data's
-"Twentieth Century Fox Film Corporation".
+"Twentieth Century Fox Film Corporation"; so do "Brothers" and "Bros." ("Warner Brothers" is
+"Warner Bros.").
 
 Larger namesakes: a known name with few films can stand where a person meant a much larger
 one: "Paramount" (2 films) folds like "Paramount Pictures" (245), and "Fox" reads as the data's
 "Fox Films Ltd." (1 film) while "Twentieth Century Fox Film Corporation" (201) carries the word.
 Reading the larger name instead would change the answer silently, so the name is read as it
 is (exactly, or as its known spelling), and when it has FEW_FILMS or fewer, the known names with
-MUCH_MORE times as many that fold like it or (companies) have its every word are listed under
-``suggestions`` (those folding alike also under ``alternatives``): the answer warns, the page
-offers them one click away.
+MUCH_MORE times as many that fold like it or (companies typed as people shorten one, and
+namesakes with more than FEW_FILMS films) have its every word are listed under ``suggestions``
+(those folding alike also under ``alternatives``): the answer warns, the page offers them one
+click away.
 
 The service, the file scorer and the forecast page's suggestions all read names through
 ``NameReader``.
@@ -83,6 +87,27 @@ CORPORATE_SUFFIXES = tuple(
         "plc",
     )
 )
+# The fields the models read as flags, a closed list (keywords, genres): a name outside it is not read at all.
+FLAGGED = frozenset({"keywords", "genres"})
+# Common spellings of the data's genres, each read as that genre (a known spelling): the abbreviation, the
+# adjective or the plural people type. Folded like any name, so "Sci-Fi", "sci fi" and "SciFi" are one
+# spelling; a trailing GENRE_TAILS word is set aside too ("Horror film"). A word for another genre ("Suspense"
+# for Thriller, "Rom-com" for two) is a guess, not a spelling: it stays unread, with suggestions.
+GENRE_SPELLINGS = {
+    "Science Fiction": ("Sci-Fi",),
+    "Animation": ("Animated",),
+    "Adventure": ("Adventures",),
+    "Comedy": ("Comedies", "Comedic"),
+    "Documentary": ("Documentaries",),
+    "Drama": ("Dramas", "Dramatic"),
+    "Fantasy": ("Fantasies",),
+    "History": ("Historical",),
+    "Music": ("Musical", "Musicals"),
+    "Mystery": ("Mysteries",),
+    "Romance": ("Romantic", "Romances"),
+    "Thriller": ("Thrillers",),
+}
+GENRE_TAILS = ("film", "films", "movie", "movies")
 SUGGESTIONS = 3
 REMEMBERED = 65_536  # readings each book keeps (a dict; cleared when full)
 # A known name is suggested for an unknown one when its folded spelling is this similar (RapidFuzz's ratio,
@@ -91,6 +116,9 @@ REMEMBERED = 65_536  # readings each book keeps (a dict; cleared when full)
 # typed ("Warner" -> "Warner Bros.", "Spielberg" -> "Steven Spielberg"). Better no suggestion than a silly one.
 SUGGESTION_SCORE = 82.0
 SUGGESTION_SPREAD = 10.0
+# A shorter name (letters and digits, folded) gets no suggestion spelt like it, only those carrying its words: one
+# letter is a quarter of a 4-letter name, so "Neon" scores 86 against "Eon" (Eon Productions), another company.
+SHORTEST_ALIKE = 5
 # An exact name has a larger namesake (module doc) when it has at most FEW_FILMS films and a name
 # folding the same has at least MUCH_MORE times as many: "Paramount" (2) beside "Paramount Pictures"
 # (245), "Universal" (3) or "Universal Studios" (5) beside "Universal Pictures" (273), but not
@@ -119,8 +147,14 @@ _ORDINAL |= {word: 10 * tens for tens, word in enumerate(_ORDINAL_TENS.split(), 
 NUMBER_WORDS = {word: str(number) for word, number in _CARDINAL.items()} | {
     word: _ordinal(number) for word, number in _ORDINAL.items()
 }
+# Other words a company's name is written either way ("Warner Brothers", "Warner Bros."): the plural only, as
+# "Little Brother Inc." is not a "Bros." company.
+WORD_SPELLINGS = {"brothers": "bros"}
 _TENS_WORDS = frozenset(_TENS.split())
 _SUFFIX_WORDS = frozenset(word for suffix in CORPORATE_SUFFIXES for word in suffix)
+# Words that say what kind of company a name is, not which: a name of these alone is no shortened company name.
+_KIND_WORDS = _SUFFIX_WORDS | {"filmworks", "works", "media", "group", "international", "partners", "networks"}
+_KIND_WORDS |= {"releasing", "distribution", "features", "animation", "television", "tv", "fund"}
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 _TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]*\)\s*$")
 _ROMAN = re.compile(r"[ivxlc]+")
@@ -141,6 +175,8 @@ def fold_words(name: str, corporate: bool = False) -> list[str]:
         words = words[1:]
     if corporate and not NUMBER_WORDS.keys().isdisjoint(words):
         words = _digits(words)
+    if corporate and not WORD_SPELLINGS.keys().isdisjoint(words):
+        words = [WORD_SPELLINGS.get(word, word) for word in words]
     while corporate and len(words) > 1:
         suffix = next((s for s in CORPORATE_SUFFIXES if len(s) < len(words) and tuple(words[-len(s) :]) == s), None)
         if suffix is None:
@@ -164,10 +200,15 @@ def _digits(words: list[str]) -> list[str]:
     return out
 
 
-def _bare(company: str) -> bool:
-    """A company's name as typed with nothing to set aside and a word that is not a suffix ("Fox", not "Films")."""
-    words = fold_words(company, corporate=True)
-    return len(words) == len(fold_words(company)) and not _SUFFIX_WORDS.issuperset(words)
+def _shortened(typed: str, known: str) -> bool:
+    """``typed`` (read as the company ``known``) is a company's name as people shorten one: it has a word that
+    names no kind of company ("Fox", not "Films" or "Filmworks"), and it is not ``known`` written in full, with
+    the part the fold sets aside ("Scott Pictures" means Scott Pictures; "Disney Pictures", read as the data's
+    "Disney", and "Fox", read as "Fox Films Ltd.", are shortened)."""
+    if _KIND_WORDS.issuperset(fold_words(typed, corporate=True)):
+        return False
+    in_full = fold(typed) == fold(known) and len(fold_words(known, corporate=True)) < len(fold_words(known))
+    return not in_full
 
 
 def fold(name: str, corporate: bool = False) -> str:
@@ -217,12 +258,14 @@ class NameBook:
     column: str  # the request field
     films: Mapping[str, int]
     corporate: bool = False
+    spellings: Mapping[str, str] = field(default_factory=dict)  # other spellings of known names -> the name
     _by_key: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     _choices: dict[str, str] = field(init=False, repr=False, compare=False)  # name -> its folded words, ranked
     _rank: dict[str, int] = field(init=False, repr=False, compare=False)  # name -> its place in _choices
     _spelt: dict[str, str] = field(init=False, repr=False, compare=False)  # companies: name -> all its words
     _by_word: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)  # folded word -> names
     _read: dict[str, Reading] = field(init=False, repr=False, compare=False)  # names read before
+    _spelling_choices: dict[str, str] = field(init=False, repr=False, compare=False)  # folded spelling -> name
 
     def __post_init__(self) -> None:
         ranked = sorted(self.films, key=lambda name: (-self.films[name], name))
@@ -231,7 +274,14 @@ class NameBook:
             for key in aliases(name, self.corporate):
                 if name not in by_key.setdefault(key, []):
                     by_key[key].append(name)
+        for spelling, name in self.spellings.items():  # a known name's own spelling comes first
+            if name in self.films:
+                by_key.setdefault(fold(spelling, self.corporate), [name])
         object.__setattr__(self, "_by_key", {key: tuple(names) for key, names in by_key.items() if key})
+        spelt = {
+            " ".join(fold_words(spelling)): name for spelling, name in self.spellings.items() if name in self.films
+        }
+        object.__setattr__(self, "_spelling_choices", spelt)
         choices = {name: " ".join(fold_words(name, self.corporate)) for name in ranked}
         by_word: dict[str, list[str]] = {}
         for name, words in choices.items():
@@ -270,16 +320,19 @@ class NameBook:
 
     def larger_namesakes(self, known: str, typed: str) -> tuple[str, ...]:
         """Known names with MUCH_MORE times the films of ``known`` (read for ``typed``), when it has FEW_FILMS or
-        fewer: those folding like it, then, for a company typed as a bare name ("Fox", "Disney": nothing set
-        aside, not only suffix words), those carrying its every word ("Twentieth Century Fox Film Corporation");
-        most films first within each. A name typed in full ("Scott Pictures") is not a shortened one."""
+        fewer: those folding like it, then, for a company typed as people shorten one (``_shortened``: "Fox",
+        "Disney"), those carrying its every word that have more than FEW_FILMS films themselves ("Twentieth
+        Century Fox Film Corporation"; not the 6-film "Film i Väst" for "Film Väst"); most films first within each.
+        """
         films = self.films[known]
         if films > FEW_FILMS:
             return ()
-        same = self._by_key.get(fold(known, self.corporate), ())
-        carrying = self._carrying(self._choices[known].split()) if self.corporate and _bare(typed) else ()
-        larger = (name for name in dict.fromkeys((*same, *carrying)) if self.films[name] >= MUCH_MORE * films)
-        return tuple(larger)[:SUGGESTIONS]
+        much_more = MUCH_MORE * films
+        same = [name for name in self._by_key.get(fold(known, self.corporate), ()) if self.films[name] >= much_more]
+        words = self._choices[known].split()
+        carrying = self._carrying(words) if self.corporate and _shortened(typed, known) else ()
+        larger = [name for name in carrying if self.films[name] >= much_more and self.films[name] > FEW_FILMS]
+        return tuple(dict.fromkeys((*same, *larger)))[:SUGGESTIONS]
 
     def _carrying(self, words: Sequence[str]) -> tuple[str, ...]:
         """The known names that have every one of the folded ``words`` among theirs, most films first."""
@@ -299,6 +352,15 @@ class NameBook:
         if not query:
             return ()
         scores: dict[str, float] = {}
+        if len(query.replace(" ", "")) >= SHORTEST_ALIKE:
+            self._alike(asked, query, scores)
+        for name in self._carrying(words)[: limit * 10]:
+            scores.setdefault(name, fuzz.ratio(query, self._choices[name]))
+        ranked = sorted(scores, key=lambda name: (-scores[name], self._rank[name]))
+        return tuple(ranked[:limit])
+
+    def _alike(self, asked: str, query: str, scores: dict[str, float]) -> None:
+        """Into ``scores``: the known names spelt like ``asked`` (folded: ``query``) by RapidFuzz's ratio."""
         # A company is compared with its suffixes set aside and with every word, so that a typo in a suffix
         # ("Warner Bros. Picturs", which keeps its last word) still finds it.
         for typed, choices in ((query, self._choices), (" ".join(fold_words(asked)), self._spelt)):
@@ -307,12 +369,15 @@ class NameBook:
             )
             for _, score, name in close:
                 scores[name] = max(score, scores.get(name, 0.0))
+        # Near another spelling ("Sci-Fy" by "Sci-Fi"): its name, at that score.
+        spelt = self._spelling_choices
+        for spelling, score, _ in process.extract(
+            query, spelt.keys(), scorer=fuzz.ratio, limit=None, score_cutoff=SUGGESTION_SCORE, processor=None
+        ):
+            scores[spelt[spelling]] = max(score, scores.get(spelt[spelling], 0.0))
         best = max(scores.values(), default=100.0)
-        scores = {name: score for name, score in scores.items() if score >= best - SUGGESTION_SPREAD}
-        for name in self._carrying(words)[: limit * 10]:
-            scores.setdefault(name, fuzz.ratio(query, self._choices[name]))
-        ranked = sorted(scores, key=lambda name: (-scores[name], self._rank[name]))
-        return tuple(ranked[:limit])
+        for name in [name for name, score in scores.items() if score < best - SUGGESTION_SPREAD]:
+            del scores[name]
 
     def names(self) -> list[str]:
         """The known names, most films first (ties alphabetical)."""
@@ -356,8 +421,8 @@ class NameReader:
             for role, column in roles
         }
         books["keywords"] = NameBook("keywords", dict.fromkeys(keywords, 1))
-        books["genres"] = NameBook("genres", dict.fromkeys(genres, 1))
-        return cls(books, {"cast": cast_top}, frozenset({"keywords", "genres"}))
+        books["genres"] = NameBook("genres", dict.fromkeys(genres, 1), spellings=genre_spellings(genres))
+        return cls(books, {"cast": cast_top}, FLAGGED)
 
     def films(self, column: str, known: str) -> int:
         """How many films of the data ``known`` (a name ``column``'s book has) is in."""
@@ -405,6 +470,15 @@ class NameReader:
                 self._lists.clear()
             self._lists[key] = found
         return found
+
+
+def genre_spellings(genres: Sequence[str]) -> dict[str, str]:
+    """Every spelling a genre is read by (GENRE_SPELLINGS), also with a GENRE_TAILS word: spelling -> genre."""
+    spellings: dict[str, str] = {}
+    for genre in genres:
+        for spelling in (genre, *GENRE_SPELLINGS.get(genre, ())):
+            spellings |= {f"{spelling} {tail}".strip(): genre for tail in ("", *GENRE_TAILS)}
+    return spellings
 
 
 def _joined(read: Sequence[Reading]) -> str:

@@ -240,7 +240,8 @@ class NameReading(BaseModel):
     read_as: str = Field(description="the name the models were given: the known name, or the typed one when none")
     match: Literal[MATCHES] = Field(  # type: ignore[valid-type]
         description="exact: a name the models know; known_spelling: the same name as a known one once case, "
-        "accents, punctuation, a leading 'The' and (companies) corporate suffixes are set aside, read as that "
+        "accents, punctuation, a leading 'The' and (companies) corporate suffixes are set aside, or (genres) a "
+        "common spelling of it such as 'Sci-Fi', read as that "
         "name with its track record; unknown: no known name, read as a name with no earlier film; not_read: a "
         "name the models do not use (a cast member after the first featurize.cast_top, a keyword or genre the "
         "models have no flag for)"

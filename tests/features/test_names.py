@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from boxoffice.features import names
 from boxoffice.features.limits import name_warning
 from boxoffice.features.names import FEW_FILMS, MUCH_MORE, NameBook, NameReader, fold
 from boxoffice.features.track_record import TrackRecord
@@ -40,6 +42,8 @@ VARIANTS = [
     ("production_companies", "Metro-Goldwyn-Mayer", "Metro-Goldwyn-Mayer (MGM)"),
     ("production_companies", "MGM", "Metro-Goldwyn-Mayer (MGM)"),
     ("production_companies", "Lions Gate Films", "Lionsgate"),
+    ("production_companies", "Warner Brothers", "Warner Bros."),
+    ("production_companies", "Warner Brothers Pictures Inc.", "Warner Bros."),
     ("production_companies", "The Lionsgate Company", "Lionsgate"),
     ("directors", "christopher nolan", "Christopher Nolan"),
     ("directors", "Alejandro Gonzalez Inarritu", "Alejandro González Iñárritu"),
@@ -342,6 +346,7 @@ def test_every_real_test_film_is_read_exactly_and_the_trials_names_are_read_as_m
         ("directors", "Greta Gerwig"),
         ("directors", "Chloe Zhao"),
         ("production_companies", "Apple Original Films"),
+        ("production_companies", "Neon"),  # not "Eon Productions"
     ]:
         reading = reader.read_one(field, typed)
         assert (reading.match, reading.suggestions) == ("unknown", ()), typed
@@ -351,15 +356,19 @@ def test_every_real_test_film_is_read_exactly_and_the_trials_names_are_read_as_m
         ("directors", "Kathryn Bigalow", "Kathryn Bigelow"),
         ("cast", "Scarlet Johansson", "Scarlett Johansson"),
         ("cast", "Tom Hanx", "Tom Hanks"),
-        ("production_companies", "Warner Brothers", "Warner Bros."),
         ("production_companies", "Warner", "Warner Bros."),
     ]:
         reading = reader.read_one(field, typed)
         assert (reading.match, reading.suggestions[:1]) == ("unknown", (meant,)), typed
+    brothers = reader.read_one("production_companies", "Warner Brothers")
+    assert (brothers.match, brothers.read_as) == ("known_spelling", "Warner Bros.")
     fox = reader.read_one("production_companies", "20th Century Fox")
     assert (fox.match, fox.read_as) == ("known_spelling", "Twentieth Century Fox Film Corporation")
     plain = reader.read_one("production_companies", "Fox")
     assert plain.suggestions[:1] == ("Twentieth Century Fox Film Corporation",)
+    assert reader.read_one("production_companies", "Disney Pictures").suggestions == ("Walt Disney Pictures",)
+    for small in ("Film Väst", "FilmWorks", "Global Medien KG", "icon"):  # no namesake a person would mean
+        assert reader.read_one("production_companies", small).suggestions == (), small
 
 
 def test_a_typo_in_a_companys_suffix_still_finds_it() -> None:
@@ -367,3 +376,147 @@ def test_a_typo_in_a_companys_suffix_still_finds_it() -> None:
     book = NameBook("production_companies", {"Warner Bros.": 280, "Warner Bros. Pictures": 7, "Roth Films": 9}, True)
     reading = book.read("Warner Bros. Picturs")
     assert (reading.match, reading.suggestions[:1]) == ("unknown", ("Warner Bros. Pictures",))
+
+
+# The real data's companies (films each) with "Brothers" or "Bros." in their names, and a "Brother".
+BROTHERS = {
+    "Warner Bros.": 280,
+    "Warner Bros. Pictures": 7,
+    "Warner Bros. Animation": 5,
+    "Warner Brothers/Seven Arts": 1,
+    "Wayans Bros. Entertainment": 4,
+    "Huayi Brothers Media": 4,
+    "Huayi Brothers": 1,
+    "Huayi Brothers Pictures": 1,
+    "Twin Bros. Productions": 1,
+    "Two Brothers Productions": 1,
+    "Shaw Brothers": 1,
+    "Little Brother Inc.": 1,
+}
+
+
+@pytest.mark.parametrize(
+    ("typed", "intended"),
+    [
+        ("Warner Brothers", "Warner Bros."),
+        ("warner brothers pictures", "Warner Bros."),
+        ("Wayans Brothers", "Wayans Bros. Entertainment"),
+        ("Huayi Bros.", "Huayi Brothers"),
+        ("Shaw Bros", "Shaw Brothers"),
+    ],
+)
+def test_brothers_and_bros_in_a_company_name_fold_alike(typed: str, intended: str) -> None:
+    reading = NameBook("production_companies", BROTHERS, corporate=True).read(typed)
+    assert (reading.match, reading.read_as) == ("known_spelling", intended)
+
+
+def look_alike_groups(names: Sequence[str]) -> set[frozenset[str]]:
+    """The known names that fold alike as companies, as groups of two or more."""
+    groups: dict[str, set[str]] = {}
+    for name in names:
+        groups.setdefault(fold(name, corporate=True), set()).add(name)
+    return {frozenset(group) for group in groups.values() if len(group) > 1}
+
+
+def test_the_brothers_fold_joins_no_two_of_the_datas_company_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Folding "Brothers" to "Bros" makes no two known names look alike that did not already ("Little Brother"
+    stays apart: the singular is not folded), and every exact name is still read as itself."""
+    with_fold = look_alike_groups(list(BROTHERS))
+    book = NameBook("production_companies", BROTHERS, corporate=True)
+    for name in BROTHERS:
+        assert (book.read(name).match, book.read(name).read_as) == ("exact", name)
+    monkeypatch.setattr(names, "WORD_SPELLINGS", {})
+    assert fold("Warner Brothers", corporate=True) == "warnerbrothers"  # the fold is what joined it
+    assert with_fold == look_alike_groups(list(BROTHERS))
+
+
+def test_the_brothers_fold_joins_no_two_of_the_real_datas_company_names(
+    pipeline: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    history = read_csv(pipeline / "models" / "track_record.csv")
+    companies = sorted(set(history.loc[history["role"] == "company", "name"]))
+    with_fold = look_alike_groups(companies)
+    monkeypatch.setattr(names, "WORD_SPELLINGS", {})
+    assert with_fold == look_alike_groups(companies)
+
+
+def test_a_genres_common_spellings_are_read_as_it_and_other_words_are_unread_with_suggestions() -> None:
+    reader = NameReader.of(
+        pd.DataFrame(columns=["role", "name", "release_date"]),
+        3,
+        ["sequel"],
+        ["Science Fiction", "History", "Thriller", "Horror"],
+        TrackRecord.ROLES,
+    )
+    for typed, genre in [
+        ("Sci-Fi", "Science Fiction"),
+        ("sci fi", "Science Fiction"),
+        ("SciFi", "Science Fiction"),
+        ("Sci-Fi movie", "Science Fiction"),
+        ("Historical", "History"),
+        ("Thrillers", "Thriller"),
+        ("horror film", "Horror"),
+    ]:
+        reading = reader.read_one("genres", typed)
+        assert (reading.match, reading.read_as) == ("known_spelling", genre), typed
+    for typed, offered in [("Sci-Fy", ("Science Fiction",)), ("Thrilers", ("Thriller",)), ("Suspense", ())]:
+        reading = reader.read_one("genres", typed)
+        assert (reading.match, reading.suggestions) == ("not_read", offered), typed
+        warning = name_warning(reading, reader.films)
+        assert (warning.code, warning.field) == ("not_read_name", "genres")
+        assert warning.message.startswith(f"\u2018{typed}\u2019 (genre): not one of the genres the models read")
+    # Spellings are a genre's only: a keyword or a company is not read by them.
+    assert reader.read_one("keywords", "Sci-Fi").match == "not_read"
+
+
+# The real data's exact companies (films each) the word rule offered larger ones to, with those.
+SHORTENED = {
+    "DreamWorks": 6,
+    "DreamWorks SKG": 67,
+    "DreamWorks Animation": 31,
+    "Disney": 1,
+    "Walt Disney Pictures": 96,
+    "Walt Disney Feature Animation": 9,
+    "Film Council": 1,
+    "UK Film Council": 24,
+    "Mosaic": 1,
+    "Mosaic Media Group": 11,
+    "FilmWorks": 2,
+    "40 Acres & A Mule Filmworks": 12,
+    "Film Väst": 1,
+    "Film i Väst": 6,
+    "icon": 1,
+    "Icon Entertainment International": 8,
+    "Scott Pictures": 1,
+    "Scott Free Productions": 20,
+}
+
+
+@pytest.mark.parametrize(
+    ("typed", "offered"),
+    [
+        ("DreamWorks", ("DreamWorks SKG", "DreamWorks Animation")),
+        ("Disney", ("Walt Disney Pictures",)),  # not the 9-film Walt Disney Feature Animation
+        ("Disney Pictures", ("Walt Disney Pictures",)),  # read as "Disney", shortened all the same
+        ("Film Council", ("UK Film Council",)),
+        ("Mosaic", ("Mosaic Media Group",)),
+        ("FilmWorks", ()),  # a kind of company, not 40 Acres & A Mule's
+        ("Film Väst", ()),  # a 6-film namesake has no track record to speak of either
+        ("icon", ()),
+        ("Scott Pictures", ()),  # typed in full: that company
+        ("scott pictures", ()),
+    ],
+)
+def test_a_shortened_company_is_offered_only_larger_companies_a_person_would_mean(
+    typed: str, offered: tuple[str, ...]
+) -> None:
+    assert NameBook("production_companies", SHORTENED, corporate=True).read(typed).suggestions == offered
+
+
+def test_a_name_of_four_letters_gets_no_suggestion_a_letter_away_but_longer_typos_do() -> None:
+    book = NameBook("production_companies", {"Eon Productions": 25, "Neo Art & Logic": 3, "Lionsgate": 49}, True)
+    assert book.read("Neon").suggestions == ()
+    assert book.read("Eon").read_as == "Eon Productions"  # a short name typed right is read as usual
+    assert book.read("Lionsgte").suggestions == ("Lionsgate",)
+    people = NameBook("cast", {"RZA": 5, "Tom Hanks": 40})
+    assert people.read("GZA").suggestions == () and people.read("Tom Hanx").suggestions == ("Tom Hanks",)

@@ -26,6 +26,7 @@ FILM = {
     "directors": ["Director 3"],
     "cast": ["Actor 1", "Actor 2"],
     "release_date": "2012-06-15",
+    "keywords": ["sequel"],  # one the models read (the example's "dream" and "heist" are not: a warning each)
 }
 
 
@@ -70,7 +71,44 @@ def test_a_known_spelling_gets_the_known_names_forecast_and_says_what_it_was_rea
     read = {name["asked"]: (name["match"], name["read_as"]) for name in typed["names"]}
     assert read["warner bros"] == ("known_spelling", "Warner Bros.")
     assert read["DIRECTOR 3"] == ("known_spelling", "Director 3")
-    assert codes(exact) == codes(typed) == set()  # the example's keywords are read by the tiny models
+    assert codes(exact) == codes(typed) == set()
+
+
+@pytest.mark.parametrize("typed", ["Sci-Fi", "Sci Fi", "SciFi", "sci-fi", "Sci-Fi film"])
+def test_a_genre_typed_as_people_type_it_is_read_as_the_datas_genre_and_says_so(client: TestClient, typed: str) -> None:
+    exact = ask(client, FILM)  # the example's genres: Action, Science Fiction, Adventure
+    typed_film = {**FILM, "genres": [typed if genre == "Science Fiction" else genre for genre in FILM["genres"]]}
+    answer = ask(client, typed_film, "?explain=true")
+    genre = next(name for name in answer["names"] if name["field"] == "genres" and name["asked"] == typed)
+    assert (genre["match"], genre["read_as"]) == ("known_spelling", "Science Fiction")
+    assert answer["predicted_revenue"] == exact["predicted_revenue"] and answer["warnings"] == exact["warnings"]
+    said = {effect["label"] for effect in answer["explanation"]["effects"]}
+    assert "Not science fiction" not in said  # the models were given the genre, not nothing
+    PreReleasePrediction.model_validate(answer)
+
+
+def test_a_genre_or_keyword_the_models_do_not_read_is_warned_about_with_suggestions(client: TestClient) -> None:
+    """Never dropped silently: each unread genre or keyword gets a warning naming it, and the close known ones."""
+    answer = ask(client, {**FILM, "genres": ["Sci-Fy", "Western"], "keywords": ["sequels", "time travel"]})
+    PreReleasePrediction.model_validate(answer)
+    unread = [(w["code"], w["field"], w["message"]) for w in answer["warnings"] if w["code"] == "not_read_name"]
+    models_read = "not one of the {}s the models read, so it does not change the forecast"
+    assert unread == [
+        (
+            "not_read_name",
+            "keywords",
+            f"\u2018sequels\u2019 (keyword): {models_read.format('keyword')}; did you mean sequel?",
+        ),
+        ("not_read_name", "keywords", f"\u2018time travel\u2019 (keyword): {models_read.format('keyword')}"),
+        (
+            "not_read_name",
+            "genres",
+            f"\u2018Sci-Fy\u2019 (genre): {models_read.format('genre')}; did you mean Science Fiction?",
+        ),
+        ("not_read_name", "genres", f"\u2018Western\u2019 (genre): {models_read.format('genre')}"),
+    ]
+    read = client.get("/names", params={"field": "genres", "name": "Sci-Fy"}).json()
+    assert (read["match"], read["suggestions"]) == ("not_read", ["Science Fiction"])
 
 
 def test_an_unknown_name_is_flagged_with_suggestions_and_still_answered(client: TestClient) -> None:

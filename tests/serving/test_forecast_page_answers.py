@@ -113,14 +113,15 @@ def test_a_date_beyond_the_data_is_warned_about_by_the_numbers_and_the_field(wat
     assert page.inner_text("#release_date-warning") == dated[0]["message"]
     assert "release_date-warning" in (page.get_attribute("#release_date", "aria-describedby") or "").split()
     # the names' warnings are gathered in one item, each of the API's messages inside it, one per name
-    about_names = [
-        w["message"] for w in answer["warnings"] if w["field"] in ("directors", "cast", "production_companies")
-    ]
+    name_fields = ("directors", "cast", "production_companies", "keywords", "genres")
+    about_names = [w["message"] for w in answer["warnings"] if w["field"] in name_fields]
     folded = page.locator("#warnings li[data-code='names'] li")
     assert about_names and folded.all_text_contents() == about_names
     unknown = sum(w["code"] == "unknown_name" for w in answer["warnings"])
+    unread = sum(w["code"] == "not_read_name" for w in answer["warnings"])  # the example's keywords
     summary = page.inner_text("#warnings li[data-code='names'] summary")
     assert summary.startswith(f"{len(about_names)} name") and f"{unknown} not in our data" in summary
+    assert unread == 2 and f"{unread} not read by the models" in summary
     assert folded.first.is_visible() == (len(about_names) <= 3)  # many names stay folded: the numbers stay in view
     assert page.locator("#warnings > li").count() == len(answer["warnings"]) - len(about_names) + 1
     watched.check_clean()
@@ -260,6 +261,7 @@ def test_a_cast_members_chip_follows_its_place_in_the_billing(watched: Watched, 
 def test_a_few_doubtful_names_are_said_one_by_one_in_view(watched: Watched, server: str) -> None:
     page = watched.open()
     names = {"directors": ["Director 333"], "cast": ["Actor 1"], "production_companies": ["Universal"]}
+    names["keywords"] = ["sequel"]  # one the models read (the example's two are not: two more warnings)
     forecast_with(page, **names)
     answer = post(server, FORECAST, {**PRE_RELEASE_EXAMPLE, **names})[1]
     about_names = [w for w in answer["warnings"] if w["field"] in names]

@@ -8,6 +8,7 @@ Screenshots at both widths go to ``test-artifacts/``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -105,4 +106,36 @@ def test_on_paper_the_answer_is_printed_without_the_form(watched: Watched) -> No
     assert page.locator("#results").is_visible() and page.locator("#film-summary").is_visible()
     page.emulate_media(media="screen")
     assert page.locator("#film-form").is_visible()
+    watched.check_clean()
+
+
+@pytest.mark.parametrize(("field", "name"), [("cast", "Actor 333"), ("keywords", "sequels")])
+def test_a_names_reading_arriving_as_forecast_is_tapped_does_not_move_the_button(
+    watched_at: Callable[[int], Watched], field: str, name: str
+) -> None:
+    """On a phone, a name added with Enter is read by the API while the person goes on to Forecast: when the
+    reading arrives just before the tap, its chip grows, and the button must not move from under the finger
+    (it did: the first tap landed beside it and sent nothing, a second one worked)."""
+    watched = watched_at(PHONE)
+    page = watched.open()
+    held: list[Any] = []
+    page.route("**/names?*", lambda route: held.append(route))  # the reading arrives when the test lets it
+    for selector, value in (("#budget", "40M"), ("#runtime", "120"), ("#release_date", "2012-06-01")):
+        page.fill(selector, value)
+    page.fill(f"#{field}-input", name)
+    page.press(f"#{field}-input", "Enter")
+    page.locator("#submit").evaluate("button => button.scrollIntoView({block: 'end'})")
+    aimed = page.locator("#submit").bounding_box()  # where the person sees the button, and taps
+    assert aimed and held and page.locator(f"#{field}-chips li").count() == 1
+    chips_top = page.locator(f"#{field}-chips").bounding_box()
+    assert chips_top and 0 <= chips_top["y"] < 844  # the list is on the screen with the button
+    while held:
+        held.pop().continue_()
+    page.locator(f"#{field}-chips .chip-reading").wait_for()
+    assert page.locator(f"#{field}-chips .chip-reading").inner_text()  # the reading is shown, and grew the chip
+    x, y = aimed["x"] + aimed["width"] / 2, aimed["y"] + aimed["height"] / 2
+    assert page.evaluate("([x, y]) => document.elementFromPoint(x, y).id", [x, y]) == "submit"
+    page.mouse.click(x, y)
+    page.wait_for_selector("body[data-drawn='true']", timeout=15_000)
+    assert [path for path, _ in watched.bodies if path.startswith("/predict/pre_release?")]
     watched.check_clean()

@@ -190,11 +190,12 @@ function drawSummary(answer, context) {
     `P(hit): chance the box office exceeds ${context.hit_multiple}\u00d7 the production budget`;
 }
 
-const NAME_WARNINGS = new Set(["unknown_name", "ambiguous_name", "larger_namesake"]);
+const NAME_WARNINGS = new Set(["unknown_name", "not_read_name", "ambiguous_name", "larger_namesake"]);
 const NAMES_OPEN = 3;
 // How many names of each kind the summary counts, in a producer's words.
 const NAME_KINDS = [
   ["unknown_name", "not in our data"],
+  ["not_read_name", "not read by the models"],
   ["larger_namesake", "perhaps meant as a larger name"],
   ["ambiguous_name", "written like several known names"],
 ];

@@ -45,7 +45,22 @@ async function readNames(field) {
     const response = await fetch(`/names?${query}`).catch(() => null);
     if (response && response.status === 200) state.readings.set(readingKey(field, position, name), await response.json());
   }));
-  if (asked.length) drawChips(field);
+  if (asked.length) drawChipsInPlace(field);
+}
+
+/**
+ * Redraw a list's chips when their readings arrive, keeping what follows the list (its input, the Forecast
+ * button) where it was on the screen: a reading grows its chip, and on a phone a person may be tapping
+ * Forecast just then. Chromium keeps the content in view still when what grew is above the screen, not when
+ * it is on it; so the page scrolls by whatever is left over, unless the list is below the screen.
+ */
+function drawChipsInPlace(field) {
+  const follower = byId(`${field}-input`);
+  const before = follower.getBoundingClientRect().top;
+  const inView = byId(`${field}-chips`).getBoundingClientRect().top < window.innerHeight;
+  drawChips(field);
+  const moved = follower.getBoundingClientRect().top - before;
+  if (inView && moved) window.scrollBy(0, moved);
 }
 
 // How the API read a name: 'known', 'known spelling of ...', 'not in our data'.
