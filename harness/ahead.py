@@ -4,7 +4,7 @@ An experiment test spends most of its time in ``dvc exp run``: DVC's own bookkee
 then the stages it re-runs. One after another in the one baseline copy they leave the other core
 idle. Instead, as soon as the baseline exists, each such test's experiment (a function of a copy of
 the project, declared with ``@pytest.mark.ahead(experiment=function)``) starts in its own copy,
-``WORKERS`` at a time and at the cold run's lower priority, beside the tests that run meanwhile.
+all at once (up to ``WORKERS``) and at the cold run's lower priority, beside the tests that run meanwhile.
 The test then waits for its experiment and checks what it returned, in that copy. The copies
 share nothing (each has its own DVC cache and run-cache), so no experiment can restore another's
 stages, and none needs putting back.
@@ -23,7 +23,9 @@ from typing import Any
 
 from harness.cold_run import NICENESS
 
-WORKERS = 2  # experiments at once: the stages' own work already runs two folds at a time
+# Experiments at once, at most: all of them here (six). The kernel shares the cores among them, so none waits
+# for another's single-threaded bookkeeping, and they end together rather than one by one with a core idle.
+WORKERS = 8
 Experiment = Callable[[Path], Any]
 
 
