@@ -105,7 +105,7 @@ def leave_out(config: pytest.Config, items: list[pytest.Item], marker: str, why:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        if "pipeline" in getattr(item, "fixturenames", ()) or item.get_closest_marker("ahead"):
+        if needs_pipeline(item):
             item.add_marker(pytest.mark.pipeline)
     browser = [item for item in items if item.get_closest_marker("browser")]
     if browser and chromium() is None:
@@ -116,11 +116,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=tier)
 
 
+def needs_pipeline(item: pytest.Item) -> bool:
+    """The test uses the real pipeline's cold run: through the ``pipeline`` fixture or an experiment (``ahead``)."""
+    return "pipeline" in getattr(item, "fixturenames", ()) or item.get_closest_marker("ahead") is not None
+
+
 def tier(item: pytest.Item) -> int:
     """Run order: the fast tier, the other pipeline-marked tests, those of the real pipeline, then those
     that wait for an experiment started ahead (``ahead``).
 
-    Until the real pipeline's tests, the tests run while their cold run (``cold_run``) computes; until
+    Until the real pipeline's tests, the tests run while their cold run (``baseline``) computes; until
     the last tier, while the experiments do. The sort is stable: within a tier, tests keep their order.
     """
     if item.get_closest_marker("ahead"):
@@ -194,7 +199,7 @@ def baseline(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     """
     items = request.session.items
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="baseline") as settling:
-        if not any("pipeline" in getattr(item, "fixturenames", ()) for item in items):
+        if not any(map(needs_pipeline, items)):
             yield settling.submit(needs_no_pipeline)
             return
         cold = ColdRun(copy_project(tmp_path_factory.mktemp("project"), clean_outputs=True))
