@@ -14,13 +14,13 @@ dollars, as the models see them.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from boxoffice.data.dollars import cpi_u
-from boxoffice.features.names import FLAGGED, Reading
+from boxoffice.features.names import Reading
 
 # The share of the data's films a budget may fall below before it is called small: the data keeps
 # a few placeholder budgets ($1, $7) that make its smallest budget meaningless as a limit.
@@ -58,6 +58,9 @@ WARNING_CODES = {
 }
 
 
+REMEMBERED_WARNINGS = 10_000  # name warnings DataLimits keeps written
+
+
 @dataclass(frozen=True)
 class DataLimits:
     """Ranges of the films the pre-release models learned from (their track record's films)."""
@@ -71,6 +74,7 @@ class DataLimits:
     trees: bool  # the served model is a tree ensemble (flat beyond what it learned), else it extends a trend
     # smallest, LOW_BUDGET_SHARE quantile; cpi_base_year dollars (what a recorded actual result is checked against)
     real_revenue: tuple[float, float] | None = None
+    _said: dict[Reading, Warning] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def of(
@@ -121,11 +125,12 @@ class DataLimits:
         self,
         columns: Mapping[str, Any],
         real_budget: np.ndarray,
-        readings: Sequence[Sequence[Reading]],
+        doubtful: Sequence[Sequence[Reading]],
         films: Callable[[str, str], int],
     ) -> list[list[Warning]]:
         """Each film's warnings: its date, budget, runtime and language against the limits, then its names.
 
+        ``doubtful``: each film's readings worth a warning (``Reading.doubtful``), in field order;
         ``films``: (request field, known name) -> its number of films, for a larger namesake's warning.
         """
         dates = np.asarray(columns["release_date"], dtype=object).tolist()
@@ -145,10 +150,19 @@ class DataLimits:
                 found += self._runtime(runtimes[film])
             if languages[film] not in self.languages:
                 found += self._language(str(languages[film]))
-            if readings:
-                found += [name_warning(reading, films) for reading in readings[film] if _worth_saying(reading)]
+            if doubtful and doubtful[film]:
+                found += [self._name_warning(reading, films) for reading in doubtful[film]]
             out.append(found)
         return out
+
+    def _name_warning(self, reading: Reading, films: Callable[[str, str], int]) -> Warning:
+        """``name_warning``, written once per reading (the next film with the same names reuses it)."""
+        said = self._said.get(reading)
+        if said is None:
+            if len(self._said) >= REMEMBERED_WARNINGS:  # bounded, as the names' own memory is
+                self._said.clear()
+            said = self._said[reading] = name_warning(reading, films)
+        return said
 
     def _date(self, date: str) -> list[Warning]:
         if date > self.last_date:
@@ -223,16 +237,6 @@ class DataLimits:
                 f"no film in the data is in '{language}': the models read it only as 'not English'",
             )
         ]
-
-
-def _worth_saying(reading: Reading) -> bool:
-    """Unknown names, doubtful readings, and keywords or genres left unread (a cast member billed after the
-    models' first few is unread by the documented rule, and its chip says so)."""
-    if reading.match == "unknown":
-        return True
-    if reading.match == "not_read":
-        return reading.field in FLAGGED
-    return bool(reading.alternatives or reading.suggestions)
 
 
 def name_warning(reading: Reading, films: Callable[[str, str], int]) -> Warning:

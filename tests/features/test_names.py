@@ -187,7 +187,8 @@ def test_the_reader_gives_the_models_the_names_read_and_keeps_every_name(reader:
         "production_companies": np.array(["Warner Bros", ""], dtype=object),
         "budget": np.array([1e6, 2e6]),
     }
-    replaced, readings = reader.read(columns)
+    read = reader.read(columns)
+    replaced, readings = read.columns, read.readings
     assert replaced["directors"].tolist() == ["Christopher Nolan", "Nobody Known|J.J. Abrams"]
     assert replaced["production_companies"].tolist() == ["Warner Bros.", ""]
     assert replaced["budget"] is columns["budget"]
@@ -198,6 +199,8 @@ def test_the_reader_gives_the_models_the_names_read_and_keeps_every_name(reader:
         ],
         [("directors", "Nobody Known", "unknown"), ("directors", "J.J. Abrams", "exact")],
     ]
+    assert read.as_json == [[r.as_json() for r in film] for film in readings]  # the answer's "names"
+    assert [[r.asked for r in film] for film in read.doubtful] == [[], ["Nobody Known"]]  # what its warnings say
 
 
 def test_folding_sets_aside_case_accents_punctuation_the_and_suffixes_only_for_companies() -> None:
@@ -218,7 +221,7 @@ def test_every_test_split_films_own_names_are_read_exactly(project: Path) -> Non
         TrackRecord.ROLES,
     )
     test = read_csv(project / "data" / "features" / "test.csv")
-    _, readings = reader.read(test[["directors", "cast", "production_companies"]].to_dict("series"))
+    readings = reader.read(test[["directors", "cast", "production_companies"]].to_dict("series")).readings
     matches = {reading.match for film in readings for reading in film}
     assert matches <= {"exact", "not_read"} and "exact" in matches
     unread = [r for film in readings for r in film if r.match == "not_read"]
@@ -231,7 +234,7 @@ def test_every_real_test_film_is_read_exactly_and_the_variants_find_the_datas_na
     history = read_csv(pipeline / "models" / "track_record.csv")
     reader = NameReader.of(history, params["cast_top"], params["keywords"], params["genres"], TrackRecord.ROLES)
     test = read_csv(pipeline / "data" / "features" / "test.csv")
-    _, readings = reader.read(test[["directors", "cast", "production_companies"]].to_dict("series"))
+    readings = reader.read(test[["directors", "cast", "production_companies"]].to_dict("series")).readings
     assert {r.match for film in readings for r in film} == {"exact", "not_read"}
     for typed, intended in [
         ("Warner Bros", "Warner Bros."),
