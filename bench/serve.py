@@ -22,7 +22,7 @@ Usage:
                                   /predict/pre_release at 16 connections, in alternating rounds; with
                                   --against, the same for the service of another checkout (its own
                                   models and code, e.g. a `git worktree` of an older commit) beside this one;
-                                  this checkout also runs once with serve.coalesce_turns=1
+                                  this checkout also runs once with BOXOFFICE_COALESCE_TURNS=1
   python bench/serve.py --load    64 connections on /predict for a minute while 10,000-movie
                                   batches run back to back; errors, req/s, p50/p99 and
                                   the server's peak memory

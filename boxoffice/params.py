@@ -48,7 +48,6 @@ class ClassifierParams(TypedDict):
 class ServeParams(TypedDict):
     max_batch: int
     coalesce: int
-    coalesce_turns: int
     hit_source: str
     population_hit_rate: float | None
     max_comps: int

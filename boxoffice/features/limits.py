@@ -59,6 +59,9 @@ WARNING_CODES = {
 
 
 REMEMBERED_WARNINGS = 10_000  # name warnings DataLimits keeps written
+# Years past the latest consumer prices beyond which a release date is asked about (a slate is
+# rarely dated further ahead; 2099 is more likely a typing slip than a plan).
+FAR_AHEAD = 10
 
 
 @dataclass(frozen=True)
@@ -161,17 +164,22 @@ class DataLimits:
         if said is None:
             if len(self._said) >= REMEMBERED_WARNINGS:  # bounded, as the names' own memory is
                 self._said.clear()
-            said = self._said[reading] = name_warning(reading, films)
+            said = self._said[reading] = name_warning(reading, films, self.last_date[:4])
         return said
 
     def _date(self, date: str) -> list[Warning]:
         if date > self.last_date:
+            prices = cpi_u()[0][-1]
+            ahead = int(date[:4]) - int(prices)
+            year = date[:4]
+            check = f"; {year} is {ahead} years past the latest prices: is the year right?" if ahead > FAR_AHEAD else ""
             return [
                 Warning(
                     "date_after_data",
                     "release_date",
-                    f"the newest film in the data was released on {self.last_date}: {self._beyond('year')}; "
-                    f"amounts for years after {cpi_u()[0][-1]} are in {cpi_u()[0][-1]} prices",
+                    f"the newest film in the data was released on {self.last_date}, "
+                    f"{_years(int(date[:4]) - int(self.last_date[:4]))} before this one: {self._beyond('year')}; "
+                    f"amounts for years after {prices} are in {prices} prices{check}",
                 )
             ]
         if date < self.first_date:
@@ -239,11 +247,12 @@ class DataLimits:
         ]
 
 
-def name_warning(reading: Reading, films: Callable[[str, str], int]) -> Warning:
+def name_warning(reading: Reading, films: Callable[[str, str], int], data_ends: str | None = None) -> Warning:
     """What happened to one doubtful name, in words a producer reads: an unknown name, a name read as the
     known one with few films where a much larger one was likely meant, or a spelling several known names share.
 
-    ``films``: (request field, known name) -> its number of films, so each name the message gives says its size.
+    ``films``: (request field, known name) -> its number of films, so each name the message gives says its size;
+    ``data_ends``: the year of the data's newest film (a name may be known for films after it).
     """
     what = FIELD_NAMES[reading.field]
     asked = f"\u2018{reading.asked}\u2019 ({what})"
@@ -263,7 +272,8 @@ def name_warning(reading: Reading, films: Callable[[str, str], int]) -> Warning:
         return Warning(
             "unknown_name",
             reading.field,
-            f"{asked}: not in our data, counted as a first-time {what} (no earlier film){hint}",
+            f"{asked}: not in our data{f' (its films end in {data_ends})' if data_ends else ''}, so the models "
+            f"count no earlier film, as for a first-time {what}{hint}",
         )
     read = f"{asked}: read as {sized(reading.read_as)}"
     if reading.suggestions and reading.match in ("exact", "known_spelling"):
@@ -280,6 +290,10 @@ def name_warning(reading: Reading, films: Callable[[str, str], int]) -> Warning:
         f"{'has' if len(reading.alternatives) == 1 else 'have'} the same name once case, punctuation and "
         "suffixes are set aside",
     )
+
+
+def _years(count: int) -> str:
+    return "1 year" if count == 1 else f"{count} years"
 
 
 def _films(count: int) -> str:
