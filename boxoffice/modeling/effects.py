@@ -91,18 +91,22 @@ def effects(
     ]
 
 
-def in_dollars(explanation: dict[str, Any], base_year: int | None) -> dict[str, Any]:
+def in_dollars(explanation: dict[str, Any], base_year: int | None, factor: float | None = None) -> dict[str, Any]:
     """The explanation with its start and end as revenue: what a reader multiplies the factors into.
 
     ``base_revenue`` (the typical film's forecast, before any fact) times every effect's
     factor is ``revenue`` (strictly 1 + each); both in ``base_year`` dollars when the models
     work in constant dollars (``dollars_of``), else in the film's release-year dollars (None).
+    ``factor``: constant dollars per dollar of the answer (None: the same dollars), so that
+    ``revenue_in_answer_dollars`` sits beside the answer's median in the median's own dollars.
     """
+    revenue = float(np.expm1(explanation["log_revenue"]))
     return {
         **explanation,
         "base_revenue": float(np.expm1(explanation["base_value"])),
-        "revenue": float(np.expm1(explanation["log_revenue"])),
+        "revenue": revenue,
         "dollars_of": base_year,
+        "revenue_in_answer_dollars": revenue if factor is None else revenue / factor,
     }
 
 

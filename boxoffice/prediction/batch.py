@@ -119,7 +119,11 @@ def answers(
         fields.update({name: out[name] for name in PRE_RELEASE_FIELDS})
     if explain:
         base_year = predictor.settings["cpi_base_year"] if predictor.section.constant_dollars else None
-        fields["explanation"] = [in_dollars(e, base_year) if e else e for e in out["explanation"]]
+        factor = predictor.dollar_factor(columns)
+        factors = [None] * len(finite) if factor is None else factor.tolist()
+        fields["explanation"] = [
+            in_dollars(e, base_year, f) if e else e for e, f in zip(out["explanation"], factors, strict=True)
+        ]
     if comps:
         fields["comps"] = out["comps"]
     if quantiles:

@@ -153,6 +153,10 @@ class Explanation(BaseModel):
         description="the year whose dollars base_revenue and revenue are in (the models work in constant dollars); "
         "null: the film's release-year dollars"
     )
+    revenue_in_answer_dollars: float = Field(
+        description="revenue in the dollars of the answer's predicted_revenue (the film's release-year dollars, or "
+        "the price index's last year for a later film): the model's own estimate beside the median"
+    )
     effects: list[Effect] = Field(
         description="the contributions grouped into facts a person reads, largest effect first; every feature is "
         "in exactly one"

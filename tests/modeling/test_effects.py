@@ -23,3 +23,6 @@ def test_the_explanation_in_dollars_starts_at_the_base_and_ends_at_the_estimate(
     said = in_dollars(explanation, 2016)
     assert said["base_revenue"] == pytest.approx(55.5e6) and said["revenue"] == pytest.approx(16.7e6)
     assert said["dollars_of"] == 2016 and in_dollars(explanation, None)["dollars_of"] is None
+    assert said["revenue_in_answer_dollars"] == said["revenue"]  # no factor: the answer's dollars are the same
+    later = in_dollars(explanation, 2016, 0.8)  # 0.8 constant dollars per dollar of a later film's answer
+    assert later["revenue_in_answer_dollars"] == pytest.approx(16.7e6 / 0.8) and later["revenue"] == said["revenue"]

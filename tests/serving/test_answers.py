@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
+from boxoffice.data.dollars import to_base_year
 from boxoffice.io import read_csv
 from boxoffice.modeling.producer import DEFAULT_P_AND_A_MULTIPLE, DEFAULT_SHARE
 from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE, PreReleasePrediction
@@ -299,3 +300,14 @@ def test_the_explanation_says_where_its_factors_start_and_what_they_come_to(clie
     product = math.prod(effect["factor"] for effect in explanation["effects"])
     assert (1 + explanation["base_revenue"]) * product == pytest.approx(1 + explanation["revenue"], rel=5e-3)
     assert explanation["dollars_of"] in (None, *range(1900, 2100))
+
+
+def test_the_explanations_estimate_is_also_given_in_the_medians_dollars(client: TestClient) -> None:
+    """A 2027 film's answer is in the price index's last year's prices; its explanation in constant dollars."""
+    answer = ask(client, {**FILM, "release_date": "2027-06-18"}, "?explain=true")
+    explanation = answer["explanation"]
+    assert explanation["dollars_of"] is not None  # the tiny project's models work in constant dollars too
+    factor = to_base_year([2027], explanation["dollars_of"])[0]  # held at the price index's last year
+    assert factor < 1 and explanation["revenue_in_answer_dollars"] == pytest.approx(explanation["revenue"] / factor)
+    plain = ask(client, {**FILM, "release_date": "2027-06-18"})
+    assert answer["predicted_revenue"] == plain["predicted_revenue"]  # the median: the same dollars, unchanged

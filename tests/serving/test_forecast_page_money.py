@@ -79,6 +79,9 @@ def test_the_explanation_starts_from_the_typical_films_forecast_and_accounts_for
     explanation = answer["explanation"]
     assert shown(page, "#explanation-base") == (explanation["base_revenue"], money(explanation["base_revenue"]))
     assert shown(page, "#explanation-end") == (explanation["revenue"], money(explanation["revenue"]))
+    # the same estimate in the median's dollars (a user could not tell why $56M of 2016 led to a $92M median)
+    in_answer_dollars = explanation["revenue_in_answer_dollars"]
+    assert shown(page, "#explanation-end-answer-dollars") == (in_answer_dollars, money(in_answer_dollars))
     start, rest = page.inner_text("#explanation-start"), page.inner_text("#explanation-rest")
     dollars = f"{explanation['dollars_of']} dollars" if explanation["dollars_of"] else "dollars"
     assert "typical film" in start and "multiplies" in start and dollars in start

@@ -155,8 +155,15 @@ function drawExplanationWords({ film, answer, context }) {
   }
   rest.append(`All of them together take ${money(explanation.base_revenue)} to `);
   show(el("strong", { id: "explanation-end" }, null, rest), explanation.revenue, money);
-  rest.append(` (${dollars}), the model's own estimate. The median above, ${money(answer.predicted_revenue)} ` +
-    `(${filmDollars(film, context)}), is the middle of the range of outcomes around that estimate.`);
+  rest.append(` (${dollars}), the model's own estimate`);
+  const answerDollars = filmDollars(film, context);
+  if (answerDollars !== dollars) {  // the same estimate in the median's dollars, so the two can be compared
+    rest.append(", which is ");
+    show(el("strong", { id: "explanation-end-answer-dollars" }, null, rest), explanation.revenue_in_answer_dollars, money);
+    rest.append(` in ${answerDollars}`);
+  }
+  rest.append(`. The median above, ${money(answer.predicted_revenue)} (${answerDollars}), is the middle of the ` +
+    "range of outcomes around that estimate.");
 }
 
 function describeFilm(film) {
