@@ -335,6 +335,12 @@ const cell = (value) => {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 };
 
+// The answer's is_hit says what the classifier decided (its schema's meaning), not that the film makes money: a
+// spreadsheet's reader sees only the label, so the label says it.
+const CSV_LABELS = {
+  is_hit: "is_hit (P(hit) at or above the classifier's threshold; not the producer's result)",
+};
+
 /** The whole answer as CSV rows (part, item, field, value): the API's values, unformatted. */
 export function answerCsv({ film, answer, scenarios, context }) {
   const rows = [["part", "item", "field", "value"]];
@@ -344,7 +350,7 @@ export function answerCsv({ film, answer, scenarios, context }) {
   for (const field of ["predicted_revenue", "revenue_low", "revenue_high", "interval_coverage", "revenue_p10",
     "revenue_p90", "break_even_probability", "hit_probability", "is_hit", "distributor_share", "p_and_a",
     "producer_break_even_revenue", "profit_probability", "profit_median", "profit_low", "profit_high"]) {
-    if (answer[field] !== undefined) rows.push(["forecast", "", field, answer[field]]);
+    if (answer[field] !== undefined) rows.push(["forecast", "", CSV_LABELS[field] ?? field, answer[field]]);
   }
   for (const warning of answer.warnings || []) rows.push(["warning", warning.field, warning.code, warning.message]);
   for (const reading of answer.names || []) {
