@@ -21,7 +21,8 @@ Usage:
                                   moves it far less than req/s): the floor, /predict and
                                   /predict/pre_release at 16 connections, in alternating rounds; with
                                   --against, the same for the service of another checkout (its own
-                                  models and code, e.g. a `git worktree` of an older commit) beside this one
+                                  models and code, e.g. a `git worktree` of an older commit) beside this one;
+                                  this checkout also runs once with BOXOFFICE_COALESCE_TURNS=1
   python bench/serve.py --load    64 connections on /predict for a minute while 10,000-movie
                                   batches run back to back; errors, req/s, p50/p99 and
                                   the server's peak memory
@@ -441,9 +442,14 @@ def cpu_benchmark(seconds: float, rounds: int, against: list[Path]) -> None:
     if len(set(labels)) < len(labels):
         raise SystemExit(f"two checkouts with one label ({', '.join(labels)}): each would hide the other")
     floor, floor_port = start_server("floor_app:app", ROOT, app_dir=ROOT / "bench", cpus="0")
+    environments = [{**os.environ, "PYTHONPATH": str(project)} for project in projects]
+    # This checkout once more, its single requests grouped within one turn of the event loop only.
+    labels.insert(1, f"{labels[0]} coalesce_turns=1")
+    environments.insert(1, {**environments[0], "BOXOFFICE_COALESCE_TURNS": "1"})
+    projects.insert(1, ROOT)
     servers = {
-        label: start_server("main:app", project, cpus="0", env={**os.environ, "PYTHONPATH": str(project)}, timeout=300)
-        for label, project in zip(labels, projects, strict=True)
+        label: start_server("main:app", project, cpus="0", env=env, timeout=300)
+        for label, project, env in zip(labels, projects, environments, strict=True)
     }
     figures: list[dict] = []
 

@@ -14,13 +14,13 @@ dollars, as the models see them.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from boxoffice.data.dollars import cpi_u
-from boxoffice.features.names import FLAGGED, Reading
+from boxoffice.features.names import Reading
 
 # The share of the data's films a budget may fall below before it is called small: the data keeps
 # a few placeholder budgets ($1, $7) that make its smallest budget meaningless as a limit.
@@ -58,6 +58,12 @@ WARNING_CODES = {
 }
 
 
+REMEMBERED_WARNINGS = 10_000  # name warnings DataLimits keeps written
+# Years past the latest consumer prices beyond which a release date is asked about (a slate is
+# rarely dated further ahead; 2099 is more likely a typing slip than a plan).
+FAR_AHEAD = 10
+
+
 @dataclass(frozen=True)
 class DataLimits:
     """Ranges of the films the pre-release models learned from (their track record's films)."""
@@ -71,6 +77,7 @@ class DataLimits:
     trees: bool  # the served model is a tree ensemble (flat beyond what it learned), else it extends a trend
     # smallest, LOW_BUDGET_SHARE quantile; cpi_base_year dollars (what a recorded actual result is checked against)
     real_revenue: tuple[float, float] | None = None
+    _said: dict[Reading, Warning] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def of(
@@ -121,11 +128,12 @@ class DataLimits:
         self,
         columns: Mapping[str, Any],
         real_budget: np.ndarray,
-        readings: Sequence[Sequence[Reading]],
+        doubtful: Sequence[Sequence[Reading]],
         films: Callable[[str, str], int],
     ) -> list[list[Warning]]:
         """Each film's warnings: its date, budget, runtime and language against the limits, then its names.
 
+        ``doubtful``: each film's readings worth a warning (``Reading.doubtful``), in field order;
         ``films``: (request field, known name) -> its number of films, for a larger namesake's warning.
         """
         dates = np.asarray(columns["release_date"], dtype=object).tolist()
@@ -145,19 +153,33 @@ class DataLimits:
                 found += self._runtime(runtimes[film])
             if languages[film] not in self.languages:
                 found += self._language(str(languages[film]))
-            if readings:
-                found += [name_warning(reading, films) for reading in readings[film] if _worth_saying(reading)]
+            if doubtful and doubtful[film]:
+                found += [self._name_warning(reading, films) for reading in doubtful[film]]
             out.append(found)
         return out
 
+    def _name_warning(self, reading: Reading, films: Callable[[str, str], int]) -> Warning:
+        """``name_warning``, written once per reading (the next film with the same names reuses it)."""
+        said = self._said.get(reading)
+        if said is None:
+            if len(self._said) >= REMEMBERED_WARNINGS:  # bounded, as the names' own memory is
+                self._said.clear()
+            said = self._said[reading] = name_warning(reading, films, self.last_date[:4])
+        return said
+
     def _date(self, date: str) -> list[Warning]:
         if date > self.last_date:
+            prices = cpi_u()[0][-1]
+            ahead = int(date[:4]) - int(prices)
+            year = date[:4]
+            check = f"; {year} is {ahead} years past the latest prices: is the year right?" if ahead > FAR_AHEAD else ""
             return [
                 Warning(
                     "date_after_data",
                     "release_date",
-                    f"the newest film in the data was released on {self.last_date}: {self._beyond('year')}; "
-                    f"amounts for years after {cpi_u()[0][-1]} are in {cpi_u()[0][-1]} prices",
+                    f"the newest film in the data was released on {self.last_date}, "
+                    f"{_years(int(date[:4]) - int(self.last_date[:4]))} before this one: {self._beyond('year')}; "
+                    f"amounts for years after {prices} are in {prices} prices{check}",
                 )
             ]
         if date < self.first_date:
@@ -225,21 +247,12 @@ class DataLimits:
         ]
 
 
-def _worth_saying(reading: Reading) -> bool:
-    """Unknown names, doubtful readings, and keywords or genres left unread (a cast member billed after the
-    models' first few is unread by the documented rule, and its chip says so)."""
-    if reading.match == "unknown":
-        return True
-    if reading.match == "not_read":
-        return reading.field in FLAGGED
-    return bool(reading.alternatives or reading.suggestions)
-
-
-def name_warning(reading: Reading, films: Callable[[str, str], int]) -> Warning:
+def name_warning(reading: Reading, films: Callable[[str, str], int], data_ends: str | None = None) -> Warning:
     """What happened to one doubtful name, in words a producer reads: an unknown name, a name read as the
     known one with few films where a much larger one was likely meant, or a spelling several known names share.
 
-    ``films``: (request field, known name) -> its number of films, so each name the message gives says its size.
+    ``films``: (request field, known name) -> its number of films, so each name the message gives says its size;
+    ``data_ends``: the year of the data's newest film (a name may be known for films after it).
     """
     what = FIELD_NAMES[reading.field]
     asked = f"\u2018{reading.asked}\u2019 ({what})"
@@ -259,7 +272,8 @@ def name_warning(reading: Reading, films: Callable[[str, str], int]) -> Warning:
         return Warning(
             "unknown_name",
             reading.field,
-            f"{asked}: not in our data, counted as a first-time {what} (no earlier film){hint}",
+            f"{asked}: not in our data{f' (its films end in {data_ends})' if data_ends else ''}, so the models "
+            f"count no earlier film, as for a first-time {what}{hint}",
         )
     read = f"{asked}: read as {sized(reading.read_as)}"
     if reading.suggestions and reading.match in ("exact", "known_spelling"):
@@ -276,6 +290,10 @@ def name_warning(reading: Reading, films: Callable[[str, str], int]) -> Warning:
         f"{'has' if len(reading.alternatives) == 1 else 'have'} the same name once case, punctuation and "
         "suffixes are set aside",
     )
+
+
+def _years(count: int) -> str:
+    return "1 year" if count == 1 else f"{count} years"
 
 
 def _films(count: int) -> str:

@@ -239,6 +239,16 @@ class Reading:
     alternatives: tuple[str, ...] = ()  # other known names with the same folded spelling (ambiguous, or larger)
     suggestions: tuple[str, ...] = ()  # close known names (unknown or unread), or a known name's larger namesakes
 
+    @property
+    def doubtful(self) -> bool:
+        """Worth a warning: an unknown name, a doubtful reading, or a keyword or genre left unread (a cast
+        member billed after the models' first few is unread by the documented rule, and its chip says so)."""
+        if self.match == "unknown":
+            return True
+        if self.match == "not_read":
+            return self.field in FLAGGED
+        return bool(self.alternatives or self.suggestions)
+
     def as_json(self) -> dict[str, Any]:
         """Its fields as the answer's JSON object: orjson writes a dict much faster than a dataclass."""
         return {
@@ -384,6 +394,26 @@ class NameBook:
         return list(self._choices)
 
 
+@dataclass(frozen=True, slots=True)
+class ReadList:
+    """One film's names of one field, read; kept, so the next film with the same names costs a look-up."""
+
+    readings: tuple[Reading, ...]
+    read_as: str | None  # the names as read, '|'-joined; None when each is read as typed
+    as_json: tuple[dict[str, Any], ...]  # the readings as the answer writes them (never changed once made)
+    doubtful: tuple[Reading, ...]  # the readings a warning must mention (``Reading.doubtful``)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadNames:
+    """A batch's names, read: the columns the models get, and each film's readings in field order."""
+
+    columns: dict[str, Any]  # the request's columns, each name replaced by the name it is read as
+    readings: list[list[Reading]]
+    as_json: list[list[dict[str, Any]]]  # the answer's "names"
+    doubtful: list[list[Reading]]  # the readings each film's warnings mention
+
+
 @dataclass(frozen=True)
 class NameReader:
     """Reads every name of a batch of pre-release requests (see the module doc), one book per field.
@@ -396,11 +426,9 @@ class NameReader:
     books: Mapping[str, NameBook]
     read_only: Mapping[str, int] = field(default_factory=dict)
     closed: frozenset[str] = frozenset()
-    # (field, '|'-joined names) -> (their readings, the names as read): a film's names are read
-    # once, not again for each of its what-if scenarios or for the next film with the same cast.
-    _lists: dict[tuple[str, str], tuple[tuple[Reading, ...], str | None]] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
+    # (field, '|'-joined names) -> the list read: a film's names are read once, not again for
+    # each of its what-if scenarios or for the next film with the same cast.
+    _lists: dict[tuple[str, str], ReadList] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def of(
@@ -438,34 +466,41 @@ class NameReader:
             return Reading(column, asked, asked, "not_read", suggestions=reading.suggestions)
         return reading
 
-    def read(self, columns: Mapping[str, Any]) -> tuple[dict[str, Any], list[list[Reading]]]:
+    def read(self, columns: Mapping[str, Any]) -> ReadNames:
         """``columns`` with each name replaced by the name it is read as, and each film's readings in field order.
 
         Name columns hold '|'-joined names (as the pipeline's tables do); absent ones are skipped.
         """
         fields = [column for column in self.books if column in columns]
-        if not fields:
-            return dict(columns), []
-        n = len(columns[fields[0]])
+        n = len(columns[fields[0]]) if fields else 0
         readings: list[list[Reading]] = [[] for _ in range(n)]
+        as_json: list[list[dict[str, Any]]] = [[] for _ in range(n)]
+        doubtful: list[list[Reading]] = [[] for _ in range(n)]
         replaced = dict(columns)
         for column in fields:
             out = []
             for film, value in enumerate(np.asarray(columns[column], dtype=object).tolist()):
-                read, names = self._read_list(column, value if type(value) is str else str(value))
-                readings[film] += read
-                out.append(value if names is None else names)
+                read = self._read_list(column, value if type(value) is str else str(value))
+                readings[film] += read.readings
+                as_json[film] += read.as_json
+                doubtful[film] += read.doubtful
+                out.append(value if read.read_as is None else read.read_as)
             replaced[column] = np.array(out, dtype=object)
-        return replaced, readings
+        return ReadNames(replaced, readings, as_json, doubtful)
 
-    def _read_list(self, column: str, text: str) -> tuple[tuple[Reading, ...], str | None]:
-        """A film's '|'-joined names of ``column``: their readings, and the names as read (None: as typed)."""
+    def _read_list(self, column: str, text: str) -> ReadList:
+        """A film's '|'-joined names of ``column``, read (each list once: see ``_lists``)."""
         key = (column, text)
         found = self._lists.get(key)
         if found is None:
             names = [name for name in text.split(LIST_SEPARATOR) if name]
             read = tuple(self.read_one(column, name, position) for position, name in enumerate(names))
-            found = (read, None if all(r.read_as is r.asked for r in read) else _joined(read))
+            found = ReadList(
+                read,
+                None if all(r.read_as is r.asked for r in read) else _joined(read),
+                tuple(reading.as_json() for reading in read),
+                tuple(reading for reading in read if reading.doubtful),
+            )
             if len(self._lists) >= REMEMBERED_LISTS:  # bounded: a stream of new films cannot grow it forever
                 self._lists.clear()
             self._lists[key] = found

@@ -25,7 +25,7 @@ import yaml
 from boxoffice.data.dollars import to_base_year
 from boxoffice.features.build import derive_in_dollars, real_dollars
 from boxoffice.features.limits import DataLimits
-from boxoffice.features.names import NameReader, Reading
+from boxoffice.features.names import NameReader
 from boxoffice.features.sets import VARIANTS
 from boxoffice.features.track_record import TrackRecord
 from boxoffice.features.transforms import feature_matrix, release_years
@@ -265,9 +265,9 @@ class Predictor:
         inputs earn ("warnings", ``boxoffice.features.limits``) and the producer's result
         (``boxoffice.modeling.producer``).
         """
-        readings: list[list[Reading]] = []
-        if "directors" in columns:
-            columns, readings = self.names.read(columns)
+        read = self.names.read(columns) if "directors" in columns else None
+        if read is not None:
+            columns = read.columns
         # Constant-dollar models: their budget in, their revenue back out in the release year's dollars.
         factor = self.dollar_factor(columns)  # computed once: the features and the answer both need it
         X = self._matrix(columns, factor)
@@ -295,10 +295,10 @@ class Predictor:
             **self._explain(X, columns, explain, comps, (real_budget, comp_rules or CompRules())),
             "quantiles": self._quantiles(log_revenue, real_budget, factor) if quantiles else [None] * len(X),
         }
-        if producer is not None:
-            answer["names"] = [[reading.as_json() for reading in film] for film in readings]
+        if producer is not None and read is not None:
+            answer["names"] = read.as_json
             real = self._real_budget(columns, budget, factor)
-            answer["warnings"] = self.limits.warnings(columns, real, readings, self.names.films)
+            answer["warnings"] = self.limits.warnings(columns, real, read.doubtful, self.names.films)
             answer.update(self._producer(budget, producer, outlook[:, len(OUTLOOK)], dollars))
         return answer
 

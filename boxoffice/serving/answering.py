@@ -91,8 +91,10 @@ class SingleFilms:
     One coalescer for each kind of answer (variant, and what the query adds), made when first asked.
     """
 
-    def __init__(self, schema: type[Movie] | type[PreReleaseMovie], variant: str, coalesce: int, max_comps: int):
-        self.schema, self.variant, self.coalesce = schema, variant, coalesce
+    def __init__(
+        self, schema: type[Movie] | type[PreReleaseMovie], variant: str, coalesce: int, max_comps: int, turns: int = 1
+    ):
+        self.schema, self.variant, self.coalesce, self.turns = schema, variant, coalesce, turns
         self.comps_count = TypeAdapter(Annotated[int, Field(ge=0, le=max_comps)])
         self.reads_comp_rules = schema is PreReleaseMovie
         self.coalescers: dict[Extras, Coalescer[BaseModel, Row]] = {}
@@ -103,6 +105,7 @@ class SingleFilms:
             self.coalescers[extras] = Coalescer(
                 lambda movies: answer_rows(state.predictors[variant], request_columns(schema, movies), *extras),
                 self.coalesce,
+                self.turns,
             )
         return self.coalescers[extras]
 

@@ -19,6 +19,7 @@ class ServeSettings(BaseSettings):
     dvc_lock: Path = Path("dvc.lock")  # /model checks the served files' hashes against it
     max_batch: int = Field(10_000, ge=1)  # largest /batch_predict request
     coalesce: int = Field(64, ge=1)  # at most this many single films scored by one call (serving.coalescing)
+    coalesce_turns: int = Field(3, ge=1)  # ... gathered over this many turns of the event loop (env only)
     max_comps: int = Field(20, ge=0)  # ?comps=N: at most this many comparable films
     max_scenarios: int = Field(200, ge=1)  # what-if scenarios in one request
 

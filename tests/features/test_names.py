@@ -187,7 +187,8 @@ def test_the_reader_gives_the_models_the_names_read_and_keeps_every_name(reader:
         "production_companies": np.array(["Warner Bros", ""], dtype=object),
         "budget": np.array([1e6, 2e6]),
     }
-    replaced, readings = reader.read(columns)
+    read = reader.read(columns)
+    replaced, readings = read.columns, read.readings
     assert replaced["directors"].tolist() == ["Christopher Nolan", "Nobody Known|J.J. Abrams"]
     assert replaced["production_companies"].tolist() == ["Warner Bros.", ""]
     assert replaced["budget"] is columns["budget"]
@@ -198,6 +199,8 @@ def test_the_reader_gives_the_models_the_names_read_and_keeps_every_name(reader:
         ],
         [("directors", "Nobody Known", "unknown"), ("directors", "J.J. Abrams", "exact")],
     ]
+    assert read.as_json == [[r.as_json() for r in film] for film in readings]  # the answer's "names"
+    assert [[r.asked for r in film] for film in read.doubtful] == [[], ["Nobody Known"]]  # what its warnings say
 
 
 def test_folding_sets_aside_case_accents_punctuation_the_and_suffixes_only_for_companies() -> None:
@@ -218,7 +221,7 @@ def test_every_test_split_films_own_names_are_read_exactly(project: Path) -> Non
         TrackRecord.ROLES,
     )
     test = read_csv(project / "data" / "features" / "test.csv")
-    _, readings = reader.read(test[["directors", "cast", "production_companies"]].to_dict("series"))
+    readings = reader.read(test[["directors", "cast", "production_companies"]].to_dict("series")).readings
     matches = {reading.match for film in readings for reading in film}
     assert matches <= {"exact", "not_read"} and "exact" in matches
     unread = [r for film in readings for r in film if r.match == "not_read"]
@@ -231,7 +234,7 @@ def test_every_real_test_film_is_read_exactly_and_the_variants_find_the_datas_na
     history = read_csv(pipeline / "models" / "track_record.csv")
     reader = NameReader.of(history, params["cast_top"], params["keywords"], params["genres"], TrackRecord.ROLES)
     test = read_csv(pipeline / "data" / "features" / "test.csv")
-    _, readings = reader.read(test[["directors", "cast", "production_companies"]].to_dict("series"))
+    readings = reader.read(test[["directors", "cast", "production_companies"]].to_dict("series")).readings
     assert {r.match for film in readings for r in film} == {"exact", "not_read"}
     for typed, intended in [
         ("Warner Bros", "Warner Bros."),
@@ -325,8 +328,9 @@ def test_an_unknown_name_gets_no_suggestion_that_only_shares_a_few_letters() -> 
     book = NameBook("cast", {"RZA": 5, "Tim Roth": 30, "T.I.": 3, "Florence Foresti": 2, "Jeanne Moreau": 4})
     for typed in ("Zazie Beetz", "Timothee Chalamet", "Florence Pugh", "Jenna Ortega"):
         assert book.read(typed).suggestions == (), typed
-    warning = name_warning(book.read("Zazie Beetz"), lambda field, name: book.films[name])
-    said = "not in our data, counted as a first-time cast member (no earlier film)"
+    warning = name_warning(book.read("Zazie Beetz"), lambda field, name: book.films[name], "2016")
+    said = "not in our data (its films end in 2016), so the models count no earlier film, as for a first-time "
+    said += "cast member"
     assert warning.message == f"\u2018Zazie Beetz\u2019 (cast member): {said}"
 
 

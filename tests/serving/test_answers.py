@@ -174,6 +174,10 @@ def test_after_the_newest_film_the_warning_says_what_the_model_does_with_the_yea
     assert limits["release_dates"]["last"] in message
     assert "read a larger year as the largest they learned from" in message  # the tiny models are tree ensembles
     assert late["predicted_revenue"] == later["predicted_revenue"]  # as the warning says
+    last_year = int(limits["release_dates"]["last"][:4])
+    assert f"{2099 - last_year} years before this one" in later["warnings"][0]["message"]
+    assert "is the year right?" in later["warnings"][0]["message"]  # 2099 is asked about; 2027 is not
+    assert "is the year right?" not in message
 
 
 def test_the_datas_limits_are_in_model_and_the_page_context(client: TestClient, project: Path) -> None:

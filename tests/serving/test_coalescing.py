@@ -94,3 +94,23 @@ def test_a_cancelled_request_does_not_disturb_the_others() -> None:
 def test_max_items_below_one_is_refused() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         Coalescer(Doubler(), max_items=0)
+
+
+@pytest.mark.parametrize(("turns", "groups"), [(1, [[1], [2]]), (3, [[1, 2]])])
+def test_a_request_read_a_turn_later_joins_the_group_only_within_its_turns(turns: int, groups: list[list[int]]) -> None:
+    score = Doubler()
+    coalescer: Coalescer[int, int] = Coalescer(score, max_items=64, turns=turns)
+
+    async def run() -> list[int]:
+        first = asyncio.ensure_future(coalescer(1))
+        await asyncio.sleep(0)  # the first request is now waiting; the second is read one turn later
+        second = asyncio.ensure_future(coalescer(2))
+        return list(await asyncio.gather(first, second))
+
+    assert asyncio.run(run()) == [2, 4]
+    assert score.calls == groups
+
+
+def test_turns_below_one_are_refused() -> None:
+    with pytest.raises(ValueError, match="turns must be at least 1"):
+        Coalescer(Doubler(), max_items=64, turns=0)

@@ -276,3 +276,14 @@ def test_a_few_doubtful_names_are_said_one_by_one_in_view(watched: Watched, serv
     assert listed.all_inner_texts() == [w["message"] for w in about_names]
     assert listed.first.is_visible() and listed.nth(1).is_visible()
     watched.check_clean()
+
+
+def test_the_page_says_every_figure_leans_as_p_hit_does(watched: Watched, server: str) -> None:
+    """A user read the optimism note as about P(hit) alone; the revenue and P(profit) come from the same films."""
+    page = watched.open()
+    page.wait_for_function("document.getElementById('population-text').textContent.length > 0")
+    with urllib.request.urlopen(f"{server}/forecast/context") as response:
+        population = json.load(response)["population"]
+    said = page.locator("#population-text").text_content() or ""
+    assert f"{100 * population['learnt_hit_rate']:.1f}% of them are hits" in said  # the API's number
+    assert "P(profit) and P(gross > budget) come from the same films and lean the same way" in said

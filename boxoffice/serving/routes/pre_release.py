@@ -35,7 +35,7 @@ NameField = Literal["directors", "cast", "production_companies", "keywords", "ge
 
 
 def add_routes(app: FastAPI, settings: ServeSettings) -> None:
-    single = SingleFilms(PreReleaseMovie, "pre_release", settings.coalesce, settings.max_comps)
+    single = SingleFilms(PreReleaseMovie, "pre_release", settings.coalesce, settings.max_comps, settings.coalesce_turns)
 
     async def read_name(
         request: Request,

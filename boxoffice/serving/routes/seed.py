@@ -41,7 +41,7 @@ async def health(request: Request) -> Any:
 def add_routes(app: FastAPI, settings: ServeSettings) -> None:
     app.get("/")(root)
     app.get("/health", response_model=Health, responses={503: {"model": Unhealthy}})(health)
-    single = SingleFilms(Movie, "main", settings.coalesce, settings.max_comps)
+    single = SingleFilms(Movie, "main", settings.coalesce, settings.max_comps, settings.coalesce_turns)
 
     async def predict(request: Request) -> Response:
         return await single(request)

@@ -599,12 +599,16 @@ function describeTrust(context) {
     "A forecast is a wide range, not a number.";
   const p = context.population;
   const learnt = `${(100 * p.learnt_hit_rate).toFixed(1)}%`;
+  // Every figure comes from the same films: the revenue range, P(profit) and P(gross > budget) lean as P(hit) does.
+  const alike = "The revenue range, the producer's result, P(profit) and P(gross > budget) come from the same " +
+    "films and lean the same way: they say how films like TMDB 5000's fared, better than a typical release fares.";
   byId("population-text").textContent = p.hit_rate === null
     ? `The models learnt from TMDB 5000's films, which are more successful than typical films: ${learnt} of ` +
       "them are hits, more than of a broad set of releases. P(hit) is not re-weighted for that here " +
-      "(serve.population_hit_rate is not set), so it overstates a typical film's chances."
+      `(serve.population_hit_rate is not set), so it overstates a typical film's chances. ${alike}`
     : `The models learnt from TMDB 5000's films, which are more successful than typical films (${learnt} are hits); ` +
-      `P(hit) here is re-weighted to a hit rate of ${(100 * p.hit_rate).toFixed(1)}% (serve.population_hit_rate).`;
+      `P(hit) here is re-weighted to a hit rate of ${(100 * p.hit_rate).toFixed(1)}% ` +
+      `(serve.population_hit_rate); nothing else is. ${alike}`;
 }
 
 /** Before any forecast: how the producer's result is counted, and the terms used when the fields are left empty. */
