@@ -8,6 +8,7 @@ violation was logged (Chromium logs them to the console).
 from __future__ import annotations
 
 import json
+import math
 import os
 import urllib.error
 import urllib.request
@@ -99,6 +100,16 @@ def money(dollars: float) -> str:
     else:
         text = f"${size:.0f}"
     return f"-{text}" if dollars < 0 and text != "$0" else text
+
+
+def chance(probability: float) -> str:
+    """The page's format of an answer's probability (money.js ``chance``): whole percents, never a false 0 or 100."""
+    whole = math.floor(100 * probability + 0.5)  # JavaScript's Math.round: halves up
+    if whole == 0 < probability:
+        return "<1%"
+    if whole == 100 > 100 * probability:
+        return ">99%"
+    return f"{whole}%"
 
 
 def shown(page: Page, selector: str) -> tuple[float, str]:

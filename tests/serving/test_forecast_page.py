@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Route
 
 from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
-from tests.serving.page_driver import ARTIFACTS, Watched, money, post, shown, type_film, values
+from tests.serving.page_driver import ARTIFACTS, Watched, chance, money, post, shown, type_film, values
 
 pytestmark = pytest.mark.browser
 PAYLOAD = "<img src=x onerror=alert(1)>"
@@ -30,7 +30,7 @@ def test_the_inception_forecast_shows_the_apis_numbers(watched: Watched, server:
     for selector, field in (("#median", "predicted_revenue"), ("#low", "revenue_low"), ("#high", "revenue_high")):
         assert shown(page, selector) == (answer[field], money(answer[field]))
     for selector, field in (("#break-even", "break_even_probability"), ("#hit", "hit_probability")):
-        assert shown(page, selector) == (answer[field], f"{100 * answer[field]:.1f}%")
+        assert shown(page, selector) == (answer[field], chance(answer[field]))
 
     rows = page.locator("#comps-table tbody tr")
     assert rows.count() == 8 == len(answer["comps"])

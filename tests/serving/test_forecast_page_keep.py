@@ -56,6 +56,10 @@ def test_the_csv_export_holds_the_apis_answer(watched: Watched, server: str) -> 
     assert [float(row["value"]) for row in rows if row["part"] == "quantile"] == [
         q["revenue"] for q in answer["quantiles"]
     ]
+    # the classifier's decision, labelled as what it is: a film can be a "hit" by it and still lose money
+    decision = [row for row in rows if row["part"] == "forecast" and row["field"].startswith("is_hit")]
+    assert [row["value"] for row in decision] == [str(answer["is_hit"]).lower()]
+    assert "threshold" in decision[0]["field"] and "not the producer's result" in decision[0]["field"]
     titles = [row["value"] for row in rows if row["part"] == "comp" and row["field"] == "title"]
     assert titles == [comp["title"] for comp in answer["comps"]]
     film = [(row["field"], row["value"]) for row in rows if row["part"] == "film"]

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.serving.ledger_driver import ODD_NAMES, LedgerService, data_values, open_slate, settled
-from tests.serving.page_driver import Watched, chart_label_problems, values
+from tests.serving.page_driver import Watched, chance, chart_label_problems, values
 
 pytestmark = pytest.mark.browser
 REFUSED_422 = "the server responded with a status of 422"
@@ -66,6 +66,9 @@ def test_the_slate_is_shown_a_page_at_a_time_with_the_apis_numbers_and_filters(
     settled(page)
     first = ledger_service.page(slate, limit=10)
     assert shown_rows(page) == api_rows(first["forecasts"])
+    for column in ("hit", "profit"):  # an answer's probabilities in whole percents, as on the forecast page
+        cells = page.locator(f"#slate-table tbody .{column}")
+        assert cells.all_inner_texts() == [chance(p) for p in data_values(page, f"#slate-table tbody .{column}")]
     assert data_values(page, "#page-status") == [first["total"]] and first["total"] == 12
     # the odd names as typed, none run: the page's only script is its own module
     assert page.locator("#slate-table tbody th.name").all_inner_texts()[:4] == ODD_NAMES

@@ -1,7 +1,7 @@
 // The answer, as the page shows it and exports it: every figure is the API's, kept in its
 // element's data-value; the charts' numbers also stand in tables (their text equivalents).
 import { drawDistribution, drawExplanation, drawSweep } from "./charts.js";
-import { dollarsInFull, money, percent, readMoney } from "./money.js";
+import { chance, dollarsInFull, money, percent, readMoney } from "./money.js";
 
 export const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 export const BUDGET_FACTORS = [0.25, 0.4, 0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 3];
@@ -191,8 +191,8 @@ function drawSummary(answer, context) {
   show(document.getElementById("high"), answer.revenue_high, money);
   document.getElementById("interval-label").textContent =
     `${Math.round(answer.interval_coverage * 100)}% interval (revenue falls inside for that share of films)`;
-  show(document.getElementById("break-even"), answer.break_even_probability, percent);
-  show(document.getElementById("hit"), answer.hit_probability, percent);
+  show(document.getElementById("break-even"), answer.break_even_probability, chance);
+  show(document.getElementById("hit"), answer.hit_probability, chance);
   document.getElementById("hit-label").textContent =
     `P(hit): chance the box office exceeds ${context.hit_multiple}\u00d7 the production budget`;
 }
@@ -248,7 +248,7 @@ function drawProducer(answer, film) {
       : `It is above zero once the box office passes ${money(answer.producer_break_even_revenue)}: the ` +
         "producer's break-even. ") +
     "Home video, television and streaming are not counted.";
-  show(document.getElementById("profit-probability"), answer.profit_probability, percent);
+  show(document.getElementById("profit-probability"), answer.profit_probability, chance);
   show(document.getElementById("profit-median"), answer.profit_median, money);
   show(document.getElementById("profit-low"), answer.profit_low, money);
   show(document.getElementById("profit-high"), answer.profit_high, money);
@@ -308,13 +308,13 @@ const sweepBudgets = (film) => budgetScenarios(film.budget).map((s) => s.budget 
 
 function drawNumbers({ film, answer, scenarios }) {
   numbersTable(document.getElementById("cdf-numbers"), ["P(revenue \u2264 x)", "revenue x"],
-    answer.quantiles.map((q) => [[q.probability, percent], [q.revenue, money]]));
+    answer.quantiles.map((q) => [[q.probability, chance], [q.revenue, money]]));
   const items = effects(answer.explanation);
   const effectHeader = answer.explanation.effects ? "effect on revenue (factor)" : "effect on log revenue";
   numbersTable(document.getElementById("explanation-numbers"), ["what", effectHeader],
     items.map((item) => [item.label, [item.shown, item.format]]));
   const sweepRows = (labels, answers) =>
-    answers.map((a, i) => [labels[i], [a.predicted_revenue, money], [a.hit_probability, percent]]);
+    answers.map((a, i) => [labels[i], [a.predicted_revenue, money], [a.hit_probability, chance]]);
   numbersTable(document.getElementById("month-numbers"), ["release month", "median revenue", "P(hit)"],
     sweepRows(MONTHS, scenarios.slice(0, 12)));
   numbersTable(document.getElementById("budget-numbers"), ["budget", "median revenue", "P(hit)"],
@@ -342,6 +342,12 @@ const cell = (value) => {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 };
 
+// The answer's is_hit says what the classifier decided (its schema's meaning), not that the film makes money: a
+// spreadsheet's reader sees only the label, so the label says it.
+const CSV_LABELS = {
+  is_hit: "is_hit (P(hit) at or above the classifier's threshold; not the producer's result)",
+};
+
 /** The whole answer as CSV rows (part, item, field, value): the API's values, unformatted. */
 export function answerCsv({ film, answer, scenarios, context }) {
   const rows = [["part", "item", "field", "value"]];
@@ -351,7 +357,7 @@ export function answerCsv({ film, answer, scenarios, context }) {
   for (const field of ["predicted_revenue", "revenue_low", "revenue_high", "interval_coverage", "revenue_p10",
     "revenue_p90", "break_even_probability", "hit_probability", "is_hit", "distributor_share", "p_and_a",
     "producer_break_even_revenue", "profit_probability", "profit_median", "profit_low", "profit_high"]) {
-    if (answer[field] !== undefined) rows.push(["forecast", "", field, answer[field]]);
+    if (answer[field] !== undefined) rows.push(["forecast", "", CSV_LABELS[field] ?? field, answer[field]]);
   }
   for (const warning of answer.warnings || []) rows.push(["warning", warning.field, warning.code, warning.message]);
   for (const reading of answer.names || []) {

@@ -1,7 +1,7 @@
 // The page's charts: SVG drawn at the width it is shown at (one unit is one CSS pixel, so a 12 px
 // label is 12 px on a phone too), every label kept inside its chart and clear of the others.
 // Each chart draws the API's numbers only; their text equivalents are tables built in answer.js.
-import { money, percent } from "./money.js";
+import { chance, money } from "./money.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const GAP = 3; // px kept between two labels
@@ -102,7 +102,7 @@ export function drawDistribution(chart, answer, budget, hitMultiple, dollars) {
   const hi = Math.max(points[points.length - 1].revenue, hitLine, answer.producer_break_even_revenue ?? 0) * 2;
   const x = scale([lo, hi], [left, right], true);
   const y = scale([0, 1], [bottom, top]);
-  axisY(chart, y, [0, 0.25, 0.5, 0.75, 1].map((v) => ({ value: v, label: percent(v) })), left, right,
+  axisY(chart, y, [0, 0.25, 0.5, 0.75, 1].map((v) => ({ value: v, label: chance(v) })), left, right,
     "P(revenue \u2264 x)", top - 14);
   svg("rect", {
     x: x(answer.revenue_low), y: top, width: Math.max(1, x(answer.revenue_high) - x(answer.revenue_low)),
@@ -119,12 +119,12 @@ export function drawDistribution(chart, answer, budget, hitMultiple, dollars) {
   }
   svg("circle", { cx: x(answer.predicted_revenue), cy: y(0.5), r: 5, class: "median-point" }, chart);
   const marks = [
-    { value: budget, tag: "budget", parts: [`budget ${money(budget)}:`, `P(gross > budget) ${percent(answer.break_even_probability)}`] },
-    { value: hitLine, tag: "hit line", parts: [`hit line ${money(hitLine)}:`, `P(hit) ${percent(answer.hit_probability)}`] },
+    { value: budget, tag: "budget", parts: [`budget ${money(budget)}:`, `P(gross > budget) ${chance(answer.break_even_probability)}`] },
+    { value: hitLine, tag: "hit line", parts: [`hit line ${money(hitLine)}:`, `P(hit) ${chance(answer.hit_probability)}`] },
   ];
   if (answer.producer_break_even_revenue != null) {  // null: no box office brings a profit; no mark
     const line = answer.producer_break_even_revenue;
-    marks.push({ value: line, tag: "profit", parts: [`producer's break-even ${money(line)}:`, `P(profit) ${percent(answer.profit_probability)}`] });
+    marks.push({ value: line, tag: "profit", parts: [`producer's break-even ${money(line)}:`, `P(profit) ${chance(answer.profit_probability)}`] });
   }
   let legend = bottom + 58;
   marks.forEach((mark, row) => {
@@ -176,7 +176,7 @@ export function drawSweep(chart, xs, answers, options) {
   const bottom = scale([0, 1], [276, 186]);
   axisY(chart, top, [0, 0.5, 1].map((f) => ({ value: f * ceiling, label: money(f * ceiling) })), left, right,
     "median revenue", 16);
-  axisY(chart, bottom, [0, 0.5, 1].map((v) => ({ value: v, label: percent(v) })), left, right, "P(hit)", 170);
+  axisY(chart, bottom, [0, 0.5, 1].map((v) => ({ value: v, label: chance(v) })), left, right, "P(hit)", 170);
   const ticks = xs.map((value, i) => ({
     value: options.log ? value : i, label: options.label(value, i), first: i === options.current,
   }));
@@ -195,7 +195,7 @@ export function drawSweep(chart, xs, answers, options) {
     svg("title", {}, point, `${options.label(xs[i], i)}: median ${money(answer.predicted_revenue)}`);
     const hit = svg("circle", { cx: at(i), cy: bottom(answer.hit_probability), r, class: `hit-point${current ? " current" : ""}` }, chart);
     hit.dataset.value = String(answer.hit_probability);
-    svg("title", {}, hit, `${options.label(xs[i], i)}: P(hit) ${percent(answer.hit_probability)}`);
+    svg("title", {}, hit, `${options.label(xs[i], i)}: P(hit) ${chance(answer.hit_probability)}`);
   });
   finish(chart, width, 320);
 }

@@ -20,7 +20,8 @@ const LISTS = Object.keys(LIST_LABELS);
 const TYPED = ["title", "runtime", "release_date", "original_language"];
 // The comps' constraints: query parameters of /predict/pre_release, kept in the page's URL too.
 const COMP_FLAGS = ["comps_share_genre", "comps_same_budget_band"];
-const state = { context: null, names: {}, readings: new Map(), confirmedBudget: null, drawn: null };
+// kept: the names (field\u0000name) a person chose to keep as typed over a larger namesake, not asked about again.
+const state = { context: null, names: {}, readings: new Map(), confirmedBudget: null, kept: new Set(), drawn: null };
 const byId = (id) => document.getElementById(id);
 
 // ---------------------------------------------------------------- names
@@ -101,13 +102,16 @@ function drawReading(chip, field, index, reading) {
   for (const suggestion of reading.suggestions) {
     const use = el("button", { type: "button", class: "suggestion", "aria-label": `Use ${suggestion} instead of ${reading.asked}` },
       suggestion, offer);
-    use.addEventListener("click", () => {
-      state.names[field][index] = suggestion;
-      drawChips(field);
-      readNames(field);
-      byId("film-form").requestSubmit();
-    });
+    use.addEventListener("click", () => useName(field, index, suggestion));
   }
+}
+
+/** Put another name in a chip's place (a suggestion taken), and forecast again. */
+function useName(field, index, name) {
+  state.names[field][index] = name;
+  drawChips(field);
+  readNames(field);
+  byId("film-form").requestSubmit();
 }
 
 /** Keep the answer's readings of the names (each list's in its order): the chips show them. */
@@ -142,6 +146,10 @@ function nameField(field, parent) {
   el("button", { type: "button", class: "add", "data-add": field, "aria-label": `Add to ${LIST_LABELS[field]}` }, "Add", line);
   el("datalist", { id: `${field}-list` }, null, row);
   el("p", { class: "error", id: `${field}-error`, "data-error-for": field }, null, row);
+  const question = el("div", {
+    id: `${field}-confirm`, class: "confirm", role: "group", "aria-labelledby": `${field}-confirm-text`, hidden: "",
+  }, null, row);
+  el("p", { id: `${field}-confirm-text` }, null, question);
 }
 
 function setUpLists(context) {
@@ -310,6 +318,60 @@ function setUpBudget() {
   onWhichAmount("budget", "film-form", (dollars) => { state.confirmedBudget = dollars; }, understandBudget);
 }
 
+// ---------------------------------------------------------------- a name read as a small namesake
+
+const keptKey = (field, name) => `${field}\u0000${name}`;
+// A reading the API warns about as larger_namesake (boxoffice.features.limits): a known name with few films
+// where much larger ones were likely meant, offered as its suggestions.
+const hasLargerNamesake = (reading) => ["exact", "known_spelling"].includes(reading.match) && reading.suggestions.length > 0;
+
+/**
+ * The answer's first name read as a small namesake that the person has not chosen to keep, with its place in
+ * its list and the API's warning about it (whose words give each name's films), or null. A list's
+ * larger_namesake warnings follow its names' order.
+ */
+function namesakeInDoubt(answer) {
+  const positions = {};
+  const warned = {};
+  for (const reading of answer.names || []) {
+    const position = positions[reading.field] || 0;
+    positions[reading.field] = position + 1;
+    if (!LISTS.includes(reading.field) || !hasLargerNamesake(reading)) continue;
+    const nth = warned[reading.field] || 0;
+    warned[reading.field] = nth + 1;
+    const warning = (answer.warnings || []).filter((w) => w.code === "larger_namesake" && w.field === reading.field)[nth];
+    if (warning && !state.kept.has(keptKey(reading.field, reading.asked))) return { position, reading, warning };
+  }
+  return null;
+}
+
+function hideNameQuestions() {
+  for (const field of LISTS) byId(`${field}-confirm`).hidden = true;
+}
+
+/** Before any forecast is shown: which name was meant, the small one as typed or a larger namesake; either
+ * choice forecasts. The API's warning names them with their films. */
+function askAboutName({ position, reading, warning }) {
+  const field = reading.field;
+  const question = byId(`${field}-confirm`);
+  byId(`${field}-confirm-text`).textContent = `Check this name before the forecast. ${warning.message}`;
+  for (const button of question.querySelectorAll("button")) button.remove();
+  const choose = (text, chosen) => {
+    el("button", { type: "button" }, text, question).addEventListener("click", () => {
+      question.hidden = true;
+      if (state.names[field][position] !== reading.asked) return; // the list changed since it was asked
+      chosen();
+    });
+  };
+  for (const larger of reading.suggestions) choose(`Use ${larger}`, () => useName(field, position, larger));
+  choose(`Keep ${reading.asked}, as typed`, () => {
+    state.kept.add(keptKey(field, reading.asked));
+    byId("film-form").requestSubmit();
+  });
+  question.hidden = false;
+  question.querySelector("button").focus();
+}
+
 // ---------------------------------------------------------------- asking
 
 async function post(path, body) {
@@ -335,6 +397,7 @@ async function ask(path, body) {
 
 function forget() {
   state.drawn = null;
+  hideNameQuestions();
   for (const node of document.querySelectorAll(".field-warning")) node.textContent = "";
   byId("results").hidden = true;
   delete document.body.dataset.drawn;
@@ -360,6 +423,11 @@ async function forecast(event) {
   try {
     single = await ask(`/predict/pre_release?${query}`, film);
     if (!single) return;
+    const doubt = namesakeInDoubt(single);
+    if (doubt) {
+      keepReadings(single.names);
+      return askAboutName(doubt);
+    }
     const scenarios = [...monthScenarios(film.release_date), ...budgetScenarios(film.budget)];
     sweep = await ask("/predict/pre_release/scenarios", { film, scenarios });
     if (!sweep) return;
@@ -578,7 +646,8 @@ async function start() {
   const shared = filmInUrl();
   if (shared) {
     fillForm(shared);
-    state.confirmedBudget = shared.budget; // a link is a forecast someone already asked for
+    state.confirmedBudget = shared.budget; // a link is a forecast someone already asked for, its names as meant
+    for (const field of LISTS) for (const name of shared[field]) state.kept.add(keptKey(field, name));
     byId("film-form").requestSubmit();
   }
 }

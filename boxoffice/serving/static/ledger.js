@@ -5,7 +5,7 @@
 // with textContent and attributes only (names are shown as typed, markup included).
 import { askWhichAmount, el, numbersTable, onWhichAmount, show } from "./answer.js";
 import { drawTrackRecord } from "./charts.js";
-import { dollarsInFull, money, percent, readMoney } from "./money.js";
+import { chance, dollarsInFull, money, percent, readMoney } from "./money.js";
 import { forgetToken, heldToken, keepToken, ledgerCall, NOT_ACCEPTED, refusal, takeTokenFromAddress } from "./token.js";
 
 const byId = (id) => document.getElementById(id);
@@ -209,8 +209,8 @@ function drawRow(body, forecast) {
   show(el("span", { class: "low" }, null, interval), answer.revenue_low, money);
   interval.appendChild(document.createTextNode(" to "));
   show(el("span", { class: "high" }, null, interval), answer.revenue_high, money);
-  show(el("td", { class: "number hit" }, null, row), answer.hit_probability, percent);
-  optional(el("td", { class: "number profit" }, null, row), answer.profit_probability, percent);
+  show(el("td", { class: "number hit" }, null, row), answer.hit_probability, chance);
+  optional(el("td", { class: "number profit" }, null, row), answer.profit_probability, chance);
   const actual = forecast.actual;
   optional(el("td", { class: "number actual" }, null, row), actual?.revenue, revenueText);
   el("td", { class: "known-on" }, actual ? actual.known_on : "\u2014", row);
@@ -309,8 +309,8 @@ const COMPARE_ROWS = [
   ["Interval low", (f) => [f.current.answer.revenue_low, money]],
   ["Interval high", (f) => [f.current.answer.revenue_high, money]],
   ["Interval coverage", (f) => [f.current.answer.interval_coverage, percent]],
-  ["P(hit)", (f) => [f.current.answer.hit_probability, percent]],
-  ["P(profit)", (f) => [f.current.answer.profit_probability, percent]],
+  ["P(hit)", (f) => [f.current.answer.hit_probability, chance]],
+  ["P(profit)", (f) => [f.current.answer.profit_probability, chance]],
   ["Actual revenue", (f) => (f.actual ? [f.actual.revenue, revenueText] : "\u2014")],
   ["Actual known on", (f) => (f.actual ? f.actual.known_on : "\u2014")],
   ["Revision", (f) => [f.current.number, String]],

@@ -41,6 +41,18 @@ export const dollarsInFull = (dollars) =>
 
 export const percent = (p) => `${(100 * p).toFixed(1)}%`;
 
+/**
+ * A probability of an answer (P(hit), P(profit), P(gross > budget)) in whole percents: it comes from a conformal
+ * distribution whose levels move in steps of a few percent, so a tenth of a percent would claim a precision it
+ * lacks. Never 0% or 100% for what is neither.
+ */
+export function chance(p) {
+  const whole = Math.round(100 * p);
+  if (whole === 0 && p > 0) return "<1%";
+  if (whole === 100 && p < 1) return ">99%";
+  return `${whole}%`;
+}
+
 /** Marketing (P&A) as typed: dollars ("40M") or a multiple of the budget ("0.5x", "1 x budget"). */
 export function readMarketing(text) {
   const multiple = /^(\d+(?:\.\d+)?|\.\d+)\s*[x\u00d7](?:\s*(?:the\s+)?budget)?$/i.exec(text.trim());
