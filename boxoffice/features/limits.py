@@ -41,6 +41,7 @@ class Warning:  # the answer's own word; the builtin is never used here
     code: str  # stable, for programs: see WARNING_CODES
     field: str  # the request field it concerns
     message: str  # for people
+    name: str | None = None  # the name as typed, when the warning is about one name
 
 
 WARNING_CODES = {
@@ -266,6 +267,7 @@ def name_warning(reading: Reading, films: Callable[[str, str], int], data_ends: 
             "not_read_name",
             reading.field,
             f"{asked}: not one of the {what}s the models read, so it does not change the forecast{hint}",
+            name=reading.asked,
         )
     if reading.match == "unknown":
         hint = f"; did you mean {_or([sized(name) for name in reading.suggestions])}?" if reading.suggestions else ""
@@ -274,6 +276,7 @@ def name_warning(reading: Reading, films: Callable[[str, str], int], data_ends: 
             reading.field,
             f"{asked}: not in our data{f' (its films end in {data_ends})' if data_ends else ''}, so the models "
             f"count no earlier film, as for a first-time {what}{hint}",
+            name=reading.asked,
         )
     read = f"{asked}: read as {sized(reading.read_as)}"
     if reading.suggestions and reading.match in ("exact", "known_spelling"):
@@ -281,6 +284,7 @@ def name_warning(reading: Reading, films: Callable[[str, str], int], data_ends: 
             "larger_namesake",
             reading.field,
             f"{read}; did you mean {_or([sized(name) for name in reading.suggestions])}?",
+            name=reading.asked,
         )
     others = _or([sized(name) for name in reading.alternatives])
     return Warning(
@@ -289,6 +293,7 @@ def name_warning(reading: Reading, films: Callable[[str, str], int], data_ends: 
         f"{read}, the one with the most films of the names written this way; {others} "
         f"{'has' if len(reading.alternatives) == 1 else 'have'} the same name once case, punctuation and "
         "suffixes are set aside",
+        name=reading.asked,
     )
 
 

@@ -268,6 +268,9 @@ class AnswerWarning(BaseModel):
     )
     field: str = Field(description="the request field it concerns")
     message: str = Field(description="for people")
+    name: str | None = Field(
+        None, description="the name as typed, for a warning about one name (the names' `asked`); null otherwise"
+    )
 
 
 class PreReleasePrediction(Prediction):

@@ -311,3 +311,13 @@ def test_the_explanations_estimate_is_also_given_in_the_medians_dollars(client: 
     assert factor < 1 and explanation["revenue_in_answer_dollars"] == pytest.approx(explanation["revenue"] / factor)
     plain = ask(client, {**FILM, "release_date": "2027-06-18"})
     assert answer["predicted_revenue"] == plain["predicted_revenue"]  # the median: the same dollars, unchanged
+
+
+def test_a_warning_about_a_name_names_it_as_typed_so_a_page_can_put_it_beside_that_name(client: TestClient) -> None:
+    answer = ask(client, {**FILM, "release_date": "2099-06-18", "directors": ["Nobody Known"], "keywords": ["heist"]})
+    assert {(w["code"], w["name"]) for w in answer["warnings"]} == {
+        ("date_after_data", None),
+        ("unknown_name", "Nobody Known"),
+        ("not_read_name", "heist"),
+    }
+    PreReleasePrediction.model_validate(answer)

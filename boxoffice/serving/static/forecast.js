@@ -321,26 +321,21 @@ function setUpBudget() {
 // ---------------------------------------------------------------- a name read as a small namesake
 
 const keptKey = (field, name) => `${field}\u0000${name}`;
-// A reading the API warns about as larger_namesake (boxoffice.features.limits): a known name with few films
-// where much larger ones were likely meant, offered as its suggestions.
-const hasLargerNamesake = (reading) => ["exact", "known_spelling"].includes(reading.match) && reading.suggestions.length > 0;
 
 /**
  * The answer's first name read as a small namesake that the person has not chosen to keep, with its place in
- * its list and the API's warning about it (whose words give each name's films), or null. A list's
- * larger_namesake warnings follow its names' order.
+ * its list and the API's larger_namesake warning about it (boxoffice.features.limits: its words give each
+ * name's films; its `name` is the name as typed), or null.
  */
 function namesakeInDoubt(answer) {
   const positions = {};
-  const warned = {};
   for (const reading of answer.names || []) {
     const position = positions[reading.field] || 0;
     positions[reading.field] = position + 1;
-    if (!LISTS.includes(reading.field) || !hasLargerNamesake(reading)) continue;
-    const nth = warned[reading.field] || 0;
-    warned[reading.field] = nth + 1;
-    const warning = (answer.warnings || []).filter((w) => w.code === "larger_namesake" && w.field === reading.field)[nth];
-    if (warning && !state.kept.has(keptKey(reading.field, reading.asked))) return { position, reading, warning };
+    if (!LISTS.includes(reading.field) || state.kept.has(keptKey(reading.field, reading.asked))) continue;
+    const warning = (answer.warnings || []).find(
+      (w) => w.code === "larger_namesake" && w.field === reading.field && w.name === reading.asked);
+    if (warning) return { position, reading, warning };
   }
   return null;
 }
