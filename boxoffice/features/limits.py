@@ -274,7 +274,7 @@ def name_warning(reading: Reading, films: Callable[[str, str], int], data_ends: 
         return Warning(
             "unknown_name",
             reading.field,
-            f"{asked}: not in our data{f' (its films end in {data_ends})' if data_ends else ''}, so the models "
+            f"{asked}: not in our data{f' (which ends in {data_ends})' if data_ends else ''}, so the models "
             f"count no earlier film, as for a first-time {what}{hint}",
             name=reading.asked,
         )

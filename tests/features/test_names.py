@@ -329,7 +329,7 @@ def test_an_unknown_name_gets_no_suggestion_that_only_shares_a_few_letters() -> 
     for typed in ("Zazie Beetz", "Timothee Chalamet", "Florence Pugh", "Jenna Ortega"):
         assert book.read(typed).suggestions == (), typed
     warning = name_warning(book.read("Zazie Beetz"), lambda field, name: book.films[name], "2016")
-    said = "not in our data (its films end in 2016), so the models count no earlier film, as for a first-time "
+    said = "not in our data (which ends in 2016), so the models count no earlier film, as for a first-time "
     said += "cast member"
     assert warning.message == f"\u2018Zazie Beetz\u2019 (cast member): {said}"
 

@@ -21,9 +21,10 @@ pytestmark = pytest.mark.browser
 FORECAST = "/predict/pre_release?explain=true&quantiles=true&comps=8"
 
 
-def forecast_with(page: Page, keeping: str | None = None, **changes: Any) -> None:
+def forecast_with(page: Page, keeping: str | tuple[str, ...] = (), **changes: Any) -> None:
     """The example film with some fields typed differently (lists replace the example's), then asked; ``keeping``:
-    the list whose name read as a small namesake is kept as typed when the page asks."""
+    the lists whose name the page asks about (a small namesake, an unknown name with look-alikes) is kept as typed,
+    in the order the page asks."""
     page.click("#example")
     for field, value in changes.items():
         if isinstance(value, list):
@@ -35,8 +36,8 @@ def forecast_with(page: Page, keeping: str | None = None, **changes: Any) -> Non
         else:
             page.fill(f"#{field}", value)
     page.click("#submit")
-    if keeping:
-        page.locator(f"#{keeping}-confirm button", has_text="as typed").click()
+    for field in (keeping,) if isinstance(keeping, str) else keeping:
+        page.locator(f"#{field}-confirm button", has_text="as typed").click()
     page.wait_for_selector("body[data-drawn='true']")
 
 
@@ -63,12 +64,13 @@ def test_an_invented_director_is_flagged_with_the_apis_suggestions_one_click_awa
     watched: Watched, server: str
 ) -> None:
     page = watched.open()
-    forecast_with(page, directors=["Director 333"])
+    forecast_with(page, keeping="directors", directors=["Director 333"])
     answer = post(server, FORECAST, {**PRE_RELEASE_EXAMPLE, "directors": ["Director 333"]})[1]
     read = reading(answer, "directors", "Director 333")
     assert read["match"] == "unknown" and read["suggestions"]
     chip = page.locator("#directors-chips li").first
-    assert "not in our data: counted as a first-time name" in chip.inner_text()
+    last = answer_dates(server)["last"][:4]
+    assert f"not in our data (which ends in {last}): no earlier film counted" in chip.inner_text()
     assert chip.locator("button.suggestion").all_inner_texts() == read["suggestions"]
     assert any(w["field"] == "directors" for w in answer["warnings"])
 
@@ -265,7 +267,7 @@ def test_a_few_doubtful_names_are_said_one_by_one_in_view(watched: Watched, serv
     page = watched.open()
     names = {"directors": ["Director 333"], "cast": ["Actor 1"], "production_companies": ["Universal"]}
     names["keywords"] = ["sequel"]  # one the models read (the example's two are not: two more warnings)
-    forecast_with(page, keeping="production_companies", **names)
+    forecast_with(page, keeping=("directors", "production_companies"), **names)
     answer = post(server, FORECAST, {**PRE_RELEASE_EXAMPLE, **names})[1]
     about_names = [w for w in answer["warnings"] if w["field"] in names]
     assert [w["code"] for w in about_names] == ["unknown_name", "larger_namesake"]
@@ -287,3 +289,36 @@ def test_the_page_says_every_figure_leans_as_p_hit_does(watched: Watched, server
     said = page.locator("#population-text").text_content() or ""
     assert f"{100 * population['learnt_hit_rate']:.1f}% of them are hits" in said  # the API's number
     assert "P(profit) and P(gross > budget) come from the same films and lean the same way" in said
+
+
+def answer_dates(server: str) -> dict[str, str]:
+    """The data's first and last release dates, as the page's context gives them."""
+    with urllib.request.urlopen(f"{server}/forecast/context") as response:
+        return json.load(response)["data_limits"]["release_dates"]
+
+
+def test_an_unknown_name_with_look_alikes_is_asked_about_before_any_forecast(watched: Watched, server: str) -> None:
+    """A misspelt name would count as a name with no earlier film: the page asks first, in the API's words."""
+    page = watched.open()
+    page.click("#example")
+    while page.locator("#directors-chips button.remove").count():
+        page.locator("#directors-chips button.remove").first.click()
+    page.fill("#directors-input", "Director 333")
+    page.press("#directors-input", "Enter")
+    page.click("#submit")
+    question = page.locator("#directors-confirm")
+    question.wait_for(state="visible")
+    answer = post(server, FORECAST, {**PRE_RELEASE_EXAMPLE, "directors": ["Director 333"]})[1]
+    warning = next(w for w in answer["warnings"] if w["code"] == "unknown_name" and w["name"] == "Director 333")
+    assert warning["message"] in (question.text_content() or "")
+    assert page.get_attribute("body", "data-drawn") is None  # nothing shown before the choice
+    suggested = reading(answer, "directors", "Director 333")["suggestions"]
+    buttons = question.locator("button").all_inner_texts()
+    assert buttons == [*(f"Use {name}" for name in suggested), "Keep Director 333, as typed"]
+    page.keyboard.press("Enter")  # the focus is on the first choice: the first known look-alike
+    page.wait_for_selector("body[data-drawn='true']")
+    sent = [body for path, body in watched.bodies if path == FORECAST]
+    assert sent[-1]["directors"] == [suggested[0]]
+    exact = post(server, FORECAST, {**PRE_RELEASE_EXAMPLE, "directors": [suggested[0]]})[1]
+    assert shown(page, "#median")[0] == exact["predicted_revenue"]
+    watched.check_clean()

@@ -68,7 +68,11 @@ function drawChipsInPlace(field) {
 const READINGS = {
   exact: (reading) => (reading.suggestions.length ? "known, with few films" : "known"),
   known_spelling: (reading) => `known spelling of ${reading.read_as}`,
-  unknown: () => "not in our data: counted as a first-time name",
+  unknown: () => {  // the data's last year (the API's /forecast/context): a name may be known for later films
+    const last = state.context?.data_limits?.release_dates?.last;
+    return last ? `not in our data (which ends in ${last.slice(0, 4)}): no earlier film counted`
+      : "not in our data: no earlier film counted";
+  },
   not_read: () => "not used by the models",
 };
 
@@ -322,10 +326,14 @@ function setUpBudget() {
 
 const keptKey = (field, name) => `${field}\u0000${name}`;
 
+// The warnings whose name is asked about before a forecast: a small namesake of a much larger name, and an
+// unknown name with look-alike known ones (a misspelt name would otherwise count as having no earlier film).
+const ASKED_ABOUT = ["larger_namesake", "unknown_name"];
+
 /**
- * The answer's first name read as a small namesake that the person has not chosen to keep, with its place in
- * its list and the API's larger_namesake warning about it (boxoffice.features.limits: its words give each
- * name's films; its `name` is the name as typed), or null.
+ * The answer's first name read as a small namesake, or not found while known names look like it, that the
+ * person has not chosen to keep: its place in its list and the API's warning about it
+ * (boxoffice.features.limits: its words give each name's films; its `name` is the name as typed), or null.
  */
 function namesakeInDoubt(answer) {
   const positions = {};
@@ -333,8 +341,9 @@ function namesakeInDoubt(answer) {
     const position = positions[reading.field] || 0;
     positions[reading.field] = position + 1;
     if (!LISTS.includes(reading.field) || state.kept.has(keptKey(reading.field, reading.asked))) continue;
+    if (!reading.suggestions.length) continue;
     const warning = (answer.warnings || []).find(
-      (w) => w.code === "larger_namesake" && w.field === reading.field && w.name === reading.asked);
+      (w) => ASKED_ABOUT.includes(w.code) && w.field === reading.field && w.name === reading.asked);
     if (warning) return { position, reading, warning };
   }
   return null;
@@ -344,7 +353,7 @@ function hideNameQuestions() {
   for (const field of LISTS) byId(`${field}-confirm`).hidden = true;
 }
 
-/** Before any forecast is shown: which name was meant, the small one as typed or a larger namesake; either
+/** Before any forecast is shown: which name was meant, the one as typed or a known one the API suggests; either
  * choice forecasts. The API's warning names them with their films. */
 function askAboutName({ position, reading, warning }) {
   const field = reading.field;
