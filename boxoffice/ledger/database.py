@@ -7,8 +7,9 @@ an acknowledged save survives a killed process or a power cut. ``log1p`` is regi
 for the track record's SQL (``boxoffice.ledger.track_record``).
 
 Two workers starting on one new database must not both migrate it nor both make its first
-token: ``one_at_a_time`` queues them. SQLite's ``BEGIN IMMEDIATE`` already does; PostgreSQL
-takes a transaction-scoped advisory lock.
+token: ``one_at_a_time`` queues them. On SQLite, ``BEGIN IMMEDIATE`` already does, as long as
+every migration runs in one transaction (``migrations/env.py``); PostgreSQL takes a
+transaction-scoped advisory lock.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from boxoffice.ledger.database import make_engine
 from boxoffice.ledger.tables import Token
 from boxoffice.serving.ledger_access import close_ledger, open_ledger
 
-WORKERS = 4
+WORKERS = 8  # with 4, the race of a commit per SQLite migration (see migrations/env.py) passed most runs
 
 
 def worker(database_url: str, models_dir: Path, ready: Barrier) -> None:

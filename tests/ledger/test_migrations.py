@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, event, inspect, text
 
 from boxoffice.ledger.database import alembic_config, make_engine, upgrade
 from boxoffice.ledger.store import Ledger, PageQuery
@@ -32,6 +32,19 @@ def test_an_empty_database_is_brought_to_the_tables_the_code_declares(database_u
     assert differences == []
     assert set(inspect(engine).get_table_names()) >= {"slates", "forecasts", "revisions", "actual_results", "tokens"}
     upgrade(engine)  # a second start changes nothing
+    engine.dispose()
+
+
+def test_every_migration_of_a_start_is_one_transaction(database_url: str) -> None:
+    """A commit between two migrations lets a worker starting beside this one read a half-made schema and
+    run the rest; this one then runs the rest again and fails (SQLite's default in Alembic)."""
+    engine = make_engine(database_url)
+    commits: list[object] = []
+    event.listen(engine, "commit", commits.append)
+    upgrade(engine)
+    assert len(commits) == 1
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == head(engine)
     engine.dispose()
 
 
