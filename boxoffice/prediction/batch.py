@@ -18,7 +18,6 @@ from pydantic import BaseModel
 
 from boxoffice.data.raw import LIST_SEPARATOR
 from boxoffice.modeling.comp_reasons import CompRules
-from boxoffice.modeling.effects import in_dollars
 from boxoffice.prediction.predictor import Predictor
 from boxoffice.prediction.schemas import Movie, Prediction, PreReleasePrediction, within
 
@@ -118,12 +117,7 @@ def answers(
     if "names" in out:  # a pre-release answer
         fields.update({name: out[name] for name in PRE_RELEASE_FIELDS})
     if explain:
-        base_year = predictor.settings["cpi_base_year"] if predictor.section.constant_dollars else None
-        factor = predictor.dollar_factor(columns)
-        factors = [None] * len(finite) if factor is None else factor.tolist()
-        fields["explanation"] = [
-            in_dollars(e, base_year, f) if e else e for e, f in zip(out["explanation"], factors, strict=True)
-        ]
+        fields["explanation"] = out["explanation"]
     if comps:
         fields["comps"] = out["comps"]
     if quantiles:

@@ -33,7 +33,7 @@ from boxoffice.io import load_model, md5_of, read_csv
 from boxoffice.modeling.comp_reasons import CompRules, Described
 from boxoffice.modeling.comps import Comps, day_numbers
 from boxoffice.modeling.distribution import LEVELS, OUTLOOK, RevenueDistribution, shift_prior
-from boxoffice.modeling.effects import effects
+from boxoffice.modeling.effects import effects, in_dollars
 from boxoffice.modeling.explain import Explainer
 from boxoffice.modeling.model_types import CLASSIFIER, Predict, regressor_type
 from boxoffice.modeling.model_types import explainer as explain_with
@@ -292,7 +292,7 @@ class Predictor:
             "hit_probability": probability,
             "is_hit": probability >= self.section.classifier.threshold,
             "break_even_probability": outlook[:, OUTLOOK.index("break_even_probability")],
-            **self._explain(X, columns, explain, comps, (real_budget, comp_rules or CompRules())),
+            **self._explain(X, columns, (explain, factor), comps, (real_budget, comp_rules or CompRules())),
             "quantiles": self._quantiles(log_revenue, real_budget, factor) if quantiles else [None] * len(X),
         }
         if producer is not None and read is not None:
@@ -358,14 +358,17 @@ class Predictor:
         self,
         X: np.ndarray,
         columns: Mapping[str, Any],
-        explain: bool,
+        explaining: tuple[bool, np.ndarray | None],
         comps: int,
         asked: tuple[np.ndarray, CompRules],
     ) -> dict[str, list[Any]]:
         """The explanations and comps asked for (both from one explainer call).
 
-        ``asked``: the films' budgets in the models' dollars and the comps' constraints.
+        ``explaining``: whether explanations were asked for, and the models' dollars per dollar of
+        the answer (``dollar_factor``); ``asked``: the films' budgets in the models' dollars and the
+        comps' constraints.
         """
+        explain, factor = explaining
         if not explain and not comps:
             return {"explanation": [None] * len(X), "comps": [None] * len(X)}
         base, contributions = self.explainer.explain(X)
@@ -378,13 +381,18 @@ class Predictor:
             nearest = self.comps.nearest(contributions, comps, before, keep)
             found = [self.comps.answer(rows, described, i) for i, rows in enumerate(nearest)]
         return {
-            "explanation": self._explanations(base, contributions, X) if explain else [None] * len(X),
+            "explanation": self._explanations(base, contributions, X, factor) if explain else [None] * len(X),
             "comps": found or [None] * len(X),
         }
 
-    def _explanations(self, base: np.ndarray, contributions: np.ndarray, X: np.ndarray) -> list[dict[str, Any]]:
+    def _explanations(
+        self, base: np.ndarray, contributions: np.ndarray, X: np.ndarray, factor: np.ndarray | None
+    ) -> list[dict[str, Any]]:
+        """Each film's explanation, its start and end also in revenue (``in_dollars``): with the same
+        dollar factor as the answer, so its end sits beside the median in the median's dollars."""
         base_year = self.settings["cpi_base_year"] if self.section.constant_dollars else None
-        return [
+        factors = [None] * len(X) if factor is None else factor.tolist()
+        explained = (
             {
                 "log_revenue": float(b + c.sum()),
                 "base_value": float(b),
@@ -393,7 +401,8 @@ class Predictor:
                 "effects": effects(self.features, x, c, base_year),
             }
             for b, c, x in zip(base, contributions, X, strict=True)
-        ]
+        )
+        return [in_dollars(e, base_year, f) for e, f in zip(explained, factors, strict=True)]
 
     @property
     def regressor_name(self) -> str:
