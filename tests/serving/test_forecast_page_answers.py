@@ -238,6 +238,14 @@ def test_a_names_chip_says_how_the_api_reads_it_as_soon_as_it_is_added(watched: 
     assert "known spelling of Warner Bros." in companies.nth(0).inner_text()
     larger = names_api(server, "production_companies", "Universal", 1)
     assert "known, with few films" in companies.nth(1).inner_text()
+    last = answer_dates(server)["last"][:4]  # a known name's record stops where the data does; an unknown has none
+    assert [
+        f"; its films to {last} counted" in chip for chip in [*companies.all_inner_texts(), director.inner_text()]
+    ] == [
+        True,
+        True,
+        False,
+    ]
     assert companies.nth(1).locator("button.suggestion").all_inner_texts() == larger["suggestions"]
     assert page.locator("#results").is_hidden()
     assert not [path for path, _ in watched.bodies if path.startswith("/predict")]  # no forecast was asked for

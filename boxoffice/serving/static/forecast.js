@@ -64,17 +64,22 @@ function drawChipsInPlace(field) {
   if (inView && moved) window.scrollBy(0, moved);
 }
 
+// The data's last year (the API's /forecast/context), or null: a name's films after it are not counted.
+function dataEnds() {
+  const last = state.context?.data_limits?.release_dates?.last;
+  return last ? last.slice(0, 4) : null;
+}
+
 // How the API read a name: 'known', 'known spelling of ...', 'not in our data'.
 const READINGS = {
   exact: (reading) => (reading.suggestions.length ? "known, with few films" : "known"),
   known_spelling: (reading) => `known spelling of ${reading.read_as}`,
-  unknown: () => {  // the data's last year (the API's /forecast/context): a name may be known for later films
-    const last = state.context?.data_limits?.release_dates?.last;
-    return last ? `not in our data (which ends in ${last.slice(0, 4)}): no earlier film counted`
-      : "not in our data: no earlier film counted";
-  },
+  unknown: () => (dataEnds() ? `not in our data (which ends in ${dataEnds()}): no earlier film counted`
+    : "not in our data: no earlier film counted"),
   not_read: () => "not used by the models",
 };
+// The lists whose known names bring their earlier films (a track record); keywords bring none.
+const RECORDED = ["production_companies", "directors", "cast"];
 
 function drawChips(field) {
   const list = byId(`${field}-chips`);
@@ -99,6 +104,10 @@ function drawReading(chip, field, index, reading) {
   const others = reading.alternatives;
   if (others.length && reading.match === "known_spelling") {
     said += `, the largest of the names written so (also ${others.join(", ")})`;
+  }
+  // A known name's films after the data's end are not in its record (a director known for 2016's films only).
+  if (RECORDED.includes(field) && ["exact", "known_spelling"].includes(reading.match) && dataEnds()) {
+    said += `; its films to ${dataEnds()} counted`;
   }
   el("span", { class: "chip-reading" }, said, chip);
   if (!reading.suggestions.length) return;
