@@ -57,10 +57,12 @@ def test_the_inception_forecast_shows_the_apis_numbers(watched: Watched, server:
     points = {chart: values(page, f"#{chart}-chart .revenue-point") for chart in ("month", "budget")}
     assert len(points["month"]) == 12 and len(points["budget"]) == 10
     assert points["month"] + points["budget"] == [s["predicted_revenue"] for s in sweep["scenarios"]]
-    assert values(page, "#month-chart .hit-point") == [s["hit_probability"] for s in sweep["scenarios"][:12]]
     for chart, scenarios in (("month", sweep["scenarios"][:12]), ("budget", sweep["scenarios"][12:])):
+        for point, field in (("hit", "hit_probability"), ("profit", "profit_probability")):
+            assert values(page, f"#{chart}-chart .{point}-point") == [s[field] for s in scenarios]
         assert values(page, f"#{chart}-numbers td:nth-child(2)") == [s["predicted_revenue"] for s in scenarios]
         assert values(page, f"#{chart}-numbers td:nth-child(3)") == [s["hit_probability"] for s in scenarios]
+        assert values(page, f"#{chart}-numbers td:nth-child(4)") == [s["profit_probability"] for s in scenarios]
 
     trust = page.inner_text("#trust")
     assert "forward in time" in trust and "more successful than typical films" in trust

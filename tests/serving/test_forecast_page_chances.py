@@ -34,9 +34,10 @@ def test_every_probability_of_the_answer_is_a_whole_percent(watched: Watched, se
         assert f"{said} {chance(answer[field])}" in marks
     assert f"P(profit) {chance(answer['profit_probability'])}" in marks
     for chart in ("month", "budget"):
-        cells = page.locator(f"#{chart}-numbers td:nth-child(3)")
-        values = cells.evaluate_all("cells => cells.map(cell => Number(cell.dataset.value))")
-        assert cells.all_text_contents() == [chance(value) for value in values] and len(values) >= 10
+        for column in (3, 4):  # P(hit), P(profit)
+            cells = page.locator(f"#{chart}-numbers td:nth-child({column})")
+            values = cells.evaluate_all("cells => cells.map(cell => Number(cell.dataset.value))")
+            assert cells.all_text_contents() == [chance(value) for value in values] and len(values) >= 10
     assert page.locator("#cdf-numbers tbody th").all_text_contents() == [
         chance(q["probability"]) for q in answer["quantiles"]
     ]

@@ -314,10 +314,11 @@ function drawNumbers({ film, answer, scenarios }) {
   numbersTable(document.getElementById("explanation-numbers"), ["what", effectHeader],
     items.map((item) => [item.label, [item.shown, item.format]]));
   const sweepRows = (labels, answers) =>
-    answers.map((a, i) => [labels[i], [a.predicted_revenue, money], [a.hit_probability, chance]]);
-  numbersTable(document.getElementById("month-numbers"), ["release month", "median revenue", "P(hit)"],
+    answers.map((a, i) => [labels[i], [a.predicted_revenue, money], [a.hit_probability, chance],
+      [a.profit_probability, chance]]);
+  numbersTable(document.getElementById("month-numbers"), ["release month", "median revenue", "P(hit)", "P(profit)"],
     sweepRows(MONTHS, scenarios.slice(0, 12)));
-  numbersTable(document.getElementById("budget-numbers"), ["budget", "median revenue", "P(hit)"],
+  numbersTable(document.getElementById("budget-numbers"), ["budget", "median revenue", "P(hit)", "P(profit)"],
     sweepRows(sweepBudgets(film).map(money), scenarios.slice(12)));
 }
 
@@ -378,7 +379,9 @@ export function answerCsv({ film, answer, scenarios, context }) {
   const labels = [...monthScenarios(film.release_date).map((s) => s.release_date), ...sweepBudgets(film)];
   scenarios.forEach((s, i) => {
     const part = i < 12 ? "what-if release_date" : "what-if budget";
-    for (const field of ["predicted_revenue", "hit_probability"]) rows.push([part, labels[i], field, s[field]]);
+    for (const field of ["predicted_revenue", "hit_probability", "profit_probability"]) {
+      rows.push([part, labels[i], field, s[field]]);
+    }
   });
   return `${rows.map((row) => row.map(cell).join(",")).join("\r\n")}\r\n`;
 }

@@ -164,7 +164,11 @@ export function drawExplanation(chart, items) {
   finish(chart, width, height);
 }
 
-/** Two panels against the scenarios' x values: median revenue (top) and P(hit) (bottom). */
+// The what-if charts' chances (bottom panel): answer field, class, label. P(profit) is the producer's
+// (the page's lead number), P(hit) the data's definition of a hit.
+const SWEEP_CHANCES = [["hit_probability", "hit", "P(hit)"], ["profit_probability", "profit", "P(profit)"]];
+
+/** Two panels against the scenarios' x values: median revenue (top), and P(hit) and P(profit) (bottom). */
 export function drawSweep(chart, xs, answers, options) {
   const width = begin(chart);
   const [left, right] = [66, width - 14];
@@ -176,7 +180,12 @@ export function drawSweep(chart, xs, answers, options) {
   const bottom = scale([0, 1], [276, 186]);
   axisY(chart, top, [0, 0.5, 1].map((f) => ({ value: f * ceiling, label: money(f * ceiling) })), left, right,
     "median revenue", 16);
-  axisY(chart, bottom, [0, 0.5, 1].map((v) => ({ value: v, label: chance(v) })), left, right, "P(hit)", 170);
+  axisY(chart, bottom, [0, 0.5, 1].map((v) => ({ value: v, label: chance(v) })), left, right, "chance", 170);
+  SWEEP_CHANCES.forEach(([, kind, said], k) => {  // the legend, beside the panel's label
+    const from = left + 10 + k * 96;
+    svg("line", { x1: from, x2: from + 24, y1: 166, y2: 166, class: `sweep ${kind}` }, chart);
+    svg("text", { x: from + 28, y: 170, class: "label" }, chart, said);
+  });
   const ticks = xs.map((value, i) => ({
     value: options.log ? value : i, label: options.label(value, i), first: i === options.current,
   }));
@@ -184,7 +193,9 @@ export function drawSweep(chart, xs, answers, options) {
   svg("text", { x: (left + right) / 2, y: 310, class: "label", "text-anchor": "middle" }, chart, options.axis);
   const line = (ys, y) => ys.map((v, i) => `${i ? "L" : "M"}${at(i).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
   svg("path", { d: line(revenue, top), class: "sweep" }, chart);
-  svg("path", { d: line(answers.map((a) => a.hit_probability), bottom), class: "sweep hit" }, chart);
+  for (const [field, kind] of SWEEP_CHANCES) {
+    svg("path", { d: line(answers.map((a) => a[field]), bottom), class: `sweep ${kind}` }, chart);
+  }
   answers.forEach((answer, i) => {
     const current = i === options.current;
     const r = current ? 6 : 4;
@@ -193,9 +204,11 @@ export function drawSweep(chart, xs, answers, options) {
     }, chart);
     point.dataset.value = String(answer.predicted_revenue);
     svg("title", {}, point, `${options.label(xs[i], i)}: median ${money(answer.predicted_revenue)}`);
-    const hit = svg("circle", { cx: at(i), cy: bottom(answer.hit_probability), r, class: `hit-point${current ? " current" : ""}` }, chart);
-    hit.dataset.value = String(answer.hit_probability);
-    svg("title", {}, hit, `${options.label(xs[i], i)}: P(hit) ${chance(answer.hit_probability)}`);
+    for (const [field, kind, said] of SWEEP_CHANCES) {
+      const dot = svg("circle", { cx: at(i), cy: bottom(answer[field]), r, class: `${kind}-point${current ? " current" : ""}` }, chart);
+      dot.dataset.value = String(answer[field]);
+      svg("title", {}, dot, `${options.label(xs[i], i)}: ${said} ${chance(answer[field])}`);
+    }
   });
   finish(chart, width, 320);
 }
