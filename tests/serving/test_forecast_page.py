@@ -47,6 +47,12 @@ def test_the_inception_forecast_shows_the_apis_numbers(watched: Watched, server:
     # each chart's text equivalent: a table of the same numbers
     assert values(page, "#cdf-numbers td:nth-child(2)") == [q["revenue"] for q in answer["quantiles"]]
     assert values(page, "#explanation-numbers td") == [effect["factor"] for effect in effects]
+    # the interval's top reads above the table's 90% row for this film: the note under the table says why
+    assert money(answer["revenue_high"]) != money(answer["revenue_p90"])
+    note = page.locator("#cdf-interval-note")
+    assert note.get_attribute("hidden") is None
+    said = note.text_content() or ""
+    assert all(money(answer[field]) in said for field in ("revenue_low", "revenue_high", "revenue_p10", "revenue_p90"))
 
     months = [{"release_date": f"2010-{m:02d}-16"} for m in range(1, 13)]
     budgets = [{} if f == 1 else {"budget": round(150e6 * f)} for f in (0.25, 0.4, 0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 3)]

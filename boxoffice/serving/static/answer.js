@@ -309,6 +309,7 @@ const sweepBudgets = (film) => budgetScenarios(film.budget).map((s) => s.budget 
 function drawNumbers({ film, answer, scenarios }) {
   numbersTable(document.getElementById("cdf-numbers"), ["P(revenue \u2264 x)", "revenue x"],
     answer.quantiles.map((q) => [[q.probability, chance], [q.revenue, money]]));
+  drawIntervalNote(answer);
   const items = effects(answer.explanation);
   const effectHeader = answer.explanation.effects ? "effect on revenue (factor)" : "effect on log revenue";
   numbersTable(document.getElementById("explanation-numbers"), ["what", effectHeader],
@@ -320,6 +321,24 @@ function drawNumbers({ film, answer, scenarios }) {
     sweepRows(MONTHS, scenarios.slice(0, 12)));
   numbersTable(document.getElementById("budget-numbers"), ["budget", "median revenue", "P(hit)", "P(profit)"],
     sweepRows(sweepBudgets(film).map(money), scenarios.slice(12)));
+}
+
+/**
+ * Why the interval's ends are not the table's rows at the same levels, when they read differently: the
+ * interval is conformal (its ends round outward, which is what makes it cover its share of films);
+ * revenue_p10 and revenue_p90 are the distribution's own levels (the API's schema says the same).
+ */
+function drawIntervalNote(answer) {
+  const note = document.getElementById("cdf-interval-note");
+  const ends = [[answer.revenue_low, answer.revenue_p10], [answer.revenue_high, answer.revenue_p90]];
+  note.hidden = ends.every(([end, level]) => money(end) === money(level));
+  if (note.hidden) return;
+  const share = Math.round(answer.interval_coverage * 100);
+  const [lower, upper] = [(1 - answer.interval_coverage) / 2, (1 + answer.interval_coverage) / 2].map(chance);
+  note.textContent = `The ${share}% interval above, ${money(answer.revenue_low)} to ${money(answer.revenue_high)}, `
+    + `is built to hold ${share}% of films, so each of its ends takes the distribution's next step outward: `
+    + `it can lie beyond the ${lower} and ${upper} points, ${money(answer.revenue_p10)} and `
+    + `${money(answer.revenue_p90)}. Plan with the interval; read the table as points of the distribution.`;
 }
 
 export function drawAnswer(drawn) {
