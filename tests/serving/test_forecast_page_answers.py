@@ -165,6 +165,8 @@ def test_the_explanation_is_in_words_with_the_apis_factors(watched: Watched, ser
         e["label"] for e in shown_effects
     ]
     assert values(page, "#explanation-numbers td") == [e["factor"] for e in shown_effects]
+    # a factor is an association in past films, not a lever (a trial read runtime's as one): said above the chart
+    assert "not what changing it would do" in page.inner_text("#explanation-start")
     watched.check_clean()
 
 

@@ -140,7 +140,8 @@ function drawExplanationWords({ film, answer, context }) {
   start.replaceChildren("It starts from the typical film's forecast, ");
   show(el("strong", { id: "explanation-base" }, null, start), explanation.base_revenue, money);
   start.append(` (${dollars}): what the model expects before it knows anything about this film. Each fact ` +
-    "below multiplies it: ×1.35 raises it by 35%, ×0.50 halves it.");
+    "below multiplies it: ×1.35 raises it by 35%, ×0.50 halves it. A factor is how past films with that fact " +
+    "did, not what changing it would do: long films were often big films, and a longer cut would not earn more.");
   const drawn = effects(explanation).length;
   const others = explanation.effects.length - drawn;
   const otherContribution = explanation.effects
