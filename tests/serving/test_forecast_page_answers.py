@@ -225,6 +225,7 @@ def test_a_names_chip_says_how_the_api_reads_it_as_soon_as_it_is_added(watched: 
         ("directors", "Director 333"),
         ("production_companies", "Warner Bros"),
         ("production_companies", "Universal"),
+        ("keywords", "dream"),
     ]:
         page.fill(f"#{field}-input", name)
         page.press(f"#{field}-input", "Enter")
@@ -249,6 +250,10 @@ def test_a_names_chip_says_how_the_api_reads_it_as_soon_as_it_is_added(watched: 
         False,
     ]
     assert companies.nth(1).locator("button.suggestion").all_inner_texts() == larger["suggestions"]
+    keyword = page.locator("#keywords-chips li").first
+    keyword.locator(".chip-reading").wait_for()
+    assert names_api(server, "keywords", "dream")["match"] == "not_read"  # no flag: the forecast ignores it
+    assert "not used by the models (a comp's reasons may still name it)" in keyword.inner_text()
     assert page.locator("#results").is_hidden()
     assert not [path for path, _ in watched.bodies if path.startswith("/predict")]  # no forecast was asked for
     watched.check_clean()

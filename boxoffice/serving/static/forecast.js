@@ -76,7 +76,9 @@ const READINGS = {
   known_spelling: (reading) => `known spelling of ${reading.read_as}`,
   unknown: () => (dataEnds() ? `not in our data (which ends in ${dataEnds()}): no earlier film counted`
     : "not in our data: no earlier film counted"),
-  not_read: () => "not used by the models",
+  // A keyword the models have no flag for is still compared between films: a comp's reasons may name it.
+  not_read: (reading) => (reading.field === "keywords" ? "not used by the models (a comp's reasons may still name it)"
+    : "not used by the models"),
 };
 // The lists whose known names bring their earlier films (a track record); keywords bring none.
 const RECORDED = ["production_companies", "directors", "cast"];
