@@ -25,7 +25,10 @@ def test_the_inception_forecast_shows_the_apis_numbers(watched: Watched, server:
     page.click("#submit")
     page.wait_for_selector("body[data-drawn='true']")
 
-    status, answer = post(server, "/predict/pre_release?explain=true&quantiles=true&comps=8", PRE_RELEASE_EXAMPLE)
+    asked = (
+        "/predict/pre_release?explain=true&quantiles=true&comps=8&comps_share_genre=true&comps_same_budget_band=false"
+    )
+    status, answer = post(server, asked, PRE_RELEASE_EXAMPLE)
     assert status == 200
     for selector, field in (("#median", "predicted_revenue"), ("#low", "revenue_low"), ("#high", "revenue_high")):
         assert shown(page, selector) == (answer[field], money(answer[field]))

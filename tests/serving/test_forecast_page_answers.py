@@ -18,7 +18,9 @@ from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
 from tests.serving.page_driver import Watched, forecast_example, post, shown, values
 
 pytestmark = pytest.mark.browser
-FORECAST = "/predict/pre_release?explain=true&quantiles=true&comps=8"
+FORECAST = (
+    "/predict/pre_release?explain=true&quantiles=true&comps=8&comps_share_genre=true&comps_same_budget_band=false"
+)
 
 
 def forecast_with(page: Page, keeping: str | tuple[str, ...] = (), **changes: Any) -> None:
@@ -170,14 +172,32 @@ def test_the_explanation_is_in_words_with_the_apis_factors(watched: Watched, ser
     watched.check_clean()
 
 
+def test_a_film_with_no_genre_shares_none_and_the_empty_comps_say_why(watched: Watched, server: str) -> None:
+    page = watched.open()
+    page.click("#example")
+    ticked = page.locator("#genres input:checked")
+    while ticked.count():
+        ticked.first.uncheck()
+    page.click("#submit")
+    page.wait_for_selector("body[data-drawn='true']")
+    sent = [path for path, _ in watched.bodies if path.startswith("/predict/pre_release?")]
+    assert sent == [FORECAST] and post(server, FORECAST, {**PRE_RELEASE_EXAMPLE, "genres": []})[1]["comps"] == []
+    assert page.locator("#comps-table tbody tr").count() == 0
+    assert "a film with no genre shares none" in page.inner_text("#comps-note")
+    watched.check_clean()
+
+
 def test_the_comps_say_why_and_keep_to_the_constraints_asked(watched: Watched, server: str) -> None:
     page = watched.open()
     page.click("#example")
-    page.check("#comps_share_genre")
+    assert page.is_checked("#comps_share_genre")  # the page's default: a film is compared with films of its genre
     page.fill("#comps_within_years", "5")
     page.click("#submit")
     page.wait_for_selector("body[data-drawn='true']")
-    asked = "/predict/pre_release?explain=true&quantiles=true&comps=8&comps_share_genre=true&comps_within_years=5"
+    asked = (
+        "/predict/pre_release?explain=true&quantiles=true&comps=8&comps_share_genre=true"
+        "&comps_same_budget_band=false&comps_within_years=5"
+    )
     assert [path for path, _ in watched.bodies if path.startswith("/predict/pre_release?")] == [asked]
     comps = post(server, asked, PRE_RELEASE_EXAMPLE)[1]["comps"]
     assert comps and all(comp["reasons"]["shared_genres"] and comp["reasons"]["years_apart"] <= 5 for comp in comps)

@@ -14,7 +14,9 @@ from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
 from tests.serving.page_driver import Watched, forecast_example, money, post, shown
 
 pytestmark = pytest.mark.browser
-FORECAST = "/predict/pre_release?explain=true&quantiles=true&comps=8"
+FORECAST = (
+    "/predict/pre_release?explain=true&quantiles=true&comps=8&comps_share_genre=true&comps_same_budget_band=false"
+)
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,9 @@ from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
 from tests.serving.page_driver import Watched, forecast_example, post, values
 
 pytestmark = pytest.mark.browser
-FORECAST = "/predict/pre_release?explain=true&quantiles=true&comps=8"
+FORECAST = (
+    "/predict/pre_release?explain=true&quantiles=true&comps=8&comps_share_genre=true&comps_same_budget_band=false"
+)
 SHOWN = ("#median", "#low", "#high", "#break-even", "#hit", "#comps-table td.number", ".revenue-point", ".hit-point")
 
 
@@ -22,6 +24,7 @@ def test_a_shared_link_reopens_the_same_forecast(watched: Watched, browser: Brow
     page.fill("#budget", "150M")
     page.fill("#directors-input", "A & B = C?")  # a name that must survive the URL's encoding
     page.press("#directors-input", "Enter")
+    page.uncheck("#comps_share_genre")  # ticked by default: unticked, the link must say so
     page.click("#submit")
     page.wait_for_selector("body[data-drawn='true']")
     link = page.get_attribute("#share-link", "href")
@@ -35,9 +38,27 @@ def test_a_shared_link_reopens_the_same_forecast(watched: Watched, browser: Brow
         assert {selector: values(reopened, selector) for selector in SHOWN} == before
         assert other.bodies == watched.bodies
         assert "A & B = C?" in reopened.inner_text("#directors-chips")
+        assert not reopened.is_checked("#comps_share_genre") and "comps_share_genre=false" in link
         other.check_clean()
     finally:
         other.page.close()
+    watched.check_clean()
+
+
+def test_a_link_without_the_comps_flags_reopens_them_unticked_as_it_was_made(watched: Watched, server: str) -> None:
+    """Links made before "share a genre" was ticked by default carry no flag: they reopen with the comps they had."""
+    page = watched.open()
+    forecast_example(page)
+    link = page.get_attribute("#share-link", "href") or ""
+    assert page.is_checked("#comps_share_genre") and "comps_share_genre=true" in link
+    older = link.replace("&comps_share_genre=true", "").replace("&comps_same_budget_band=false", "")
+    assert "comps_share_genre" not in older
+    watched.bodies.clear()
+    page.goto(f"{server}{older}")
+    page.wait_for_selector("body[data-drawn='true']")
+    assert not page.is_checked("#comps_share_genre")
+    asked = [path for path, _ in watched.bodies if path.startswith("/predict/pre_release?")]
+    assert asked == [FORECAST.replace("comps_share_genre=true", "comps_share_genre=false")]
     watched.check_clean()
 
 

@@ -18,7 +18,9 @@ from boxoffice.prediction.schemas import PRE_RELEASE_EXAMPLE
 from tests.serving.page_driver import Watched, axe_violations, post, shown
 
 pytestmark = pytest.mark.browser
-FORECAST = "/predict/pre_release?explain=true&quantiles=true&comps=8"
+FORECAST = (
+    "/predict/pre_release?explain=true&quantiles=true&comps=8&comps_share_genre=true&comps_same_budget_band=false"
+)
 QUESTION = "#production_companies-confirm"
 
 

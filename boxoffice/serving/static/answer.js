@@ -288,7 +288,8 @@ function drawComps(comps, context) {
   document.getElementById("comps-note").textContent = comps.length
     ? `The ${comps.length} past films released before this one that the model sees as most alike (similarity 1 = seen ` +
       "exactly alike); the last column says what each shares with this film."
-    : "No comparable films were asked for, or none was released before this date.";
+    : "No comparable films were asked for, or no film released before this date meets the constraints set in the " +
+      "form (a film with no genre shares none).";
 }
 
 /** The charts at the width they are shown at; called again when that width changes. */

@@ -474,10 +474,14 @@ function draw(film, answer, scenarios) {
 
 // ---------------------------------------------------------------- keeping it
 
-/** How many comps the form asks for, and their constraints, as query parameters (typed text goes as typed). */
+/**
+ * How many comps the form asks for, and their constraints, as query parameters (typed text goes as typed).
+ * Each flag is written either way: "share a genre" is ticked by default on the page (people compare a film
+ * with films of its genre) but not in the API, and a link with no flag (made before that) means unticked.
+ */
 function compsAsked() {
   const asked = { comps: byId("comps").value.trim() || "0" };
-  for (const flag of COMP_FLAGS) if (byId(flag).checked) asked[flag] = "true";
+  for (const flag of COMP_FLAGS) asked[flag] = String(byId(flag).checked);
   const years = byId("comps_within_years").value.trim();
   if (years) asked.comps_within_years = years;
   return asked;
