@@ -146,9 +146,12 @@ export function drawExplanation(chart, items) {
   const width = begin(chart);
   const most = Math.max(...items.map((item) => Math.abs(item.value)), 1e-9);
   const x = scale([-most, most], [56, width - 56]);
+  const height = 10 + items.length * 40;
+  // The axis first: a label longer than half a phone's width crosses it, and is painted over it, on a halo.
+  svg("line", { x1: x(0), x2: x(0), y1: 20, y2: height - 4, class: "axis" }, chart);
   items.forEach((item, i) => {
     const top = 6 + i * 40;
-    svg("text", { x: 4, y: top + 12, class: "label" }, chart, item.label);
+    svg("text", { x: 4, y: top + 12, class: "label halo" }, chart, item.label);
     const bar = svg("rect", {
       x: Math.min(x(0), x(item.value)), y: top + 17, width: Math.max(1, Math.abs(x(item.value) - x(0))), height: 14,
       class: item.value > 0 ? "bar-up" : "bar-down",
@@ -159,8 +162,6 @@ export function drawExplanation(chart, items) {
     svg("text", { x: x(item.value) + (up ? 4 : -4), y: top + 29, class: "tick", "text-anchor": up ? "start" : "end" },
       chart, item.format(item.shown));
   });
-  const height = 10 + items.length * 40;
-  svg("line", { x1: x(0), x2: x(0), y1: 20, y2: height - 4, class: "axis" }, chart);
   finish(chart, width, height);
 }
 
