@@ -279,6 +279,26 @@ def test_a_names_chip_says_how_the_api_reads_it_as_soon_as_it_is_added(watched: 
     watched.check_clean()
 
 
+def test_names_typed_in_one_box_with_commas_are_split_when_the_person_asks(watched: Watched, server: str) -> None:
+    """A trial typed two actors in one box: one unknown chip. It offers to split; it never splits unasked."""
+    page = watched.open()
+    page.fill("#cast-input", "Actor 1, Actor 2")
+    page.press("#cast-input", "Enter")
+    chip = page.locator("#cast-chips li").first
+    chip.locator(".chip-reading").wait_for()
+    assert names_api(server, "cast", "Actor 1, Actor 2")["match"] == "unknown"
+    assert page.locator("#cast-chips .chip-name").all_inner_texts() == ["Actor 1, Actor 2"]
+    chip.get_by_role("button", name="Split Actor 1, Actor 2 into 2 names: Actor 1; Actor 2").click()
+    assert page.locator("#cast-chips .chip-name").all_inner_texts() == ["Actor 1", "Actor 2"]
+    assert page.evaluate("document.activeElement.id") == "cast-input"
+    page.locator("#cast-chips li").nth(1).locator(".chip-reading").wait_for()
+    for position, name in enumerate(["Actor 1", "Actor 2"]):
+        assert names_api(server, "cast", name, position)["match"] == "exact"
+        assert "split at the commas" not in page.locator("#cast-chips li").nth(position).inner_text()
+    assert not [path for path, _ in watched.bodies if path.startswith("/predict")]  # nothing forecast unasked
+    watched.check_clean()
+
+
 def test_a_cast_members_chip_follows_its_place_in_the_billing(watched: Watched, server: str) -> None:
     """The models read the first few cast members only: the chip says so, and says it again when one leaves."""
     page = watched.open()

@@ -112,6 +112,7 @@ function drawReading(chip, field, index, reading) {
     said += `; its films to ${dataEnds()} counted`;
   }
   el("span", { class: "chip-reading" }, said, chip);
+  offerSplit(chip, field, index, reading);
   if (!reading.suggestions.length) return;
   const offer = el("span", { class: "suggestions" }, "did you mean ", chip);
   for (const suggestion of reading.suggestions) {
@@ -119,6 +120,33 @@ function drawReading(chip, field, index, reading) {
       suggestion, offer);
     use.addEventListener("click", () => useName(field, index, suggestion));
   }
+}
+
+/** The parts of a name typed with commas ("Kevin Hart, Rebel Wilson"), or null when it has one part. */
+function commaParts(name) {
+  const parts = name.split(",").map((part) => part.trim()).filter(Boolean);
+  return parts.length > 1 ? parts : null;
+}
+
+/**
+ * An unknown name with commas in it may be several names typed in one box: its chip offers to split it.
+ * Never done unasked: "Sammy Davis, Jr." is one name, and a company's name may end in ", Inc.".
+ */
+function offerSplit(chip, field, index, reading) {
+  const parts = commaParts(reading.asked);
+  if (reading.match !== "unknown" || !RECORDED.includes(field) || !parts) return;
+  const offer = el("span", { class: "suggestions" }, "several names? ", chip);
+  const split = el("button", { type: "button", class: "suggestion",
+    "aria-label": `Split ${reading.asked} into ${parts.length} names: ${parts.join("; ")}` }, "split at the commas", offer);
+  split.addEventListener("click", () => splitName(field, index, parts));
+}
+
+/** A chip's name split into several, each its own chip read by the API; the focus goes to the list's input. */
+function splitName(field, index, parts) {
+  state.names[field].splice(index, 1, ...parts);
+  drawChips(field);
+  readNames(field);
+  byId(`${field}-input`).focus();
 }
 
 /** Put another name in a chip's place (a suggestion taken), and forecast again. */
