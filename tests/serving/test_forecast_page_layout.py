@@ -16,6 +16,15 @@ from tests.serving.page_driver import ARTIFACTS, Watched, axe_violations, chart_
 
 pytestmark = pytest.mark.browser
 PHONE, DESKTOP = 390, 1280
+TAGS_OVER_LINES = """chart => {
+  const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const drawn = [...chart.querySelectorAll("line.mark, path.cdf, circle.cdf-point, circle.median-point")];
+  return [...chart.querySelectorAll("text.mark-tag")]
+    .filter((tag) => !tag.classList.contains("halo") || drawn.some((other) =>
+      (tag.compareDocumentPosition(other) & Node.DOCUMENT_POSITION_FOLLOWING)
+      && meets(tag.getBoundingClientRect(), other.getBoundingClientRect())))
+    .map((tag) => tag.textContent);
+}"""
 EXPLANATION_LABELS_OVER_AXIS = """chart => {
   const axis = chart.querySelector("line.axis");
   const at = axis.getBoundingClientRect().left;
@@ -46,6 +55,9 @@ def test_the_answer_fits_the_screen_and_every_chart_label_is_readable(
     crossing = page.locator("#explanation-chart").evaluate(EXPLANATION_LABELS_OVER_AXIS)
     assert all(label["after_axis"] and label["halo"] for label in crossing), crossing
     assert width == DESKTOP or crossing  # the example's companies' label crosses it on a phone
+    # the revenue chart's tags (budget, hit line, profit) sit among its lines and curve: all drawn after them
+    assert page.locator("#cdf-chart text.mark-tag").all_text_contents() == ["budget", "hit line", "profit"]
+    assert page.locator("#cdf-chart").evaluate(TAGS_OVER_LINES) == []
     # the comps table scrolls in its own box, not the page
     table, box = page.locator("#comps-table").bounding_box(), page.locator("#comps-table").locator("..").bounding_box()
     assert table and box and box["width"] <= width and (width == DESKTOP or table["width"] > box["width"])

@@ -127,10 +127,13 @@ export function drawDistribution(chart, answer, budget, hitMultiple, dollars) {
     marks.push({ value: line, tag: "profit", parts: [`producer's break-even ${money(line)}:`, `P(profit) ${chance(answer.profit_probability)}`] });
   }
   let legend = bottom + 58;
+  // Every mark's line before any tag: a tag near the next mark is painted over its line, on a halo.
+  marks.forEach((mark, row) => {
+    svg("line", { x1: x(mark.value), x2: x(mark.value), y1: top, y2: bottom, class: `mark mark-${row}` }, chart);
+  });
   marks.forEach((mark, row) => {
     const at = x(mark.value);
-    svg("line", { x1: at, x2: at, y1: top, y2: bottom, class: `mark mark-${row}` }, chart);
-    const tag = svg("text", { x: at + 4, y: top + 14 + 16 * row, class: "mark-label" }, chart, mark.tag);
+    const tag = svg("text", { x: at + 4, y: top + 14 + 16 * row, class: "mark-label mark-tag halo" }, chart, mark.tag);
     if (at + 4 + tag.getComputedTextLength() > right) {
       tag.setAttribute("x", at - 4);
       tag.setAttribute("text-anchor", "end");
