@@ -326,21 +326,26 @@ function drawNumbers({ film, answer, scenarios }) {
 }
 
 /**
- * Why the interval's ends are not the table's rows at the same levels, when they read differently: the
- * interval is conformal (its ends round outward, which is what makes it cover its share of films);
- * revenue_p10 and revenue_p90 are the distribution's own levels (the API's schema says the same).
+ * Why an end of the interval is not the table's point at the same level, when the two read differently: the
+ * interval is conformal, its ends taken from the calibration films' errors with the rank rounded outward
+ * (which is what makes it hold its share of films); revenue_p10 and revenue_p90 are the distribution's own
+ * points, rounded inward (the API's schema says the same). Only the ends that differ are named.
  */
 function drawIntervalNote(answer) {
   const note = document.getElementById("cdf-interval-note");
-  const ends = [[answer.revenue_low, answer.revenue_p10], [answer.revenue_high, answer.revenue_p90]];
-  note.hidden = ends.every(([end, level]) => money(end) === money(level));
-  if (note.hidden) return;
   const share = Math.round(answer.interval_coverage * 100);
   const [lower, upper] = [(1 - answer.interval_coverage) / 2, (1 + answer.interval_coverage) / 2].map(chance);
-  note.textContent = `The ${share}% interval above, ${money(answer.revenue_low)} to ${money(answer.revenue_high)}, `
-    + `is built to hold ${share}% of films, so each of its ends takes the distribution's next step outward: `
-    + `it can lie beyond the ${lower} and ${upper} points, ${money(answer.revenue_p10)} and `
-    + `${money(answer.revenue_p90)}. Plan with the interval; read the table as points of the distribution.`;
+  const ends = [
+    ["bottom", answer.revenue_low, "below", lower, answer.revenue_p10],
+    ["top", answer.revenue_high, "above", upper, answer.revenue_p90],
+  ].filter(([, end, , , point]) => money(end) !== money(point));
+  note.hidden = !ends.length;
+  if (note.hidden) return;
+  const said = ends.map(([which, end, side, level, point]) =>
+    `its ${which}, ${money(end)}, sits a little ${side} the ${level} point, ${money(point)}`);
+  note.textContent = `Of the ${share}% interval above, ${said.join("; ")}. The interval is built to hold ${share}% of `
+    + "films: at each end it counts the films it was calibrated on up to the next one outward, where the table's "
+    + "points stop at the one before. Plan with the interval; read the table as points of the distribution.";
 }
 
 export function drawAnswer(drawn) {
