@@ -146,6 +146,9 @@ def test_the_producers_result_is_the_apis_with_the_terms_typed(watched: Watched,
     ):
         assert shown(page, selector)[0] == answer[field]
     assert "P(profit)" in page.inner_text("#producer") and "P(hit)" in page.inner_text("#hit-label")
+    # the budget what-if's P(profit) counts P&A as the forecast does: by default, the API's share of each budget
+    default = answer["p_and_a"] / PRE_RELEASE_EXAMPLE["budget"]
+    assert f"P&A as {default:g}\u00d7 each budget (the default;" in page.inner_text("#budget-whatif-note")
 
     forecast_with(page, distributor_share="45%", p_and_a="0.8x")
     assert page.inner_text("#distributor_share-understood") == "read as 45.0% of the gross"
@@ -154,6 +157,9 @@ def test_the_producers_result_is_the_apis_with_the_terms_typed(watched: Watched,
     answer = post(server, FORECAST, sent)[1]
     assert answer["distributor_share"] == 0.45 and answer["p_and_a"] == 0.8 * PRE_RELEASE_EXAMPLE["budget"]
     assert shown(page, "#profit-probability")[0] == answer["profit_probability"]
+    assert "P&A as 0.8\u00d7 each budget (as typed)" in page.inner_text("#budget-whatif-note")
+    forecast_with(page, p_and_a="20M")
+    assert "the same P&A at every budget, $20.0M, as typed" in page.inner_text("#budget-whatif-note")
     watched.check_clean()
 
 

@@ -308,10 +308,28 @@ export function drawCharts({ film, answer, scenarios, context }) {
 
 const sweepBudgets = (film) => budgetScenarios(film.budget).map((s) => s.budget ?? film.budget);
 
+/**
+ * What the budget what-if holds and what it does not: P(profit) at each budget counts P&A as the forecast does
+ * (typed in dollars: the same at every budget; as a multiple or by default: that share of each budget, the
+ * answer's p_and_a over its budget), and the steps between neighbouring budgets can be the budget bands the
+ * distribution is calibrated in, not the films.
+ */
+function drawBudgetWhatIfNote(film, answer) {
+  const multiple = answer.p_and_a / film.budget;
+  const pAndA = film.p_and_a !== undefined
+    ? `the same P&A at every budget, ${money(answer.p_and_a)}, as typed`
+    : `P&A as ${Number(multiple.toFixed(2))}\u00d7 each budget (${film.p_and_a_multiple !== undefined ? "as typed"
+      : "the default; type P&A in dollars to hold it fixed"}), so a larger budget also spends more on marketing`;
+  document.getElementById("budget-whatif-note").textContent = `P(profit) here counts ${pAndA}. The ranges are `
+    + "calibrated in budget bands: a jump between two neighbouring budgets can come from crossing a band's edge "
+    + "rather than from the films, so read the trend, not one step.";
+}
+
 function drawNumbers({ film, answer, scenarios }) {
   numbersTable(document.getElementById("cdf-numbers"), ["P(revenue \u2264 x)", "revenue x"],
     answer.quantiles.map((q) => [[q.probability, chance], [q.revenue, money]]));
   drawIntervalNote(answer);
+  drawBudgetWhatIfNote(film, answer);
   const items = effects(answer.explanation);
   const effectHeader = answer.explanation.effects ? "effect on revenue (factor)" : "effect on log revenue";
   numbersTable(document.getElementById("explanation-numbers"), ["what", effectHeader],
