@@ -114,3 +114,16 @@ def test_removing_a_name_keeps_the_focus_in_its_list(watched: Watched) -> None:
     assert page.evaluate("document.activeElement.id") == "cast-input"
     assert page.locator("#cast-chips li").count() == 0
     watched.check_clean()
+
+
+def test_the_fields_the_api_requires_are_marked_required_before_anything_is_sent(watched: Watched, server: str) -> None:
+    """A trial learnt that runtime is required only from the API's 422: the form says so first, from the schema."""
+    with urllib.request.urlopen(f"{server}/openapi.json") as response:
+        required = json.load(response)["components"]["schemas"]["PreReleaseMovie"]["required"]
+    page = watched.open()
+    marked = page.locator("input[aria-required='true']").evaluate_all("inputs => inputs.map(input => input.id)")
+    assert sorted(marked) == sorted(required)
+    for field in required:
+        assert "required" in page.locator(f"label[for='{field}']").inner_text()
+    assert "required" not in page.locator("label[for='title']").inner_text()
+    watched.check_clean()
