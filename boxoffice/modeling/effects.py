@@ -39,8 +39,13 @@ def fact_of(feature: str) -> str:
     return ONE_FACT.get(feature, feature)
 
 
-def label(fact: str, values: dict[str, float], base_year: int | None) -> str:
-    """The fact in words, from the film's values of its inputs."""
+def label(fact: str, values: dict[str, float], base_year: int | None, last_year: int | None = None) -> str:
+    """The fact in words, from the film's values of its inputs.
+
+    ``last_year``: the data's newest year when the models are flat beyond it (tree ensembles): a later
+    release year is said to be read as the data's last years, so that its factor is not taken for that
+    year's own (2027 and 2099 get the same one).
+    """
     if fact in ROLES:
         films = values.get(f"{fact}_films", 0.0)
         return ROLES[fact] + (f" ({films:g} before this one)" if films else " (none in the data before this one)")
@@ -55,7 +60,9 @@ def label(fact: str, values: dict[str, float], base_year: int | None) -> str:
         "log_budget": "Budget",
         "real_log_budget": f"Budget, in {base_year} dollars",
         "runtime": f"Runtime ({value:g} minutes)",
-        "release_year": f"Release year ({value:.0f})",
+        "release_year": f"Release year ({value:.0f})"
+        if last_year is None or value <= last_year
+        else f"Release year ({value:.0f}, read as the data's last years)",
         "release_month": f"Released in {calendar.month_name[int(value)]}" if 1 <= value <= 12 else "Release month",
         "is_english": "In English" if value else "Not in English",
         "n_companies": f"Number of production companies ({value:g})",
@@ -68,12 +75,16 @@ def label(fact: str, values: dict[str, float], base_year: int | None) -> str:
 
 
 def effects(
-    features: Sequence[str], values: np.ndarray, contributions: np.ndarray, base_year: int | None = None
+    features: Sequence[str],
+    values: np.ndarray,
+    contributions: np.ndarray,
+    base_year: int | None = None,
+    last_year: int | None = None,
 ) -> list[dict[str, Any]]:
     """One film's effects, largest first: label, factor (exp of the group's contribution), and the raw inputs.
 
     ``values`` and ``contributions``: the film's model inputs and their contributions, in
-    ``features`` order. Ties in size keep the order of ``features``.
+    ``features`` order. Ties in size keep the order of ``features``. ``last_year``: see ``label``.
     """
     groups: dict[str, list[int]] = {}
     for j, feature in enumerate(features):
@@ -82,7 +93,7 @@ def effects(
     order = sorted(groups, key=lambda fact: -abs(totals[fact]))  # stable: ties keep the order of features
     return [
         {
-            "label": label(fact, {features[j]: float(values[j]) for j in groups[fact]}, base_year),
+            "label": label(fact, {features[j]: float(values[j]) for j in groups[fact]}, base_year, last_year),
             "factor": float(f"{np.exp(totals[fact]):.4g}"),  # 4 figures: a $90 budget's x0.00001379 is not x0
             "contribution": totals[fact],
             "features": [features[j] for j in groups[fact]],

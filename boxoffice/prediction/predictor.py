@@ -391,6 +391,7 @@ class Predictor:
         """Each film's explanation, its start and end also in revenue (``in_dollars``): with the same
         dollar factor as the answer, so its end sits beside the median in the median's dollars."""
         base_year = self.settings["cpi_base_year"] if self.section.constant_dollars else None
+        last_year = int(self.limits.last_date[:4]) if self.limits.trees else None  # flat beyond the data's years
         factors = [None] * len(X) if factor is None else factor.tolist()
         explained = (
             {
@@ -398,7 +399,7 @@ class Predictor:
                 "base_value": float(b),
                 "contributions": dict(zip(self.features, c.tolist(), strict=True)),
                 "method": self.explainer.method,
-                "effects": effects(self.features, x, c, base_year),
+                "effects": effects(self.features, x, c, base_year, last_year),
             }
             for b, c, x in zip(base, contributions, X, strict=True)
         )

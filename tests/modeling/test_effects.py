@@ -26,3 +26,12 @@ def test_the_explanation_in_dollars_starts_at_the_base_and_ends_at_the_estimate(
     assert said["revenue_in_answer_dollars"] == said["revenue"]  # no factor: the answer's dollars are the same
     later = in_dollars(explanation, 2016, 0.8)  # 0.8 constant dollars per dollar of a later film's answer
     assert later["revenue_in_answer_dollars"] == pytest.approx(16.7e6 / 0.8) and later["revenue"] == said["revenue"]
+
+
+def test_a_year_after_the_data_is_said_to_be_read_as_its_last_only_for_models_flat_beyond_it() -> None:
+    def year_label(value: float, last_year: int | None) -> str:
+        return str(effects(["release_year"], np.array([value]), np.array([0.1]), 2016, last_year)[0]["label"])
+
+    assert year_label(2027, 2016) == "Release year (2027, read as the data's last years)"
+    assert year_label(2016, 2016) == "Release year (2016)"  # the data's own years: no remark
+    assert year_label(2027, None) == "Release year (2027)"  # models that extend a trend read 2027 as 2027

@@ -181,6 +181,19 @@ def test_after_the_newest_film_the_warning_says_what_the_model_does_with_the_yea
     assert "is the year right?" not in message
 
 
+def test_after_the_newest_film_the_explanation_says_the_year_is_read_as_the_datas_last(client: TestClient) -> None:
+    """A trial read 'Release year (2027) x1.12' as that year's own effect; 2099 gets the same factor."""
+    last = client.get("/model").json()["pre_release"]["data_limits"]["release_dates"]["last"][:4]
+    said = {}
+    for date in ("2027-06-18", "2099-06-18", f"{last}-01-15"):
+        effects = ask(client, {**FILM, "release_date": date}, "?explain=true")["explanation"]["effects"]
+        said[date[:4]] = next(e for e in effects if "release_year" in e["features"])
+    for year in ("2027", "2099"):
+        assert said[year]["label"] == f"Release year ({year}, read as the data's last years)"
+    assert said["2027"]["factor"] == said["2099"]["factor"]
+    assert said[last]["label"] == f"Release year ({last})"
+
+
 def test_the_datas_limits_are_in_model_and_the_page_context(client: TestClient, project: Path) -> None:
     films = read_csv(project / "data" / "features" / "all.csv")
     for limits in (
