@@ -117,6 +117,11 @@ def test_axe_finds_no_violation_blank_answered_or_refused(watched_at: Callable[[
         for details in page.locator("details.numbers").all():
             details.locator("summary").click()
         assert axe_violations(page) == [], f"answered at {width} px"
+        # every chart's numbers fit the screen: no column off a phone's edge (a trial missed P(profit) and factors)
+        wider = page.locator("details.numbers .scroll").evaluate_all(
+            "boxes => boxes.filter(box => box.scrollWidth > box.clientWidth).map(box => box.id)"
+        )
+        assert wider == [], f"{wider} scroll sideways at {width} px"
         page.fill("#budget", "lots")
         page.fill("#runtime", "-3")
         page.click("#submit")
