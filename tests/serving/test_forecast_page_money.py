@@ -101,6 +101,10 @@ def test_the_explanation_starts_from_the_typical_films_forecast_and_accounts_for
         1 + explanation["revenue"], rel=5e-3
     )
     assert money(answer["predicted_revenue"]) in rest and "median" in rest
+    # why the median is not the estimate: the budget band's calibration films, said with the multiple between them
+    multiple = answer["predicted_revenue"] / in_answer_dollars
+    said = f"\u00d7{multiple:.2f} the estimate, because among the films the ranges were calibrated on"
+    assert (said in rest) == (abs(multiple - 1) >= 0.02), (multiple, rest)
     watched.check_clean()
 
 

@@ -164,7 +164,15 @@ function drawExplanationWords({ film, answer, context }) {
     rest.append(` in ${answerDollars}`);
   }
   rest.append(`. The median above, ${money(answer.predicted_revenue)} (${answerDollars}), is the middle of the ` +
-    "range of outcomes around that estimate.");
+    "range of outcomes around that estimate");
+  // Two trials asked which of the two is "the forecast": the median is the estimate moved by how the films of its
+  // budget band, among those the ranges were calibrated on, fared against what the model estimated for them.
+  const multiple = answer.predicted_revenue / explanation.revenue_in_answer_dollars;
+  if (Math.abs(multiple - 1) >= 0.02) {
+    rest.append(`: ${factor(multiple)} the estimate, because among the films the ranges were calibrated on, the ` +
+      `middle one of this budget band earned ${multiple > 1 ? "more" : "less"} than the model estimated for it`);
+  }
+  rest.append(".");
 }
 
 function describeFilm(film) {
@@ -288,8 +296,8 @@ function drawComps(comps, context) {
   document.getElementById("comps-note").textContent = comps.length
     ? `The ${comps.length} past films released before this one that the model sees as most alike (similarity 1 = seen ` +
       "exactly alike); the last column says what each shares with this film."
-    : "No comparable films were asked for, or no film released before this date meets the constraints set in the " +
-      "form (a film with no genre shares none).";
+    : "No film released before this date meets the comps' constraints set in the form (a film with no genre shares " +
+      "none: tick its genres, or untick \u201cshare a genre\u201d), or no comps were asked for.";
 }
 
 /** The charts at the width they are shown at; called again when that width changes. */
@@ -361,9 +369,10 @@ function drawIntervalNote(answer) {
   if (note.hidden) return;
   const said = ends.map(([which, end, side, level, point]) =>
     `its ${which}, ${money(end)}, sits a little ${side} the ${level} point, ${money(point)}`);
-  note.textContent = `Of the ${share}% interval above, ${said.join("; ")}. The interval is built to hold ${share}% of `
-    + "films: at each end it counts the films it was calibrated on up to the next one outward, where the table's "
-    + "points stop at the one before. Plan with the interval; read the table as points of the distribution.";
+  note.textContent = `Of the ${share}% interval above, ${said.join("; ")}. To be sure of holding ${share}% of films, `
+    + "the interval rounds each end outward among the films it was calibrated on; the table's points all round "
+    + "down, which is outward at the bottom (the same figure there) but inward at the top. Plan with the interval; "
+    + "read the table as points of the distribution.";
 }
 
 export function drawAnswer(drawn) {
