@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -89,6 +90,43 @@ NO_CHROMIUM = (
     "browser tests (-m browser) not run: no Chromium found; install one with "
     "`sudo apt-get install chromium` (or set BOXOFFICE_CHROMIUM to its path)"
 )
+# .ci/run starts the tests while apt-get still installs Chromium and PostgreSQL, and names this file: it appears
+# once apt-get has finished. The tests that need either run last in their tier and wait for it.
+PACKAGES_FLAG = "BOXOFFICE_PACKAGES_FLAG"
+PACKAGES_TIMEOUT = 1800  # seconds
+
+
+def packages_pending() -> bool:
+    """Debian's packages are still being installed beside this session ($BOXOFFICE_PACKAGES_FLAG not there yet)."""
+    flag = os.environ.get(PACKAGES_FLAG)
+    return bool(flag) and not Path(flag).exists()
+
+
+def wait_for_packages() -> None:
+    """Return once Debian's packages are installed (at once outside .ci/run); fail the test after PACKAGES_TIMEOUT."""
+    deadline = time.monotonic() + PACKAGES_TIMEOUT
+    while packages_pending():
+        if time.monotonic() > deadline:
+            pytest.fail(f"Debian's packages were still being installed after {PACKAGES_TIMEOUT} s", pytrace=False)
+        time.sleep(1)
+
+
+def installed_chromium() -> str:
+    """The Chromium to launch, once Debian's packages are in; the test fails, saying how to get one, without."""
+    wait_for_packages()
+    found = chromium()
+    if found is None:
+        pytest.fail(NO_CHROMIUM, pytrace=False)
+    return found
+
+
+def needs_packages(item: pytest.Item) -> bool:
+    """A browser test, or a test on the ledger's PostgreSQL backend (its database fixture's parameter)."""
+    params = getattr(item, "callspec", None)
+    backends = params.params.values() if params else ()
+    return item.get_closest_marker("browser") is not None or "postgresql" in backends
+
+
 CONTAINERS_NOT_ASKED = (
     "container tests not run: they build the image with podman and need the pipeline's models; "
     "run `pytest -m container` after `dvc repro`"
@@ -107,13 +145,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if needs_pipeline(item):
             item.add_marker(pytest.mark.pipeline)
+    pending = packages_pending()  # then Chromium may not be there yet: installed_chromium() waits and checks
     browser = [item for item in items if item.get_closest_marker("browser")]
-    if browser and chromium() is None:
+    if browser and not pending and chromium() is None:
         if os.environ.get("BOXOFFICE_REQUIRE_BROWSER") == "1":  # .ci/run: CI must run them
             raise pytest.UsageError(f"{NO_CHROMIUM}, and BOXOFFICE_REQUIRE_BROWSER=1 requires them")
         leave_out(config, items, "browser", NO_CHROMIUM)
     select_containers(config, items)
-    items.sort(key=tier)
+    items.sort(key=lambda item: (tier(item), pending and needs_packages(item)))
 
 
 def needs_pipeline(item: pytest.Item) -> bool:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.conftest import ROOT, chromium, run
+from tests.conftest import ROOT, installed_chromium, run
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +44,7 @@ def test_the_plots_page_draws_every_plot_from_its_own_origin(plots_site: str) ->
     requests: list[str] = []
     errors: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=installed_chromium(), args=["--no-sandbox"])
         try:
             page = browser.new_page()
             page.on("request", lambda request: requests.append(request.url))

@@ -197,11 +197,11 @@ def run_script(script: Path, args: list[str], folder: Path) -> tuple[int, str]:
     return 0, ""
 
 
-def build(folder: Path, reads: dict[str, StageReads] | None = None) -> Path:
+def build(folder: Path, reads: dict[str, StageReads] | None = None, params: dict | None = None) -> Path:
     """A folder with the tiny project's data, params, main.py and every stage's outputs.
 
     ``reads``, when given, gets what each stage read, by stage name: its params
-    (``recording_params``) and files (``recording_files``).
+    (``recording_params``) and files (``recording_files``). ``params`` replaces ``tiny_params()``.
     """
     movies, credits = films()
     (folder / "data" / "raw").mkdir(parents=True)
@@ -209,7 +209,7 @@ def build(folder: Path, reads: dict[str, StageReads] | None = None) -> Path:
     credits.to_csv(folder / "data" / "raw" / "tmdb_5000_credits_slim.csv", index=False)
     (folder / "data" / "extra_films").mkdir()  # prepare.extra_films names none: films of TMDB's shape alone
     (folder / "main.py").write_text((ROOT / "main.py").read_text(encoding="utf-8"), encoding="utf-8")
-    return run_stages(folder, tiny_params(), reads)
+    return run_stages(folder, params or tiny_params(), reads)
 
 
 def run_stages(folder: Path, params: dict, reads: dict[str, StageReads] | None = None, start: str = "prepare") -> Path:

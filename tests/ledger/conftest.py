@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from harness import postgres
+from tests.conftest import wait_for_packages
 
 _databases = itertools.count()
 BACKENDS = ["sqlite", "postgresql"]
@@ -19,6 +20,7 @@ BACKENDS = ["sqlite", "postgresql"]
 @pytest.fixture(scope="session")
 def postgres_cluster() -> Iterator[str]:
     """The session's cluster; without PostgreSQL installed the PG tests are skipped, or fail in CI."""
+    wait_for_packages()
     if postgres.binaries() is None:
         if os.environ.get("BOXOFFICE_REQUIRE_POSTGRES") == "1":
             pytest.fail(postgres.MISSING, pytrace=False)

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from harness.workspace import start_server
-from tests.conftest import chromium
+from tests.conftest import installed_chromium
 from tests.serving.ledger_driver import LedgerService, link_in
 from tests.serving.page_driver import Watched
 
@@ -19,7 +19,7 @@ from tests.serving.page_driver import Watched
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         # --no-sandbox: CI runs as root, where Chromium's sandbox cannot start
-        launched = playwright.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
+        launched = playwright.chromium.launch(executable_path=installed_chromium(), args=["--no-sandbox"])
         yield launched
         launched.close()
 
