@@ -9,7 +9,11 @@ WORKDIR /app
 
 # Dependencies first, so code changes do not reinstall them.
 COPY requirements-serve.txt .
-RUN pip install -r requirements-serve.txt
+# uv installs them (the uv of requirements.txt, removed in the same layer: the image keeps requirements-serve.txt only),
+# in a fraction of pip's time; it compiles their bytecode, as pip does.
+RUN pip install uv==0.13.9 \
+ && UV_NO_CACHE=1 uv pip install --system-certs --python "$(command -v python)" --compile-bytecode -r requirements-serve.txt \
+ && pip uninstall --yes uv
 
 FROM dependencies
 COPY boxoffice/ boxoffice/

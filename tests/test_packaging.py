@@ -30,6 +30,13 @@ def test_requirements_pin_every_package_exactly() -> None:
     assert len(pins("requirements.txt")) == len(lines) - 1
 
 
+def test_the_image_is_installed_with_the_locks_uv() -> None:
+    """The Dockerfile's uv (removed in the layer that uses it) is the one .ci/run installs the lock with."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert re.findall(r"\buv==(\S+)", dockerfile) == [pins("requirements.txt")["uv"]]
+    assert "pip uninstall --yes uv" in dockerfile
+
+
 def test_serving_requirements_are_a_subset_with_the_same_pins() -> None:
     lock, serve = pins("requirements.txt"), pins("requirements-serve.txt")
     assert {"fastapi", "uvicorn", "scikit-learn", "xgboost-cpu", "numpy"} <= set(serve)
