@@ -292,7 +292,9 @@ class Predictor:
             "hit_probability": probability,
             "is_hit": probability >= self.section.classifier.threshold,
             "break_even_probability": outlook[:, OUTLOOK.index("break_even_probability")],
-            **self._explain(X, columns, (explain, factor), comps, (real_budget, comp_rules or CompRules())),
+            **self._explain(
+                X, columns, explain=explain, comps=comps, factor=factor, budget=real_budget, rules=comp_rules
+            ),
             "quantiles": self._quantiles(log_revenue, real_budget, factor) if quantiles else [None] * len(X),
         }
         if producer is not None and read is not None:
@@ -358,26 +360,27 @@ class Predictor:
         self,
         X: np.ndarray,
         columns: Mapping[str, Any],
-        explaining: tuple[bool, np.ndarray | None],
+        *,
+        explain: bool,
         comps: int,
-        asked: tuple[np.ndarray, CompRules],
+        factor: np.ndarray | None,
+        budget: np.ndarray,
+        rules: CompRules | None,
     ) -> dict[str, list[Any]]:
         """The explanations and comps asked for (both from one explainer call).
 
-        ``explaining``: whether explanations were asked for, and the models' dollars per dollar of
-        the answer (``dollar_factor``); ``asked``: the films' budgets in the models' dollars and the
-        comps' constraints.
+        ``factor``: the models' dollars per dollar of the answer (``dollar_factor``), for the
+        explanations' revenue; ``budget``: the films' budgets in the models' dollars, and
+        ``rules``: the comps' constraints, for the comps.
         """
-        explain, factor = explaining
         if not explain and not comps:
             return {"explanation": [None] * len(X), "comps": [None] * len(X)}
         base, contributions = self.explainer.explain(X)
         found: list[Any] = []
         if comps:
             before = day_numbers(columns["release_date"]) if self.section.comps.by_date else None
-            budget, rules = asked
             described = Described.of(columns, self.distribution.bands(budget))
-            keep = self.comps.allowed(described, rules)
+            keep = self.comps.allowed(described, rules or CompRules())
             nearest = self.comps.nearest(contributions, comps, before, keep)
             found = [self.comps.answer(rows, described, i) for i, rows in enumerate(nearest)]
         return {
