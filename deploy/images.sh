@@ -18,7 +18,7 @@ PYTHON=docker.io/library/python:3.11-slim
 API_IMAGE="${API_IMAGE:-localhost/boxoffice-api:latest}"
 NGINX_IMAGE="${NGINX_IMAGE:-localhost/boxoffice-nginx:latest}"
 BUILD=(podman build --pull=never --format docker --network=host)  # docker format keeps HEALTHCHECK; RUN uses the host network
-# pip inside the build trusts the host's CA certificates (which may include a proxy's).
+# The install inside the build (pip, then uv) trusts the host's CA certificates (which may include a proxy's).
 HOST_CERTS=(--volume /etc/ssl/certs:/etc/ssl/certs:ro)
 
 have() { podman image exists "$1"; }

@@ -86,14 +86,16 @@ def chromium() -> str | None:
     return next((found for found in map(shutil.which, names) if found), None)
 
 
-NO_CHROMIUM = (
-    "browser tests (-m browser) not run: no Chromium found; install one with "
-    "`sudo apt-get install chromium` (or set BOXOFFICE_CHROMIUM to its path)"
+NO_CHROMIUM_FOUND = (
+    "no Chromium found; install one with `sudo apt-get install chromium` (or set BOXOFFICE_CHROMIUM to its path)"
 )
+NO_CHROMIUM = f"browser tests (-m browser) not run: {NO_CHROMIUM_FOUND}"
 # .ci/run starts the tests while apt-get still installs Chromium and PostgreSQL, and names this file: it appears
-# once apt-get has finished. The tests that need either run last in their tier and wait for it.
+# once apt-get has ended, empty, or holding what failed. The tests that need the packages run last in their tier
+# when the file is not there yet at collection, and wait for it.
 PACKAGES_FLAG = "BOXOFFICE_PACKAGES_FLAG"
-PACKAGES_TIMEOUT = 1800  # seconds
+PACKAGES_TIMEOUT = 900.0  # seconds, for the whole session: after it, every test that needs the packages fails at once
+_waited = {"seconds": 0.0}
 
 
 def packages_pending() -> bool:
@@ -102,13 +104,21 @@ def packages_pending() -> bool:
     return bool(flag) and not Path(flag).exists()
 
 
+def packages_problem() -> str:
+    """What .ci/run's apt-get wrote in the file when it failed (what it was installing, the end of its output)."""
+    flag = os.environ.get(PACKAGES_FLAG)
+    written = Path(flag).read_text(errors="replace").strip() if flag and Path(flag).is_file() else ""
+    return f"; apt-get failed in .ci/run ({written})" if written else ""
+
+
 def wait_for_packages() -> None:
-    """Return once Debian's packages are installed (at once outside .ci/run); fail the test after PACKAGES_TIMEOUT."""
-    deadline = time.monotonic() + PACKAGES_TIMEOUT
+    """Return once Debian's packages are installed (at once outside .ci/run); fail the test when the session has
+    waited PACKAGES_TIMEOUT in all."""
     while packages_pending():
-        if time.monotonic() > deadline:
-            pytest.fail(f"Debian's packages were still being installed after {PACKAGES_TIMEOUT} s", pytrace=False)
+        if _waited["seconds"] >= PACKAGES_TIMEOUT:
+            pytest.fail(f"Debian's packages were still being installed after {PACKAGES_TIMEOUT:g} s", pytrace=False)
         time.sleep(1)
+        _waited["seconds"] += 1
 
 
 def installed_chromium() -> str:
@@ -116,7 +126,7 @@ def installed_chromium() -> str:
     wait_for_packages()
     found = chromium()
     if found is None:
-        pytest.fail(NO_CHROMIUM, pytrace=False)
+        pytest.fail(NO_CHROMIUM_FOUND + packages_problem(), pytrace=False)
     return found
 
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from harness import postgres
-from tests.conftest import wait_for_packages
+from tests.conftest import packages_problem, wait_for_packages
 
 _databases = itertools.count()
 BACKENDS = ["sqlite", "postgresql"]
@@ -23,7 +23,7 @@ def postgres_cluster() -> Iterator[str]:
     wait_for_packages()
     if postgres.binaries() is None:
         if os.environ.get("BOXOFFICE_REQUIRE_POSTGRES") == "1":
-            pytest.fail(postgres.MISSING, pytrace=False)
+            pytest.fail(postgres.MISSING + packages_problem(), pytrace=False)
         pytest.skip(postgres.MISSING)
     with postgres.cluster() as url:
         yield url
